@@ -1,0 +1,137 @@
+/**
+ * Trains a categorical VAE on one site's encoded flows: shuffled mini-batches, Adam, KL
+ * warm-up, Gumbel temperature annealing, early stopping on a validation split (best weights
+ * restored). Deterministic for a given seed on a given backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import type { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
+import type { FlowTable } from '../../shared/encoding/flow-table.js';
+import { MultiHotBuilder } from '../../shared/model/multi-hot.js';
+import { meanScore } from '../../shared/model/score-table.js';
+import type { CategoricalVae } from '../../shared/model/vae.js';
+
+export interface TrainingOptions {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  /** Epochs over which the KL weight ramps linearly from ~0 to 1. */
+  readonly klWarmupEpochs: number;
+  /** Stop after this many epochs without validation improvement (after warm-up). */
+  readonly patience: number;
+  readonly seed: number;
+}
+
+export const DEFAULT_TRAINING: TrainingOptions = {
+  epochs: 30,
+  batchSize: 512,
+  learningRate: 0.002,
+  klWarmupEpochs: 5,
+  patience: 4,
+  seed: 1,
+};
+
+export interface EpochReport {
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly trainLoss: number;
+  /** Mean anomaly score (negative ELBO, nats) on the validation split, or null without one. */
+  readonly validationLoss: number | null;
+  readonly klWeight: number;
+  readonly temperature: number;
+  readonly flowsPerSecond: number;
+  readonly seconds: number;
+}
+
+export interface TrainingHooks {
+  onBatch?(flowsDone: number, flowsTotal: number, epoch: number): void;
+  onEpoch?(report: EpochReport): void;
+}
+
+export interface TrainingResult {
+  readonly history: EpochReport[];
+  /** Epoch (1-based) whose weights were kept. */
+  readonly bestEpoch: number;
+  readonly stoppedEarly: boolean;
+}
+
+export async function trainLocal(
+  model: CategoricalVae,
+  encoder: FlowEncoder,
+  train: FlowTable,
+  validation: FlowTable | null,
+  options: TrainingOptions,
+  hooks: TrainingHooks = {},
+): Promise<TrainingResult> {
+  if (train.length === 0) throw new Error('no training flows');
+  const builder = new MultiHotBuilder(encoder);
+  const optimizer = tf.train.adam(options.learningRate);
+  const order = Uint32Array.from({ length: train.length }, (_, i) => i);
+  const rng = xoroshiro128plus(options.seed);
+  const history: EpochReport[] = [];
+  let best = { loss: Infinity, epoch: 0, weights: null as Float32Array | null };
+  let stoppedEarly = false;
+  const latent = model.spec.architecture.latent;
+  try {
+    for (let epoch = 1; epoch <= options.epochs; epoch++) {
+      shuffle(order, rng);
+      const klWeight = Math.min(1, epoch / Math.max(1, options.klWarmupEpochs));
+      const temperature =
+        latent.kind === 'mixture'
+          ? latent.temperature.start * (latent.temperature.end / latent.temperature.start) ** ((epoch - 1) / Math.max(1, options.epochs - 1))
+          : 1;
+      const started = performance.now();
+      let lossSum = 0;
+      let step = 0;
+      for (let start = 0; start < order.length; start += options.batchSize) {
+        const count = Math.min(options.batchSize, order.length - start);
+        const x = builder.build(train.codes, order, start, count);
+        const seed = options.seed * 1_000_003 + epoch * 10_007 + step++;
+        const loss = optimizer.minimize(() => model.loss(x, { klWeight, temperature, seed }), true, model.variables);
+        lossSum += loss!.dataSync()[0]! * count;
+        loss!.dispose();
+        x.dispose();
+        hooks.onBatch?.(start + count, order.length, epoch);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const validationLoss = validation && validation.length > 0 ? meanScore(model, encoder, validation) : null;
+      const report: EpochReport = {
+        epoch,
+        epochs: options.epochs,
+        trainLoss: lossSum / order.length,
+        validationLoss,
+        klWeight,
+        temperature,
+        flowsPerSecond: order.length / seconds,
+        seconds,
+      };
+      history.push(report);
+      hooks.onEpoch?.(report);
+      // Let timers and I/O run between epochs.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (validationLoss === null) continue;
+      // Before the KL weight reaches 1 the objective is still changing: track but don't stop.
+      if (validationLoss < best.loss || epoch <= options.klWarmupEpochs) {
+        best = { loss: validationLoss, epoch, weights: model.getWeights() };
+      } else if (epoch - best.epoch >= options.patience) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  if (best.weights && best.epoch !== history.length) model.setWeights(best.weights);
+  return { history, bestEpoch: best.weights ? best.epoch : history.length, stoppedEarly };
+}
+
+/** Fisher-Yates with a seeded generator (advanced in place). */
+function shuffle(order: Uint32Array, rng: ReturnType<typeof xoroshiro128plus>): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = uniformInt(rng, 0, i);
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Fits an encoder spec from a (possibly merged) sketch: categorical vocabularies with an
+ * "other" bucket, and quantile bin edges for numeric fields.
+ */
+import { bucketLowerEdge } from '../stats/log-histogram.js';
+import type { EncoderSpec, FieldEncoding } from './encoder-spec.js';
+import type { EncoderSketch, FieldSketch } from './sketch.js';
+
+export interface EncoderFitOptions {
+  /** A categorical value seen fewer times than this maps to "other". */
+  readonly minCategoryCount: number;
+  /** At most this many values per categorical field; the rarest go to "other". */
+  readonly maxVocabulary: number;
+  /** Target number of quantile bins for the non-zero values of a numeric field. */
+  readonly numericBins: number;
+}
+
+export const DEFAULT_ENCODER_FIT: EncoderFitOptions = {
+  minCategoryCount: 5,
+  maxVocabulary: 256,
+  numericBins: 16,
+};
+
+export function fitEncoder(sketch: EncoderSketch, options: EncoderFitOptions = DEFAULT_ENCODER_FIT): EncoderSpec {
+  return { fields: sketch.fields.map((field) => fitField(field, options)) };
+}
+
+function fitField(field: FieldSketch, options: EncoderFitOptions): FieldEncoding {
+  if (field.kind === 'categorical') {
+    // Most frequent first, ties broken by value so the spec is deterministic.
+    const vocabulary = [...field.counts]
+      .filter(([, count]) => count >= options.minCategoryCount)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .slice(0, options.maxVocabulary)
+      .map(([value]) => value);
+    return { name: field.name, kind: 'categorical', vocabulary };
+  }
+  if (field.numeric === 'flag') return { name: field.name, kind: 'numeric', numeric: 'flag', edges: [] };
+  return { name: field.name, kind: 'numeric', numeric: field.numeric, edges: quantileEdges(field.histogram.counts, field.histogram.grid, options.numericBins) };
+}
+
+/**
+ * Bin edges on histogram bucket boundaries so that each bin holds about 1/bins of the
+ * non-zero mass. A bucket heavier than one bin's share becomes a bin of its own, so values
+ * like "exactly 1 connection" are not split or merged arbitrarily.
+ */
+function quantileEdges(counts: Float64Array, grid: Parameters<typeof bucketLowerEdge>[0], bins: number): number[] {
+  let nonZero = 0;
+  for (let b = 1; b < counts.length; b++) nonZero += counts[b]!;
+  if (nonZero === 0) return [];
+  const share = nonZero / bins;
+  const edges: number[] = [];
+  let inBin = 0;
+  let firstOccupied = -1;
+  for (let b = 1; b < counts.length; b++) {
+    const count = counts[b]!;
+    if (count === 0) continue;
+    if (firstOccupied < 0) firstOccupied = b;
+    // Close the current bin before a bucket that would overfill it, or after it is full.
+    if (inBin > 0 && (inBin >= share || inBin + count > share * 1.5) && b > 1) {
+      edges.push(bucketLowerEdge(grid, b));
+      inBin = 0;
+    }
+    inBin += count;
+  }
+  return edges;
+}

@@ -1,0 +1,52 @@
+/**
+ * The model spec: everything besides the weight values that a site needs to use a model —
+ * the flow schema it reads, the encoder, the architecture and the weight manifest.
+ */
+import type { EncoderSpec } from '../encoding/encoder-spec.js';
+import type { FlowSchema } from '../flows/schema.js';
+
+export type LatentSpec =
+  | { readonly kind: 'gaussian'; readonly dim: number }
+  | {
+      readonly kind: 'mixture';
+      readonly components: number;
+      /** Gumbel-softmax temperature, annealed from `start` to `end` during training. */
+      readonly temperature: { readonly start: number; readonly end: number };
+    };
+
+export interface ArchitectureSpec {
+  /** Hidden layer widths of the encoder MLP; the decoder mirrors them. */
+  readonly hidden: readonly number[];
+  readonly latent: LatentSpec;
+}
+
+/** One tensor inside the flat weight vector, in order (as tfjs `io` weight manifests). */
+export interface WeightEntry {
+  readonly name: string;
+  readonly shape: readonly number[];
+}
+
+export interface ModelSpec {
+  readonly format: 'fedflow-model';
+  readonly version: 1;
+  readonly schema: FlowSchema;
+  readonly encoder: EncoderSpec;
+  readonly architecture: ArchitectureSpec;
+  readonly weights: readonly WeightEntry[];
+}
+
+export const DEFAULT_ARCHITECTURE: ArchitectureSpec = {
+  hidden: [128],
+  latent: { kind: 'gaussian', dim: 16 },
+};
+
+export function defaultLatent(kind: LatentSpec['kind']): LatentSpec {
+  return kind === 'gaussian'
+    ? { kind: 'gaussian', dim: 16 }
+    : { kind: 'mixture', components: 32, temperature: { start: 1, end: 0.3 } };
+}
+
+/** Total number of parameters in the flat vector. */
+export function parameterCount(weights: readonly WeightEntry[]): number {
+  return weights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1), 0);
+}

@@ -1,0 +1,27 @@
+/** Scores every row of an encoded table in batches (validation loss, calibration, evaluation). */
+import type { FlowEncoder } from '../encoding/flow-encoder.js';
+import type { FlowTable } from '../encoding/flow-table.js';
+import { MultiHotBuilder } from './multi-hot.js';
+import type { CategoricalVae, ScoreOptions } from './vae.js';
+
+export const SCORE_BATCH = 2048;
+
+/** Anomaly score of every row, in table order. */
+export function scoreTable(model: CategoricalVae, encoder: FlowEncoder, table: FlowTable, options: ScoreOptions = {}): Float32Array {
+  const builder = new MultiHotBuilder(encoder);
+  const scores = new Float32Array(table.length);
+  for (let start = 0; start < table.length; start += SCORE_BATCH) {
+    const count = Math.min(SCORE_BATCH, table.length - start);
+    const x = builder.build(table.codes, null, start, count);
+    scores.set(model.score(x, options).scores, start);
+    x.dispose();
+  }
+  return scores;
+}
+
+export function meanScore(model: CategoricalVae, encoder: FlowEncoder, table: FlowTable): number {
+  const scores = scoreTable(model, encoder, table);
+  let sum = 0;
+  for (const s of scores) sum += s;
+  return sum / scores.length;
+}

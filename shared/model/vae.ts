@@ -1,0 +1,210 @@
+/**
+ * The categorical VAE: multi-hot flows in, an MLP encoder, a Gaussian or relaxed-categorical
+ * (Gumbel-softmax) latent, an MLP decoder to one softmax head per field. Anomaly score is
+ * the negative ELBO in nats; it splits into per-field terms that explain an alert.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { FieldSegments } from './categorical-likelihood.js';
+import { dense } from './dense.js';
+import type { ModelSpec } from './model-spec.js';
+import { latentWidth, unflatten } from './parameters.js';
+
+/** Per-step settings of the training objective. */
+export interface LossSettings {
+  /** KL weight (warm-up ramps it from 0 to 1). */
+  readonly klWeight: number;
+  /** Gumbel-softmax temperature (mixture latent only). */
+  readonly temperature: number;
+  /** Seed of this step's latent noise. */
+  readonly seed: number;
+}
+
+export interface ScoreOptions {
+  /** Importance samples for a tighter bound (Gaussian; the mixture's bound is exact). 0 = ELBO. */
+  readonly importanceSamples?: number;
+  readonly seed?: number;
+}
+
+export interface BatchScores {
+  /** Anomaly score per row, nats. */
+  readonly scores: Float32Array;
+  /** Row-major [rows x fields]: each field's negative log-likelihood, nats. */
+  readonly fieldNll: Float32Array;
+}
+
+type Layer = { kernel: tf.Variable<tf.Rank.R2>; bias: tf.Variable<tf.Rank.R1> };
+
+export class CategoricalVae {
+  readonly variables: tf.Variable[];
+  readonly segments: FieldSegments;
+  private readonly encoderLayers: Layer[];
+  private readonly latentLayer: Layer;
+  private readonly decoderLayers: Layer[];
+  private readonly outputLayer: Layer;
+
+  constructor(
+    readonly spec: ModelSpec,
+    weights: Float32Array,
+  ) {
+    const tensors = unflatten(weights, spec.weights, 'model weights');
+    this.variables = tensors.map((t, i) => {
+      const v = tf.variable(t, true, `${spec.weights[i]!.name}_${uniqueId()}`);
+      t.dispose();
+      return v;
+    });
+    const layers: Layer[] = [];
+    for (let i = 0; i < this.variables.length; i += 2) {
+      layers.push({ kernel: this.variables[i] as tf.Variable<tf.Rank.R2>, bias: this.variables[i + 1] as tf.Variable<tf.Rank.R1> });
+    }
+    const depth = spec.architecture.hidden.length;
+    this.encoderLayers = layers.slice(0, depth);
+    this.latentLayer = layers[depth]!;
+    this.decoderLayers = layers.slice(depth + 1, 2 * depth + 1);
+    this.outputLayer = layers[2 * depth + 1]!;
+    const cardinalities = spec.encoder.fields.map((f) => (f.kind === 'categorical' ? f.vocabulary.length + 1 : f.edges.length + 2));
+    this.segments = new FieldSegments(cardinalities);
+  }
+
+  get fieldCount(): number {
+    return this.segments.fieldCount;
+  }
+
+  /** Mean training objective over a batch: negative ELBO with a weighted KL term. */
+  loss(x: tf.Tensor2D, settings: LossSettings): tf.Scalar {
+    return tf.tidy(() => {
+      const h = this.encode(x);
+      const latent = this.spec.architecture.latent;
+      const rows = x.shape[0];
+      let z: tf.Tensor2D;
+      let kl: tf.Tensor1D;
+      if (latent.kind === 'gaussian') {
+        const { mu, logVar } = this.gaussianPosterior(h, latent.dim);
+        const eps = tf.randomNormal([rows, latent.dim], 0, 1, 'float32', settings.seed);
+        z = tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)) as tf.Tensor2D;
+        kl = gaussianKl(mu, logVar);
+      } else {
+        const alpha = dense(h, this.latentLayer.kernel, this.latentLayer.bias, true);
+        const u = tf.randomUniform([rows, latent.components], 1e-6, 1 - 1e-6, 'float32', settings.seed);
+        const gumbel = tf.neg(tf.log(tf.neg(tf.log(u))));
+        z = tf.softmax(tf.div(tf.add(alpha, gumbel), settings.temperature)) as tf.Tensor2D;
+        kl = categoricalKl(alpha, latent.components);
+      }
+      const nll = this.segments.negLogLikelihood(this.decode(z), x);
+      return tf.mean(tf.add(nll, tf.mul(kl, settings.klWeight))) as tf.Scalar;
+    });
+  }
+
+  /** Scores a batch (read back to JS once). See {@link BatchScores}. */
+  score(x: tf.Tensor2D, options: ScoreOptions = {}): BatchScores {
+    const [score, fieldNll] = tf.tidy(() =>
+      this.spec.architecture.latent.kind === 'gaussian' ? this.scoreGaussian(x, options) : this.scoreMixture(x, options),
+    );
+    const result = { scores: score.dataSync() as Float32Array, fieldNll: fieldNll.dataSync() as Float32Array };
+    score.dispose();
+    fieldNll.dispose();
+    return result;
+  }
+
+  /** The weights as one flat vector in manifest order. */
+  getWeights(): Float32Array {
+    const parts = this.variables.map((v) => v.dataSync() as Float32Array);
+    const flat = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      flat.set(p, at);
+      at += p.length;
+    }
+    return flat;
+  }
+
+  setWeights(flat: Float32Array): void {
+    const tensors = unflatten(flat, this.spec.weights, 'model weights');
+    tensors.forEach((t, i) => {
+      this.variables[i]!.assign(t);
+      t.dispose();
+    });
+  }
+
+  dispose(): void {
+    for (const v of this.variables) v.dispose();
+    this.segments.dispose();
+  }
+
+  private encode(x: tf.Tensor2D): tf.Tensor2D {
+    let h = x;
+    this.encoderLayers.forEach((layer, i) => {
+      h = tf.relu(dense(h, layer.kernel, layer.bias, i > 0));
+    });
+    return h;
+  }
+
+  private decode(z: tf.Tensor2D): tf.Tensor2D {
+    let h = z;
+    for (const layer of this.decoderLayers) h = tf.relu(dense(h, layer.kernel, layer.bias, true));
+    return dense(h, this.outputLayer.kernel, this.outputLayer.bias, true);
+  }
+
+  private gaussianPosterior(h: tf.Tensor2D, dim: number) {
+    const stats = dense(h, this.latentLayer.kernel, this.latentLayer.bias, this.encoderLayers.length > 0);
+    const mu = tf.slice(stats, [0, 0], [-1, dim]) as tf.Tensor2D;
+    // Bounded log-variance keeps exp() finite early in training.
+    const logVar = tf.clipByValue(tf.slice(stats, [0, dim], [-1, dim]), -12, 8) as tf.Tensor2D;
+    return { mu, logVar };
+  }
+
+  private scoreGaussian(x: tf.Tensor2D, options: ScoreOptions): [tf.Tensor1D, tf.Tensor2D] {
+    const dim = latentWidth(this.spec.architecture);
+    const { mu, logVar } = this.gaussianPosterior(this.encode(x), dim);
+    // Reconstruction at the posterior mean: deterministic, and the usual VAE scoring choice.
+    const fieldNll = this.segments.fieldNegLogLikelihood(this.decode(mu), x);
+    const samples = options.importanceSamples ?? 0;
+    if (samples <= 0) return [tf.add(tf.sum(fieldNll, 1), gaussianKl(mu, logVar)) as tf.Tensor1D, fieldNll];
+    const sigma = tf.exp(tf.mul(logVar, 0.5));
+    const logWeights: tf.Tensor1D[] = [];
+    for (let k = 0; k < samples; k++) {
+      const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', (options.seed ?? 0) * 7919 + k);
+      const z = tf.add(mu, tf.mul(sigma, eps)) as tf.Tensor2D;
+      const logPrior = tf.mul(tf.sum(tf.square(z), 1), -0.5);
+      const logPosterior = tf.sub(tf.mul(tf.sum(tf.square(eps), 1), -0.5), tf.mul(tf.sum(logVar, 1), 0.5));
+      const nll = this.segments.negLogLikelihood(this.decode(z), x);
+      logWeights.push(tf.sub(tf.sub(logPrior, logPosterior), nll));
+    }
+    const bound = tf.sub(tf.logSumExp(tf.stack(logWeights, 1), 1), Math.log(samples));
+    return [tf.neg(bound) as tf.Tensor1D, fieldNll];
+  }
+
+  /** With a discrete latent the expectation over components is exact: no sampling at all. */
+  private scoreMixture(x: tf.Tensor2D, options: ScoreOptions): [tf.Tensor1D, tf.Tensor2D] {
+    const components = latentWidth(this.spec.architecture);
+    const alpha = dense(this.encode(x), this.latentLayer.kernel, this.latentLayer.bias, true);
+    const logQ = tf.logSoftmax(alpha);
+    const q = tf.exp(logQ);
+    const table = this.decode(tf.eye(components) as tf.Tensor2D); // [K x width]
+    const logNorm = this.segments.logNormalisers(table); // [K x fields]
+    const logPxGivenC = tf.sub(tf.matMul(x, tf.transpose(table)), tf.sum(logNorm, 1)); // [B x K]
+    const observed = tf.matMul(tf.mul(tf.matMul(q, table), x), this.segments.segment);
+    const fieldNll = tf.sub(tf.matMul(q, logNorm), observed) as tf.Tensor2D;
+    if ((options.importanceSamples ?? 0) > 0) {
+      const logPx = tf.sub(tf.logSumExp(logPxGivenC, 1), Math.log(components));
+      return [tf.neg(logPx) as tf.Tensor1D, fieldNll];
+    }
+    const expectedNll = tf.neg(tf.sum(tf.mul(q, logPxGivenC), 1));
+    return [tf.add(expectedNll, categoricalKl(alpha, components)) as tf.Tensor1D, fieldNll];
+  }
+}
+
+/** KL(N(mu, sigma) || N(0, I)) per row. */
+function gaussianKl(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {
+  return tf.mul(tf.sum(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(logVar, 1)), 1), 0.5) as tf.Tensor1D;
+}
+
+/** KL(q(c|x) || uniform over K components) per row. */
+function categoricalKl(alpha: tf.Tensor2D, components: number): tf.Tensor1D {
+  const logQ = tf.logSoftmax(alpha);
+  return tf.sum(tf.mul(tf.exp(logQ), tf.add(logQ, Math.log(components))), 1) as tf.Tensor1D;
+}
+
+let nextId = 0;
+function uniqueId(): number {
+  return nextId++;
+}
