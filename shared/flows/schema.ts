@@ -77,7 +77,9 @@ export function sameSchema(a: FlowSchema, b: FlowSchema): boolean {
     a.fields.every((field, index) => {
       const other = b.fields[index]!;
       if (field.name !== other.name || field.kind !== other.kind) return false;
-      return field.kind !== 'numeric' || (other.kind === 'numeric' && field.numeric === other.numeric);
+      return (
+        field.kind !== 'numeric' || (other.kind === 'numeric' && field.numeric === other.numeric)
+      );
     })
   );
 }

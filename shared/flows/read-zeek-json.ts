@@ -1,0 +1,182 @@
+/**
+ * Reader for Zeek conn.log written as JSON lines (`LogAscii::use_json=T`): one object per line,
+ * keys as in `#fields` (`id.resp_p`), unset optional fields left out.
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { BadRowCounter } from './bad-rows.js';
+import {
+  ZEEK_CONN_ALWAYS_LOGGED,
+  ZEEK_CONN_FIELDS,
+  ZEEK_CONN_SCHEMA,
+  ZEEK_LABEL_COLUMN,
+} from './builtin-schemas.js';
+import { INVALID, numberProblem, parseNonNegative } from './field-text.js';
+import { fileError } from './flow-file.js';
+import type { FormatReader } from './format-reader.js';
+import { isRowIssue, UNSET_CATEGORY } from './row-decoder.js';
+import { FlowFormatError, type FlowRow, type RowIssue } from './schema.js';
+
+const READ_CHUNK_BYTES = 256 * 1024;
+const BYTE_ORDER_MARK = 0xfeff;
+/** Zeek writes unset values as `-` in TSV; JSON leaves them out, but converters may write `-`. */
+const UNSET_TEXT = '-';
+
+/** Opens a Zeek JSON conn.log: reads its first record now, to fail early on a log of another kind. */
+export async function openZeekJson(file: string): Promise<FormatReader> {
+  const first = await firstRecord(file);
+  const missing = ZEEK_CONN_ALWAYS_LOGGED.find((key) => !(key in first.record));
+  if (missing !== undefined) {
+    const message = `${file}:${first.line}: the first record has no key '${missing}': not a Zeek conn.log`;
+    throw new FlowFormatError(message, file, first.line);
+  }
+  return { schema: ZEEK_CONN_SCHEMA, rows: (counter) => zeekJsonRows(file, counter) };
+}
+
+/** The non-blank lines of `file` with their 1-based line numbers. */
+async function* numberedLines(file: string): AsyncGenerator<{ text: string; line: number }> {
+  const input = createReadStream(file, { encoding: 'utf8', highWaterMark: READ_CHUNK_BYTES });
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  let line = 0;
+  try {
+    for await (const text of lines) {
+      line++;
+      const clean = line === 1 && text.charCodeAt(0) === BYTE_ORDER_MARK ? text.slice(1) : text;
+      if (clean.trim().length > 0) yield { text: clean, line };
+    }
+  } catch (error) {
+    throw fileError(file, error);
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+}
+
+async function firstRecord(
+  file: string,
+): Promise<{ record: Record<string, unknown>; line: number }> {
+  for await (const { text, line } of numberedLines(file)) {
+    const record = parseObject(text);
+    if (typeof record === 'string') {
+      throw new FlowFormatError(
+        `${file}:${line}: ${record} (expected one JSON object per line)`,
+        file,
+        line,
+      );
+    }
+    return { record, line };
+  }
+  throw new FlowFormatError(`${file}: file is empty`, file);
+}
+
+async function* zeekJsonRows(file: string, counter: BadRowCounter): AsyncGenerator<FlowRow> {
+  const decoder = new ZeekJsonDecoder(file);
+  for await (const { text, line } of numberedLines(file)) {
+    const item = decoder.decode(text, line);
+    if (isRowIssue(item)) {
+      counter.bad(item);
+    } else {
+      counter.good();
+      yield item;
+    }
+  }
+  counter.finish();
+}
+
+/** The object on a line, or why the line is not one. */
+function parseObject(text: string): Record<string, unknown> | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return `invalid JSON: ${(error as Error).message}`;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return `expected a JSON object, got ${preview(value)}`;
+  }
+  return value as Record<string, unknown>;
+}
+
+class ZeekJsonDecoder {
+  private readonly required = ZEEK_CONN_FIELDS.map((field) =>
+    ZEEK_CONN_ALWAYS_LOGGED.includes(field.name),
+  );
+
+  constructor(private readonly file: string) {}
+
+  decode(text: string, line: number): FlowRow | RowIssue {
+    const record = parseObject(text);
+    if (typeof record === 'string') return this.issue(line, null, record);
+    const values: (string | number)[] = new Array(ZEEK_CONN_FIELDS.length);
+    for (let index = 0; index < ZEEK_CONN_FIELDS.length; index++) {
+      const field = ZEEK_CONN_FIELDS[index]!;
+      const value = record[field.name];
+      if (value === undefined || value === null) {
+        if (this.required[index])
+          return this.issue(line, field.name, `missing key '${field.name}'`);
+        values[index] = field.kind === 'categorical' ? UNSET_CATEGORY : 0;
+      } else if (field.kind === 'categorical') {
+        const category = categoryOf(value);
+        if (category === '') return this.issue(line, field.name, categoryProblem(value));
+        values[index] = category;
+      } else {
+        const number = numberOf(value);
+        if (number === INVALID) return this.issue(line, field.name, numericProblem(value));
+        values[index] = number;
+      }
+    }
+    const label = record[ZEEK_LABEL_COLUMN];
+    if (label === undefined || label === null || label === UNSET_TEXT)
+      return { line, values, label: null };
+    if (typeof label !== 'string' || label.length === 0) {
+      return this.issue(
+        line,
+        ZEEK_LABEL_COLUMN,
+        `expected a non-empty string, got ${preview(label)}`,
+      );
+    }
+    return { line, values, label };
+  }
+
+  private issue(line: number, field: string | null, reason: string): RowIssue {
+    return { file: this.file, line, field, reason };
+  }
+}
+
+/** Zeek's JSON types for categorical fields (string, port number, bool) as a category; '' if none. */
+function categoryOf(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return value === '(empty)' ? UNSET_CATEGORY : value;
+    case 'number':
+      return String(value);
+    case 'boolean':
+      // As Zeek's TSV writes booleans, so TSV and JSON logs encode alike.
+      return value ? 'T' : 'F';
+    default:
+      return '';
+  }
+}
+
+function categoryProblem(value: unknown): string {
+  return value === ''
+    ? 'expected a non-empty value'
+    : `expected a string, number or boolean, got ${preview(value)}`;
+}
+
+function numberOf(value: unknown): number {
+  if (typeof value === 'number')
+    return value >= 0 && value < Number.POSITIVE_INFINITY ? value : INVALID;
+  if (typeof value === 'string') return value === UNSET_TEXT ? 0 : parseNonNegative(value);
+  return INVALID;
+}
+
+function numericProblem(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'string') return numberProblem(String(value));
+  return `expected a non-negative number, got ${preview(value)}`;
+}
+
+function preview(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
+}

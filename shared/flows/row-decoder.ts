@@ -1,0 +1,125 @@
+/**
+ * Turns the text cells of one delimited record into a FlowRow, or a RowIssue saying why not.
+ * Column roles are compiled once into small typed arrays so the per-row loop only switches on them.
+ */
+import type { ColumnRole } from './columns.js';
+import { flagProblem, INVALID, numberProblem, parseFlag, parseNonNegative } from './field-text.js';
+import type { FlowRow, FlowSchema, RowIssue } from './schema.js';
+
+const SKIP = 0;
+const CATEGORICAL = 1;
+const NUMBER = 2;
+const FLAG = 3;
+const LABEL = 4;
+
+export interface DecoderOptions {
+  /**
+   * Markers for "no value" (Zeek's unset `-` and empty `(empty)`): 0 on a numeric field, the
+   * category `-` on a categorical one, a null label.
+   */
+  readonly unsetMarkers?: readonly string[];
+  readonly normaliseLabel?: (label: string) => string;
+}
+
+/** The category a Zeek unset or empty value becomes. */
+export const UNSET_CATEGORY = '-';
+
+/** Decodes records whose columns have the given roles into rows of `schema`. */
+export class RowDecoder {
+  readonly columnCount: number;
+  private readonly operations: Uint8Array;
+  /** Index in `values` per column (-1 for columns that are not model fields). */
+  private readonly targets: Int32Array;
+  private readonly names: readonly string[];
+  private readonly fieldCount: number;
+  private readonly unsetMarker: string | null;
+  private readonly emptyMarker: string | null;
+  private readonly normaliseLabel: ((label: string) => string) | undefined;
+
+  constructor(
+    private readonly file: string,
+    columns: readonly ColumnRole[],
+    schema: FlowSchema,
+    options: DecoderOptions = {},
+  ) {
+    this.columnCount = columns.length;
+    this.fieldCount = schema.fields.length;
+    this.names = columns.map((column) => column.name);
+    this.operations = Uint8Array.from(columns, operationOf);
+    const fieldIndex = new Map(schema.fields.map((field, index) => [field.name, index]));
+    this.targets = Int32Array.from(columns, (column) => fieldIndex.get(column.name) ?? -1);
+    const covered = columns.filter((column, index) => this.targets[index]! >= 0 && isModel(column));
+    if (covered.length !== this.fieldCount) {
+      throw new Error(
+        `columns [${this.names.join(', ')}] do not cover schema '${schema.name}' once each`,
+      );
+    }
+    this.unsetMarker = options.unsetMarkers?.[0] ?? null;
+    this.emptyMarker = options.unsetMarkers?.[1] ?? this.unsetMarker;
+    this.normaliseLabel = options.normaliseLabel;
+  }
+
+  /** The row for `cells` read at `line`, or why it is malformed. */
+  decode(cells: readonly string[], line: number): FlowRow | RowIssue {
+    if (cells.length !== this.columnCount) {
+      return this.issue(line, null, `expected ${this.columnCount} columns, got ${cells.length}`);
+    }
+    const { operations, targets, unsetMarker, emptyMarker } = this;
+    const values: (string | number)[] = new Array(this.fieldCount);
+    let label: string | null = null;
+    for (let column = 0; column < cells.length; column++) {
+      const operation = operations[column];
+      if (operation === SKIP) continue;
+      const cell = cells[column]!;
+      const unset = unsetMarker !== null && (cell === unsetMarker || cell === emptyMarker);
+      switch (operation) {
+        case CATEGORICAL:
+          if (cell.length === 0) return this.issue(line, column, 'expected a non-empty value');
+          values[targets[column]!] = unset ? UNSET_CATEGORY : cell;
+          break;
+        case NUMBER: {
+          const value = unset ? 0 : parseNonNegative(cell);
+          if (value === INVALID) return this.issue(line, column, numberProblem(cell));
+          values[targets[column]!] = value;
+          break;
+        }
+        case FLAG: {
+          const value = unset ? 0 : parseFlag(cell);
+          if (value === INVALID) return this.issue(line, column, flagProblem(cell));
+          values[targets[column]!] = value;
+          break;
+        }
+        default:
+          if (cell.length === 0) return this.issue(line, column, 'expected a non-empty label');
+          if (!unset) label = this.normaliseLabel === undefined ? cell : this.normaliseLabel(cell);
+      }
+    }
+    return { line, values, label };
+  }
+
+  private issue(line: number, column: number | null, reason: string): RowIssue {
+    return { file: this.file, line, field: column === null ? null : this.names[column]!, reason };
+  }
+}
+
+/** Readers hand on rows and issues in one stream; a RowIssue is the one with a reason. */
+export function isRowIssue(item: FlowRow | RowIssue): item is RowIssue {
+  return (item as RowIssue).reason !== undefined;
+}
+
+function operationOf(column: ColumnRole): number {
+  switch (column.kind) {
+    case 'categorical':
+      return CATEGORICAL;
+    case 'numeric':
+      return column.numeric === 'flag' ? FLAG : NUMBER;
+    case 'label':
+      return LABEL;
+    default:
+      return SKIP;
+  }
+}
+
+function isModel(column: ColumnRole): boolean {
+  return column.kind === 'categorical' || column.kind === 'numeric';
+}
