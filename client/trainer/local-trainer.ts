@@ -4,32 +4,35 @@
  * restored). Deterministic for a given seed on a given backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import type { FlowTable } from '../../shared/encoding/flow-table.js';
 import { MultiHotBuilder } from '../../shared/model/multi-hot.js';
 import { meanScore } from '../../shared/model/score-table.js';
-import type { CategoricalVae } from '../../shared/model/vae.js';
+import type { CategoricalVae, MixtureObjective } from '../../shared/model/vae.js';
 
 export interface TrainingOptions {
   readonly epochs: number;
   readonly batchSize: number;
   readonly learningRate: number;
-  /** Epochs over which the KL weight ramps linearly from ~0 to 1. */
+  /** Epochs over which the KL weight ramps linearly to 1 (0 = full weight from the start). */
   readonly klWarmupEpochs: number;
+  /** How a mixture latent is trained (ignored for a Gaussian latent). */
+  readonly mixtureObjective: MixtureObjective;
   /** Stop after this many epochs without validation improvement (after warm-up). */
   readonly patience: number;
   readonly seed: number;
 }
 
 export const DEFAULT_TRAINING: TrainingOptions = {
-  epochs: 30,
+  epochs: 80,
   batchSize: 512,
-  learningRate: 0.002,
+  learningRate: 0.004,
   klWarmupEpochs: 5,
-  patience: 4,
+  patience: 6,
   seed: 1,
+  mixtureObjective: 'gumbel-softmax',
 };
 
 export interface EpochReport {
@@ -79,7 +82,9 @@ export async function trainLocal(
       const klWeight = Math.min(1, epoch / Math.max(1, options.klWarmupEpochs));
       const temperature =
         latent.kind === 'mixture'
-          ? latent.temperature.start * (latent.temperature.end / latent.temperature.start) ** ((epoch - 1) / Math.max(1, options.epochs - 1))
+          ? latent.temperature.start *
+            (latent.temperature.end / latent.temperature.start) **
+              ((epoch - 1) / Math.max(1, options.epochs - 1))
           : 1;
       const started = performance.now();
       let lossSum = 0;
@@ -88,14 +93,25 @@ export async function trainLocal(
         const count = Math.min(options.batchSize, order.length - start);
         const x = builder.build(train.codes, order, start, count);
         const seed = options.seed * 1_000_003 + epoch * 10_007 + step++;
-        const loss = optimizer.minimize(() => model.loss(x, { klWeight, temperature, seed }), true, model.variables);
+        const loss = optimizer.minimize(
+          () =>
+            model.loss(x, {
+              klWeight,
+              temperature,
+              seed,
+              mixtureObjective: options.mixtureObjective,
+            }),
+          true,
+          model.variables,
+        );
         lossSum += loss!.dataSync()[0]! * count;
         loss!.dispose();
         x.dispose();
         hooks.onBatch?.(start + count, order.length, epoch);
       }
       const seconds = (performance.now() - started) / 1000;
-      const validationLoss = validation && validation.length > 0 ? meanScore(model, encoder, validation) : null;
+      const validationLoss =
+        validation && validation.length > 0 ? meanScore(model, encoder, validation) : null;
       const report: EpochReport = {
         epoch,
         epochs: options.epochs,

@@ -17,7 +17,14 @@ export interface LossSettings {
   readonly temperature: number;
   /** Seed of this step's latent noise. */
   readonly seed: number;
+  /**
+   * Mixture latent only: train on Gumbel-softmax relaxed samples, or on the exact expectation
+   * over components (no sampling; the decoder runs once per component).
+   */
+  readonly mixtureObjective?: MixtureObjective;
 }
+
+export type MixtureObjective = 'gumbel-softmax' | 'exact';
 
 export interface ScoreOptions {
   /** Importance samples for a tighter bound (Gaussian; the mixture's bound is exact). 0 = ELBO. */
@@ -54,14 +61,19 @@ export class CategoricalVae {
     });
     const layers: Layer[] = [];
     for (let i = 0; i < this.variables.length; i += 2) {
-      layers.push({ kernel: this.variables[i] as tf.Variable<tf.Rank.R2>, bias: this.variables[i + 1] as tf.Variable<tf.Rank.R1> });
+      layers.push({
+        kernel: this.variables[i] as tf.Variable<tf.Rank.R2>,
+        bias: this.variables[i + 1] as tf.Variable<tf.Rank.R1>,
+      });
     }
     const depth = spec.architecture.hidden.length;
     this.encoderLayers = layers.slice(0, depth);
     this.latentLayer = layers[depth]!;
     this.decoderLayers = layers.slice(depth + 1, 2 * depth + 1);
     this.outputLayer = layers[2 * depth + 1]!;
-    const cardinalities = spec.encoder.fields.map((f) => (f.kind === 'categorical' ? f.vocabulary.length + 1 : f.edges.length + 2));
+    const cardinalities = spec.encoder.fields.map((f) =>
+      f.kind === 'categorical' ? f.vocabulary.length + 1 : f.edges.length + 2,
+    );
     this.segments = new FieldSegments(cardinalities);
   }
 
@@ -82,9 +94,24 @@ export class CategoricalVae {
         const eps = tf.randomNormal([rows, latent.dim], 0, 1, 'float32', settings.seed);
         z = tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)) as tf.Tensor2D;
         kl = gaussianKl(mu, logVar);
+      } else if (settings.mixtureObjective === 'exact') {
+        // Sum over all K components instead of sampling one: the decoder runs on K rows only.
+        const alpha = dense(h, this.latentLayer.kernel, this.latentLayer.bias, true);
+        const expectedNll = tf.neg(
+          tf.sum(tf.mul(tf.softmax(alpha), this.componentLogLikelihoods(x)), 1),
+        );
+        return tf.mean(
+          tf.add(expectedNll, tf.mul(categoricalKl(alpha, latent.components), settings.klWeight)),
+        ) as tf.Scalar;
       } else {
         const alpha = dense(h, this.latentLayer.kernel, this.latentLayer.bias, true);
-        const u = tf.randomUniform([rows, latent.components], 1e-6, 1 - 1e-6, 'float32', settings.seed);
+        const u = tf.randomUniform(
+          [rows, latent.components],
+          1e-6,
+          1 - 1e-6,
+          'float32',
+          settings.seed,
+        );
         const gumbel = tf.neg(tf.log(tf.neg(tf.log(u))));
         z = tf.softmax(tf.div(tf.add(alpha, gumbel), settings.temperature)) as tf.Tensor2D;
         kl = categoricalKl(alpha, latent.components);
@@ -97,9 +124,14 @@ export class CategoricalVae {
   /** Scores a batch (read back to JS once). See {@link BatchScores}. */
   score(x: tf.Tensor2D, options: ScoreOptions = {}): BatchScores {
     const [score, fieldNll] = tf.tidy(() =>
-      this.spec.architecture.latent.kind === 'gaussian' ? this.scoreGaussian(x, options) : this.scoreMixture(x, options),
+      this.spec.architecture.latent.kind === 'gaussian'
+        ? this.scoreGaussian(x, options)
+        : this.scoreMixture(x, options),
     );
-    const result = { scores: score.dataSync() as Float32Array, fieldNll: fieldNll.dataSync() as Float32Array };
+    const result = {
+      scores: score.dataSync() as Float32Array,
+      fieldNll: fieldNll.dataSync() as Float32Array,
+    };
     score.dispose();
     fieldNll.dispose();
     return result;
@@ -145,7 +177,12 @@ export class CategoricalVae {
   }
 
   private gaussianPosterior(h: tf.Tensor2D, dim: number) {
-    const stats = dense(h, this.latentLayer.kernel, this.latentLayer.bias, this.encoderLayers.length > 0);
+    const stats = dense(
+      h,
+      this.latentLayer.kernel,
+      this.latentLayer.bias,
+      this.encoderLayers.length > 0,
+    );
     const mu = tf.slice(stats, [0, 0], [-1, dim]) as tf.Tensor2D;
     // Bounded log-variance keeps exp() finite early in training.
     const logVar = tf.clipByValue(tf.slice(stats, [0, dim], [-1, dim]), -12, 8) as tf.Tensor2D;
@@ -158,19 +195,33 @@ export class CategoricalVae {
     // Reconstruction at the posterior mean: deterministic, and the usual VAE scoring choice.
     const fieldNll = this.segments.fieldNegLogLikelihood(this.decode(mu), x);
     const samples = options.importanceSamples ?? 0;
-    if (samples <= 0) return [tf.add(tf.sum(fieldNll, 1), gaussianKl(mu, logVar)) as tf.Tensor1D, fieldNll];
+    if (samples <= 0)
+      return [tf.add(tf.sum(fieldNll, 1), gaussianKl(mu, logVar)) as tf.Tensor1D, fieldNll];
     const sigma = tf.exp(tf.mul(logVar, 0.5));
     const logWeights: tf.Tensor1D[] = [];
     for (let k = 0; k < samples; k++) {
       const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', (options.seed ?? 0) * 7919 + k);
       const z = tf.add(mu, tf.mul(sigma, eps)) as tf.Tensor2D;
       const logPrior = tf.mul(tf.sum(tf.square(z), 1), -0.5);
-      const logPosterior = tf.sub(tf.mul(tf.sum(tf.square(eps), 1), -0.5), tf.mul(tf.sum(logVar, 1), 0.5));
+      const logPosterior = tf.sub(
+        tf.mul(tf.sum(tf.square(eps), 1), -0.5),
+        tf.mul(tf.sum(logVar, 1), 0.5),
+      );
       const nll = this.segments.negLogLikelihood(this.decode(z), x);
       logWeights.push(tf.sub(tf.sub(logPrior, logPosterior), nll));
     }
     const bound = tf.sub(tf.logSumExp(tf.stack(logWeights, 1), 1), Math.log(samples));
     return [tf.neg(bound) as tf.Tensor1D, fieldNll];
+  }
+
+  /** log p(x | c) for every row and component: [batch x K]. */
+  private componentLogLikelihoods(x: tf.Tensor2D): tf.Tensor2D {
+    const components = latentWidth(this.spec.architecture);
+    const table = this.decode(tf.eye(components) as tf.Tensor2D); // [K x width]
+    return tf.sub(
+      tf.matMul(x, tf.transpose(table)),
+      tf.sum(this.segments.logNormalisers(table), 1),
+    ) as tf.Tensor2D;
   }
 
   /** With a discrete latent the expectation over components is exact: no sampling at all. */
@@ -195,7 +246,10 @@ export class CategoricalVae {
 
 /** KL(N(mu, sigma) || N(0, I)) per row. */
 function gaussianKl(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {
-  return tf.mul(tf.sum(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(logVar, 1)), 1), 0.5) as tf.Tensor1D;
+  return tf.mul(
+    tf.sum(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(logVar, 1)), 1),
+    0.5,
+  ) as tf.Tensor1D;
 }
 
 /** KL(q(c|x) || uniform over K components) per row. */
