@@ -53,7 +53,8 @@ export function validateEncoderSpec(value: unknown, source: string): EncoderSpec
     throw new Error(`${source}: invalid encoder spec: ${why}`);
   };
   const fields = (value as { fields?: unknown } | null)?.fields;
-  if (!Array.isArray(fields) || fields.length === 0) return fail("'fields' must be a non-empty array");
+  if (!Array.isArray(fields) || fields.length === 0)
+    return fail("'fields' must be a non-empty array");
   fields.forEach((entry: unknown, i: number) => {
     const field = (entry ?? {}) as Record<string, unknown>;
     if (typeof field.name !== 'string') fail(`fields[${i}].name must be a string`);

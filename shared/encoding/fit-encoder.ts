@@ -18,10 +18,13 @@ export interface EncoderFitOptions {
 export const DEFAULT_ENCODER_FIT: EncoderFitOptions = {
   minCategoryCount: 5,
   maxVocabulary: 256,
-  numericBins: 16,
+  numericBins: 8,
 };
 
-export function fitEncoder(sketch: EncoderSketch, options: EncoderFitOptions = DEFAULT_ENCODER_FIT): EncoderSpec {
+export function fitEncoder(
+  sketch: EncoderSketch,
+  options: EncoderFitOptions = DEFAULT_ENCODER_FIT,
+): EncoderSpec {
   return { fields: sketch.fields.map((field) => fitField(field, options)) };
 }
 
@@ -35,8 +38,14 @@ function fitField(field: FieldSketch, options: EncoderFitOptions): FieldEncoding
       .map(([value]) => value);
     return { name: field.name, kind: 'categorical', vocabulary };
   }
-  if (field.numeric === 'flag') return { name: field.name, kind: 'numeric', numeric: 'flag', edges: [] };
-  return { name: field.name, kind: 'numeric', numeric: field.numeric, edges: quantileEdges(field.histogram.counts, field.histogram.grid, options.numericBins) };
+  if (field.numeric === 'flag')
+    return { name: field.name, kind: 'numeric', numeric: 'flag', edges: [] };
+  return {
+    name: field.name,
+    kind: 'numeric',
+    numeric: field.numeric,
+    edges: quantileEdges(field.histogram.counts, field.histogram.grid, options.numericBins),
+  };
 }
 
 /**
@@ -44,18 +53,20 @@ function fitField(field: FieldSketch, options: EncoderFitOptions): FieldEncoding
  * non-zero mass. A bucket heavier than one bin's share becomes a bin of its own, so values
  * like "exactly 1 connection" are not split or merged arbitrarily.
  */
-function quantileEdges(counts: Float64Array, grid: Parameters<typeof bucketLowerEdge>[0], bins: number): number[] {
+function quantileEdges(
+  counts: Float64Array,
+  grid: Parameters<typeof bucketLowerEdge>[0],
+  bins: number,
+): number[] {
   let nonZero = 0;
   for (let b = 1; b < counts.length; b++) nonZero += counts[b]!;
   if (nonZero === 0) return [];
   const share = nonZero / bins;
   const edges: number[] = [];
   let inBin = 0;
-  let firstOccupied = -1;
   for (let b = 1; b < counts.length; b++) {
     const count = counts[b]!;
     if (count === 0) continue;
-    if (firstOccupied < 0) firstOccupied = b;
     // Close the current bin before a bucket that would overfill it, or after it is full.
     if (inBin > 0 && (inBin >= share || inBin + count > share * 1.5) && b > 1) {
       edges.push(bucketLowerEdge(grid, b));

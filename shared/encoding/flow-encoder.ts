@@ -38,7 +38,9 @@ export class FlowEncoder {
     const { values } = row;
     for (let i = 0; i < this.lookups.length; i++) {
       const lookup = this.lookups[i];
-      out[at + i] = lookup ? (lookup.get(String(values[i])) ?? 0) : numericCode(this.edges[i]!, values[i] as number);
+      out[at + i] = lookup
+        ? (lookup.get(String(values[i])) ?? 0)
+        : numericCode(this.edges[i]!, values[i] as number);
     }
   }
 

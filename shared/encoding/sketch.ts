@@ -4,7 +4,7 @@
  * site's sketch; the federated encoder round merges many sites' sketches the same way.
  */
 import type { FlowRow, ModelField } from '../flows/schema.js';
-import { DEFAULT_LOG_GRID, LogHistogram, type LogGrid } from '../stats/log-histogram.js';
+import { DEFAULT_LOG_GRID, type LogGrid, LogHistogram } from '../stats/log-histogram.js';
 
 export type FieldSketch =
   | { readonly name: string; readonly kind: 'categorical'; readonly counts: Map<string, number> }
@@ -50,10 +50,13 @@ export class EncoderSketch {
     this.fields.forEach((mine, i) => {
       const theirs = other.fields[i]!;
       if (theirs.name !== mine.name || theirs.kind !== mine.kind) {
-        throw new Error(`sketch field ${i} is '${theirs.name}' (${theirs.kind}), expected '${mine.name}' (${mine.kind})`);
+        throw new Error(
+          `sketch field ${i} is '${theirs.name}' (${theirs.kind}), expected '${mine.name}' (${mine.kind})`,
+        );
       }
       if (mine.kind === 'categorical' && theirs.kind === 'categorical') {
-        for (const [value, count] of theirs.counts) mine.counts.set(value, (mine.counts.get(value) ?? 0) + count);
+        for (const [value, count] of theirs.counts)
+          mine.counts.set(value, (mine.counts.get(value) ?? 0) + count);
       } else if (mine.kind === 'numeric' && theirs.kind === 'numeric') {
         mine.histogram.merge(theirs.histogram);
       }

@@ -36,7 +36,9 @@ let active: BackendReport | null = null;
 
 export function parseBackendChoice(text: string, source: string): BackendChoice {
   if ((BACKEND_CHOICES as readonly string[]).includes(text)) return text as BackendChoice;
-  throw new Error(`${source}: unknown backend '${text}': expected one of ${BACKEND_CHOICES.join(', ')}`);
+  throw new Error(
+    `${source}: unknown backend '${text}': expected one of ${BACKEND_CHOICES.join(', ')}`,
+  );
 }
 
 async function tryBackend(name: BackendName): Promise<string | null> {
@@ -46,6 +48,8 @@ async function tryBackend(name: BackendName): Promise<string | null> {
     await tf.ready();
     return null;
   } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return 'not installed';
     return error instanceof Error ? error.message.split('\n')[0]! : String(error);
   }
 }
@@ -64,18 +68,21 @@ export async function initBackend(choice?: BackendChoice): Promise<BackendReport
   if (wanted !== 'auto') {
     const failure = await tryBackend(wanted);
     if (failure) throw new Error(`backend '${wanted}' was requested but failed: ${failure}`);
-    active = { name: wanted, reason: choice ? 'forced by configuration' : `forced by ${BACKEND_ENV}` };
+    active = {
+      name: wanted,
+      reason: choice ? 'forced by configuration' : `forced by ${BACKEND_ENV}`,
+    };
     return active;
   }
   const skipped: string[] = [];
   for (const name of ['tensorflow', 'wasm', 'cpu'] as const) {
     const failure = await tryBackend(name);
     if (!failure) {
-      const reason = skipped.length ? `auto (${skipped.join('; ')})` : 'auto';
+      const reason = skipped.length ? `auto; ${skipped.join('; ')}` : 'auto';
       active = { name, reason };
       return active;
     }
-    skipped.push(`${name} unavailable: ${failure}`);
+    skipped.push(`${name === 'tensorflow' ? '@tensorflow/tfjs-node' : name} ${failure}`);
   }
   throw new Error(`no TensorFlow.js backend could start: ${skipped.join('; ')}`);
 }

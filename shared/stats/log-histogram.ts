@@ -25,7 +25,7 @@ export function bucketOf(grid: LogGrid, value: number): number {
   const step = Math.floor((Math.log10(value) - grid.minExp) * grid.perDecade);
   const last = bucketCount(grid) - 1;
   if (step < 0) return 1;
-  return step + 1 > last ? last : step + 1;
+  return Math.min(step + 1, last);
 }
 
 /** Lower edge of a bucket (> 0 for every bucket but the zero bucket). */

@@ -1,0 +1,114 @@
+/**
+ * Builds a site's training data from flow files in two streaming passes: the first sketches
+ * every field and fits the encoder, the second encodes rows into a compact table. The table
+ * is then split (seeded) into training, validation and calibration parts.
+ */
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import type { EncoderSpec } from '../../shared/encoding/encoder-spec.js';
+import { type EncoderFitOptions, fitEncoder } from '../../shared/encoding/fit-encoder.js';
+import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
+import { FlowTable } from '../../shared/encoding/flow-table.js';
+import { EncoderSketch } from '../../shared/encoding/sketch.js';
+import type { FlowFormat } from '../../shared/flows/formats.js';
+import { type ReadOptions, readFlowFiles } from '../../shared/flows/readers.js';
+import type { FlowSchema } from '../../shared/flows/schema.js';
+
+export interface FlowSelection {
+  readonly files: readonly string[];
+  readonly format: FlowFormat;
+  /** Train only on rows with this label (e.g. `normal`); null = every row. */
+  readonly onlyLabel: string | null;
+  readonly read: ReadOptions;
+}
+
+export interface ReadSummary {
+  readonly rowsRead: number;
+  readonly rowsUsed: number;
+  readonly badRows: number;
+}
+
+/** Pass 1: sketch the selected rows of the files. */
+export async function sketchFlows(
+  selection: FlowSelection,
+): Promise<{ schema: FlowSchema; sketch: EncoderSketch; summary: ReadSummary }> {
+  const source = await readFlowFiles([...selection.files], selection.format, selection.read);
+  const sketch = new EncoderSketch(source.schema.fields);
+  for await (const row of source.rows) {
+    if (selection.onlyLabel === null || row.label === selection.onlyLabel) sketch.add(row);
+  }
+  if (sketch.rows === 0) {
+    const which = selection.onlyLabel === null ? '' : ` with label '${selection.onlyLabel}'`;
+    throw new Error(`no usable rows${which} in ${selection.files.join(', ')}`);
+  }
+  return {
+    schema: source.schema,
+    sketch,
+    summary: { rowsRead: source.stats.rows, rowsUsed: sketch.rows, badRows: source.stats.badRows },
+  };
+}
+
+/** Pass 2: encode the selected rows under a fixed encoder. */
+export async function encodeFlows(
+  selection: FlowSelection,
+  encoder: FlowEncoder,
+): Promise<FlowTable> {
+  const source = await readFlowFiles([...selection.files], selection.format, selection.read);
+  const table = new FlowTable(encoder.fieldCount, 4096);
+  for await (const row of source.rows) {
+    if (selection.onlyLabel !== null && row.label !== selection.onlyLabel) continue;
+    encoder.encodeInto(row, table.codes, table.appendRow(row.label));
+  }
+  return table;
+}
+
+export interface LocalData {
+  readonly schema: FlowSchema;
+  readonly encoderSpec: EncoderSpec;
+  readonly encoder: FlowEncoder;
+  readonly train: FlowTable;
+  readonly validation: FlowTable;
+  readonly calibration: FlowTable;
+  readonly summary: ReadSummary;
+}
+
+export interface SplitShares {
+  readonly validation: number;
+  readonly calibration: number;
+  readonly seed: number;
+}
+
+/** Reads, fits the encoder, encodes and splits: everything local training needs. */
+export async function prepareLocalData(
+  selection: FlowSelection,
+  fit: EncoderFitOptions,
+  shares: SplitShares,
+): Promise<LocalData> {
+  const { schema, sketch, summary } = await sketchFlows(selection);
+  const encoderSpec = fitEncoder(sketch, fit);
+  const encoder = new FlowEncoder(encoderSpec);
+  const table = await encodeFlows(selection, encoder);
+  const { train, validation, calibration } = splitTable(table, shares);
+  return { schema, encoderSpec, encoder, train, validation, calibration, summary };
+}
+
+/** Seeded random split; calibration and validation get at least one row each when possible. */
+export function splitTable(table: FlowTable, shares: SplitShares) {
+  const order = Uint32Array.from({ length: table.length }, (_, i) => i);
+  const rng = xoroshiro128plus(shares.seed ^ 0x5eed);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = uniformInt(rng, 0, i);
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+  const held = (share: number) =>
+    table.length >= 3 ? Math.max(1, Math.floor(table.length * share)) : 0;
+  const nCal = held(shares.calibration);
+  const nVal = held(shares.validation);
+  return {
+    calibration: table.select(order.subarray(0, nCal)),
+    validation: table.select(order.subarray(nCal, nCal + nVal)),
+    train: table.select(order.subarray(nCal + nVal)),
+  };
+}

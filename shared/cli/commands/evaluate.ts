@@ -1,0 +1,93 @@
+/** `fedflow evaluate`: detection quality of a model on labelled flows (table, JSON, ROC image). */
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import {
+  type Evaluation,
+  scoreLabelledFlows,
+  summariseDetection,
+} from '../../../client/detect/evaluate-model.js';
+import { openModel } from '../../../client/detect/loaded-model.js';
+import { loadModelConfig } from '../../config/model-config.js';
+import { describeBackend, initBackend, parseBackendChoice } from '../../runtime/backend.js';
+import { formatTable } from '../../stats/report-table.js';
+import { renderRocChart, rocChartCurve } from '../../stats/roc-chart.js';
+import { addFlowOptions, type FlowFileOptions, readOptions } from '../flow-options.js';
+
+interface EvaluateOptions extends FlowFileOptions {
+  model: string;
+  json?: string;
+  roc?: string;
+  backend?: string;
+}
+
+export function registerEvaluate(program: Command): void {
+  addFlowOptions(
+    program
+      .command('evaluate')
+      .description(
+        'measure detection quality on labelled flows: AUROC, AUPRC, TPR/FPR at each threshold, recall per attack category',
+      ),
+  )
+    .requiredOption('--model <dir>', 'model directory')
+    .option('--json <file>', 'also write the report as JSON')
+    .option('--roc <file.svg>', 'write the ROC curve as an SVG image')
+    .option('--backend <name>', 'TensorFlow.js backend: auto, tensorflow, wasm, cpu')
+    .action(async (options: EvaluateOptions) => {
+      const config = loadModelConfig(options.config, { backend: options.backend }).getProperties();
+      const backend = await initBackend(parseBackendChoice(config.backend, 'backend'));
+      process.stderr.write(`${describeBackend(backend)}\n`);
+      const loaded = openModel(options.model);
+      const scored = await scoreLabelledFlows(
+        loaded,
+        options.data,
+        options.format,
+        await readOptions(options, config.input.maxBadShare),
+        {
+          importanceSamples: config.scoring.importanceSamples,
+        },
+      );
+      loaded.model.dispose();
+      const thresholds = loaded.saved.thresholds?.targets ?? [];
+      const evaluation = summariseDetection(scored, thresholds, scored.badRows, scored.seconds);
+      process.stdout.write(`${formatEvaluation(evaluation)}\n`);
+      if (options.json)
+        writeFileSync(
+          options.json,
+          `${JSON.stringify({ model: options.model, data: options.data, backend: backend.name, ...evaluation }, null, 2)}\n`,
+        );
+      if (options.roc) {
+        const positives = scored.categories.map((c) => c !== 'normal');
+        const curve = rocChartCurve(
+          'fedflow VAE',
+          scored.scores,
+          positives,
+          thresholds.map((t) => ({ label: `FPR ${t.fpr * 100}%`, threshold: t.threshold })),
+        );
+        writeFileSync(
+          options.roc,
+          renderRocChart([curve], { title: `ROC: ${options.data.join(', ')}`, fprScale: 'log' }),
+        );
+      }
+    });
+}
+
+export function formatEvaluation(e: Evaluation): string {
+  const summary = formatTable(
+    ['flows', 'normal', 'attacks', 'malformed', 'AUROC', 'AUPRC'],
+    [[e.flows, e.normal, e.attacks, e.badRows, e.auroc, e.auprc]],
+  );
+  const categories = Object.keys(e.categories)
+    .filter((c) => c !== 'normal')
+    .sort();
+  const perThreshold = formatTable(
+    ['target FPR', 'threshold', 'TPR', 'observed FPR', ...categories.map((c) => `recall ${c}`)],
+    e.thresholds.map((t) => [
+      t.targetFpr,
+      t.threshold,
+      t.tpr,
+      t.fpr,
+      ...categories.map((c) => t.recallByCategory[c] ?? 0),
+    ]),
+  );
+  return `${summary}\n\n${perThreshold}`;
+}

@@ -1,0 +1,44 @@
+/** Command-line options shared by the commands that read flow files. */
+import { type Command, Option } from 'commander';
+import { loadCsvMapping } from '../flows/builtin-schemas.js';
+import { FLOW_FORMATS, type FlowFormat } from '../flows/formats.js';
+import type { ReadOptions } from '../flows/readers.js';
+import { describeIssue, type RowIssue } from '../flows/schema.js';
+
+export interface FlowFileOptions {
+  data: string[];
+  format: FlowFormat;
+  csvSchema?: string;
+  config?: string;
+}
+
+export function addFlowOptions(command: Command): Command {
+  return command
+    .requiredOption('--data <file...>', 'flow files to read')
+    .addOption(
+      new Option('--format <format>', 'input format')
+        .choices([...FLOW_FORMATS])
+        .makeOptionMandatory(),
+    )
+    .option('--csv-schema <file>', 'JSON column mapping for --format csv (see docs/formats.md)')
+    .option('--config <file>', 'settings file (JSON); see config/local.example.json');
+}
+
+/** Reader options: malformed rows are reported on stderr (the first 20) and counted. */
+export async function readOptions(
+  options: FlowFileOptions,
+  maxBadShare: number,
+): Promise<ReadOptions> {
+  if (options.format === 'csv' && !options.csvSchema)
+    throw new Error('--format csv needs --csv-schema FILE to map columns');
+  let reported = 0;
+  return {
+    maxBadShare,
+    csvMapping: options.csvSchema ? await loadCsvMapping(options.csvSchema) : undefined,
+    onBadRow(issue: RowIssue) {
+      if (reported++ < 20) process.stderr.write(`skipped malformed row: ${describeIssue(issue)}\n`);
+      else if (reported === 21)
+        process.stderr.write('(further malformed rows are counted, not shown)\n');
+    },
+  };
+}

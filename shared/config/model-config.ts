@@ -1,0 +1,178 @@
+/**
+ * Settings for local model work (train/score/evaluate), validated by convict. Precedence:
+ * defaults < config file (--config) < FEDFLOW_* environment variables < command-line flags.
+ */
+import convict from 'convict';
+import { DEFAULT_TRAINING } from '../../client/trainer/local-trainer.js';
+import { DEFAULT_ENCODER_FIT } from '../encoding/fit-encoder.js';
+import { BACKEND_CHOICES } from '../runtime/backend.js';
+
+const positiveInt = (name: string) => (value: unknown) => {
+  if (!Number.isInteger(value) || (value as number) <= 0)
+    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(value)}`);
+};
+const share = (name: string, allowZero: boolean) => (value: unknown) => {
+  const v = value as number;
+  if (typeof v !== 'number' || !(allowZero ? v >= 0 : v > 0) || v >= 1)
+    throw new Error(
+      `${name} must be a number in ${allowZero ? '[0' : '(0'}, 1), got ${JSON.stringify(value)}`,
+    );
+};
+
+export const modelConfigSchema = {
+  backend: {
+    doc: 'TensorFlow.js backend: auto, tensorflow, wasm or cpu',
+    format: [...BACKEND_CHOICES],
+    default: 'auto',
+    env: 'FEDFLOW_BACKEND',
+  },
+  encoder: {
+    minCategoryCount: {
+      doc: 'Categorical values seen fewer times map to "other"',
+      format: positiveInt('encoder.minCategoryCount'),
+      default: DEFAULT_ENCODER_FIT.minCategoryCount,
+      env: 'FEDFLOW_MIN_CATEGORY_COUNT',
+    },
+    maxVocabulary: {
+      doc: 'Most values kept per categorical field',
+      format: positiveInt('encoder.maxVocabulary'),
+      default: DEFAULT_ENCODER_FIT.maxVocabulary,
+    },
+    numericBins: {
+      doc: 'Quantile bins per numeric field',
+      format: positiveInt('encoder.numericBins'),
+      default: DEFAULT_ENCODER_FIT.numericBins,
+    },
+  },
+  model: {
+    latent: {
+      doc: 'Latent kind: gaussian or mixture (Gumbel-softmax)',
+      format: ['gaussian', 'mixture'],
+      default: 'mixture',
+      env: 'FEDFLOW_LATENT',
+    },
+    hidden: {
+      doc: 'Hidden layer width of encoder and decoder',
+      format: positiveInt('model.hidden'),
+      default: 128,
+    },
+    latentDim: {
+      doc: 'Gaussian latent dimension',
+      format: positiveInt('model.latentDim'),
+      default: 16,
+    },
+    components: {
+      doc: 'Mixture components (mixture latent)',
+      format: positiveInt('model.components'),
+      default: 32,
+    },
+    temperatureStart: {
+      doc: 'Gumbel-softmax temperature at the first epoch',
+      format: Number,
+      default: 1,
+    },
+    mixtureObjective: {
+      doc: "How the mixture latent trains: 'gumbel-softmax' (relaxed samples) or 'exact' (sum over components)",
+      format: ['gumbel-softmax', 'exact'],
+      default: 'gumbel-softmax',
+    },
+    temperatureEnd: {
+      doc: 'Gumbel-softmax temperature at the last epoch',
+      format: Number,
+      default: 0.3,
+    },
+  },
+  training: {
+    epochs: {
+      doc: 'Most epochs to train',
+      format: positiveInt('training.epochs'),
+      default: DEFAULT_TRAINING.epochs,
+      env: 'FEDFLOW_EPOCHS',
+    },
+    batchSize: {
+      doc: 'Flows per mini-batch',
+      format: positiveInt('training.batchSize'),
+      default: DEFAULT_TRAINING.batchSize,
+    },
+    learningRate: {
+      doc: 'Adam learning rate',
+      format: Number,
+      default: DEFAULT_TRAINING.learningRate,
+    },
+    klWarmupEpochs: {
+      doc: 'Epochs over which the KL weight ramps to 1; null = by latent (gaussian 5, mixture 0: warm-up collapses a Gumbel-softmax mixture onto one component)',
+      format: (v: unknown) => {
+        if (v !== null && !(Number.isInteger(v) && (v as number) >= 0))
+          throw new Error(
+            `training.klWarmupEpochs must be null or a non-negative integer, got ${JSON.stringify(v)}`,
+          );
+      },
+      default: null as number | null,
+    },
+    patience: {
+      doc: 'Early stopping: epochs without validation improvement',
+      format: positiveInt('training.patience'),
+      default: DEFAULT_TRAINING.patience,
+    },
+    seed: {
+      doc: 'Random seed (same data + seed => same model on one backend)',
+      format: 'int',
+      default: DEFAULT_TRAINING.seed,
+      env: 'FEDFLOW_SEED',
+    },
+    validationShare: {
+      doc: 'Share of training flows held out for early stopping',
+      format: share('training.validationShare', false),
+      default: 0.1,
+    },
+    calibrationShare: {
+      doc: 'Share of training flows held out to place thresholds',
+      format: share('training.calibrationShare', false),
+      default: 0.1,
+    },
+  },
+  thresholds: {
+    targetFprs: {
+      doc: 'Target false-positive rates for thresholds',
+      format: (v: unknown) => {
+        if (
+          !Array.isArray(v) ||
+          v.length === 0 ||
+          v.some((x) => typeof x !== 'number' || !(x > 0 && x < 1))
+        )
+          throw new Error(
+            `thresholds.targetFprs must be a non-empty list of numbers in (0, 1), got ${JSON.stringify(v)}`,
+          );
+      },
+      default: [0.01, 0.001],
+    },
+  },
+  input: {
+    maxBadShare: {
+      doc: 'Stop reading past this share of malformed rows',
+      format: share('input.maxBadShare', true),
+      default: 0.05,
+    },
+  },
+  scoring: {
+    importanceSamples: {
+      doc: 'Importance samples for the score (0 = ELBO)',
+      format: 'nat',
+      default: 0,
+    },
+    topFields: { doc: 'Fields listed per alert line', format: 'nat', default: 3 },
+  },
+};
+
+export type ModelConfig = ReturnType<ReturnType<typeof loadModelConfig>['getProperties']>;
+
+/** Loads defaults, then `file` if given, then environment; throws naming the bad key. */
+export function loadModelConfig(file?: string, overrides: Record<string, unknown> = {}) {
+  const config = convict(modelConfigSchema);
+  if (file) config.loadFile(file);
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value !== undefined) config.set(key as never, value as never);
+  }
+  config.validate({ allowed: 'strict' });
+  return config;
+}
