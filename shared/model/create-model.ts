@@ -10,9 +10,21 @@ export interface FreshModel {
   readonly weights: Float32Array;
 }
 
-export function createModel(schema: FlowSchema, encoder: EncoderSpec, architecture: ArchitectureSpec, seed: number): FreshModel {
+export function createModel(
+  schema: FlowSchema,
+  encoder: EncoderSpec,
+  architecture: ArchitectureSpec,
+  seed: number,
+): FreshModel {
   const width = new FlowEncoder(encoder).width;
   const weights = weightManifest(architecture, width);
-  const spec: ModelSpec = { format: 'fedflow-model', version: 1, schema, encoder, architecture, weights };
+  const spec: ModelSpec = {
+    format: 'fedflow-model',
+    version: 1,
+    schema,
+    encoder,
+    architecture,
+    weights,
+  };
   return { spec, weights: initialWeights(weights, seed) };
 }

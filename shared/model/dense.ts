@@ -6,7 +6,12 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** y = x W + b, with gradients for W, b and (if `inputNeedsGrad`) x. */
-export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, inputNeedsGrad: boolean): tf.Tensor2D {
+export function dense(
+  x: tf.Tensor2D,
+  w: tf.Tensor2D,
+  b: tf.Tensor1D,
+  inputNeedsGrad: boolean,
+): tf.Tensor2D {
   if (!inputNeedsGrad) {
     // x is data: leave it out of the gradient so no [batch x inputs] gradient is computed.
     const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {

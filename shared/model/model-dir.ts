@@ -11,7 +11,12 @@ import { fsyncDirectory, writeFileDurably } from '../fs/atomic-write.js';
 import { type ModelSpec, parameterCount } from './model-spec.js';
 import { type ThresholdSet, validateThresholds } from './thresholds.js';
 
-export const MODEL_FILES = { spec: 'model.json', weights: 'weights.bin', thresholds: 'thresholds.json', integrity: 'integrity.json' } as const;
+export const MODEL_FILES = {
+  spec: 'model.json',
+  weights: 'weights.bin',
+  thresholds: 'thresholds.json',
+  integrity: 'integrity.json',
+} as const;
 
 export interface SavedModel {
   readonly spec: ModelSpec;
@@ -43,7 +48,11 @@ export function saveModelDir(dir: string, model: SavedModel): void {
   mkdirSync(staging);
   const files: Record<string, Uint8Array | string> = {
     [MODEL_FILES.spec]: `${JSON.stringify({ ...model.spec, metadata: model.metadata ?? {} }, null, 2)}\n`,
-    [MODEL_FILES.weights]: new Uint8Array(model.weights.buffer, model.weights.byteOffset, model.weights.byteLength),
+    [MODEL_FILES.weights]: new Uint8Array(
+      model.weights.buffer,
+      model.weights.byteOffset,
+      model.weights.byteLength,
+    ),
     [MODEL_FILES.thresholds]: `${JSON.stringify(model.thresholds, null, 2)}\n`,
   };
   const digests: Record<string, string> = {};
@@ -51,7 +60,10 @@ export function saveModelDir(dir: string, model: SavedModel): void {
     writeFileDurably(join(staging, name), data);
     digests[name] = sha256Hex(data);
   }
-  writeFileDurably(join(staging, MODEL_FILES.integrity), `${JSON.stringify({ algorithm: 'sha256', files: digests }, null, 2)}\n`);
+  writeFileDurably(
+    join(staging, MODEL_FILES.integrity),
+    `${JSON.stringify({ algorithm: 'sha256', files: digests }, null, 2)}\n`,
+  );
   // Swap: the old model stays complete until the new one is in place.
   const previous = `${staging}.previous`;
   if (existsSync(target)) renameSync(target, previous);
@@ -63,29 +75,56 @@ export function saveModelDir(dir: string, model: SavedModel): void {
 export function loadModelDir(dir: string): SavedModel {
   const read = (name: string): Buffer => {
     const path = join(dir, name);
-    if (!existsSync(path)) throw new ModelDirectoryError(dir, `missing ${name} (is this a fedflow model directory?)`);
+    if (!existsSync(path))
+      throw new ModelDirectoryError(dir, `missing ${name} (is this a fedflow model directory?)`);
     return readFileSync(path);
   };
-  const integrity = parseJson(dir, MODEL_FILES.integrity, read(MODEL_FILES.integrity)) as { files?: Record<string, string> };
+  const integrity = parseJson(dir, MODEL_FILES.integrity, read(MODEL_FILES.integrity)) as {
+    files?: Record<string, string>;
+  };
   const contents = new Map<string, Buffer>();
   for (const name of [MODEL_FILES.spec, MODEL_FILES.weights, MODEL_FILES.thresholds]) {
     const data = read(name);
     const expected = integrity.files?.[name];
-    if (!expected) throw new ModelDirectoryError(dir, `${MODEL_FILES.integrity} has no digest for ${name}`);
+    if (!expected)
+      throw new ModelDirectoryError(dir, `${MODEL_FILES.integrity} has no digest for ${name}`);
     const actual = sha256Hex(data);
-    if (actual !== expected) throw new ModelDirectoryError(dir, `${name} is corrupted or was modified: sha256 ${actual}, expected ${expected}`);
+    if (actual !== expected)
+      throw new ModelDirectoryError(
+        dir,
+        `${name} is corrupted or was modified: sha256 ${actual}, expected ${expected}`,
+      );
     contents.set(name, data);
   }
-  const { metadata, ...specFields } = parseJson(dir, MODEL_FILES.spec, contents.get(MODEL_FILES.spec)!) as ModelSpec & { metadata?: Record<string, unknown> };
+  const { metadata, ...specFields } = parseJson(
+    dir,
+    MODEL_FILES.spec,
+    contents.get(MODEL_FILES.spec)!,
+  ) as ModelSpec & { metadata?: Record<string, unknown> };
   const spec = validateModelSpec(dir, specFields);
   const bytes = contents.get(MODEL_FILES.weights)!;
-  if (bytes.byteLength % 4 !== 0) throw new ModelDirectoryError(dir, `${MODEL_FILES.weights} is ${bytes.byteLength} bytes, not a whole number of float32 values`);
+  if (bytes.byteLength % 4 !== 0)
+    throw new ModelDirectoryError(
+      dir,
+      `${MODEL_FILES.weights} is ${bytes.byteLength} bytes, not a whole number of float32 values`,
+    );
   const weights = new Float32Array(bytes.byteLength / 4);
   new Uint8Array(weights.buffer).set(bytes);
   const expectedCount = parameterCount(spec.weights);
-  if (weights.length !== expectedCount) throw new ModelDirectoryError(dir, `${MODEL_FILES.weights} holds ${weights.length} weights, the manifest needs ${expectedCount}`);
-  const thresholdsJson = parseJson(dir, MODEL_FILES.thresholds, contents.get(MODEL_FILES.thresholds)!);
-  const thresholds = thresholdsJson === null ? null : validateThresholds(thresholdsJson, join(dir, MODEL_FILES.thresholds));
+  if (weights.length !== expectedCount)
+    throw new ModelDirectoryError(
+      dir,
+      `${MODEL_FILES.weights} holds ${weights.length} weights, the manifest needs ${expectedCount}`,
+    );
+  const thresholdsJson = parseJson(
+    dir,
+    MODEL_FILES.thresholds,
+    contents.get(MODEL_FILES.thresholds)!,
+  );
+  const thresholds =
+    thresholdsJson === null
+      ? null
+      : validateThresholds(thresholdsJson, join(dir, MODEL_FILES.thresholds));
   return { spec, weights, thresholds, metadata: metadata ?? {} };
 }
 
@@ -98,14 +137,28 @@ function parseJson(dir: string, name: string, data: Buffer): unknown {
 }
 
 function validateModelSpec(dir: string, spec: ModelSpec): ModelSpec {
-  if (spec.format !== 'fedflow-model') throw new ModelDirectoryError(dir, `${MODEL_FILES.spec}: 'format' must be 'fedflow-model'`);
-  if (spec.version !== 1) throw new ModelDirectoryError(dir, `${MODEL_FILES.spec}: unsupported version ${String(spec.version)} (this fedflow reads version 1)`);
+  if (spec.format !== 'fedflow-model')
+    throw new ModelDirectoryError(dir, `${MODEL_FILES.spec}: 'format' must be 'fedflow-model'`);
+  if (spec.version !== 1)
+    throw new ModelDirectoryError(
+      dir,
+      `${MODEL_FILES.spec}: unsupported version ${String(spec.version)} (this fedflow reads version 1)`,
+    );
   validateEncoderSpec(spec.encoder, join(dir, MODEL_FILES.spec));
-  if (!Array.isArray(spec.weights) || spec.weights.some((w) => typeof w.name !== 'string' || !Array.isArray(w.shape))) {
-    throw new ModelDirectoryError(dir, `${MODEL_FILES.spec}: 'weights' must be a list of {name, shape}`);
+  if (
+    !Array.isArray(spec.weights) ||
+    spec.weights.some((w) => typeof w.name !== 'string' || !Array.isArray(w.shape))
+  ) {
+    throw new ModelDirectoryError(
+      dir,
+      `${MODEL_FILES.spec}: 'weights' must be a list of {name, shape}`,
+    );
   }
   if (spec.encoder.fields.length !== spec.schema?.fields?.length) {
-    throw new ModelDirectoryError(dir, `${MODEL_FILES.spec}: the schema has ${spec.schema?.fields?.length} fields but the encoder ${spec.encoder.fields.length}`);
+    throw new ModelDirectoryError(
+      dir,
+      `${MODEL_FILES.spec}: the schema has ${spec.schema?.fields?.length} fields but the encoder ${spec.encoder.fields.length}`,
+    );
   }
   return spec;
 }

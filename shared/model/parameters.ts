@@ -7,14 +7,19 @@ import { type ArchitectureSpec, parameterCount, type WeightEntry } from './model
 
 /** Latent input width of the decoder: the Gaussian dimension or the number of components. */
 export function latentWidth(architecture: ArchitectureSpec): number {
-  return architecture.latent.kind === 'gaussian' ? architecture.latent.dim : architecture.latent.components;
+  return architecture.latent.kind === 'gaussian'
+    ? architecture.latent.dim
+    : architecture.latent.components;
 }
 
 /** The weight manifest for an architecture over a one-hot input of `inputWidth` columns. */
 export function weightManifest(architecture: ArchitectureSpec, inputWidth: number): WeightEntry[] {
   const entries: WeightEntry[] = [];
   const layer = (name: string, from: number, to: number) => {
-    entries.push({ name: `${name}.kernel`, shape: [from, to] }, { name: `${name}.bias`, shape: [to] });
+    entries.push(
+      { name: `${name}.kernel`, shape: [from, to] },
+      { name: `${name}.bias`, shape: [to] },
+    );
   };
   const { hidden, latent } = architecture;
   let width = inputWidth;
@@ -40,7 +45,9 @@ export function initialWeights(manifest: readonly WeightEntry[], seed: number): 
     const size = entry.shape.reduce((a, b) => a * b, 1);
     if (entry.shape.length === 2) {
       const limit = Math.sqrt(6 / (entry.shape[0]! + entry.shape[1]!));
-      const values = tf.tidy(() => tf.randomUniform([size], -limit, limit, 'float32', seed * 1000 + i).dataSync());
+      const values = tf.tidy(() =>
+        tf.randomUniform([size], -limit, limit, 'float32', seed * 1000 + i).dataSync(),
+      );
       flat.set(values, at);
     }
     at += size;
@@ -49,10 +56,16 @@ export function initialWeights(manifest: readonly WeightEntry[], seed: number): 
 }
 
 /** Splits a flat vector into tensors of the manifest's shapes, checking its length. */
-export function unflatten(flat: Float32Array, manifest: readonly WeightEntry[], source: string): tf.Tensor[] {
+export function unflatten(
+  flat: Float32Array,
+  manifest: readonly WeightEntry[],
+  source: string,
+): tf.Tensor[] {
   const expected = parameterCount(manifest);
   if (flat.length !== expected) {
-    throw new Error(`${source}: expected ${expected} weights (${manifest.length} tensors), got ${flat.length}`);
+    throw new Error(
+      `${source}: expected ${expected} weights (${manifest.length} tensors), got ${flat.length}`,
+    );
   }
   let at = 0;
   return manifest.map((entry) => {

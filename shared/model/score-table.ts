@@ -7,7 +7,12 @@ import type { CategoricalVae, ScoreOptions } from './vae.js';
 export const SCORE_BATCH = 2048;
 
 /** Anomaly score of every row, in table order. */
-export function scoreTable(model: CategoricalVae, encoder: FlowEncoder, table: FlowTable, options: ScoreOptions = {}): Float32Array {
+export function scoreTable(
+  model: CategoricalVae,
+  encoder: FlowEncoder,
+  table: FlowTable,
+  options: ScoreOptions = {},
+): Float32Array {
   const builder = new MultiHotBuilder(encoder);
   const scores = new Float32Array(table.length);
   for (let start = 0; start < table.length; start += SCORE_BATCH) {

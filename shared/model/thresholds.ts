@@ -19,12 +19,15 @@ export function validateThresholds(value: unknown, source: string): ThresholdSet
     throw new Error(`${source}: invalid thresholds: ${why}`);
   };
   const v = (value ?? {}) as Record<string, unknown>;
-  if (v.source !== 'local-calibration' && v.source !== 'federated-calibration') fail("'source' must be local-calibration or federated-calibration");
+  if (v.source !== 'local-calibration' && v.source !== 'federated-calibration')
+    fail("'source' must be local-calibration or federated-calibration");
   if (typeof v.calibrationFlows !== 'number') fail("'calibrationFlows' must be a number");
   if (!Array.isArray(v.targets)) return fail("'targets' must be an array");
   v.targets.forEach((t: { fpr?: unknown; threshold?: unknown }, i: number) => {
-    if (typeof t?.fpr !== 'number' || !(t.fpr > 0 && t.fpr < 1)) fail(`targets[${i}].fpr must be in (0, 1)`);
-    if (typeof t.threshold !== 'number' || !Number.isFinite(t.threshold)) fail(`targets[${i}].threshold must be a finite number`);
+    if (typeof t?.fpr !== 'number' || !(t.fpr > 0 && t.fpr < 1))
+      fail(`targets[${i}].fpr must be in (0, 1)`);
+    if (typeof t.threshold !== 'number' || !Number.isFinite(t.threshold))
+      fail(`targets[${i}].threshold must be a finite number`);
   });
   return value as ThresholdSet;
 }

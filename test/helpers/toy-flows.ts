@@ -19,7 +19,11 @@ export function toyRows(count: number, anomalyEvery = 0): FlowRow[] {
     const service = odd ? 'ssh' : ['http', 'https', 'dns'][i % 3]!;
     const proto = odd ? 'icmp' : service === 'dns' ? 'udp' : 'tcp';
     const bytes = odd ? 5e8 + i : service === 'dns' ? 60 + (i % 40) : 800 + ((i * 37) % 900);
-    rows.push({ line: i + 1, values: [proto, service, bytes, odd ? 1 : 0], label: odd ? 'attack' : 'normal' });
+    rows.push({
+      line: i + 1,
+      values: [proto, service, bytes, odd ? 1 : 0],
+      label: odd ? 'attack' : 'normal',
+    });
   }
   return rows;
 }

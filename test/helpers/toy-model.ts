@@ -12,7 +12,9 @@ import { TOY_SCHEMA, toyRows } from './toy-flows.js';
 export function toyEncoder(rows: FlowRow[] = toyRows(1000)): FlowEncoder {
   const sketch = new EncoderSketch(TOY_SCHEMA.fields);
   for (const row of rows) sketch.add(row);
-  return new FlowEncoder(fitEncoder(sketch, { minCategoryCount: 2, maxVocabulary: 16, numericBins: 6 }));
+  return new FlowEncoder(
+    fitEncoder(sketch, { minCategoryCount: 2, maxVocabulary: 16, numericBins: 6 }),
+  );
 }
 
 export function toyTable(encoder: FlowEncoder, rows: FlowRow[]): FlowTable {
@@ -21,8 +23,15 @@ export function toyTable(encoder: FlowEncoder, rows: FlowRow[]): FlowTable {
   return table;
 }
 
-export function toyModel(encoder: FlowEncoder, latent: LatentSpec['kind'] = 'gaussian', seed = 1): CategoricalVae {
-  const latentSpec = latent === 'gaussian' ? ({ kind: 'gaussian', dim: 4 } as const) : { ...defaultLatent('mixture'), components: 6 };
+export function toyModel(
+  encoder: FlowEncoder,
+  latent: LatentSpec['kind'] = 'gaussian',
+  seed = 1,
+): CategoricalVae {
+  const latentSpec =
+    latent === 'gaussian'
+      ? ({ kind: 'gaussian', dim: 4 } as const)
+      : { ...defaultLatent('mixture'), components: 6 };
   const fresh = createModel(TOY_SCHEMA, encoder.spec, { hidden: [16], latent: latentSpec }, seed);
   return new CategoricalVae(fresh.spec, fresh.weights);
 }

@@ -1,5 +1,9 @@
 import { expect } from 'chai';
-import { cardinality, describeCode, validateEncoderSpec } from '../../../shared/encoding/encoder-spec.js';
+import {
+  cardinality,
+  describeCode,
+  validateEncoderSpec,
+} from '../../../shared/encoding/encoder-spec.js';
 import { fitEncoder } from '../../../shared/encoding/fit-encoder.js';
 import { FlowEncoder } from '../../../shared/encoding/flow-encoder.js';
 import { FlowTable } from '../../../shared/encoding/flow-table.js';
@@ -39,7 +43,8 @@ describe('encoder sketches and fitting', () => {
   it('gives zero its own numeric bin and orders the other bins by value', () => {
     const spec = fitEncoder(sketchOf(toyRows(900)), FIT);
     const encoder = new FlowEncoder(spec);
-    const code = (bytes: number) => encoder.encode({ line: 1, values: ['tcp', 'http', bytes, 0], label: null })[2]!;
+    const code = (bytes: number) =>
+      encoder.encode({ line: 1, values: ['tcp', 'http', bytes, 0], label: null })[2]!;
     expect(code(0)).to.equal(0);
     expect(code(1)).to.be.greaterThan(0);
     expect(code(60)).to.be.at.most(code(1500));

@@ -10,7 +10,11 @@ import { initBackend } from '../../../shared/runtime/backend.js';
 import { toyRows } from '../../helpers/toy-flows.js';
 import { toyEncoder, toyModel, toyTable } from '../../helpers/toy-model.js';
 
-const THRESHOLDS: ThresholdSet = { source: 'local-calibration', calibrationFlows: 100, targets: [{ fpr: 0.01, threshold: 12.5 }] };
+const THRESHOLDS: ThresholdSet = {
+  source: 'local-calibration',
+  calibrationFlows: 100,
+  targets: [{ fpr: 0.01, threshold: 12.5 }],
+};
 
 describe('model directory', () => {
   let dir: string;
@@ -27,7 +31,12 @@ describe('model directory', () => {
     const model = toyModel(encoder, 'mixture');
     const table = toyTable(encoder, toyRows(200, 9));
     const before = scoreTable(model, encoder, table);
-    saveModelDir(join(dir, 'm'), { spec: model.spec, weights: model.getWeights(), thresholds: THRESHOLDS, metadata: { note: 'test' } });
+    saveModelDir(join(dir, 'm'), {
+      spec: model.spec,
+      weights: model.getWeights(),
+      thresholds: THRESHOLDS,
+      metadata: { note: 'test' },
+    });
     const loaded = loadModelDir(join(dir, 'm'));
     expect(loaded.spec).to.deep.equal(model.spec);
     expect(loaded.thresholds).to.deep.equal(THRESHOLDS);
@@ -41,12 +50,18 @@ describe('model directory', () => {
   it('detects a modified weights file and names it', () => {
     const encoder = toyEncoder();
     const model = toyModel(encoder);
-    saveModelDir(join(dir, 'm'), { spec: model.spec, weights: model.getWeights(), thresholds: THRESHOLDS });
+    saveModelDir(join(dir, 'm'), {
+      spec: model.spec,
+      weights: model.getWeights(),
+      thresholds: THRESHOLDS,
+    });
     const weights = join(dir, 'm', MODEL_FILES.weights);
     const bytes = readFileSync(weights);
     bytes[10] = bytes[10]! ^ 0xff;
     writeFileSync(weights, bytes);
-    expect(() => loadModelDir(join(dir, 'm'))).to.throw(/weights\.bin is corrupted or was modified/);
+    expect(() => loadModelDir(join(dir, 'm'))).to.throw(
+      /weights\.bin is corrupted or was modified/,
+    );
     model.dispose();
   });
 
@@ -58,8 +73,16 @@ describe('model directory', () => {
     const encoder = toyEncoder();
     const first = toyModel(encoder, 'gaussian', 1);
     const second = toyModel(encoder, 'gaussian', 2);
-    saveModelDir(join(dir, 'm'), { spec: first.spec, weights: first.getWeights(), thresholds: null });
-    saveModelDir(join(dir, 'm'), { spec: second.spec, weights: second.getWeights(), thresholds: THRESHOLDS });
+    saveModelDir(join(dir, 'm'), {
+      spec: first.spec,
+      weights: first.getWeights(),
+      thresholds: null,
+    });
+    saveModelDir(join(dir, 'm'), {
+      spec: second.spec,
+      weights: second.getWeights(),
+      thresholds: THRESHOLDS,
+    });
     const loaded = loadModelDir(join(dir, 'm'));
     expect([...loaded.weights]).to.deep.equal([...second.getWeights()]);
     expect(loaded.thresholds).to.deep.equal(THRESHOLDS);
