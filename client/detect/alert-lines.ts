@@ -1,18 +1,20 @@
 /**
  * Formats scored flows as JSON lines: row number, score, which thresholds it crosses, and
  * the fields that contributed most (value, its encoded category, probability, nats).
+ * Everything constant per model (field names, category descriptions, threshold keys) is
+ * serialised once, because this runs for every scored flow.
  */
-import { describeCode } from '../../shared/encoding/encoder-spec.js';
+import { cardinality, describeCode } from '../../shared/encoding/encoder-spec.js';
 import type { ModelSpec } from '../../shared/model/model-spec.js';
 import { type ThresholdSet, targetKey } from '../../shared/model/thresholds.js';
 import type { ScoredBatch } from './score-flows.js';
 
+/** The shape of one line, as a reader of alerts.jsonl sees it. */
 export interface AlertLine {
   readonly row: number;
   readonly line: number;
   readonly score: number;
   readonly alerts: Record<string, boolean>;
-  readonly label?: string;
   readonly top: readonly {
     field: string;
     value: string | number;
@@ -20,43 +22,62 @@ export interface AlertLine {
     probability: number;
     nats: number;
   }[];
+  readonly label?: string;
 }
 
-export function alertLines(
-  spec: ModelSpec,
-  thresholds: ThresholdSet | null,
-  batch: ScoredBatch,
-  topFields: number,
-): AlertLine[] {
-  const fields = spec.encoder.fields;
-  const f = fields.length;
-  const { scores, fieldNll } = batch.result;
-  const top = new Int32Array(topFields);
-  return batch.rows.map((row, r) => {
-    const score = scores[r]!;
-    const alerts: Record<string, boolean> = {};
-    for (const t of thresholds?.targets ?? []) alerts[targetKey(t.fpr)] = score > t.threshold;
-    const base = r * f;
-    const count = largestK(fieldNll, base, f, top);
-    const contributions = Array.from(top.subarray(0, count), (i) => {
-      const nats = fieldNll[base + i]!;
-      return {
-        field: fields[i]!.name,
-        value: row.values[i]!,
-        category: describeCode(fields[i]!, batch.codes[base + i]!),
-        probability: round(Math.exp(-nats)),
-        nats: round(nats),
-      };
+export class AlertFormatter {
+  private readonly fieldPrefixes: string[];
+  private readonly categoryJson: string[][];
+  private readonly thresholdKeys: string[];
+  private readonly thresholdValues: Float64Array;
+  private readonly top: Int32Array;
+
+  constructor(spec: ModelSpec, thresholds: ThresholdSet | null, topFields: number) {
+    const fields = spec.encoder.fields;
+    this.fieldPrefixes = fields.map((f) => `{"field":${JSON.stringify(f.name)},"value":`);
+    this.categoryJson = fields.map((f) =>
+      Array.from({ length: cardinality(f) }, (_, code) => JSON.stringify(describeCode(f, code))),
+    );
+    const targets = thresholds?.targets ?? [];
+    this.thresholdKeys = targets.map((t) => JSON.stringify(targetKey(t.fpr)));
+    this.thresholdValues = Float64Array.from(targets, (t) => t.threshold);
+    this.top = new Int32Array(Math.min(topFields, fields.length));
+  }
+
+  /** The batch's lines (each ending in a newline) and how many rows crossed any threshold. */
+  format(batch: ScoredBatch): { text: string; alerts: number } {
+    const { scores, fieldNll } = batch.result;
+    const f = this.fieldPrefixes.length;
+    let text = '';
+    let alerts = 0;
+    batch.rows.forEach((row, r) => {
+      const score = scores[r]!;
+      let crossedAny = false;
+      let alertJson = '';
+      for (let t = 0; t < this.thresholdKeys.length; t++) {
+        const crossed = score > this.thresholdValues[t]!;
+        crossedAny ||= crossed;
+        alertJson += `${t ? ',' : ''}${this.thresholdKeys[t]}:${crossed}`;
+      }
+      if (crossedAny) alerts++;
+      const base = r * f;
+      const count = largestK(fieldNll, base, f, this.top);
+      let topJson = '';
+      for (let k = 0; k < count; k++) {
+        const i = this.top[k]!;
+        const nats = fieldNll[base + i]!;
+        const category = this.categoryJson[i]![batch.codes[base + i]!];
+        topJson += `${k ? ',' : ''}${this.fieldPrefixes[i]}${JSON.stringify(row.values[i])},"category":${category},"probability":${Math.exp(-nats).toPrecision(4)},"nats":${round4(nats)}}`;
+      }
+      const label = row.label === null ? '' : `,"label":${JSON.stringify(row.label)}`;
+      text += `{"row":${batch.firstIndex + r + 1},"line":${row.line},"score":${round4(score)},"alerts":{${alertJson}},"top":[${topJson}]${label}}\n`;
     });
-    const line: AlertLine = {
-      row: batch.firstIndex + r + 1,
-      line: row.line,
-      score: round(score),
-      alerts,
-      top: contributions,
-    };
-    return row.label === null ? line : { ...line, label: row.label };
-  });
+    return { text, alerts };
+  }
+}
+
+function round4(value: number): number {
+  return Math.round(value * 1e4) / 1e4;
 }
 
 /** Indices of the k largest of values[base .. base + n), largest first, into `out`; returns k. */
@@ -75,8 +96,4 @@ function largestK(values: Float32Array, base: number, n: number, out: Int32Array
     out[at] = i;
   }
   return k;
-}
-
-function round(value: number): number {
-  return Number(value.toPrecision(6));
 }

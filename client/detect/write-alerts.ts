@@ -4,7 +4,7 @@ import { createWriteStream } from 'node:fs';
 import type { FlowFormat } from '../../shared/flows/formats.js';
 import type { ReadOptions } from '../../shared/flows/readers.js';
 import type { ScoreOptions } from '../../shared/model/vae.js';
-import { alertLines } from './alert-lines.js';
+import { AlertFormatter } from './alert-lines.js';
 import type { LoadedModel } from './loaded-model.js';
 import { type ScoreRunSummary, scoreFlowFiles } from './score-flows.js';
 
@@ -22,24 +22,16 @@ export async function writeAlertLines(
   outPath: string,
 ): Promise<AlertRunSummary> {
   const out = outPath === '-' ? process.stdout : createWriteStream(outPath);
+  const formatter = new AlertFormatter(
+    loaded.saved.spec,
+    loaded.saved.thresholds,
+    options.topFields,
+  );
   let alerts = 0;
   const summary = await scoreFlowFiles(loaded, files, format, read, options, async (batch) => {
-    let text = '';
-    for (const line of alertLines(
-      loaded.saved.spec,
-      loaded.saved.thresholds,
-      batch,
-      options.topFields,
-    )) {
-      for (const crossed of Object.values(line.alerts)) {
-        if (crossed) {
-          alerts++;
-          break;
-        }
-      }
-      text += `${JSON.stringify(line)}\n`;
-    }
-    if (!out.write(text)) await once(out, 'drain');
+    const formatted = formatter.format(batch);
+    alerts += formatted.alerts;
+    if (!out.write(formatted.text)) await once(out, 'drain');
   });
   if (out !== process.stdout) {
     out.end();
