@@ -7,6 +7,7 @@
 import { cardinality, describeCode } from '../../shared/encoding/encoder-spec.js';
 import type { ModelSpec } from '../../shared/model/model-spec.js';
 import { type ThresholdSet, targetKey } from '../../shared/model/thresholds.js';
+import { unpackValues } from './encoded-batch.js';
 import type { ScoredBatch } from './score-flows.js';
 
 /** The shape of one line, as a reader of alerts.jsonl sees it. */
@@ -31,6 +32,8 @@ export class AlertFormatter {
   private readonly thresholdKeys: string[];
   private readonly thresholdValues: Float64Array;
   private readonly top: Int32Array;
+  /** Numeric fields' values are written as JSON numbers (their text is a plain decimal). */
+  private readonly numeric: boolean[];
 
   constructor(spec: ModelSpec, thresholds: ThresholdSet | null, topFields: number) {
     const fields = spec.encoder.fields;
@@ -42,15 +45,17 @@ export class AlertFormatter {
     this.thresholdKeys = targets.map((t) => JSON.stringify(targetKey(t.fpr)));
     this.thresholdValues = Float64Array.from(targets, (t) => t.threshold);
     this.top = new Int32Array(Math.min(topFields, fields.length));
+    this.numeric = fields.map((f) => f.kind === 'numeric');
   }
 
   /** The batch's lines (each ending in a newline) and how many rows crossed any threshold. */
-  format(batch: ScoredBatch): { text: string; alerts: number } {
-    const { scores, fieldNll } = batch.result;
+  format(scored: ScoredBatch): { text: string; alerts: number } {
+    const { batch, result, firstIndex } = scored;
+    const { scores, fieldNll } = result;
     const f = this.fieldPrefixes.length;
     let text = '';
     let alerts = 0;
-    batch.rows.forEach((row, r) => {
+    for (let r = 0; r < batch.count; r++) {
       const score = scores[r]!;
       let crossedAny = false;
       let alertJson = '';
@@ -62,16 +67,21 @@ export class AlertFormatter {
       if (crossedAny) alerts++;
       const base = r * f;
       const count = largestK(fieldNll, base, f, this.top);
+      const values = unpackValues(batch.packedValues[r]!);
       let topJson = '';
       for (let k = 0; k < count; k++) {
         const i = this.top[k]!;
         const nats = fieldNll[base + i]!;
         const category = this.categoryJson[i]![batch.codes[base + i]!];
-        topJson += `${k ? ',' : ''}${this.fieldPrefixes[i]}${JSON.stringify(row.values[i])},"category":${category},"probability":${Math.exp(-nats).toPrecision(4)},"nats":${round4(nats)}}`;
+        topJson += `${k ? ',' : ''}${this.fieldPrefixes[i]}${this.numeric[i] ? values[i] : JSON.stringify(values[i])},"category":${category},"probability":${Math.exp(-nats).toPrecision(4)},"nats":${round4(nats)}}`;
       }
-      const label = row.label === null ? '' : `,"label":${JSON.stringify(row.label)}`;
-      text += `{"row":${batch.firstIndex + r + 1},"line":${row.line},"score":${round4(score)},"alerts":{${alertJson}},"top":[${topJson}]${label}}\n`;
-    });
+      const labelText = batch.labels[r];
+      const label =
+        labelText === null || labelText === undefined
+          ? ''
+          : `,"label":${JSON.stringify(labelText)}`;
+      text += `{"row":${firstIndex + r + 1},"line":${batch.lines[r]},"score":${round4(score)},"alerts":{${alertJson}},"top":[${topJson}]${label}}\n`;
+    }
     return { text, alerts };
   }
 }

@@ -49,22 +49,29 @@ export async function scoreLabelledFlows(
 ): Promise<ScoredLabels & { badRows: number; seconds: number }> {
   let scores = new Float32Array(1 << 16);
   const categories: string[] = [];
-  const summary = await scoreFlowFiles(loaded, files, format, read, options, (batch) => {
-    const needed = batch.firstIndex + batch.rows.length;
-    if (needed > scores.length) {
-      const grown = new Float32Array(Math.max(needed, scores.length * 2));
-      grown.set(scores);
-      scores = grown;
-    }
-    scores.set(batch.result.scores, batch.firstIndex);
-    for (const row of batch.rows) {
-      if (row.label === null)
-        throw new Error(
-          `${files.join(', ')}: line ${row.line} has no label; evaluation needs labelled flows`,
-        );
-      categories.push(attackCategory(row.label));
-    }
-  });
+  const summary = await scoreFlowFiles(
+    loaded,
+    files,
+    format,
+    read,
+    options,
+    ({ batch, result, firstIndex }) => {
+      const needed = firstIndex + batch.count;
+      if (needed > scores.length) {
+        const grown = new Float32Array(Math.max(needed, scores.length * 2));
+        grown.set(scores);
+        scores = grown;
+      }
+      scores.set(result.scores, firstIndex);
+      batch.labels.forEach((label, r) => {
+        if (label === null)
+          throw new Error(
+            `${files.join(', ')}: line ${batch.lines[r]} has no label; evaluation needs labelled flows`,
+          );
+        categories.push(attackCategory(label));
+      });
+    },
+  );
   return {
     scores: scores.subarray(0, summary.rowsScored),
     categories,

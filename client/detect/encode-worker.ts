@@ -1,0 +1,94 @@
+/**
+ * Worker thread: reads and encodes flow files into batches while the main thread scores the
+ * previous ones (on 2 cores, parsing and the model then overlap). Flow control is by credits:
+ * the worker sends a batch only while it holds one, so memory stays bounded.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { EncoderSpec } from '../../shared/encoding/encoder-spec.js';
+import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
+import type { FlowFormat } from '../../shared/flows/formats.js';
+import { type ReadOptions, readFlowFiles } from '../../shared/flows/readers.js';
+import { FlowFormatError, type FlowSchema } from '../../shared/flows/schema.js';
+import type { WorkerMessage } from './encode-worker-protocol.js';
+import { packValues } from './encoded-batch.js';
+
+export interface EncodeWorkerInput {
+  readonly files: readonly string[];
+  readonly format: FlowFormat;
+  readonly read: Omit<ReadOptions, 'onBadRow'>;
+  readonly encoder: EncoderSpec;
+  readonly batchSize: number;
+  readonly credits: number;
+}
+
+const input = workerData as EncodeWorkerInput;
+const port = parentPort!;
+let credits = input.credits;
+let waiting: (() => void) | null = null;
+port.on('message', (message: 'credit') => {
+  if (message !== 'credit') return;
+  credits++;
+  waiting?.();
+  waiting = null;
+});
+
+const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []) =>
+  port.postMessage(message, transfer);
+
+async function run(): Promise<void> {
+  const encoder = new FlowEncoder(input.encoder);
+  const source = await readFlowFiles([...input.files], input.format, {
+    ...input.read,
+    onBadRow: (issue) => send({ type: 'bad-row', issue }),
+  });
+  send({ type: 'schema', schema: source.schema satisfies FlowSchema });
+  const fields = encoder.fieldCount;
+  const fresh = () => ({
+    codes: new Uint16Array(input.batchSize * fields),
+    lines: new Uint32Array(input.batchSize),
+    labels: [] as (string | null)[],
+    packed: [] as string[],
+  });
+  let batch = fresh();
+  const flush = async () => {
+    const count = batch.labels.length;
+    if (count === 0) return;
+    while (credits === 0) await new Promise<void>((resolve) => (waiting = resolve));
+    credits--;
+    const codes = batch.codes.slice(0, count * fields);
+    const lines = batch.lines.slice(0, count);
+    send(
+      {
+        type: 'batch',
+        batch: { count, codes, lines, labels: batch.labels, packedValues: batch.packed },
+      },
+      [codes.buffer, lines.buffer],
+    );
+    batch = fresh();
+  };
+  for await (const row of source.rows) {
+    const r = batch.labels.length;
+    encoder.encodeInto(row, batch.codes, r * fields);
+    batch.lines[r] = row.line;
+    batch.labels.push(row.label);
+    batch.packed.push(packValues(row.values));
+    if (r + 1 === input.batchSize) await flush();
+  }
+  await flush();
+  send({ type: 'end', stats: { ...source.stats } });
+}
+
+run().then(
+  () => port.close(),
+  (error: unknown) => {
+    const e = error instanceof Error ? error : new Error(String(error));
+    send({
+      type: 'error',
+      message: e.message,
+      name: e.name,
+      file: e instanceof FlowFormatError ? e.file : null,
+      line: e instanceof FlowFormatError ? e.line : null,
+    });
+    port.close();
+  },
+);

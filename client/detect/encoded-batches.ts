@@ -1,0 +1,109 @@
+/**
+ * Main-thread side of the encode worker: an async stream of encoded batches, with bad-row
+ * reports relayed to the caller's callback and the worker's errors re-thrown here.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { EncoderSpec } from '../../shared/encoding/encoder-spec.js';
+import type { FlowFormat } from '../../shared/flows/formats.js';
+import type { ReadOptions } from '../../shared/flows/readers.js';
+import { FlowFormatError, type FlowSchema } from '../../shared/flows/schema.js';
+import type { EncodeWorkerInput } from './encode-worker.js';
+import type { WorkerMessage } from './encode-worker-protocol.js';
+import type { EncodedBatch } from './encoded-batch.js';
+
+export interface EncodedStream {
+  readonly schema: FlowSchema;
+  readonly batches: AsyncIterable<EncodedBatch>;
+  /** Rows read and malformed rows skipped; final once `batches` is exhausted. */
+  readonly stats: { rows: number; badRows: number };
+}
+
+// Batches in flight: one being scored, one ready, one being filled.
+const CREDITS = 2;
+
+function workerPath(): string {
+  // Built code runs encode-worker.js; tests run the TypeScript sources through tsx.
+  const here = dirname(fileURLToPath(import.meta.url));
+  const js = join(here, 'encode-worker.js');
+  return existsSync(js) ? js : join(here, 'encode-worker.ts');
+}
+
+function startWorker(path: string, workerData: EncodeWorkerInput): Worker {
+  if (!path.endsWith('.ts')) return new Worker(path, { workerData });
+  // Tests run the sources through tsx, whose loader must be registered inside the new thread
+  // before the worker's module loads.
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(pathToFileURL(path).href)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+export async function encodeInWorker(
+  files: readonly string[],
+  format: FlowFormat,
+  read: ReadOptions,
+  encoder: EncoderSpec,
+  batchSize: number,
+): Promise<EncodedStream> {
+  const { onBadRow, ...portable } = read;
+  const input: EncodeWorkerInput = {
+    files,
+    format,
+    read: portable,
+    encoder,
+    batchSize,
+    credits: CREDITS,
+  };
+  const worker = startWorker(workerPath(), input);
+  const queue: WorkerMessage[] = [];
+  let wake: (() => void) | null = null;
+  let crashed: Error | null = null;
+  worker.on('message', (m: WorkerMessage) => {
+    if (m.type === 'bad-row') onBadRow?.(m.issue);
+    else queue.push(m);
+    wake?.();
+  });
+  worker.on('error', (error) => {
+    crashed = error;
+    wake?.();
+  });
+  const next = async (): Promise<WorkerMessage> => {
+    while (queue.length === 0) {
+      if (crashed) throw crashed;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+    }
+    return queue.shift()!;
+  };
+  const fail = (m: Extract<WorkerMessage, { type: 'error' }>): never => {
+    void worker.terminate();
+    if (m.name === 'FlowFormatError')
+      throw new FlowFormatError(m.message, m.file ?? files.join(', '), m.line);
+    throw new Error(m.message);
+  };
+  const first = await next();
+  if (first.type === 'error') fail(first);
+  if (first.type !== 'schema')
+    throw new Error(`encode worker sent '${first.type}' before the schema`);
+  const stats = { rows: 0, badRows: 0 };
+  async function* batches(): AsyncGenerator<EncodedBatch> {
+    try {
+      for (;;) {
+        const m = await next();
+        if (m.type === 'batch') {
+          yield m.batch;
+          worker.postMessage('credit');
+        } else if (m.type === 'end') {
+          Object.assign(stats, m.stats);
+          return;
+        } else if (m.type === 'error') {
+          fail(m);
+        }
+      }
+    } finally {
+      await worker.terminate();
+    }
+  }
+  return { schema: first.schema, batches: batches(), stats };
+}

@@ -1,0 +1,135 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { openModel } from '../../../client/detect/loaded-model.js';
+import { scoreFlowFiles } from '../../../client/detect/score-flows.js';
+import { writeAlertLines } from '../../../client/detect/write-alerts.js';
+import { fitEncoder } from '../../../shared/encoding/fit-encoder.js';
+import { EncoderSketch } from '../../../shared/encoding/sketch.js';
+import { readFlowFiles } from '../../../shared/flows/readers.js';
+import type { RowIssue } from '../../../shared/flows/schema.js';
+import { writeSyntheticConnLog } from '../../../shared/flows/synth/index.js';
+import { createModel } from '../../../shared/model/create-model.js';
+import { saveModelDir } from '../../../shared/model/model-dir.js';
+import { initBackend } from '../../../shared/runtime/backend.js';
+
+describe('scoring flow files through the encode worker', function () {
+  this.timeout(60_000);
+  let dir: string;
+  const file = (name: string) => join(dir, name);
+
+  before(async () => {
+    await initBackend();
+    dir = mkdtempSync(join(tmpdir(), 'fedflow-score-'));
+    await writeSyntheticConnLog(file('flows.log'), {
+      profile: 'internal',
+      flows: 5000,
+      seed: 4,
+      attackShare: 0.1,
+    });
+    const source = await readFlowFiles([file('flows.log')], 'zeek');
+    const sketch = new EncoderSketch(source.schema.fields);
+    for await (const row of source.rows) sketch.add(row);
+    const fresh = createModel(
+      source.schema,
+      fitEncoder(sketch),
+      { hidden: [8], latent: { kind: 'gaussian', dim: 2 } },
+      1,
+    );
+    saveModelDir(file('model'), {
+      spec: fresh.spec,
+      weights: fresh.weights,
+      thresholds: {
+        source: 'local-calibration',
+        calibrationFlows: 1,
+        targets: [{ fpr: 0.01, threshold: 30 }],
+      },
+    });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('scores every row exactly once, in input order, across batches', async () => {
+    const loaded = openModel(file('model'));
+    const lines: number[] = [];
+    const firsts: number[] = [];
+    const summary = await scoreFlowFiles(
+      loaded,
+      [file('flows.log')],
+      'zeek',
+      {},
+      {},
+      ({ batch, result, firstIndex }) => {
+        expect(result.scores).to.have.length(batch.count);
+        firsts.push(firstIndex);
+        lines.push(...batch.lines);
+      },
+    );
+    expect(summary.rowsScored).to.equal(5000);
+    expect(lines).to.have.length(5000);
+    expect(lines.every((line, i) => i === 0 || line > lines[i - 1]!)).to.equal(true);
+    expect(firsts[1]).to.equal(2048);
+    loaded.model.dispose();
+  });
+
+  it('relays malformed rows to the caller and still scores the good ones', async () => {
+    const bad = file('with-bad.log');
+    appendFileSync(
+      bad,
+      readFileSync(file('flows.log'), 'utf8').replace(
+        '#close',
+        'garbage row with too few columns\n#close',
+      ),
+    );
+    const issues: RowIssue[] = [];
+    const loaded = openModel(file('model'));
+    const summary = await scoreFlowFiles(
+      loaded,
+      [bad],
+      'zeek',
+      { onBadRow: (i) => issues.push(i) },
+      {},
+      () => {},
+    );
+    expect(summary.rowsScored).to.equal(5000);
+    expect(summary.badRows).to.equal(1);
+    expect(issues).to.have.length(1);
+    expect(issues[0]!.file).to.equal(bad);
+    loaded.model.dispose();
+  });
+
+  it('re-throws a read failure from the worker with the file named', async () => {
+    const loaded = openModel(file('model'));
+    let error: Error | null = null;
+    await scoreFlowFiles(loaded, [file('missing.log')], 'zeek', {}, {}, () => {}).catch(
+      (e: Error) => {
+        error = e;
+      },
+    );
+    expect(error).to.be.an('error');
+    expect(String(error)).to.include('missing.log');
+    loaded.model.dispose();
+  });
+
+  it('writes alert lines with numeric values as numbers and categorical ones as strings', async () => {
+    const loaded = openModel(file('model'));
+    const summary = await writeAlertLines(
+      loaded,
+      [file('flows.log')],
+      'zeek',
+      {},
+      { topFields: 41 },
+      file('alerts.jsonl'),
+    );
+    const lines = readFileSync(file('alerts.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).to.have.length(5000);
+    const top = lines[0].top as { field: string; value: unknown }[];
+    expect(top.find((t) => t.field === 'proto')!.value).to.be.a('string');
+    expect(top.find((t) => t.field === 'orig_pkts')!.value).to.be.a('number');
+    expect(summary.alerts).to.equal(lines.filter((l) => l.alerts['fpr=0.01']).length);
+    loaded.model.dispose();
+  });
+});
