@@ -1,0 +1,71 @@
+/**
+ * `npm run bench`: detection quality on NSL-KDD, training/scoring throughput, and peak memory
+ * when training on 1,000,000 synthetic flows. Writes JSON to bench/results/ with the backend
+ * and machine named. Usage: node dist/bench/run.js [quality] [memory] [--seeds 1,2,3]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { describeBackend, initBackend } from '../shared/runtime/backend.js';
+import { nslKddCandidates, nslKddDir } from './datasets.js';
+import { runNslKddQuality } from './nsl-kdd-quality.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const resultsDir = join(here, '..', '..', 'bench', 'results');
+const args = process.argv.slice(2);
+const seedsArg = args.indexOf('--seeds');
+const seeds = seedsArg >= 0 ? args[seedsArg + 1]!.split(',').map(Number) : [1, 2, 3];
+const wanted = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--seeds');
+const runs = (name: string) => wanted.length === 0 || wanted.includes(name);
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const backend = await initBackend();
+log(describeBackend(backend));
+const machine = {
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model,
+  memoryGB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  tfjs: tf.version.tfjs,
+};
+mkdirSync(resultsDir, { recursive: true });
+const save = (name: string, body: object) => {
+  const path = join(resultsDir, `${name}.json`);
+  writeFileSync(
+    path,
+    `${JSON.stringify({ benchmark: name, date: new Date().toISOString(), backend: backend.name, machine, ...body }, null, 2)}\n`,
+  );
+  log(`wrote ${path}`);
+};
+
+if (runs('quality')) {
+  const dir = nslKddDir();
+  if (!dir) {
+    log(
+      `skipping NSL-KDD quality: no KDDTest+.txt in ${nslKddCandidates().join(' or ')} (set FEDFLOW_NSL_KDD_DIR)`,
+    );
+  } else {
+    const result = await runNslKddQuality(dir, backend, seeds, log);
+    save('nsl-kdd-quality', {
+      protocol: 'train on normal rows of KDDTrain+_20Percent.txt, score all of KDDTest+.txt',
+      targets: { auroc: 0.96, scoringFlowsPerSecond: 50_000, trainingFlowsPerSecond: 20_000 },
+      ...result,
+    });
+  }
+}
+
+if (runs('memory')) {
+  const flows = 1_000_000;
+  log(`memory: training on ${flows} synthetic flows in a child process (1 epoch)...`);
+  const output = execFileSync(
+    process.execPath,
+    [join(here, 'memory-child.js'), String(flows), '1'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const result = JSON.parse(output.trim().split('\n').at(-1)!);
+  log(`memory: peak RSS ${Math.round(result.peakRssMB)} MB for ${flows} flows`);
+  save('memory-1m-flows', { targetPeakRssMB: 1536, ...result });
+}
