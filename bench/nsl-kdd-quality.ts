@@ -14,6 +14,19 @@ import { loadModelConfig } from '../shared/config/model-config.js';
 import type { BackendReport } from '../shared/runtime/backend.js';
 import { median } from './stats.js';
 
+/** The latent kinds and mixture objectives compared (same data, seeds and everything else). */
+const VARIANTS = [
+  { name: 'gaussian', overrides: { 'model.latent': 'gaussian' } },
+  {
+    name: 'mixture/gumbel-softmax',
+    overrides: { 'model.latent': 'mixture', 'model.mixtureObjective': 'gumbel-softmax' },
+  },
+  {
+    name: 'mixture/exact',
+    overrides: { 'model.latent': 'mixture', 'model.mixtureObjective': 'exact' },
+  },
+] as const;
+
 export interface QualityRun {
   latent: string;
   seed: number;
@@ -36,13 +49,13 @@ export async function runNslKddQuality(
   const runs: QualityRun[] = [];
   const scoring: { latent: string; rows: number; runs: number[]; median: number }[] = [];
   try {
-    for (const latent of ['gaussian', 'mixture'] as const) {
+    for (const { name: latent, overrides } of VARIANTS) {
       for (const seed of seeds) {
         const config = loadModelConfig(undefined, {
-          'model.latent': latent,
+          ...overrides,
           'training.seed': seed,
         }).getProperties();
-        const out = join(work, `${latent}-${seed}`);
+        const out = join(work, `${latent.replace('/', '-')}-${seed}`);
         const started = performance.now();
         const result = await trainSiteModel(
           {
@@ -116,7 +129,7 @@ export async function runNslKddQuality(
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  const summary = (['gaussian', 'mixture'] as const).map((latent) => {
+  const summary = VARIANTS.map(({ name: latent }) => {
     const mine = runs.filter((r) => r.latent === latent);
     return {
       latent,

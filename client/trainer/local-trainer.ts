@@ -32,7 +32,7 @@ export const DEFAULT_TRAINING: TrainingOptions = {
   klWarmupEpochs: 5,
   patience: 6,
   seed: 1,
-  mixtureObjective: 'gumbel-softmax',
+  mixtureObjective: 'exact',
 };
 
 export interface EpochReport {

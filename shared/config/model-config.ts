@@ -74,7 +74,7 @@ export const modelConfigSchema = {
     mixtureObjective: {
       doc: "How the mixture latent trains: 'gumbel-softmax' (relaxed samples) or 'exact' (sum over components)",
       format: ['gumbel-softmax', 'exact'],
-      default: 'gumbel-softmax',
+      default: 'exact',
     },
     temperatureEnd: {
       doc: 'Gumbel-softmax temperature at the last epoch',
