@@ -48,7 +48,7 @@ export interface EpochReport {
 }
 
 export interface TrainingHooks {
-  onBatch?(flowsDone: number, flowsTotal: number, epoch: number): void;
+  onBatch?(flowsDone: number, flowsTotal: number, epoch: number, epochs: number): void;
   onEpoch?(report: EpochReport): void;
 }
 
@@ -107,7 +107,7 @@ export async function trainLocal(
         lossSum += loss!.dataSync()[0]! * count;
         loss!.dispose();
         x.dispose();
-        hooks.onBatch?.(start + count, order.length, epoch);
+        hooks.onBatch?.(start + count, order.length, epoch, options.epochs);
       }
       const seconds = (performance.now() - started) / 1000;
       const validationLoss =

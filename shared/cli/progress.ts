@@ -27,20 +27,19 @@ export function trainingProgress(
   let started = false;
   let epochStart = performance.now();
   return {
-    onBatch(done, total, epoch) {
+    onBatch(done, total, epoch, epochs) {
       if (!started) {
-        bar.start(total, 0, { epoch, epochs: '?', loss: '-', val: '-', rate: '-' });
+        bar.start(total, 0, { epoch, epochs, loss: '-', val: '-', rate: '-' });
         started = true;
       }
       if (done === total || done % 8192 < 512) {
         const rate = Math.round(done / ((performance.now() - epochStart) / 1000));
-        bar.update(done, { epoch, rate });
+        bar.update(done, { epoch, epochs, rate });
       }
     },
     onEpoch(r) {
-      bar.update(0, {
-        epoch: r.epoch + 1,
-        epochs: r.epochs,
+      // Loss and validation of the epoch just finished stay shown while the next one runs.
+      bar.update({
         loss: r.trainLoss.toFixed(3),
         val: r.validationLoss?.toFixed(3) ?? '-',
         rate: Math.round(r.flowsPerSecond),
