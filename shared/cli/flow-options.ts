@@ -4,12 +4,19 @@ import { loadCsvMapping } from '../flows/builtin-schemas.js';
 import { FLOW_FORMATS, type FlowFormat } from '../flows/formats.js';
 import type { ReadOptions } from '../flows/readers.js';
 import { describeIssue, type RowIssue } from '../flows/schema.js';
+import {
+  type BackendReport,
+  describeBackend,
+  initBackend,
+  parseBackendChoice,
+} from '../runtime/backend.js';
 
 export interface FlowFileOptions {
   data: string[];
   format: FlowFormat;
   csvSchema?: string;
   config?: string;
+  backend?: string;
 }
 
 export function addFlowOptions(command: Command): Command {
@@ -21,7 +28,15 @@ export function addFlowOptions(command: Command): Command {
         .makeOptionMandatory(),
     )
     .option('--csv-schema <file>', 'JSON column mapping for --format csv (see docs/formats.md)')
-    .option('--config <file>', 'settings file (JSON); see config/local.example.json');
+    .option('--config <file>', 'settings file (JSON); see config/local.example.json')
+    .option('--backend <name>', 'TensorFlow.js backend: auto, tensorflow, wasm, cpu');
+}
+
+/** Initialises the configured backend and says which one runs (on stderr). */
+export async function startBackend(choice: string): Promise<BackendReport> {
+  const backend = await initBackend(parseBackendChoice(choice, 'backend'));
+  process.stderr.write(`${describeBackend(backend)}\n`);
+  return backend;
 }
 
 /** Reader options: malformed rows are reported on stderr (the first 20) and counted. */

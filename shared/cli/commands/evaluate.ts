@@ -8,16 +8,19 @@ import {
 } from '../../../client/detect/evaluate-model.js';
 import { openModel } from '../../../client/detect/loaded-model.js';
 import { loadModelConfig } from '../../config/model-config.js';
-import { describeBackend, initBackend, parseBackendChoice } from '../../runtime/backend.js';
 import { formatTable } from '../../stats/report-table.js';
 import { renderRocChart, rocChartCurve } from '../../stats/roc-chart.js';
-import { addFlowOptions, type FlowFileOptions, readOptions } from '../flow-options.js';
+import {
+  addFlowOptions,
+  type FlowFileOptions,
+  readOptions,
+  startBackend,
+} from '../flow-options.js';
 
 interface EvaluateOptions extends FlowFileOptions {
   model: string;
   json?: string;
   roc?: string;
-  backend?: string;
 }
 
 export function registerEvaluate(program: Command): void {
@@ -31,11 +34,9 @@ export function registerEvaluate(program: Command): void {
     .requiredOption('--model <dir>', 'model directory')
     .option('--json <file>', 'also write the report as JSON')
     .option('--roc <file.svg>', 'write the ROC curve as an SVG image')
-    .option('--backend <name>', 'TensorFlow.js backend: auto, tensorflow, wasm, cpu')
     .action(async (options: EvaluateOptions) => {
       const config = loadModelConfig(options.config, { backend: options.backend }).getProperties();
-      const backend = await initBackend(parseBackendChoice(config.backend, 'backend'));
-      process.stderr.write(`${describeBackend(backend)}\n`);
+      const backend = await startBackend(config.backend);
       const loaded = openModel(options.model);
       const scored = await scoreLabelledFlows(
         loaded,

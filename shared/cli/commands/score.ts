@@ -3,13 +3,16 @@ import type { Command } from 'commander';
 import { openModel } from '../../../client/detect/loaded-model.js';
 import { writeAlertLines } from '../../../client/detect/write-alerts.js';
 import { loadModelConfig } from '../../config/model-config.js';
-import { describeBackend, initBackend, parseBackendChoice } from '../../runtime/backend.js';
-import { addFlowOptions, type FlowFileOptions, readOptions } from '../flow-options.js';
+import {
+  addFlowOptions,
+  type FlowFileOptions,
+  readOptions,
+  startBackend,
+} from '../flow-options.js';
 
 interface ScoreOptions extends FlowFileOptions {
   model: string;
   out: string;
-  backend?: string;
   importanceSamples?: number;
 }
 
@@ -28,15 +31,12 @@ export function registerScore(program: Command): void {
       'score with an importance-weighted bound of K samples',
       Number,
     )
-    .option('--backend <name>', 'TensorFlow.js backend: auto, tensorflow, wasm, cpu')
     .action(async (options: ScoreOptions) => {
       const config = loadModelConfig(options.config, {
         backend: options.backend,
         'scoring.importanceSamples': options.importanceSamples,
       }).getProperties();
-      process.stderr.write(
-        `${describeBackend(await initBackend(parseBackendChoice(config.backend, 'backend')))}\n`,
-      );
+      await startBackend(config.backend);
       const loaded = openModel(options.model);
       const summary = await writeAlertLines(
         loaded,

@@ -2,8 +2,12 @@
 import type { Command } from 'commander';
 import { trainSiteModel } from '../../../client/pipeline/train-site-model.js';
 import { loadModelConfig } from '../../config/model-config.js';
-import { describeBackend, initBackend, parseBackendChoice } from '../../runtime/backend.js';
-import { addFlowOptions, type FlowFileOptions, readOptions } from '../flow-options.js';
+import {
+  addFlowOptions,
+  type FlowFileOptions,
+  readOptions,
+  startBackend,
+} from '../flow-options.js';
 import { trainingProgress } from '../progress.js';
 
 interface TrainOptions extends FlowFileOptions {
@@ -12,7 +16,6 @@ interface TrainOptions extends FlowFileOptions {
   latent?: string;
   epochs?: number;
   seed?: number;
-  backend?: string;
 }
 
 export function registerTrain(program: Command): void {
@@ -31,7 +34,6 @@ export function registerTrain(program: Command): void {
     .option('--latent <kind>', 'latent kind: gaussian or mixture')
     .option('--epochs <n>', 'most epochs', Number)
     .option('--seed <n>', 'random seed', Number)
-    .option('--backend <name>', 'TensorFlow.js backend: auto, tensorflow, wasm, cpu')
     .action(async (options: TrainOptions) => {
       const config = loadModelConfig(options.config, {
         'model.latent': options.latent,
@@ -39,8 +41,7 @@ export function registerTrain(program: Command): void {
         'training.seed': options.seed,
         backend: options.backend,
       }).getProperties();
-      const backend = await initBackend(parseBackendChoice(config.backend, 'backend'));
-      process.stderr.write(`${describeBackend(backend)}\n`);
+      const backend = await startBackend(config.backend);
       const progress = trainingProgress();
       const result = await trainSiteModel(
         {
