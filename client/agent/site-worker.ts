@@ -1,0 +1,95 @@
+/**
+ * A site's side of each federated task, with no transport: from its local flows and the
+ * global model, compute the sketch, the model delta or the score histogram to send. Raw
+ * records stay in here; what it returns is one of the three payload kinds and nothing else.
+ */
+import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
+import type { FlowTable } from '../../shared/encoding/flow-table.js';
+import { scoreHistogram } from '../../shared/federation/calibration.js';
+import { sketchPayload } from '../../shared/federation/encoder-round.js';
+import type { GlobalModel } from '../../shared/federation/global-model.js';
+import type { ClientPayload, Task } from '../../shared/federation/messages.js';
+import { meanScore, scoreTable } from '../../shared/model/score-table.js';
+import { CategoricalVae } from '../../shared/model/vae.js';
+import {
+  encodeFlows,
+  type FlowSelection,
+  type SplitShares,
+  sketchFlows,
+  splitTable,
+} from '../pipeline/training-set.js';
+import { type TrainingOptions, trainLocal } from '../trainer/local-trainer.js';
+
+export interface SiteSettings {
+  readonly selection: FlowSelection;
+  readonly shares: SplitShares;
+  readonly training: Omit<TrainingOptions, 'epochs'>;
+  /** Categorical values rarer than this never leave the site in a sketch. */
+  readonly minCategoryCount: number;
+}
+
+export class SiteWorker {
+  private encoded: {
+    version: string;
+    train: FlowTable;
+    validation: FlowTable;
+    calibration: FlowTable;
+  } | null = null;
+
+  constructor(private readonly settings: SiteSettings) {}
+
+  /** Runs one task; `model` is the verified global model for train/calibrate tasks. */
+  async run(task: Task, model: GlobalModel | null): Promise<ClientPayload> {
+    if (task.kind === 'sketch') {
+      const { sketch } = await sketchFlows(this.settings.selection);
+      return sketchPayload(sketch, this.settings.minCategoryCount);
+    }
+    if (!model) throw new Error(`a ${task.kind} task needs the global model`);
+    const data = await this.localData(model);
+    const vae = new CategoricalVae(model.spec, model.weights);
+    try {
+      const encoder = new FlowEncoder(model.spec.encoder);
+      if (task.kind === 'calibrate') {
+        const scores = scoreTable(vae, encoder, data.calibration);
+        return {
+          kind: 'histogram',
+          modelVersion: model.version,
+          counts: scoreHistogram(scores),
+          flows: scores.length,
+        };
+      }
+      // Each round's seed differs so that sites and rounds do not replay the same batches.
+      const seed = this.settings.training.seed * 7919 + task.round;
+      await trainLocal(vae, encoder, data.train, null, {
+        ...this.settings.training,
+        epochs: task.epochs,
+        seed,
+        klWarmupEpochs: 0,
+      });
+      const local = vae.getWeights();
+      const delta = new Float32Array(local.length);
+      for (let i = 0; i < local.length; i++) delta[i] = local[i]! - model.weights[i]!;
+      const validationLoss =
+        data.validation.length > 0 ? meanScore(vae, encoder, data.validation) : Number.NaN;
+      return {
+        kind: 'delta',
+        modelVersion: model.version,
+        delta,
+        examples: data.train.length,
+        validationLoss,
+      };
+    } finally {
+      vae.dispose();
+    }
+  }
+
+  /** Encodes local flows once per encoder (the encoder is fixed after the encoder round). */
+  private async localData(model: GlobalModel) {
+    const version = JSON.stringify(model.spec.encoder);
+    if (this.encoded?.version !== version) {
+      const table = await encodeFlows(this.settings.selection, new FlowEncoder(model.spec.encoder));
+      this.encoded = { version, ...splitTable(table, this.settings.shares) };
+    }
+    return this.encoded;
+  }
+}

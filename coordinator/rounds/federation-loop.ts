@@ -1,0 +1,216 @@
+/**
+ * The coordinator's round loop: encoder round, training rounds, calibration, over whatever
+ * clients are connected. It persists state after every step so a restarted coordinator
+ * resumes at the round it was in (an open round is reopened under a new task id).
+ */
+import { randomUUID } from 'node:crypto';
+import { fitEncoder } from '../../shared/encoding/fit-encoder.js';
+import { thresholdsFromHistogram } from '../../shared/federation/calibration.js';
+import { mergeSketchPayloads } from '../../shared/federation/encoder-round.js';
+import type {
+  ClientPayload,
+  EncoderSketchPayload,
+  ModelDeltaPayload,
+  ScoreHistogramPayload,
+  Task,
+  TaskKind,
+} from '../../shared/federation/messages.js';
+import { createModel } from '../../shared/model/create-model.js';
+import type {
+  FederationState,
+  FederationStore,
+  GlobalModel,
+  RoundRecord,
+} from '../store/federation-state.js';
+import { INITIAL_STATE } from '../store/federation-state.js';
+import type { AggregationStrategy } from '../strategy/strategy.js';
+import type { ClientProxy, ClientRegistry } from './client-proxy.js';
+import { type FederationPlan, quorumCount } from './federation-plan.js';
+import { payloadProblem } from './payload-checks.js';
+import { runTasks, type TaskOutcome } from './run-tasks.js';
+
+export interface LoopEvents {
+  onRound?(record: RoundRecord): void;
+  onPublish?(model: GlobalModel): void;
+  onLog?(line: string): void;
+}
+
+export class FederationLoop {
+  private state: FederationState;
+
+  constructor(
+    private readonly plan: FederationPlan,
+    private readonly registry: ClientRegistry,
+    private readonly strategy: AggregationStrategy,
+    private readonly store: FederationStore,
+    private readonly events: LoopEvents = {},
+  ) {
+    this.state = store.load() ?? INITIAL_STATE;
+  }
+
+  /** The model clients should fetch now (null before the encoder round closes). */
+  get current(): GlobalModel | null {
+    return this.state.model;
+  }
+
+  get rounds(): readonly RoundRecord[] {
+    return this.state.rounds;
+  }
+
+  /** Runs until calibration is published; resumes from persisted state. */
+  async run(): Promise<GlobalModel> {
+    while (this.state.phase !== 'done') {
+      if (this.state.phase === 'encoder') await this.encoderRound();
+      else if (this.state.phase === 'training') await this.trainingRound(this.state.nextRound);
+      else await this.calibrationRound();
+    }
+    return this.state.model!;
+  }
+
+  private async encoderRound(): Promise<void> {
+    const { record, outcome } = await this.runRound('sketch', 0, 0);
+    if (record.outcome === 'failed') return;
+    const started = performance.now();
+    const sketches = outcome.results.map((r) => r.payload as EncoderSketchPayload);
+    const merged = mergeSketchPayloads(this.plan.schema.fields, sketches, this.plan.kAnonymity);
+    const encoder = fitEncoder(merged, this.plan.encoderFit);
+    const fresh = createModel(this.plan.schema, encoder, this.plan.architecture, this.plan.seed);
+    const model: GlobalModel = {
+      version: 1,
+      spec: fresh.spec,
+      weights: fresh.weights,
+      thresholds: null,
+    };
+    this.commit(
+      { ...this.state, phase: 'training', model },
+      { ...record, aggregateMs: performance.now() - started },
+    );
+    this.events.onPublish?.(model);
+  }
+
+  private async trainingRound(round: number): Promise<void> {
+    const before = this.state.model!;
+    const { record, outcome } = await this.runRound('train', round, before.version);
+    if (record.outcome === 'failed') return;
+    const started = performance.now();
+    const fits = outcome.results.map(({ clientId, payload }) => {
+      const p = payload as ModelDeltaPayload;
+      return { clientId, delta: p.delta, examples: p.examples, validationLoss: p.validationLoss };
+    });
+    const weights = this.strategy.aggregate(before.weights, fits);
+    const examples = fits.reduce((n, f) => n + f.examples, 0);
+    const validationLoss = fits.reduce((s, f) => s + f.validationLoss * f.examples, 0) / examples;
+    const model: GlobalModel = { ...before, version: before.version + 1, weights };
+    const last = round >= this.plan.rounds;
+    this.commit(
+      { ...this.state, phase: last ? 'calibration' : 'training', nextRound: round + 1, model },
+      { ...record, aggregateMs: performance.now() - started, validationLoss },
+    );
+    this.events.onPublish?.(model);
+  }
+
+  private async calibrationRound(): Promise<void> {
+    const model = this.state.model!;
+    const { record, outcome } = await this.runRound(
+      'calibrate',
+      this.plan.rounds + 1,
+      model.version,
+    );
+    if (record.outcome === 'failed') return;
+    const started = performance.now();
+    const histograms = outcome.results.map((r) => r.payload as ScoreHistogramPayload);
+    const counts = histograms[0]!.counts.map((_, b) =>
+      histograms.reduce((s, h) => s + h.counts[b]!, 0),
+    );
+    const thresholds = thresholdsFromHistogram(counts, this.plan.targetFprs);
+    const published: GlobalModel = { ...model, thresholds };
+    this.commit(
+      { ...this.state, phase: 'done', model: published },
+      { ...record, aggregateMs: performance.now() - started },
+    );
+    this.events.onPublish?.(published);
+  }
+
+  /** Waits for enough clients, runs one task on them, and records the outcome. */
+  private async runRound(
+    kind: TaskKind,
+    round: number,
+    modelVersion: number,
+  ): Promise<{ record: RoundRecord; outcome: TaskOutcome }> {
+    const clients = await this.waitForClients();
+    const task: Task = {
+      kind,
+      round,
+      taskId: randomUUID(),
+      modelVersion,
+      epochs: this.plan.epochs,
+      deadlineMs: Date.now() + this.plan.roundTimeoutMs,
+    };
+    this.events.onLog?.(
+      `round ${round} (${kind}) started with ${clients.length} clients, task ${task.taskId}`,
+    );
+    const startedMs = Date.now();
+    const selected = new Set(clients.map((c) => c.id));
+    const outcome = await runTasks(clients, task, {
+      quorum: quorumCount(this.plan, clients.length),
+      deadlineMs: task.deadlineMs,
+      validate: (clientId, payload) =>
+        selected.has(clientId)
+          ? payloadProblem(task, this.plan.schema, this.state.model, payload)
+          : 'client was not selected for this round',
+    });
+    for (const failure of outcome.failures)
+      this.events.onLog?.(`round ${round}: ${failure.clientId}: ${failure.reason}`);
+    const record: RoundRecord = {
+      round,
+      kind,
+      taskId: task.taskId,
+      modelVersion,
+      selected: [...selected],
+      results: outcome.results.map(({ clientId, payload }) => ({
+        clientId,
+        ...resultFacts(payload),
+      })),
+      failures: outcome.failures,
+      startedMs,
+      collectMs: Date.now() - startedMs,
+      aggregateMs: 0,
+      outcome: outcome.results.length >= this.plan.minClients ? 'closed' : 'failed',
+    };
+    if (record.outcome === 'failed') {
+      // Too few results: record it and run the round again under a new task id.
+      this.commit(this.state, record);
+      this.events.onLog?.(
+        `round ${round} (${kind}) failed: ${outcome.results.length} results, need ${this.plan.minClients}; reopening`,
+      );
+    }
+    return { record, outcome };
+  }
+
+  private async waitForClients(): Promise<readonly ClientProxy[]> {
+    const until = Date.now() + this.plan.waitForClientsMs;
+    for (;;) {
+      const clients = this.registry.connected();
+      if (clients.length >= this.plan.minClients) return clients;
+      if (Date.now() >= until) {
+        throw new Error(
+          `only ${clients.length} clients connected after ${this.plan.waitForClientsMs} ms; the plan needs ${this.plan.minClients}`,
+        );
+      }
+      await this.registry.changed(Math.min(1000, until - Date.now()));
+    }
+  }
+
+  private commit(state: FederationState, record: RoundRecord): void {
+    this.state = { ...state, rounds: [...state.rounds, record] };
+    this.store.save(this.state);
+    this.events.onRound?.(record);
+  }
+}
+
+function resultFacts(payload: ClientPayload) {
+  if (payload.kind === 'delta')
+    return { examples: payload.examples, validationLoss: payload.validationLoss };
+  if (payload.kind === 'histogram') return { flows: payload.flows };
+  return { flows: payload.rows };
+}

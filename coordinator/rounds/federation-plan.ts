@@ -1,0 +1,34 @@
+/** What a federation run does: its rounds, participation rules and model settings. */
+import type { EncoderFitOptions } from '../../shared/encoding/fit-encoder.js';
+import type { KAnonymityFloor } from '../../shared/federation/encoder-round.js';
+import type { FlowSchema } from '../../shared/flows/schema.js';
+import type { ArchitectureSpec } from '../../shared/model/model-spec.js';
+
+export interface FederationPlan {
+  /** The flow schema every site reads (fixes the model's fields). */
+  readonly schema: FlowSchema;
+  readonly rounds: number;
+  /** Local epochs per training round. */
+  readonly epochs: number;
+  /** No task starts with fewer connected clients; no round closes with fewer results. */
+  readonly minClients: number;
+  /** Results that close a round early: a fraction (0 < q <= 1) of the selected clients, or a count (> 1). */
+  readonly quorum: number;
+  /** How long a task may take before the round closes with what arrived. */
+  readonly roundTimeoutMs: number;
+  /** How long to wait for `minClients` to connect before a task. */
+  readonly waitForClientsMs: number;
+  readonly kAnonymity: KAnonymityFloor;
+  /** Sites drop categorical values rarer than this before sending a sketch. */
+  readonly siteMinCategoryCount: number;
+  readonly encoderFit: EncoderFitOptions;
+  readonly architecture: ArchitectureSpec;
+  readonly seed: number;
+  readonly targetFprs: readonly number[];
+}
+
+/** Results needed to close a round early among `selected` clients. */
+export function quorumCount(plan: FederationPlan, selected: number): number {
+  const wanted = plan.quorum > 1 ? Math.floor(plan.quorum) : Math.ceil(plan.quorum * selected);
+  return Math.max(plan.minClients, Math.min(selected, wanted));
+}

@@ -1,0 +1,38 @@
+/** Checks a client's payload against the task it answers and the published model. */
+import { histogramProblem } from '../../shared/federation/calibration.js';
+import { sketchProblem } from '../../shared/federation/encoder-round.js';
+import {
+  type ClientPayload,
+  PAYLOAD_FOR_TASK,
+  type Task,
+} from '../../shared/federation/messages.js';
+import type { FlowSchema } from '../../shared/flows/schema.js';
+import type { GlobalModel } from '../store/federation-state.js';
+
+/** Why the payload is rejected, or null when it may be aggregated. */
+export function payloadProblem(
+  task: Task,
+  schema: FlowSchema,
+  model: GlobalModel | null,
+  payload: ClientPayload,
+): string | null {
+  const expected = PAYLOAD_FOR_TASK[task.kind];
+  if (payload.kind !== expected)
+    return `a ${task.kind} task expects a ${expected} payload, got ${payload.kind}`;
+  if (payload.kind === 'sketch')
+    return model ? 'the encoder is already fitted' : sketchProblem(schema.fields, payload);
+  if (!model) return 'no global model yet';
+  if (payload.modelVersion !== model.version)
+    return `payload is for model version ${payload.modelVersion}, the round is on version ${model.version}`;
+  if (payload.kind === 'histogram') return histogramProblem(payload.counts, payload.flows);
+  if (payload.delta.length !== model.weights.length)
+    return `delta has ${payload.delta.length} values, the model has ${model.weights.length}`;
+  for (let i = 0; i < payload.delta.length; i++) {
+    if (!Number.isFinite(payload.delta[i]!)) return `delta value ${i} is ${payload.delta[i]}`;
+  }
+  if (!(Number.isInteger(payload.examples) && payload.examples > 0))
+    return `examples must be a positive integer, got ${payload.examples}`;
+  if (!Number.isFinite(payload.validationLoss))
+    return `validation loss is ${payload.validationLoss}`;
+  return null;
+}

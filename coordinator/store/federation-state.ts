@@ -1,0 +1,66 @@
+/**
+ * The coordinator's durable state: which phase the federation is in, the current global
+ * model, and a record of every round. Everything needed to resume after a restart.
+ */
+
+import type { GlobalModel } from '../../shared/federation/global-model.js';
+import type { TaskKind } from '../../shared/federation/messages.js';
+
+export type { GlobalModel };
+
+export interface RoundRecord {
+  readonly round: number;
+  readonly kind: TaskKind;
+  readonly taskId: string;
+  readonly modelVersion: number;
+  readonly selected: readonly string[];
+  readonly results: readonly {
+    clientId: string;
+    examples?: number;
+    validationLoss?: number;
+    flows?: number;
+  }[];
+  readonly failures: readonly { clientId: string; reason: string }[];
+  readonly startedMs: number;
+  /** Wall time from task start to round close (clients training + transfer). */
+  readonly collectMs: number;
+  /** Wall time of aggregation / merging on the coordinator. */
+  readonly aggregateMs: number;
+  /** Example-weighted mean validation loss (training rounds). */
+  readonly validationLoss?: number;
+  /** 'closed' when it produced a result, 'failed' when too few clients reported. */
+  readonly outcome: 'closed' | 'failed';
+}
+
+export type FederationPhase = 'encoder' | 'training' | 'calibration' | 'done';
+
+export interface FederationState {
+  readonly phase: FederationPhase;
+  /** The next training round to run (1-based). */
+  readonly nextRound: number;
+  readonly model: GlobalModel | null;
+  readonly rounds: readonly RoundRecord[];
+}
+
+export const INITIAL_STATE: FederationState = {
+  phase: 'encoder',
+  nextRound: 1,
+  model: null,
+  rounds: [],
+};
+
+export interface FederationStore {
+  load(): FederationState | null;
+  save(state: FederationState): void;
+}
+
+/** Keeps state in memory (tests, and simulations that need no restart). */
+export class MemoryFederationStore implements FederationStore {
+  private state: FederationState | null = null;
+  load(): FederationState | null {
+    return this.state;
+  }
+  save(state: FederationState): void {
+    this.state = state;
+  }
+}

@@ -1,0 +1,234 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { type SiteSettings, SiteWorker } from '../../client/agent/site-worker.js';
+import { scoreLabelledFlows, summariseDetection } from '../../client/detect/evaluate-model.js';
+import { DEFAULT_TRAINING } from '../../client/trainer/local-trainer.js';
+import { FederationLoop } from '../../coordinator/rounds/federation-loop.js';
+import type { FederationPlan } from '../../coordinator/rounds/federation-plan.js';
+import { MemoryFederationStore } from '../../coordinator/store/federation-state.js';
+import { fedAvg } from '../../coordinator/strategy/fedavg.js';
+import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
+import { ZEEK_CONN_SCHEMA } from '../../shared/flows/builtin-schemas.js';
+import { type OrganisationProfile, writeSyntheticConnLog } from '../../shared/flows/synth/index.js';
+import { CategoricalVae } from '../../shared/model/vae.js';
+import { initBackend } from '../../shared/runtime/backend.js';
+import { StaticRegistry, scriptedProxy, siteProxy } from '../helpers/memory-federation.js';
+
+const PLAN: FederationPlan = {
+  schema: ZEEK_CONN_SCHEMA,
+  rounds: 3,
+  epochs: 2,
+  minClients: 2,
+  quorum: 1,
+  roundTimeoutMs: 120_000,
+  waitForClientsMs: 5_000,
+  kAnonymity: { minSites: 1, minRecords: 5 },
+  siteMinCategoryCount: 3,
+  encoderFit: { minCategoryCount: 3, maxVocabulary: 256, numericBins: 8 },
+  architecture: {
+    hidden: [64],
+    latent: { kind: 'mixture', components: 16, temperature: { start: 1, end: 0.3 } },
+  },
+  seed: 1,
+  targetFprs: [0.01, 0.001],
+};
+
+describe('federation round loop with in-memory sites', function () {
+  this.timeout(300_000);
+  let dir: string;
+  const sites: { id: string; worker: SiteWorker }[] = [];
+
+  before(async () => {
+    await initBackend();
+    dir = mkdtempSync(join(tmpdir(), 'fedflow-loop-'));
+    const profiles: OrganisationProfile[] = ['web', 'mail-dns', 'internal'];
+    for (const [i, profile] of profiles.entries()) {
+      const file = join(dir, `${profile}.log`);
+      await writeSyntheticConnLog(file, { profile, flows: 6000, seed: 10 + i });
+      const settings: SiteSettings = {
+        selection: { files: [file], format: 'zeek', onlyLabel: null, read: {} },
+        shares: { validation: 0.1, calibration: 0.1, seed: i + 1 },
+        training: { ...DEFAULT_TRAINING, mixtureObjective: 'exact', batchSize: 256 },
+        minCategoryCount: 3,
+      };
+      sites.push({ id: `site-${profile}`, worker: new SiteWorker(settings) });
+    }
+    await writeSyntheticConnLog(join(dir, 'test.log'), {
+      profile: 'web',
+      flows: 4000,
+      seed: 99,
+      attackShare: 0.1,
+    });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  function loopWith(
+    proxies: (loop: () => FederationLoop) => ReturnType<typeof scriptedProxy>[],
+    plan = PLAN,
+    store = new MemoryFederationStore(),
+  ) {
+    let loop: FederationLoop | null = null;
+    const registry = new StaticRegistry(proxies(() => loop!));
+    loop = new FederationLoop(plan, registry, fedAvg, store);
+    return loop;
+  }
+
+  it('trains one model across sites that detects attacks at a site and publishes shared thresholds', async () => {
+    const loop = loopWith((l) => sites.map((s) => siteProxy(s.id, s.worker, () => l().current)));
+    const model = await loop.run();
+    expect(loop.rounds.map((r) => r.kind)).to.deep.equal([
+      'sketch',
+      'train',
+      'train',
+      'train',
+      'calibrate',
+    ]);
+    expect(loop.rounds.every((r) => r.outcome === 'closed' && r.results.length === 3)).to.equal(
+      true,
+    );
+    expect(model.version).to.equal(4);
+    expect(model.thresholds!.source).to.equal('federated-calibration');
+    expect(model.thresholds!.calibrationFlows).to.equal(3 * 600);
+    // Validation loss falls as rounds go on.
+    const losses = loop.rounds.filter((r) => r.kind === 'train').map((r) => r.validationLoss!);
+    expect(losses[2]).to.be.lessThan(losses[0]!);
+    const loaded = {
+      saved: { spec: model.spec, weights: model.weights, thresholds: model.thresholds },
+      model: new CategoricalVae(model.spec, model.weights),
+      encoder: new FlowEncoder(model.spec.encoder),
+    };
+    const scored = await scoreLabelledFlows(loaded, [join(dir, 'test.log')], 'zeek', {}, {});
+    const evaluation = summariseDetection(scored, model.thresholds!.targets);
+    loaded.model.dispose();
+    expect(evaluation.auroc).to.be.greaterThan(0.9);
+  });
+
+  it('rejects wrong shapes, NaN and stale versions, logs why, and proceeds with the rest', async () => {
+    const honest = sites.slice(0, 2);
+    const loop = loopWith(
+      (l) => [
+        ...honest.map((s) => siteProxy(s.id, s.worker, () => l().current)),
+        scriptedProxy('bad-shape', async (task) =>
+          task.kind === 'train'
+            ? {
+                kind: 'delta',
+                modelVersion: task.modelVersion,
+                delta: new Float32Array(3),
+                examples: 10,
+                validationLoss: 1,
+              }
+            : sites[2]!.worker.run(task, l().current),
+        ),
+      ],
+      { ...PLAN, rounds: 1, quorum: 3 },
+    );
+    await loop.run();
+    const train = loop.rounds.find((r) => r.kind === 'train')!;
+    expect(train.outcome).to.equal('closed');
+    expect(train.results.map((r) => r.clientId).sort()).to.deep.equal(
+      honest.map((s) => s.id).sort(),
+    );
+    expect(train.failures).to.have.length(1);
+    expect(train.failures[0]!.reason).to.match(/^rejected: delta has 3 values, the model has \d+/);
+
+    const nan = loopWith(
+      (l) => [
+        ...honest.map((s) => siteProxy(s.id, s.worker, () => l().current)),
+        scriptedProxy('nan', async (task) => {
+          const model = l().current;
+          if (task.kind !== 'train') return sites[2]!.worker.run(task, model);
+          const delta = new Float32Array(model!.weights.length);
+          delta[5] = Number.NaN;
+          return {
+            kind: 'delta',
+            modelVersion: task.modelVersion,
+            delta,
+            examples: 10,
+            validationLoss: 1,
+          };
+        }),
+        scriptedProxy('stale', async (task) => {
+          if (task.kind !== 'train') return sites[2]!.worker.run(task, l().current);
+          return {
+            kind: 'delta',
+            modelVersion: task.modelVersion - 1,
+            delta: new Float32Array(l().current!.weights.length),
+            examples: 10,
+            validationLoss: 1,
+          };
+        }),
+      ],
+      { ...PLAN, rounds: 1, quorum: 4 },
+    );
+    await nan.run();
+    const reasons = nan.rounds
+      .find((r) => r.kind === 'train')!
+      .failures.map((f) => `${f.clientId}: ${f.reason}`)
+      .sort();
+    expect(reasons[0]).to.match(/^nan: rejected: delta value 5 is NaN/);
+    expect(reasons[1]).to.match(
+      /^stale: rejected: payload is for model version \d+, the round is on version \d+/,
+    );
+  });
+
+  it('closes a round at the deadline when a client drops out, if enough others reported', async () => {
+    const loop = loopWith(
+      (l) => [
+        ...sites.slice(0, 2).map((s) => siteProxy(s.id, s.worker, () => l().current)),
+        scriptedProxy('gone', (task) =>
+          task.kind === 'train' ? new Promise(() => {}) : sites[2]!.worker.run(task, l().current),
+        ),
+      ],
+      { ...PLAN, rounds: 1, roundTimeoutMs: 8_000 },
+    );
+    await loop.run();
+    const train = loop.rounds.find((r) => r.kind === 'train')!;
+    expect(train.outcome).to.equal('closed');
+    expect(train.results).to.have.length(2);
+    expect(train.failures).to.deep.equal([
+      { clientId: 'gone', reason: 'no result before the round closed' },
+    ]);
+  });
+
+  it('resumes from persisted state after a coordinator restart, reopening the open round', async () => {
+    const store = new MemoryFederationStore();
+    let crash = true;
+    const crashing = loopWith(
+      (l) => [
+        ...sites.slice(0, 2).map((s) => siteProxy(s.id, s.worker, () => l().current)),
+        scriptedProxy('crasher', async (task) => {
+          if (task.kind === 'train' && task.round === 2 && crash)
+            throw new Error('coordinator killed');
+          return sites[2]!.worker.run(task, l().current);
+        }),
+      ],
+      { ...PLAN, rounds: 2, minClients: 3 },
+      store,
+    );
+    // Round 2 fails (a client errors and minClients is 3): the loop reopens it, so stop it there.
+    const run = crashing.run();
+    while (!store.load()?.rounds.some((r) => r.round === 2))
+      await new Promise((r) => setTimeout(r, 100));
+    const saved = store.load()!;
+    expect(saved.phase).to.equal('training');
+    expect(saved.nextRound).to.equal(2);
+    expect(saved.model!.version).to.equal(2);
+    crash = false;
+    await run; // the same loop object reopens round 2 now that the client answers
+    const resumed = loopWith(
+      (l) => sites.map((s) => siteProxy(s.id, s.worker, () => l().current)),
+      { ...PLAN, rounds: 2, minClients: 3 },
+      store,
+    );
+    expect(resumed.current!.version).to.equal(3);
+    const model = await resumed.run();
+    expect(model.version).to.equal(3);
+    const round2 = store.load()!.rounds.filter((r) => r.round === 2);
+    expect(round2.at(-1)!.outcome).to.equal('closed');
+    expect(round2.slice(0, -1).every((r) => r.outcome === 'failed')).to.equal(true);
+    // A reopened round runs under a new task id, so old submissions cannot count for it.
+    expect(new Set(round2.map((r) => r.taskId)).size).to.equal(round2.length);
+  });
+});
