@@ -1,0 +1,85 @@
+/**
+ * Coordinator state on disk: `state.json` (phase, round records) written durably after the
+ * model it names, and one model directory per published version under `models/`. A crash
+ * between the two leaves the previous consistent state.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileDurably } from '../../shared/fs/atomic-write.js';
+import { loadModelDir, saveModelDir } from '../../shared/model/model-dir.js';
+import type { FederationState, FederationStore } from './federation-state.js';
+
+interface StateFile {
+  readonly format: 'fedflow-coordinator-state';
+  readonly version: 1;
+  readonly phase: FederationState['phase'];
+  readonly nextRound: number;
+  readonly modelVersion: number | null;
+  readonly rounds: FederationState['rounds'];
+}
+
+export class FileFederationStore implements FederationStore {
+  constructor(readonly dir: string) {
+    mkdirSync(join(dir, 'models'), { recursive: true });
+  }
+
+  modelDir(version: number): string {
+    return join(this.dir, 'models', `v${version}`);
+  }
+
+  load(): FederationState | null {
+    const path = join(this.dir, 'state.json');
+    if (!existsSync(path)) return null;
+    let file: StateFile;
+    try {
+      file = JSON.parse(readFileSync(path, 'utf8')) as StateFile;
+    } catch (error) {
+      throw new Error(
+        `${path}: not valid JSON (${(error as Error).message}); the coordinator state is damaged`,
+      );
+    }
+    if (file.format !== 'fedflow-coordinator-state' || file.version !== 1)
+      throw new Error(`${path}: not a fedflow coordinator state file (version 1)`);
+    const model =
+      file.modelVersion === null
+        ? null
+        : { version: file.modelVersion, ...loadModelDir(this.modelDir(file.modelVersion)) };
+    return {
+      phase: file.phase,
+      nextRound: file.nextRound,
+      rounds: file.rounds,
+      model: model && {
+        version: model.version,
+        spec: model.spec,
+        weights: model.weights,
+        thresholds: model.thresholds,
+      },
+    };
+  }
+
+  save(state: FederationState): void {
+    const { model } = state;
+    if (model) {
+      const dir = this.modelDir(model.version);
+      // Thresholds are added to the last version after calibration, so rewrite when they change.
+      const stored = existsSync(dir) ? loadModelDir(dir) : null;
+      if (!stored || JSON.stringify(stored.thresholds) !== JSON.stringify(model.thresholds)) {
+        saveModelDir(dir, {
+          spec: model.spec,
+          weights: model.weights,
+          thresholds: model.thresholds,
+          metadata: { createdBy: 'fedflow coordinator', version: model.version },
+        });
+      }
+    }
+    const file: StateFile = {
+      format: 'fedflow-coordinator-state',
+      version: 1,
+      phase: state.phase,
+      nextRound: state.nextRound,
+      modelVersion: model?.version ?? null,
+      rounds: state.rounds,
+    };
+    writeFileDurably(join(this.dir, 'state.json'), `${JSON.stringify(file, null, 2)}\n`);
+  }
+}

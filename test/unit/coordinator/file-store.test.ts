@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { INITIAL_STATE } from '../../../coordinator/store/federation-state.js';
+import { FileFederationStore } from '../../../coordinator/store/file-store.js';
+import { initBackend } from '../../../shared/runtime/backend.js';
+import { toyEncoder, toyModel } from '../../helpers/toy-model.js';
+
+describe('coordinator state on disk', () => {
+  let dir: string;
+  before(async () => {
+    await initBackend();
+  });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fedflow-store-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('starts empty and reloads exactly what was saved, model weights included', () => {
+    const store = new FileFederationStore(dir);
+    expect(store.load()).to.equal(null);
+    const vae = toyModel(toyEncoder());
+    const model = { version: 3, spec: vae.spec, weights: vae.getWeights(), thresholds: null };
+    const record = {
+      round: 2,
+      kind: 'train' as const,
+      taskId: 't',
+      modelVersion: 2,
+      selected: ['a'],
+      results: [{ clientId: 'a', examples: 5, validationLoss: 1.5 }],
+      failures: [],
+      startedMs: 1,
+      collectMs: 2,
+      aggregateMs: 3,
+      outcome: 'closed' as const,
+    };
+    store.save({ ...INITIAL_STATE, phase: 'training', nextRound: 3, model, rounds: [record] });
+    const again = new FileFederationStore(dir).load()!;
+    expect(again.phase).to.equal('training');
+    expect(again.nextRound).to.equal(3);
+    expect(again.rounds).to.deep.equal([record]);
+    expect(again.model!.version).to.equal(3);
+    expect([...again.model!.weights]).to.deep.equal([...model.weights]);
+    vae.dispose();
+  });
+
+  it('refuses a damaged state file with a clear message', () => {
+    writeFileSync(join(dir, 'state.json'), '{ not json');
+    expect(() => new FileFederationStore(dir).load()).to.throw(/state\.json: not valid JSON/);
+  });
+});
