@@ -1,0 +1,232 @@
+/**
+ * Settings of the two federated roles, validated by convict with messages that name the key.
+ * Precedence: defaults < config file < environment (FEDFLOW_*) < command-line flags. Relative
+ * paths in a config file are relative to that file.
+ */
+import { dirname, isAbsolute, resolve } from 'node:path';
+import convict from 'convict';
+import { FLOW_FORMATS } from '../flows/formats.js';
+import { modelConfigSchema } from './model-config.js';
+
+const positive = (name: string, integer: boolean) => (value: unknown) => {
+  if (typeof value !== 'number' || !(value > 0) || (integer && !Number.isInteger(value))) {
+    throw new Error(
+      `${name} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(value)}`,
+    );
+  }
+};
+const stringList = (name: string) => (value: unknown) => {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+    throw new Error(`${name} must be a list of strings, got ${JSON.stringify(value)}`);
+};
+
+export const coordinatorConfigSchema = {
+  backend: modelConfigSchema.backend,
+  listen: {
+    host: {
+      doc: 'Address to listen on',
+      format: String,
+      default: '127.0.0.1',
+      env: 'FEDFLOW_LISTEN_HOST',
+    },
+    port: {
+      doc: 'Port to listen on (0 = any free port)',
+      format: 'port',
+      default: 7700,
+      env: 'FEDFLOW_LISTEN_PORT',
+    },
+  },
+  stateDir: {
+    doc: 'Directory for the journal, model checkpoints and enrolments',
+    format: String,
+    default: 'coordinator-state',
+    env: 'FEDFLOW_STATE_DIR',
+  },
+  privateKey: {
+    doc: "The coordinator's private key file (fedflow keys --role coordinator)",
+    format: String,
+    default: 'keys/coordinator.private.json',
+  },
+  clients: {
+    doc: 'Allow-list: public key files of the clients that may enrol',
+    format: stringList('clients'),
+    default: [] as string[],
+  },
+  data: {
+    format: {
+      doc: 'Flow format every site reads (fixes the model fields)',
+      format: [...FLOW_FORMATS],
+      default: 'zeek',
+    },
+    csvSchema: { doc: "Column mapping for format 'csv'", format: String, default: '' },
+  },
+  federation: {
+    rounds: { doc: 'Training rounds', format: positive('federation.rounds', true), default: 5 },
+    epochs: {
+      doc: 'Local epochs per round',
+      format: positive('federation.epochs', true),
+      default: 2,
+    },
+    minClients: {
+      doc: 'Fewest clients a round starts and closes with',
+      format: positive('federation.minClients', true),
+      default: 2,
+    },
+    quorum: {
+      doc: 'Results that close a round early: a fraction (0-1] of selected clients or a count (> 1)',
+      format: positive('federation.quorum', false),
+      default: 1,
+    },
+    roundTimeoutSeconds: {
+      doc: 'Round deadline',
+      format: positive('federation.roundTimeoutSeconds', false),
+      default: 600,
+    },
+    waitForClientsSeconds: {
+      doc: 'How long to wait for minClients to connect',
+      format: positive('federation.waitForClientsSeconds', false),
+      default: 3600,
+    },
+    minSites: {
+      doc: 'k-anonymity: sites that must report a categorical value to keep it',
+      format: positive('federation.minSites', true),
+      default: 1,
+    },
+    minRecords: {
+      doc: 'k-anonymity: flows across sites that must carry a categorical value to keep it',
+      format: positive('federation.minRecords', true),
+      default: 10,
+    },
+    siteMinCategoryCount: {
+      doc: 'Sites drop categorical values rarer than this from their sketch',
+      format: positive('federation.siteMinCategoryCount', true),
+      default: 3,
+    },
+    seed: { doc: 'Seed of the initial global model', format: 'int', default: 1 },
+  },
+  encoder: modelConfigSchema.encoder,
+  model: modelConfigSchema.model,
+  thresholds: modelConfigSchema.thresholds,
+  transport: {
+    heartbeatSeconds: {
+      doc: 'Heartbeat interval on task streams',
+      format: positive('transport.heartbeatSeconds', false),
+      default: 10,
+    },
+    maxPayloadBytes: {
+      doc: 'Largest result a client may submit',
+      format: positive('transport.maxPayloadBytes', true),
+      default: 256 * 1024 * 1024,
+    },
+  },
+};
+
+export const clientConfigSchema = {
+  backend: modelConfigSchema.backend,
+  name: {
+    doc: "This site's name (for logs)",
+    format: String,
+    default: 'site',
+    env: 'FEDFLOW_SITE_NAME',
+  },
+  coordinator: {
+    address: {
+      doc: 'host:port of the coordinator',
+      format: String,
+      default: '127.0.0.1:7700',
+      env: 'FEDFLOW_COORDINATOR',
+    },
+    publicKey: {
+      doc: "The coordinator's public key file (trusted signer of models)",
+      format: String,
+      default: 'keys/coordinator.public.json',
+    },
+  },
+  privateKey: {
+    doc: "This site's private key file (fedflow keys --role client)",
+    format: String,
+    default: 'keys/site.private.json',
+  },
+  stateDir: {
+    doc: "Directory for this site's logs and received models",
+    format: String,
+    default: 'site-state',
+    env: 'FEDFLOW_STATE_DIR',
+  },
+  data: {
+    files: { doc: 'Local flow files', format: stringList('data.files'), default: [] as string[] },
+    format: { doc: 'Flow format', format: [...FLOW_FORMATS], default: 'zeek' },
+    csvSchema: { doc: "Column mapping for format 'csv'", format: String, default: '' },
+    onlyLabel: {
+      doc: 'Train only on rows with this label (empty = all rows)',
+      format: String,
+      default: '',
+    },
+  },
+  training: modelConfigSchema.training,
+  input: modelConfigSchema.input,
+  reconnect: {
+    initialMs: {
+      doc: 'First reconnect delay',
+      format: positive('reconnect.initialMs', true),
+      default: 250,
+    },
+    maxMs: {
+      doc: 'Longest reconnect delay (exponential backoff with jitter)',
+      format: positive('reconnect.maxMs', true),
+      default: 10_000,
+    },
+  },
+};
+
+const PATH_KEYS = [
+  'stateDir',
+  'privateKey',
+  'clients',
+  'data.csvSchema',
+  'data.files',
+  'coordinator.publicKey',
+];
+
+function load<S extends object>(
+  schema: S,
+  file: string | undefined,
+  overrides: Record<string, unknown>,
+) {
+  const config = convict(schema);
+  if (file) config.loadFile(file);
+  for (const [key, value] of Object.entries(overrides))
+    if (value !== undefined) config.set(key as never, value as never);
+  config.validate({ allowed: 'strict' });
+  const base = file ? dirname(resolve(file)) : process.cwd();
+  const absolute = (p: string) => (p === '' || isAbsolute(p) ? p : resolve(base, p));
+  for (const key of PATH_KEYS) {
+    if (!config.has(key as never)) continue;
+    const value = config.get(key as never) as unknown;
+    config.set(
+      key as never,
+      (Array.isArray(value) ? value.map(absolute) : absolute(value as string)) as never,
+    );
+  }
+  return config.getProperties();
+}
+
+// Types inferred from the schemas by convict.
+const coordinatorConvict = () => convict(coordinatorConfigSchema);
+const clientConvict = () => convict(clientConfigSchema);
+export type CoordinatorConfig = ReturnType<ReturnType<typeof coordinatorConvict>['getProperties']>;
+export type ClientConfig = ReturnType<ReturnType<typeof clientConvict>['getProperties']>;
+
+export function loadCoordinatorConfig(
+  file?: string,
+  overrides: Record<string, unknown> = {},
+): CoordinatorConfig {
+  return load(coordinatorConfigSchema, file, overrides) as CoordinatorConfig;
+}
+
+export function loadClientConfig(
+  file?: string,
+  overrides: Record<string, unknown> = {},
+): ClientConfig {
+  return load(clientConfigSchema, file, overrides) as ClientConfig;
+}
