@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo.js';
 import { registerEvaluate } from './commands/evaluate.js';
+import { registerKeys } from './commands/keys.js';
 import { registerScore } from './commands/score.js';
 import { registerSynth } from './commands/synth.js';
 import { registerTrain } from './commands/train.js';
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerScore(program);
   registerEvaluate(program);
+  registerKeys(program);
   registerDemo(program, (args) =>
     buildProgram()
       .parseAsync(args, { from: 'user' })
