@@ -37,6 +37,7 @@ export interface LoopEvents {
 
 export class FederationLoop {
   private state: FederationState;
+  private stopped = false;
 
   constructor(
     private readonly plan: FederationPlan,
@@ -57,9 +58,15 @@ export class FederationLoop {
     return this.state.rounds;
   }
 
+  /** Makes `run` give up at its next wait (a coordinator shutting down). */
+  stop(): void {
+    this.stopped = true;
+  }
+
   /** Runs until calibration is published; resumes from persisted state. */
   async run(): Promise<GlobalModel> {
     while (this.state.phase !== 'done') {
+      if (this.stopped) throw new Error('the coordinator stopped before the federation finished');
       if (this.state.phase === 'encoder') await this.encoderRound();
       else if (this.state.phase === 'training') await this.trainingRound(this.state.nextRound);
       else await this.calibrationRound();
@@ -192,6 +199,7 @@ export class FederationLoop {
     for (;;) {
       const clients = this.registry.connected();
       if (clients.length >= this.plan.minClients) return clients;
+      if (this.stopped) throw new Error('the coordinator stopped before the federation finished');
       if (Date.now() >= until) {
         throw new Error(
           `only ${clients.length} clients connected after ${this.plan.waitForClientsMs} ms; the plan needs ${this.plan.minClients}`,

@@ -80,17 +80,18 @@ export function mergeSketchPayloads(
   for (const payload of payloads) {
     merged.rows += payload.rows;
     for (const entry of payload.categorical) {
-      let values = sites.get(entry.field);
-      if (!values) sites.set(entry.field, (values = new Map()));
+      const values =
+        sites.get(entry.field) ?? new Map<string, { sites: number; records: number }>();
+      sites.set(entry.field, values);
       entry.values.forEach((value, i) => {
-        const seen = values!.get(value) ?? { sites: 0, records: 0 };
-        values!.set(value, { sites: seen.sites + 1, records: seen.records + entry.counts[i]! });
+        const seen = values.get(value) ?? { sites: 0, records: 0 };
+        values.set(value, { sites: seen.sites + 1, records: seen.records + entry.counts[i]! });
       });
     }
     for (const entry of payload.numeric) {
       const field = merged.fields.find((f) => f.name === entry.field);
-      if (field?.kind === 'numeric')
-        entry.counts.forEach((c, b) => (field.histogram.counts[b]! += c));
+      if (field?.kind !== 'numeric') continue;
+      for (let b = 0; b < entry.counts.length; b++) field.histogram.counts[b]! += entry.counts[b]!;
     }
   }
   for (const field of merged.fields) {

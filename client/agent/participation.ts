@@ -1,0 +1,100 @@
+/**
+ * A site's participation loop: enrol, wait for tasks, do each one and submit the result,
+ * until the coordinator says the federation is finished. Connection failures are retried
+ * with exponential backoff and jitter; after a coordinator restart the site enrols again.
+ */
+import type { GlobalModel } from '../../shared/federation/global-model.js';
+import type { Task } from '../../shared/federation/messages.js';
+import type { CoordinatorConnection } from '../transport/coordinator-connection.js';
+import type { SiteWorker } from './site-worker.js';
+
+export interface ParticipationOptions {
+  readonly connection: CoordinatorConnection;
+  readonly worker: SiteWorker;
+  readonly reconnect: { readonly initialMs: number; readonly maxMs: number };
+  readonly log: (line: string) => void;
+  /** Called after each accepted submission (for logs and metrics). */
+  readonly onSubmitted?: (task: Task, sealedBytes: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** Runs until the federation finishes; resolves with the final (calibrated) global model. */
+export async function participate(options: ParticipationOptions): Promise<GlobalModel | null> {
+  const { connection, worker, log, signal } = options;
+  let delay = options.reconnect.initialMs;
+  let model: GlobalModel | null = null;
+  let lastVersion = 0;
+  while (!signal?.aborted) {
+    let stream: ReturnType<CoordinatorConnection['tasks']> | null = null;
+    try {
+      const { token, heartbeatMs } = await connection.enrol();
+      log(`enrolled with the coordinator at ${connection.address}`);
+      delay = options.reconnect.initialMs;
+      stream = connection.tasks(token);
+      const watchdog = new Watchdog(heartbeatMs * 3, () => stream?.cancel());
+      const stop = () => stream?.cancel();
+      signal?.addEventListener('abort', stop, { once: true });
+      try {
+        for await (const event of stream.events) {
+          watchdog.reset();
+          if (event.type === 'heartbeat') continue;
+          if (event.type === 'finished') {
+            log(`federation finished: ${event.reason}`);
+            // The last version now carries the shared thresholds calibration placed.
+            return lastVersion > 0 ? await connection.fetchModel(token, lastVersion) : model;
+          }
+          watchdog.pause(); // our own work is not the coordinator going silent
+          const task = event.task;
+          log(`task ${task.kind} round ${task.round} (model v${task.modelVersion})`);
+          if (task.kind !== 'sketch' && model?.version !== task.modelVersion)
+            model = await connection.fetchModel(token, task.modelVersion);
+          lastVersion = task.modelVersion;
+          const payload = await worker.run(task, model);
+          const receipt = await connection.submit(token, task, payload);
+          options.onSubmitted?.(task, receipt.sealedBytes);
+          log(
+            `submitted ${payload.kind} for round ${task.round} (${receipt.sealedBytes} bytes sealed)`,
+          );
+          watchdog.reset();
+        }
+        throw new Error('the task stream ended without a finished message');
+      } finally {
+        watchdog.stop();
+        signal?.removeEventListener('abort', stop);
+      }
+    } catch (error) {
+      if (signal?.aborted) break;
+      const wait = Math.round(delay * (0.5 + Math.random()));
+      log(
+        `connection to the coordinator failed (${error instanceof Error ? error.message : String(error)}); retrying in ${wait} ms`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      delay = Math.min(options.reconnect.maxMs, delay * 2);
+    } finally {
+      stream?.cancel();
+    }
+  }
+  return model;
+}
+
+/** Fires when nothing was heard for `ms` (the coordinator or the network went silent). */
+class Watchdog {
+  private timer: NodeJS.Timeout | null = null;
+  constructor(
+    private readonly ms: number,
+    private readonly fire: () => void,
+  ) {
+    this.reset();
+  }
+  reset(): void {
+    this.stop();
+    this.timer = setTimeout(this.fire, this.ms);
+  }
+  pause(): void {
+    this.stop();
+  }
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

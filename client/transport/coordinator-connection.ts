@@ -1,0 +1,233 @@
+/**
+ * The client's only network code: enrol, wait for tasks, fetch the signed global model,
+ * submit sealed results. It can send nothing but a ClientPayload (a sketch, a model delta or
+ * a score histogram), and it does not import anything that reads flow records.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { bytesEqual, sha256 } from '../../shared/crypto/bytes.js';
+import type { Identity, PublicIdentity } from '../../shared/crypto/identity.js';
+import { sealEnvelope } from '../../shared/crypto/sealed-envelope.js';
+import { decodeSignedBlob, signBlob, verifyBlob } from '../../shared/crypto/signed-blob.js';
+import type { GlobalModel } from '../../shared/federation/global-model.js';
+import {
+  type ClientPayload,
+  PAYLOAD_FOR_TASK,
+  type Task,
+} from '../../shared/federation/messages.js';
+import {
+  ENROL_PURPOSE,
+  enrolStatement,
+  MODEL_RELEASE_PURPOSE,
+  RECEIPT_PURPOSE,
+  receiptStatement,
+} from '../../shared/federation/signed-statements.js';
+import type { ModelSpec } from '../../shared/model/model-spec.js';
+import { parameterCount } from '../../shared/model/model-spec.js';
+import { validateThresholds } from '../../shared/model/thresholds.js';
+import { ChunkAssembler, splitIntoChunks } from '../../shared/wire/chunks.js';
+import {
+  type ResultReceipt,
+  receiptFromWire,
+  resultHeaderToWire,
+  type TaskStreamEvent,
+  taskEventFromWire,
+} from '../../shared/wire/convert.js';
+import { FedflowError } from '../../shared/wire/errors.js';
+import type { FederationClient } from '../../shared/wire/generated/fedflow/v1/Federation.js';
+import {
+  decodeModelRelease,
+  encodeClientPayload,
+  encodeSealedEnvelope,
+} from '../../shared/wire/payload-codec.js';
+import { loadFederation } from '../../shared/wire/proto-loader.js';
+import { fromServiceError } from '../../shared/wire/status.js';
+
+const UNARY_DEADLINE_MS = 10_000;
+const TRANSFER_DEADLINE_MS = 300_000;
+const MAX_MODEL_BYTES = 512 * 1024 * 1024;
+
+const deadline = (ms: number) => new Date(Date.now() + ms);
+
+export interface Enrolled {
+  readonly token: string;
+  readonly heartbeatMs: number;
+}
+
+export class CoordinatorConnection {
+  private readonly client: FederationClient;
+
+  constructor(
+    readonly address: string,
+    private readonly identity: Identity,
+    private readonly coordinator: PublicIdentity,
+  ) {
+    const Federation = loadFederation().fedflow.v1.Federation;
+    // TLS arrives with the transport-security issue; until then loopback/trusted networks only.
+    this.client = new Federation(address, grpc.credentials.createInsecure());
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
+  /** Signed-challenge enrolment; the coordinator must present the trusted keys. */
+  async enrol(): Promise<Enrolled> {
+    const challenge = await unary<{
+      challenge: Uint8Array;
+      coordinatorSignKey: Uint8Array;
+      coordinatorBoxKey: Uint8Array;
+    }>((cb) =>
+      this.client.getChallenge(
+        { clientSignKey: this.identity.signPublicKey },
+        { deadline: deadline(UNARY_DEADLINE_MS) },
+        cb,
+      ),
+    );
+    if (
+      !bytesEqual(challenge.coordinatorSignKey, this.coordinator.signPublicKey) ||
+      !bytesEqual(challenge.coordinatorBoxKey, this.coordinator.boxPublicKey)
+    ) {
+      throw new FedflowError(
+        'unauthenticated',
+        `the server at ${this.address} is not the trusted coordinator (its keys differ)`,
+      );
+    }
+    const { signature } = signBlob(
+      this.identity,
+      ENROL_PURPOSE,
+      enrolStatement(challenge.challenge, this.identity.boxPublicKey),
+    );
+    const response = await unary<{ sessionToken: string; heartbeatMs: number }>((cb) =>
+      this.client.enrol(
+        {
+          clientSignKey: this.identity.signPublicKey,
+          clientBoxKey: this.identity.boxPublicKey,
+          challenge: challenge.challenge,
+          signature,
+        },
+        { deadline: deadline(UNARY_DEADLINE_MS) },
+        cb,
+      ),
+    );
+    return { token: response.sessionToken, heartbeatMs: response.heartbeatMs };
+  }
+
+  /** The task stream; `cancel()` closes it. Errors surface as FedflowError from iteration. */
+  tasks(token: string): { events: AsyncIterable<TaskStreamEvent>; cancel(): void } {
+    const call = this.client.waitForTask({ sessionToken: token });
+    async function* events() {
+      try {
+        for await (const message of call) yield taskEventFromWire(message);
+      } catch (error) {
+        throw fromServiceError(error);
+      }
+    }
+    return { events: events(), cancel: () => call.cancel() };
+  }
+
+  /** Downloads, verifies (coordinator signature) and decodes global model `version`. */
+  async fetchModel(token: string, version: number): Promise<GlobalModel> {
+    const call = this.client.fetchModel(
+      { sessionToken: token, modelVersion: version },
+      { deadline: deadline(TRANSFER_DEADLINE_MS) },
+    );
+    const assembler = new ChunkAssembler({ maxTotalBytes: MAX_MODEL_BYTES });
+    try {
+      for await (const chunk of call) assembler.accept(chunk);
+    } catch (error) {
+      throw error instanceof FedflowError ? error : fromServiceError(error);
+    }
+    const blob = decodeSignedBlob(assembler.finish());
+    const release = decodeModelRelease(
+      verifyBlob(blob, this.coordinator.signPublicKey, MODEL_RELEASE_PURPOSE),
+    );
+    // A valid signature proves who made it, not that it is the one asked for.
+    if (release.version !== version)
+      throw new FedflowError(
+        'failed-precondition',
+        `asked for model version ${version}, got a signed release of version ${release.version}`,
+      );
+    const spec = JSON.parse(release.specJson) as ModelSpec;
+    if (parameterCount(spec.weights) !== release.weights.length)
+      throw new FedflowError(
+        'invalid-argument',
+        `model release has ${release.weights.length} weights, its manifest needs ${parameterCount(spec.weights)}`,
+      );
+    const thresholds = release.thresholdsJson
+      ? validateThresholds(JSON.parse(release.thresholdsJson), `model release v${version}`)
+      : null;
+    return { version: release.version, spec, weights: release.weights, thresholds };
+  }
+
+  /** Seals `payload` for the task and streams it; verifies the coordinator's signed receipt. */
+  submit(
+    token: string,
+    task: Task,
+    payload: ClientPayload,
+  ): Promise<ResultReceipt & { sealedBytes: number }> {
+    return this.submitSealed(token, task, this.seal(task, payload));
+  }
+
+  /** The serialised sealed envelope of a payload for a task. */
+  seal(task: Task, payload: ClientPayload): Uint8Array {
+    const context = { kind: PAYLOAD_FOR_TASK[task.kind], round: task.round, taskId: task.taskId };
+    return encodeSealedEnvelope(
+      sealEnvelope(
+        this.identity,
+        this.coordinator.boxPublicKey,
+        context,
+        encodeClientPayload(payload),
+      ),
+    );
+  }
+
+  /** Streams already sealed bytes (split out so tests can send tampered ones). */
+  async submitSealed(
+    token: string,
+    task: Task,
+    sealed: Uint8Array,
+  ): Promise<ResultReceipt & { sealedBytes: number }> {
+    const digest = sha256(sealed);
+    const receipt = await new Promise<ResultReceipt>((resolve, reject) => {
+      const call = this.client.submitResult(
+        { deadline: deadline(TRANSFER_DEADLINE_MS) },
+        (error, response) =>
+          error ? reject(fromServiceError(error)) : resolve(receiptFromWire(response!)),
+      );
+      call.write({
+        header: resultHeaderToWire({
+          sessionToken: token,
+          round: task.round,
+          taskId: task.taskId,
+          kind: task.kind,
+          totalBytes: sealed.length,
+          sha256: digest,
+        }),
+      });
+      for (const chunk of splitIntoChunks(sealed)) call.write({ chunk });
+      call.end();
+    });
+    const statement = receiptStatement(digest, receipt.receivedMs);
+    if (!bytesEqual(receipt.digest, digest))
+      throw new FedflowError('internal', 'the receipt names a different digest than what was sent');
+    verifyBlob(
+      {
+        payload: statement,
+        signature: receipt.coordinatorSignature,
+        signerKey: this.coordinator.signPublicKey,
+        purpose: RECEIPT_PURPOSE,
+      },
+      this.coordinator.signPublicKey,
+      RECEIPT_PURPOSE,
+    );
+    return { ...receipt, sealedBytes: sealed.length };
+  }
+}
+
+function unary<T>(
+  start: (callback: (error: grpc.ServiceError | null, value?: T) => void) => void,
+): Promise<T> {
+  return new Promise((resolve, reject) =>
+    start((error, value) => (error ? reject(fromServiceError(error)) : resolve(value as T))),
+  );
+}

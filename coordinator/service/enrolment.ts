@@ -1,0 +1,96 @@
+/**
+ * Enrolment by signed challenge: a client proves it holds the signing key that the
+ * operator put on the allow-list; it then gets a session token for its other calls.
+ */
+import { randomBytes } from 'node:crypto';
+import { bytesEqual } from '../../shared/crypto/bytes.js';
+import { fingerprint, type Identity, type PublicIdentity } from '../../shared/crypto/identity.js';
+import { verifyBlob } from '../../shared/crypto/signed-blob.js';
+import { ENROL_PURPOSE, enrolStatement } from '../../shared/federation/signed-statements.js';
+import { FedflowError } from '../../shared/wire/errors.js';
+
+const CHALLENGE_TTL_MS = 60_000;
+
+export interface Session {
+  readonly token: string;
+  /** Fingerprint of the client's signing key. */
+  readonly clientId: string;
+  readonly identity: PublicIdentity;
+}
+
+export class Enrolment {
+  private readonly challenges = new Map<string, { challenge: Uint8Array; expiresMs: number }>();
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(
+    readonly coordinator: Identity,
+    private readonly allowList: readonly PublicIdentity[],
+  ) {}
+
+  issueChallenge(clientSignKey: Uint8Array): { challenge: Uint8Array; expiresMs: number } {
+    this.allowed(clientSignKey);
+    const entry = {
+      challenge: new Uint8Array(randomBytes(32)),
+      expiresMs: Date.now() + CHALLENGE_TTL_MS,
+    };
+    this.challenges.set(Buffer.from(clientSignKey).toString('hex'), entry);
+    return entry;
+  }
+
+  enrol(
+    clientSignKey: Uint8Array,
+    clientBoxKey: Uint8Array,
+    challenge: Uint8Array,
+    signature: Uint8Array,
+  ): Session {
+    const identity = this.allowed(clientSignKey);
+    const key = Buffer.from(clientSignKey).toString('hex');
+    const issued = this.challenges.get(key);
+    if (!issued || !bytesEqual(issued.challenge, challenge))
+      throw new FedflowError('unauthenticated', 'unknown challenge: ask for a new one');
+    this.challenges.delete(key);
+    if (issued.expiresMs < Date.now())
+      throw new FedflowError('unauthenticated', 'the challenge has expired: ask for a new one');
+    if (!bytesEqual(identity.boxPublicKey, clientBoxKey))
+      throw new FedflowError('unauthenticated', 'the box key differs from the allow-listed one');
+    try {
+      verifyBlob(
+        {
+          payload: enrolStatement(challenge, clientBoxKey),
+          signature,
+          signerKey: clientSignKey,
+          purpose: ENROL_PURPOSE,
+        },
+        clientSignKey,
+        ENROL_PURPOSE,
+      );
+    } catch {
+      throw new FedflowError('unauthenticated', 'the challenge signature does not verify');
+    }
+    const session: Session = {
+      token: randomBytes(32).toString('hex'),
+      clientId: fingerprint(clientSignKey),
+      identity,
+    };
+    this.sessions.set(session.token, session);
+    return session;
+  }
+
+  /** The session of a token, or UNAUTHENTICATED (e.g. after a coordinator restart: enrol again). */
+  session(token: string): Session {
+    const session = this.sessions.get(token);
+    if (!session) throw new FedflowError('unauthenticated', 'unknown session: enrol again');
+    return session;
+  }
+
+  private allowed(clientSignKey: Uint8Array): PublicIdentity {
+    // Compare whole keys, not fingerprints: a 64-bit fingerprint is for logs only.
+    const identity = this.allowList.find((c) => bytesEqual(c.signPublicKey, clientSignKey));
+    if (!identity)
+      throw new FedflowError(
+        'unauthenticated',
+        `signing key ${fingerprint(clientSignKey)} is not on the allow-list`,
+      );
+    return identity;
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * The gRPC handlers: thin translations between wire messages and the enrolment, the
+ * connected-client registry and the round loop. Every failure leaves as a precise status
+ * through shared/wire/status.ts.
+ */
+import { sha256 } from '../../shared/crypto/bytes.js';
+import { fingerprint, type Identity } from '../../shared/crypto/identity.js';
+import type { ReplayGuard } from '../../shared/crypto/replay-guard.js';
+import { EnvelopeError, openEnvelope } from '../../shared/crypto/sealed-envelope.js';
+import { signBlob } from '../../shared/crypto/signed-blob.js';
+import type { GlobalModel } from '../../shared/federation/global-model.js';
+import { PAYLOAD_FOR_TASK } from '../../shared/federation/messages.js';
+import { RECEIPT_PURPOSE, receiptStatement } from '../../shared/federation/signed-statements.js';
+import type { FlowSchema } from '../../shared/flows/schema.js';
+import { ChunkAssembler, splitIntoChunks } from '../../shared/wire/chunks.js';
+import { receiptToWire, resultHeaderFromWire, taskEventToWire } from '../../shared/wire/convert.js';
+import { FedflowError } from '../../shared/wire/errors.js';
+import type { FederationHandlers } from '../../shared/wire/generated/fedflow/v1/Federation.js';
+import { decodeClientPayload, decodeSealedEnvelope } from '../../shared/wire/payload-codec.js';
+import {
+  wrapClientStream,
+  wrapServerStream,
+  wrapUnary,
+  writeMessage,
+} from '../../shared/wire/status.js';
+import { payloadProblem } from '../rounds/payload-checks.js';
+import type { Enrolment } from './enrolment.js';
+import type { ModelReleases } from './model-releases.js';
+import type { RemoteClients } from './remote-clients.js';
+
+export interface ServiceContext {
+  readonly identity: Identity;
+  readonly enrolment: Enrolment;
+  readonly clients: RemoteClients;
+  readonly releases: ModelReleases;
+  readonly replayGuard: ReplayGuard;
+  readonly schema: FlowSchema;
+  readonly heartbeatMs: number;
+  readonly maxPayloadBytes: number;
+  /** The model clients may fetch now. */
+  current(): GlobalModel | null;
+  /** Resolves when the federation is over (streams then end with Finished). */
+  readonly finished: Promise<string>;
+  log(line: string): void;
+}
+
+export function federationHandlers(ctx: ServiceContext): FederationHandlers {
+  const onUnexpectedError = (error: unknown) =>
+    ctx.log(`internal error: ${error instanceof Error ? error.stack : String(error)}`);
+  return {
+    GetChallenge: wrapUnary(
+      async (call) => {
+        const { challenge, expiresMs } = ctx.enrolment.issueChallenge(call.request.clientSignKey);
+        return {
+          challenge,
+          coordinatorSignKey: ctx.identity.signPublicKey,
+          coordinatorBoxKey: ctx.identity.boxPublicKey,
+          expiresUnixMs: expiresMs,
+        };
+      },
+      { onUnexpectedError },
+    ),
+
+    Enrol: wrapUnary(
+      async (call) => {
+        const r = call.request;
+        const session = ctx.enrolment.enrol(
+          r.clientSignKey,
+          r.clientBoxKey,
+          r.challenge,
+          r.signature,
+        );
+        ctx.log(`client ${session.identity.name} (${session.clientId}) enrolled`);
+        return {
+          sessionToken: session.token,
+          heartbeatMs: ctx.heartbeatMs,
+          coordinatorFingerprint: fingerprint(ctx.identity.signPublicKey),
+        };
+      },
+      { onUnexpectedError },
+    ),
+
+    WaitForTask: wrapServerStream(
+      async (call) => {
+        const session = ctx.enrolment.session(call.request.sessionToken);
+        const queue: Parameters<typeof taskEventToWire>[0][] = [];
+        let wake: (() => void) | null = null;
+        const push = (event: (typeof queue)[number]) => {
+          queue.push(event);
+          wake?.();
+        };
+        const send = (task: Parameters<Parameters<RemoteClients['attach']>[1]>[0]) =>
+          push({ type: 'task', task });
+        let finishedReason: string | null = null;
+        void ctx.finished.then((reason) => {
+          finishedReason = reason;
+          wake?.();
+        });
+        const heartbeat = setInterval(
+          () => push({ type: 'heartbeat', nowMs: Date.now() }),
+          ctx.heartbeatMs,
+        );
+        ctx.clients.attach(session.clientId, send);
+        const closed = new Promise<void>((resolve) => call.once('cancelled', resolve));
+        try {
+          await writeMessage(call, taskEventToWire({ type: 'heartbeat', nowMs: Date.now() }));
+          for (;;) {
+            while (queue.length > 0) await writeMessage(call, taskEventToWire(queue.shift()!));
+            if (finishedReason !== null) {
+              await writeMessage(
+                call,
+                taskEventToWire({ type: 'finished', reason: finishedReason }),
+              );
+              return;
+            }
+            const woke = new Promise<void>((resolve) => (wake = resolve));
+            await Promise.race([woke, closed]);
+            wake = null;
+            if (call.cancelled) return;
+          }
+        } finally {
+          clearInterval(heartbeat);
+          ctx.clients.detach(session.clientId, send);
+        }
+      },
+      { onUnexpectedError },
+    ),
+
+    FetchModel: wrapServerStream(
+      async (call) => {
+        ctx.enrolment.session(call.request.sessionToken);
+        const model = ctx.current();
+        if (!model)
+          throw new FedflowError('failed-precondition', 'no global model has been published yet');
+        if (call.request.modelVersion !== model.version) {
+          throw new FedflowError(
+            'failed-precondition',
+            `model version ${call.request.modelVersion} is not current; the current version is ${model.version}`,
+          );
+        }
+        for (const chunk of splitIntoChunks(ctx.releases.bytesOf(model)))
+          await writeMessage(call, chunk);
+      },
+      { onUnexpectedError },
+    ),
+
+    SubmitResult: wrapClientStream(
+      async (call) => {
+        let assembler: ChunkAssembler | null = null;
+        let header: ReturnType<typeof resultHeaderFromWire> | null = null;
+        for await (const message of call as AsyncIterable<{
+          header?: unknown;
+          chunk?: { index: number; total: number; data: Uint8Array; sha256: Uint8Array };
+        }>) {
+          if (!header) {
+            if (!message.header)
+              throw new FedflowError(
+                'invalid-argument',
+                'the first message of SubmitResult must be the header',
+              );
+            header = resultHeaderFromWire(message.header as never);
+            if (header.totalBytes > ctx.maxPayloadBytes)
+              throw new FedflowError(
+                'resource-exhausted',
+                `result of ${header.totalBytes} bytes exceeds the limit of ${ctx.maxPayloadBytes}`,
+              );
+            assembler = new ChunkAssembler({
+              maxTotalBytes: ctx.maxPayloadBytes,
+              expectedTotalBytes: header.totalBytes,
+              expectedSha256: header.sha256,
+            });
+            continue;
+          }
+          if (!message.chunk)
+            throw new FedflowError('invalid-argument', 'expected a chunk after the header');
+          assembler!.accept(message.chunk);
+        }
+        if (!header || !assembler)
+          throw new FedflowError('invalid-argument', 'empty SubmitResult stream');
+        const bytes = assembler.finish();
+        return receiptToWire(acceptResult(ctx, header, bytes));
+      },
+      { onUnexpectedError },
+    ),
+  };
+}
+
+/** Opens, checks and delivers one sealed result; any failure is a precise FedflowError. */
+function acceptResult(
+  ctx: ServiceContext,
+  header: ReturnType<typeof resultHeaderFromWire>,
+  bytes: Uint8Array,
+) {
+  const session = ctx.enrolment.session(header.sessionToken);
+  const task = ctx.clients.pendingTask(session.clientId, header.taskId);
+  if (!task)
+    throw new FedflowError(
+      'failed-precondition',
+      `task ${header.taskId} is not open for this client (wrong round, or the round has closed)`,
+    );
+  if (task.kind !== header.kind || task.round !== header.round)
+    throw new FedflowError(
+      'failed-precondition',
+      `task ${header.taskId} is a ${task.kind} task of round ${task.round}, not ${header.kind} of round ${header.round}`,
+    );
+  const envelope = decodeSealedEnvelope(bytes);
+  // openEnvelope checks the envelope's signed context against this one.
+  const context = { kind: PAYLOAD_FOR_TASK[task.kind], round: task.round, taskId: task.taskId };
+  let plaintext: Uint8Array;
+  try {
+    plaintext = openEnvelope(ctx.identity, session.identity, envelope, context);
+    ctx.replayGuard.check(envelope);
+  } catch (error) {
+    if (!(error instanceof EnvelopeError)) throw error;
+    const code = {
+      'wrong-sender': 'unauthenticated',
+      'bad-signature': 'unauthenticated',
+      'wrong-context': 'failed-precondition',
+      replayed: 'already-exists',
+      undecryptable: 'invalid-argument',
+      malformed: 'invalid-argument',
+    } as const;
+    ctx.log(`rejected ${task.kind} result from ${session.identity.name}: ${error.reason}`);
+    throw new FedflowError(code[error.reason], `envelope rejected: ${error.reason}`);
+  }
+  const payload = decodeClientPayload(plaintext);
+  const problem = payloadProblem(task, ctx.schema, ctx.current(), payload);
+  if (problem) {
+    ctx.clients.fail(session.clientId, task.taskId, `rejected: ${problem}`);
+    throw new FedflowError('invalid-argument', problem);
+  }
+  ctx.clients.deliver(session.clientId, task.taskId, payload);
+  const digest = sha256(bytes);
+  const receivedMs = Date.now();
+  const coordinatorSignature = signBlob(
+    ctx.identity,
+    RECEIPT_PURPOSE,
+    receiptStatement(digest, receivedMs),
+  ).signature;
+  return { accepted: true, digest, receivedMs, coordinatorSignature };
+}

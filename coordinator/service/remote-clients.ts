@@ -1,0 +1,102 @@
+/**
+ * Connected clients as the round loop sees them: each open WaitForTask stream is a
+ * ClientProxy; a task is pushed down the stream and its result arrives through SubmitResult.
+ */
+import type { ClientPayload, Task } from '../../shared/federation/messages.js';
+import type { ClientProxy, ClientRegistry } from '../rounds/client-proxy.js';
+
+interface Pending {
+  readonly task: Task;
+  resolve(payload: ClientPayload): void;
+  reject(error: Error): void;
+}
+
+class RemoteClient implements ClientProxy {
+  readonly pending = new Map<string, Pending>();
+
+  constructor(
+    readonly id: string,
+    readonly send: (task: Task) => void,
+  ) {}
+
+  run(task: Task, signal: AbortSignal): Promise<ClientPayload> {
+    return new Promise((resolve, reject) => {
+      const done = () => this.pending.delete(task.taskId);
+      this.pending.set(task.taskId, {
+        task,
+        resolve: (p) => {
+          done();
+          resolve(p);
+        },
+        reject: (e) => {
+          done();
+          reject(e);
+        },
+      });
+      signal.addEventListener(
+        'abort',
+        () => this.pending.get(task.taskId)?.reject(new Error('round closed')),
+        { once: true },
+      );
+      this.send(task);
+    });
+  }
+
+  dropAll(reason: string): void {
+    for (const p of [...this.pending.values()]) p.reject(new Error(reason));
+  }
+}
+
+export class RemoteClients implements ClientRegistry {
+  private readonly clients = new Map<string, RemoteClient>();
+  private waiters: (() => void)[] = [];
+
+  /** A client's task stream opened: it can take work. A second stream replaces the first. */
+  attach(clientId: string, send: (task: Task) => void): void {
+    this.clients.get(clientId)?.dropAll('the client reconnected');
+    this.clients.set(clientId, new RemoteClient(clientId, send));
+    this.notify();
+  }
+
+  /** The stream closed: the client's unfinished tasks fail (it dropped out). */
+  detach(clientId: string, send: (task: Task) => void): void {
+    const client = this.clients.get(clientId);
+    if (!client || client.send !== send) return;
+    client.dropAll('the client disconnected');
+    this.clients.delete(clientId);
+    this.notify();
+  }
+
+  connected(): readonly ClientProxy[] {
+    return [...this.clients.values()];
+  }
+
+  changed(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** The task a client is expected to answer under this id, or null. */
+  pendingTask(clientId: string, taskId: string): Task | null {
+    return this.clients.get(clientId)?.pending.get(taskId)?.task ?? null;
+  }
+
+  deliver(clientId: string, taskId: string, payload: ClientPayload): void {
+    this.clients.get(clientId)?.pending.get(taskId)?.resolve(payload);
+  }
+
+  fail(clientId: string, taskId: string, reason: string): void {
+    this.clients.get(clientId)?.pending.get(taskId)?.reject(new Error(reason));
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+}

@@ -1,0 +1,64 @@
+// Original file: fedflow/v1/federation.proto
+
+import type { TaskKind as _fedflow_v1_TaskKind, TaskKind__Output as _fedflow_v1_TaskKind__Output } from '../../fedflow/v1/TaskKind.js';
+import type { Long } from '@grpc/proto-loader';
+
+/**
+ * Work the coordinator hands out to a client.
+ */
+export interface TaskAssignment {
+  /**
+   * What to do; never TASK_KIND_UNSPECIFIED.
+   */
+  'kind'?: (_fedflow_v1_TaskKind);
+  /**
+   * Round number, from 1; the encoder round is round 0.
+   */
+  'round'?: (number);
+  /**
+   * Unique id of this task (a round may be reopened under a new id).
+   */
+  'taskId'?: (string);
+  /**
+   * Global model version to start from (0 before the first model exists).
+   */
+  'modelVersion'?: (number);
+  /**
+   * Local epochs for a training task.
+   */
+  'epochs'?: (number);
+  /**
+   * When the coordinator stops waiting for results, epoch milliseconds.
+   */
+  'deadlineUnixMs'?: (number | string | Long);
+}
+
+/**
+ * Work the coordinator hands out to a client.
+ */
+export interface TaskAssignment__Output {
+  /**
+   * What to do; never TASK_KIND_UNSPECIFIED.
+   */
+  'kind': (_fedflow_v1_TaskKind__Output);
+  /**
+   * Round number, from 1; the encoder round is round 0.
+   */
+  'round': (number);
+  /**
+   * Unique id of this task (a round may be reopened under a new id).
+   */
+  'taskId': (string);
+  /**
+   * Global model version to start from (0 before the first model exists).
+   */
+  'modelVersion': (number);
+  /**
+   * Local epochs for a training task.
+   */
+  'epochs': (number);
+  /**
+   * When the coordinator stops waiting for results, epoch milliseconds.
+   */
+  'deadlineUnixMs': (number);
+}

@@ -1,0 +1,195 @@
+/**
+ * Bytes for the messages that travel inside other messages: the ClientPayload sealed into an
+ * envelope, the envelope itself, and the signed model release. Malformed bytes are a WireError;
+ * whether values make sense (shapes, finiteness) is for the coordinator to judge.
+ */
+import type { Message, Type } from 'protobufjs';
+import type { SealedEnvelope } from '../crypto/sealed-envelope.js';
+import type { ClientPayload } from '../federation/messages.js';
+import { checkUnsigned, payloadKindFromWire, payloadKindToWire } from './convert.js';
+import { WireError } from './errors.js';
+import type { ClientPayload__Output } from './generated/fedflow/v1/ClientPayload.js';
+import type { ModelRelease__Output } from './generated/fedflow/v1/ModelRelease.js';
+import type { SealedEnvelope__Output } from './generated/fedflow/v1/SealedEnvelope.js';
+import { LOADER_OPTIONS, loadPayloadTypes } from './proto-loader.js';
+
+/** Verifies a plain message object against its type and serialises it. */
+function encodeMessage(type: Type, message: Record<string, unknown>): Uint8Array {
+  const problem = type.verify(message);
+  if (problem !== null) throw new WireError(`cannot encode ${type.name}: ${problem}`);
+  return type.encode(message).finish();
+}
+
+/** Parses bytes as a message of the given type, as a plain object shaped by LOADER_OPTIONS. */
+function decodeMessage<Output>(type: Type, bytes: Uint8Array): Output {
+  let message: Message;
+  try {
+    message = type.decode(bytes);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const text = `malformed ${type.name} (${bytes.length} bytes): ${reason}`;
+    throw new WireError(text, 'invalid-argument', { cause: error });
+  }
+  const problem = type.verify(message);
+  if (problem !== null) throw new WireError(`malformed ${type.name}: ${problem}`);
+  return type.toObject(message, LOADER_OPTIONS) as Output;
+}
+
+/**
+ * The protobuf bytes of a client payload (the plaintext that gets sealed).
+ *
+ * @example const plaintext = encodeClientPayload({ kind: 'histogram', modelVersion: 3, counts, flows });
+ */
+export function encodeClientPayload(payload: ClientPayload): Uint8Array {
+  return encodeMessage(loadPayloadTypes().ClientPayload, clientPayloadToWire(payload));
+}
+
+function clientPayloadToWire(payload: ClientPayload): Record<string, unknown> {
+  switch (payload.kind) {
+    case 'sketch':
+      return {
+        sketch: {
+          rows: checkUnsigned('rows', payload.rows),
+          categorical: payload.categorical.map(({ field, values, counts }) => ({
+            field,
+            values,
+            counts: counts.map((count) => checkUnsigned(`counts of ${field}`, count)),
+          })),
+          numeric: payload.numeric.map(({ field, counts }) => ({ field, counts })),
+        },
+      };
+    case 'delta':
+      return {
+        delta: {
+          modelVersion: checkUnsigned('modelVersion', payload.modelVersion),
+          values: Array.from(payload.delta),
+          examples: checkUnsigned('examples', payload.examples),
+          validationLoss: payload.validationLoss,
+        },
+      };
+    case 'histogram':
+      return {
+        histogram: {
+          modelVersion: checkUnsigned('modelVersion', payload.modelVersion),
+          counts: payload.counts,
+          flows: checkUnsigned('flows', payload.flows),
+        },
+      };
+  }
+}
+
+/** The client payload in protobuf bytes; a WireError if they are malformed or carry no body. */
+export function decodeClientPayload(bytes: Uint8Array): ClientPayload {
+  const message = decodeMessage<ClientPayload__Output>(loadPayloadTypes().ClientPayload, bytes);
+  switch (message.body) {
+    case 'sketch': {
+      const { rows, categorical, numeric } = message.sketch!;
+      return { kind: 'sketch', rows, categorical, numeric };
+    }
+    case 'delta': {
+      const { modelVersion, values, examples, validationLoss } = message.delta!;
+      return {
+        kind: 'delta',
+        modelVersion,
+        delta: Float32Array.from(values),
+        examples,
+        validationLoss,
+      };
+    }
+    case 'histogram': {
+      const { modelVersion, counts, flows } = message.histogram!;
+      return { kind: 'histogram', modelVersion, counts, flows };
+    }
+    default:
+      throw new WireError('expected a ClientPayload with a sketch, delta or histogram, got none');
+  }
+}
+
+/** A global model as published: what the coordinator signs and clients verify. */
+export interface ModelRelease {
+  readonly version: number;
+  /** Model spec as JSON, parsed by the model module. */
+  readonly specJson: string;
+  /** Flat weights in the order of the spec. */
+  readonly weights: Float32Array;
+  /** Shared anomaly thresholds as JSON (empty before the first calibration). */
+  readonly thresholdsJson: string;
+  readonly createdMs: number;
+}
+
+/** The protobuf bytes of a model release (before signing). */
+export function encodeModelRelease(release: ModelRelease): Uint8Array {
+  return encodeMessage(loadPayloadTypes().ModelRelease, {
+    version: checkUnsigned('version', release.version),
+    specJson: release.specJson,
+    weights: float32ToLittleEndian(release.weights),
+    thresholdsJson: release.thresholdsJson,
+    createdUnixMs: checkUnsigned('createdMs', release.createdMs),
+  });
+}
+
+/** The model release in protobuf bytes (after the signature was checked). */
+export function decodeModelRelease(bytes: Uint8Array): ModelRelease {
+  const message = decodeMessage<ModelRelease__Output>(loadPayloadTypes().ModelRelease, bytes);
+  return {
+    version: message.version,
+    specJson: message.specJson,
+    weights: float32FromLittleEndian(message.weights),
+    thresholdsJson: message.thresholdsJson,
+    createdMs: message.createdUnixMs,
+  };
+}
+
+/** The protobuf bytes of a sealed envelope (what SubmitResult streams in chunks). */
+export function encodeSealedEnvelope(envelope: SealedEnvelope): Uint8Array {
+  const types = loadPayloadTypes();
+  const { kind, round, taskId } = envelope.context;
+  return encodeMessage(types.SealedEnvelope, {
+    senderSignKey: envelope.senderSignKey,
+    nonce: envelope.nonce,
+    ciphertext: envelope.ciphertext,
+    signature: envelope.signature,
+    kind: types.PayloadKind.values[payloadKindToWire(kind)],
+    round: checkUnsigned('round', round),
+    taskId,
+  });
+}
+
+/**
+ * The sealed envelope in protobuf bytes; a WireError if malformed or of an unknown kind.
+ * Whether it is authentic is for openEnvelope (shared/crypto) to decide.
+ */
+export function decodeSealedEnvelope(bytes: Uint8Array): SealedEnvelope {
+  const message = decodeMessage<SealedEnvelope__Output>(loadPayloadTypes().SealedEnvelope, bytes);
+  return {
+    senderSignKey: message.senderSignKey,
+    nonce: message.nonce,
+    ciphertext: message.ciphertext,
+    signature: message.signature,
+    context: {
+      kind: payloadKindFromWire(message.kind),
+      round: message.round,
+      taskId: message.taskId,
+    },
+  };
+}
+
+const FLOAT32_BYTES = 4;
+
+/** Float32 values as little-endian bytes, whatever the host's byte order. */
+function float32ToLittleEndian(values: Float32Array): Uint8Array {
+  const bytes = new Uint8Array(values.length * FLOAT32_BYTES);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < values.length; i++) view.setFloat32(i * FLOAT32_BYTES, values[i]!, true);
+  return bytes;
+}
+
+function float32FromLittleEndian(bytes: Uint8Array): Float32Array {
+  if (bytes.length % FLOAT32_BYTES !== 0) {
+    throw new WireError(`expected weights of a multiple of 4 bytes (float32), got ${bytes.length}`);
+  }
+  const values = new Float32Array(bytes.length / FLOAT32_BYTES);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(i * FLOAT32_BYTES, true);
+  return values;
+}

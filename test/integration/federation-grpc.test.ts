@@ -1,0 +1,204 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { participate } from '../../client/agent/participation.js';
+import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
+import { type RunningCoordinator, startCoordinator } from '../../coordinator/coordinator-server.js';
+import { generateIdentity } from '../../shared/crypto/identity.js';
+import type { Task } from '../../shared/federation/messages.js';
+import { initBackend } from '../../shared/runtime/backend.js';
+import { FedflowError } from '../../shared/wire/errors.js';
+import { federationFixture, publicIdentity, siteWorker } from '../helpers/federation-fixture.js';
+
+const quiet = () => {};
+
+async function expectRejection(
+  promise: Promise<unknown>,
+  code: string,
+  message: RegExp,
+): Promise<void> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error, 'expected a rejection').to.be.instanceOf(FedflowError);
+  expect((error as FedflowError).code).to.equal(code);
+  expect((error as Error).message).to.match(message);
+}
+
+/** Reads the task stream until a task of `kind` arrives. */
+async function nextTask(
+  events: AsyncIterator<{ type: string; task?: Task }>,
+  kind: Task['kind'],
+): Promise<Task> {
+  for (;;) {
+    const { value, done } = await events.next();
+    if (done) throw new Error('stream ended');
+    if (value.type === 'task' && value.task!.kind === kind) return value.task!;
+  }
+}
+
+describe('federation over gRPC on loopback', function () {
+  this.timeout(240_000);
+  let dir: string;
+  let coordinator: RunningCoordinator | null = null;
+
+  before(async () => {
+    await initBackend();
+  });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fedflow-grpc-'));
+  });
+  afterEach(async () => {
+    await coordinator?.stop();
+    coordinator = null;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('trains a global model with three sites and gives every site the calibrated model', async () => {
+    const fixture = await federationFixture(dir, ['web', 'mail-dns', 'internal']);
+    coordinator = await startCoordinator(fixture.config(), quiet);
+    const address = `127.0.0.1:${coordinator.port}`;
+    const sent: number[] = [];
+    const models = await Promise.all(
+      fixture.sites.map((site, i) =>
+        participate({
+          connection: new CoordinatorConnection(
+            address,
+            site.identity,
+            publicIdentity(fixture.coordinator),
+          ),
+          worker: siteWorker(site.file, i + 1),
+          reconnect: { initialMs: 50, maxMs: 500 },
+          log: quiet,
+          onSubmitted: (_task, bytes) => sent.push(bytes),
+        }),
+      ),
+    );
+    const final = await coordinator.done;
+    expect(final.version).to.equal(3);
+    expect(final.thresholds!.source).to.equal('federated-calibration');
+    for (const model of models) {
+      expect(model!.version).to.equal(3);
+      expect(model!.thresholds).to.deep.equal(final.thresholds);
+      expect(Buffer.from(model!.weights.buffer).equals(Buffer.from(final.weights.buffer))).to.equal(
+        true,
+      );
+    }
+    const kinds = coordinator.loop.rounds.map((r) => `${r.kind}:${r.outcome}:${r.results.length}`);
+    expect(kinds).to.deep.equal([
+      'sketch:closed:3',
+      'train:closed:3',
+      'train:closed:3',
+      'calibrate:closed:3',
+    ]);
+    expect(sent).to.have.length(12);
+  });
+
+  it('refuses to enrol a key that is not on the allow-list', async () => {
+    const fixture = await federationFixture(dir, ['web']);
+    coordinator = await startCoordinator(fixture.config({ 'federation.minClients': 1 }), quiet);
+    const stranger = generateIdentity('client', 'stranger');
+    const connection = new CoordinatorConnection(
+      `127.0.0.1:${coordinator.port}`,
+      stranger,
+      publicIdentity(fixture.coordinator),
+    );
+    await expectRejection(connection.enrol(), 'unauthenticated', /not on the allow-list/);
+    connection.close();
+  });
+
+  it('does not enrol with a server that presents other keys than the trusted coordinator', async () => {
+    const fixture = await federationFixture(dir, ['web']);
+    coordinator = await startCoordinator(fixture.config({ 'federation.minClients': 1 }), quiet);
+    const impostor = publicIdentity(generateIdentity('coordinator', 'impostor'));
+    const connection = new CoordinatorConnection(
+      `127.0.0.1:${coordinator.port}`,
+      fixture.sites[0]!.identity,
+      impostor,
+    );
+    await expectRejection(connection.enrol(), 'unauthenticated', /not the trusted coordinator/);
+    connection.close();
+  });
+
+  it('rejects tampered, replayed, wrongly shaped and non-finite results with precise statuses', async () => {
+    const fixture = await federationFixture(dir, ['web']);
+    coordinator = await startCoordinator(
+      fixture.config({ 'federation.minClients': 1, 'federation.rounds': 1 }),
+      quiet,
+    );
+    const site = fixture.sites[0]!;
+    const connection = new CoordinatorConnection(
+      `127.0.0.1:${coordinator.port}`,
+      site.identity,
+      publicIdentity(fixture.coordinator),
+    );
+    const worker = siteWorker(site.file, 1);
+    const { token } = await connection.enrol();
+    const stream = connection.tasks(token);
+    const events = stream.events[Symbol.asyncIterator]();
+
+    const sketchTask = await nextTask(events, 'sketch');
+    const sealed = connection.seal(sketchTask, await worker.run(sketchTask, null));
+    const tampered = Uint8Array.from(sealed);
+    tampered[tampered.length - 80]! ^= 0x01; // inside the ciphertext
+    await expectRejection(
+      connection.submitSealed(token, sketchTask, tampered),
+      'unauthenticated',
+      /envelope rejected: bad-signature/,
+    );
+    await expectRejection(
+      connection.submitSealed('not-a-session', sketchTask, sealed),
+      'unauthenticated',
+      /unknown session/,
+    );
+    const receipt = await connection.submitSealed(token, sketchTask, sealed);
+    expect(receipt.accepted).to.equal(true);
+    await expectRejection(
+      connection.submitSealed(token, sketchTask, sealed),
+      'failed-precondition',
+      /not open for this client/,
+    );
+
+    let trainTask = await nextTask(events, 'train');
+    const model = await connection.fetchModel(token, trainTask.modelVersion);
+    const wrongShape = {
+      kind: 'delta' as const,
+      modelVersion: model.version,
+      delta: new Float32Array(3),
+      examples: 10,
+      validationLoss: 1,
+    };
+    await expectRejection(
+      connection.submit(token, trainTask, wrongShape),
+      'invalid-argument',
+      /delta has 3 values, the model has \d+/,
+    );
+    // The rejected result failed the round (one site, minimum one): it is reopened as a new task.
+    trainTask = await nextTask(events, 'train');
+    const nan = new Float32Array(model.weights.length);
+    nan[7] = Number.NaN;
+    await expectRejection(
+      connection.submit(token, trainTask, { ...wrongShape, delta: nan }),
+      'invalid-argument',
+      /delta value 7 is NaN/,
+    );
+    trainTask = await nextTask(events, 'train');
+    await expectRejection(
+      connection.fetchModel(token, trainTask.modelVersion + 5),
+      'failed-precondition',
+      /is not current/,
+    );
+    const good = await worker.run(trainTask, model);
+    expect((await connection.submit(token, trainTask, good)).accepted).to.equal(true);
+    const failures = coordinator.loop.rounds
+      .filter((r) => r.kind === 'train' && r.outcome === 'failed')
+      .flatMap((r) => r.failures.map((f) => f.reason));
+    expect(failures).to.have.length(2);
+    expect(failures[0]).to.match(/rejected: delta has 3 values/);
+    expect(failures[1]).to.match(/rejected: delta value 7 is NaN/);
+    stream.cancel();
+    connection.close();
+  });
+});

@@ -1,0 +1,113 @@
+import { expect } from 'chai';
+import type { Task, TaskKind } from '../../../shared/federation/messages.js';
+import {
+  type PayloadKind,
+  payloadKindFromWire,
+  payloadKindToWire,
+  type ResultHeader,
+  type ResultReceipt,
+  receiptFromWire,
+  receiptToWire,
+  resultHeaderFromWire,
+  resultHeaderToWire,
+  type TaskStreamEvent,
+  taskEventFromWire,
+  taskEventToWire,
+  taskFromWire,
+  taskKindFromWire,
+  taskKindToWire,
+  taskToWire,
+} from '../../../shared/wire/convert.js';
+import { WireError } from '../../../shared/wire/errors.js';
+import type { Receipt__Output } from '../../../shared/wire/generated/fedflow/v1/Receipt.js';
+import type { SubmitHeader__Output } from '../../../shared/wire/generated/fedflow/v1/SubmitHeader.js';
+import type { TaskAssignment__Output } from '../../../shared/wire/generated/fedflow/v1/TaskAssignment.js';
+import type { TaskEvent__Output } from '../../../shared/wire/generated/fedflow/v1/TaskEvent.js';
+
+const task: Task = {
+  kind: 'train',
+  round: 3,
+  taskId: 'round-3',
+  modelVersion: 2,
+  epochs: 5,
+  deadlineMs: 1_763_800_000_000,
+};
+
+describe('domain <-> wire conversion', () => {
+  it('maps every task kind to a distinct enum value and back', () => {
+    const kinds: TaskKind[] = ['sketch', 'train', 'calibrate'];
+
+    const wire = kinds.map(taskKindToWire);
+
+    expect(new Set(wire).size).to.equal(kinds.length);
+    expect(wire.map(taskKindFromWire)).to.deep.equal(kinds);
+  });
+
+  it('maps every payload kind to a distinct enum value and back', () => {
+    const kinds: PayloadKind[] = ['sketch', 'delta', 'histogram'];
+
+    const wire = kinds.map(payloadKindToWire);
+
+    expect(new Set(wire).size).to.equal(kinds.length);
+    expect(wire.map(payloadKindFromWire)).to.deep.equal(kinds);
+    expect(() => payloadKindFromWire('PAYLOAD_KIND_UNSPECIFIED')).to.throw(WireError);
+  });
+
+  it('rejects the unspecified task kind and enum numbers it does not know', () => {
+    expect(() => taskKindFromWire('TASK_KIND_UNSPECIFIED')).to.throw(
+      WireError,
+      'expected a task kind of TASK_KIND_SKETCH, TASK_KIND_TRAIN, TASK_KIND_CALIBRATE, got TASK_KIND_UNSPECIFIED',
+    );
+    expect(() => taskKindFromWire(9)).to.throw(WireError, 'got 9');
+  });
+
+  it('round-trips a task through TaskAssignment', () => {
+    expect(taskFromWire(taskToWire(task) as TaskAssignment__Output)).to.deep.equal(task);
+  });
+
+  it('refuses to send a negative round', () => {
+    expect(() => taskToWire({ ...task, round: -1 })).to.throw(
+      WireError,
+      'expected round to be a non-negative integer, got -1',
+    );
+  });
+
+  it('round-trips every kind of task stream event', () => {
+    const events: TaskStreamEvent[] = [
+      { type: 'heartbeat', nowMs: 1_763_800_000_000 },
+      { type: 'task', task },
+      { type: 'finished', reason: 'all rounds done' },
+    ];
+
+    for (const event of events) {
+      const wire = { ...taskEventToWire(event), event: event.type } as TaskEvent__Output;
+      expect(taskEventFromWire(wire)).to.deep.equal(event);
+    }
+  });
+
+  it('rejects a task stream event without an event', () => {
+    expect(() => taskEventFromWire({})).to.throw(WireError, 'got none');
+  });
+
+  it('round-trips a result header and a receipt', () => {
+    const header: ResultHeader = {
+      sessionToken: 'token',
+      round: 3,
+      taskId: 'round-3',
+      kind: 'train',
+      totalBytes: 4096,
+      sha256: new Uint8Array(32).fill(7),
+    };
+    const receipt: ResultReceipt = {
+      accepted: true,
+      digest: new Uint8Array(32).fill(7),
+      receivedMs: 1_763_800_000_000,
+      coordinatorSignature: new Uint8Array(64).fill(9),
+    };
+
+    expect(resultHeaderFromWire(resultHeaderToWire(header) as SubmitHeader__Output)).to.deep.equal(
+      header,
+    );
+    expect(receiptFromWire(receiptToWire(receipt) as Receipt__Output)).to.deep.equal(receipt);
+  });
+});

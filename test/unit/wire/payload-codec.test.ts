@@ -1,0 +1,225 @@
+import { expect } from 'chai';
+import type { SealedEnvelope } from '../../../shared/crypto/sealed-envelope.js';
+import type {
+  EncoderSketchPayload,
+  ModelDeltaPayload,
+  ScoreHistogramPayload,
+} from '../../../shared/federation/messages.js';
+import { WireError } from '../../../shared/wire/errors.js';
+import {
+  decodeClientPayload,
+  decodeModelRelease,
+  decodeSealedEnvelope,
+  encodeClientPayload,
+  encodeModelRelease,
+  encodeSealedEnvelope,
+  type ModelRelease,
+} from '../../../shared/wire/payload-codec.js';
+import { loadPayloadTypes } from '../../../shared/wire/proto-loader.js';
+
+function pseudoRandomFloats(length: number): Float32Array {
+  const values = new Float32Array(length);
+  let state = 12345;
+  for (let i = 0; i < length; i++) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    values[i] = (state / 2147483648 - 0.5) * 1e-2;
+  }
+  return values;
+}
+
+describe('client payload codec', () => {
+  it('round-trips an encoder sketch', () => {
+    const sketch: EncoderSketchPayload = {
+      kind: 'sketch',
+      rows: 120_000,
+      categorical: [
+        { field: 'proto', values: ['tcp', 'udp', 'icmp'], counts: [100_000, 19_000, 1_000] },
+        { field: 'service', values: [], counts: [] },
+      ],
+      numeric: [{ field: 'duration', counts: [0, 3.5, 1e6, 0] }],
+    };
+
+    const decoded = decodeClientPayload(encodeClientPayload(sketch));
+
+    expect(decoded).to.deep.equal(sketch);
+  });
+
+  it('round-trips a model delta of 1,000,000 floats exactly', () => {
+    const delta: ModelDeltaPayload = {
+      kind: 'delta',
+      modelVersion: 7,
+      delta: pseudoRandomFloats(1_000_000),
+      examples: 250_000,
+      validationLoss: 12.375,
+    };
+
+    const bytes = encodeClientPayload(delta);
+    const decoded = decodeClientPayload(bytes);
+
+    // Packed float32: 4 bytes a value plus a few bytes of framing.
+    expect(bytes.length).to.be.within(4_000_000, 4_000_040);
+    expect(decoded.kind).to.equal('delta');
+    const { delta: values, ...rest } = decoded as ModelDeltaPayload;
+    expect(rest).to.deep.equal({
+      kind: 'delta',
+      modelVersion: 7,
+      examples: 250_000,
+      validationLoss: 12.375,
+    });
+    expect(values).to.be.instanceOf(Float32Array);
+    expect(Buffer.from(values.buffer).equals(Buffer.from(delta.delta.buffer))).to.equal(true);
+  });
+
+  it('round-trips a score histogram', () => {
+    const histogram: ScoreHistogramPayload = {
+      kind: 'histogram',
+      modelVersion: 3,
+      counts: [0, 10, 250.5, 3],
+      flows: 263,
+    };
+
+    expect(decodeClientPayload(encodeClientPayload(histogram))).to.deep.equal(histogram);
+  });
+
+  it('keeps non-finite delta values for the coordinator to judge', () => {
+    const delta: ModelDeltaPayload = {
+      kind: 'delta',
+      modelVersion: 1,
+      delta: Float32Array.of(Number.NaN, Number.POSITIVE_INFINITY, -0),
+      examples: 1,
+      validationLoss: Number.NaN,
+    };
+
+    const decoded = decodeClientPayload(encodeClientPayload(delta)) as ModelDeltaPayload;
+
+    expect(Array.from(decoded.delta)).to.deep.equal([Number.NaN, Number.POSITIVE_INFINITY, -0]);
+    expect(decoded.validationLoss).to.be.NaN;
+  });
+
+  it('refuses to encode a negative count into an unsigned field', () => {
+    const histogram: ScoreHistogramPayload = {
+      kind: 'histogram',
+      modelVersion: 1,
+      counts: [1],
+      flows: -1,
+    };
+
+    expect(() => encodeClientPayload(histogram)).to.throw(
+      WireError,
+      'expected flows to be a non-negative integer, got -1',
+    );
+  });
+
+  it('rejects bytes that are not a protobuf message', () => {
+    const garbage = Uint8Array.of(0x12, 0xff, 0xff, 0xff, 0x0f, 0x01);
+
+    expect(() => decodeClientPayload(garbage)).to.throw(WireError, /malformed ClientPayload/);
+  });
+
+  it('rejects a truncated payload', () => {
+    const bytes = encodeClientPayload({
+      kind: 'histogram',
+      modelVersion: 1,
+      counts: [1, 2],
+      flows: 3,
+    });
+
+    expect(() => decodeClientPayload(bytes.subarray(0, bytes.length - 3))).to.throw(
+      WireError,
+      /malformed ClientPayload/,
+    );
+  });
+
+  it('rejects a payload without a body, such as one from a newer version', () => {
+    // Field 9 does not exist in this version's oneof: protobuf skips it, leaving no body.
+    const unknownBody = Uint8Array.of((9 << 3) | 2, 0);
+
+    expect(() => decodeClientPayload(new Uint8Array(0))).to.throw(WireError, /got none/);
+    expect(() => decodeClientPayload(unknownBody)).to.throw(WireError, /got none/);
+  });
+
+  it('carries the errors as invalid-argument', () => {
+    try {
+      decodeClientPayload(Uint8Array.of(0xff));
+      expect.fail('decoding should have thrown');
+    } catch (error) {
+      expect(error).to.be.instanceOf(WireError);
+      expect((error as WireError).code).to.equal('invalid-argument');
+    }
+  });
+});
+
+describe('model release codec', () => {
+  it('round-trips a release with its float32 weights', () => {
+    const release: ModelRelease = {
+      version: 4,
+      specJson: '{"latent":16}',
+      weights: pseudoRandomFloats(10_001),
+      thresholdsJson: '{"fpr=0.01":42.5}',
+      createdMs: 1_763_800_000_000,
+    };
+
+    const decoded = decodeModelRelease(encodeModelRelease(release));
+
+    expect(decoded).to.deep.equal(release);
+  });
+
+  it('stores the weights as little-endian float32', () => {
+    const bytes = encodeModelRelease({
+      version: 1,
+      specJson: '{}',
+      weights: Float32Array.of(1),
+      thresholdsJson: '',
+      createdMs: 0,
+    });
+    const message = loadPayloadTypes().ModelRelease.decode(bytes) as unknown as {
+      weights: Uint8Array;
+    };
+
+    expect(Array.from(message.weights)).to.deep.equal([0x00, 0x00, 0x80, 0x3f]);
+  });
+
+  it('rejects weights whose length is not a multiple of four bytes', () => {
+    const bytes = loadPayloadTypes()
+      .ModelRelease.encode({ version: 1, weights: Uint8Array.of(1, 2, 3) })
+      .finish();
+
+    expect(() => decodeModelRelease(bytes)).to.throw(WireError, 'multiple of 4 bytes');
+  });
+});
+
+describe('sealed envelope codec', () => {
+  const envelope: SealedEnvelope = {
+    senderSignKey: new Uint8Array(32).fill(1),
+    nonce: new Uint8Array(24).fill(2),
+    ciphertext: new Uint8Array(pseudoRandomFloats(1000).buffer),
+    signature: new Uint8Array(64).fill(3),
+    context: { kind: 'delta', round: 5, taskId: 'round-5-a' },
+  };
+
+  it('round-trips an envelope', () => {
+    const decoded = decodeSealedEnvelope(encodeSealedEnvelope(envelope));
+
+    expect({
+      ...decoded,
+      senderSignKey: new Uint8Array(decoded.senderSignKey),
+      nonce: new Uint8Array(decoded.nonce),
+      ciphertext: new Uint8Array(decoded.ciphertext),
+      signature: new Uint8Array(decoded.signature),
+    }).to.deep.equal(envelope);
+  });
+
+  it('rejects an envelope of an unspecified payload kind', () => {
+    const bytes = loadPayloadTypes()
+      .SealedEnvelope.encode({ round: 1, taskId: 't', kind: 0 })
+      .finish();
+
+    expect(() => decodeSealedEnvelope(bytes)).to.throw(WireError, /expected a payload kind/);
+  });
+
+  it('rejects an envelope of a payload kind this version does not know', () => {
+    const bytes = Uint8Array.of((5 << 3) | 0, 9);
+
+    expect(() => decodeSealedEnvelope(bytes)).to.throw(WireError, /malformed SealedEnvelope/);
+  });
+});
