@@ -23,7 +23,7 @@ import { type TrainingOptions, trainLocal } from '../trainer/local-trainer.js';
 export interface SiteSettings {
   readonly selection: FlowSelection;
   readonly shares: SplitShares;
-  readonly training: Omit<TrainingOptions, 'epochs'>;
+  readonly training: Omit<TrainingOptions, 'epochs' | 'klWarmupEpochs' | 'mixtureObjective'>;
   /** Categorical values rarer than this never leave the site in a sketch. */
   readonly minCategoryCount: number;
 }
@@ -60,17 +60,23 @@ export class SiteWorker {
       }
       // Each round's seed differs so that sites and rounds do not replay the same batches.
       const seed = this.settings.training.seed * 7919 + task.round;
+      const latent = model.spec.architecture.latent;
+      const mixtureObjective = latent.kind === 'mixture' ? (latent.objective ?? 'exact') : 'exact';
+      // The global model's loss on local held-out flows, before local training: what the
+      // coordinator reports per round must describe the shared model, not the local one.
+      const validationLoss =
+        data.validation.length > 0 ? meanScore(vae, encoder, data.validation) : Number.NaN;
+      // Warm-up belongs to training from scratch; federated rounds continue one model.
       await trainLocal(vae, encoder, data.train, null, {
         ...this.settings.training,
         epochs: task.epochs,
         seed,
         klWarmupEpochs: 0,
+        mixtureObjective,
       });
       const local = vae.getWeights();
       const delta = new Float32Array(local.length);
       for (let i = 0; i < local.length; i++) delta[i] = local[i]! - model.weights[i]!;
-      const validationLoss =
-        data.validation.length > 0 ? meanScore(vae, encoder, data.validation) : Number.NaN;
       return {
         kind: 'delta',
         modelVersion: model.version,

@@ -1,9 +1,11 @@
-/** Builds the `fedflow` command tree (a fresh one per call, so commands can run commands). */
+/** Builds the `fedflow` command tree. */
 import { Command } from 'commander';
-import { registerDemo } from './commands/demo.js';
+import { registerClient } from './commands/client.js';
+import { registerCoordinator } from './commands/coordinator.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerKeys } from './commands/keys.js';
 import { registerScore } from './commands/score.js';
+import { registerSimulate } from './commands/simulate.js';
 import { registerSynth } from './commands/synth.js';
 import { registerTrain } from './commands/train.js';
 
@@ -17,10 +19,8 @@ export function buildProgram(): Command {
   registerScore(program);
   registerEvaluate(program);
   registerKeys(program);
-  registerDemo(program, (args) =>
-    buildProgram()
-      .parseAsync(args, { from: 'user' })
-      .then(() => undefined),
-  );
+  registerCoordinator(program);
+  registerClient(program);
+  registerSimulate(program);
   return program;
 }

@@ -41,7 +41,7 @@ export interface ModelDeltaPayload {
   readonly delta: Float32Array;
   /** Training flows used (FedAvg weight). */
   readonly examples: number;
-  /** Mean anomaly score on the client's validation split after training (nats). */
+  /** Mean anomaly score of the received global model on the site's validation split (nats). */
   readonly validationLoss: number;
 }
 

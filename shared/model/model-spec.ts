@@ -12,6 +12,8 @@ export type LatentSpec =
       readonly components: number;
       /** Gumbel-softmax temperature, annealed from `start` to `end` during training. */
       readonly temperature: { readonly start: number; readonly end: number };
+      /** How it trains (see vae.ts); recorded so every federated site trains it the same way. */
+      readonly objective?: 'gumbel-softmax' | 'exact';
     };
 
 export interface ArchitectureSpec {

@@ -50,7 +50,7 @@ describe('federation round loop with in-memory sites', function () {
       const settings: SiteSettings = {
         selection: { files: [file], format: 'zeek', onlyLabel: null, read: {} },
         shares: { validation: 0.1, calibration: 0.1, seed: i + 1 },
-        training: { ...DEFAULT_TRAINING, mixtureObjective: 'exact', batchSize: 256 },
+        training: { ...DEFAULT_TRAINING, batchSize: 256 },
         minCategoryCount: 3,
       };
       sites.push({ id: `site-${profile}`, worker: new SiteWorker(settings) });

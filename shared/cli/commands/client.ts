@@ -1,0 +1,83 @@
+/**
+ * `fedflow client`: a site joins the federation, trains on its own flows in rounds, and
+ * saves the final global model (with the shared thresholds) as a model directory.
+ */
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { participate } from '../../../client/agent/participation.js';
+import { SiteWorker } from '../../../client/agent/site-worker.js';
+import { DEFAULT_TRAINING } from '../../../client/trainer/local-trainer.js';
+import { CoordinatorConnection } from '../../../client/transport/coordinator-connection.js';
+import { loadClientConfig } from '../../config/federation-config.js';
+import { loadPrivateIdentity, loadPublicIdentity } from '../../crypto/key-files.js';
+import { parseFlowFormat } from '../../flows/formats.js';
+import { saveModelDir } from '../../model/model-dir.js';
+import { readOptions, startBackend } from '../flow-options.js';
+
+interface ClientOptions {
+  config?: string;
+  coordinator?: string;
+}
+
+export function registerClient(program: Command): void {
+  program
+    .command('client')
+    .description('join a federation as a site (see config/client.example.json)')
+    .option('--config <file>', 'client settings (JSON)')
+    .option('--coordinator <host:port>', 'coordinator address (overrides coordinator.address)')
+    .action(async (options: ClientOptions) => {
+      const config = loadClientConfig(options.config, {
+        'coordinator.address': options.coordinator,
+      });
+      await startBackend(config.backend);
+      const log = (line: string) =>
+        process.stderr.write(`${new Date().toISOString()} ${config.name}: ${line}\n`);
+      if (config.data.files.length === 0)
+        throw new Error('data.files: list the flow files this site trains on');
+      const format = parseFlowFormat(config.data.format);
+      const worker = new SiteWorker({
+        selection: {
+          files: config.data.files,
+          format,
+          onlyLabel: config.data.onlyLabel || null,
+          read: await readOptions(
+            { data: config.data.files, format, csvSchema: config.data.csvSchema || undefined },
+            config.input.maxBadShare,
+          ),
+        },
+        shares: {
+          validation: config.training.validationShare,
+          calibration: config.training.calibrationShare,
+          seed: config.training.seed,
+        },
+        training: { ...DEFAULT_TRAINING, ...config.training },
+        minCategoryCount: 3,
+      });
+      const connection = new CoordinatorConnection(
+        config.coordinator.address,
+        loadPrivateIdentity(config.privateKey),
+        loadPublicIdentity(config.coordinator.publicKey),
+      );
+      const abort = new AbortController();
+      process.once('SIGINT', () => abort.abort());
+      process.once('SIGTERM', () => abort.abort());
+      const model = await participate({
+        connection,
+        worker,
+        reconnect: config.reconnect,
+        log,
+        signal: abort.signal,
+      });
+      connection.close();
+      if (!model) throw new Error('the federation ended before this site received a model');
+      const dir = join(config.stateDir, 'model');
+      saveModelDir(dir, {
+        spec: model.spec,
+        weights: model.weights,
+        thresholds: model.thresholds,
+        metadata: { createdBy: 'fedflow client', site: config.name, version: model.version },
+      });
+      log(`final global model v${model.version} saved to ${dir}`);
+      process.stdout.write(`${dir}\n`);
+    });
+}

@@ -1,0 +1,220 @@
+/**
+ * `fedflow simulate`: a coordinator and N clients as separate processes on loopback, each
+ * client with only its own share of the data; prints a per-round table and the final
+ * model's detection quality. With --out DIR everything stays there for inspection.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { nslKddCandidates, nslKddDir } from '../../../bench/datasets.js';
+import { scoreLabelledFlows, summariseDetection } from '../../../client/detect/evaluate-model.js';
+import { openModel } from '../../../client/detect/loaded-model.js';
+import type { RoundRecord } from '../../../coordinator/store/federation-state.js';
+import { generateIdentity } from '../../crypto/identity.js';
+import { writeIdentityFiles } from '../../crypto/key-files.js';
+import { loadModelDir, saveModelDir } from '../../model/model-dir.js';
+import { formatTable } from '../../stats/report-table.js';
+import { startBackend } from '../flow-options.js';
+import { exited, jsonLines, spawnFedflow } from '../simulate/processes.js';
+import {
+  nslKddSites,
+  parseSplit,
+  type SimulationData,
+  syntheticSites,
+} from '../simulate/site-data.js';
+import { formatEvaluation } from './evaluate.js';
+
+interface SimulateOptions {
+  clients: number;
+  rounds: number;
+  epochs: number;
+  data: 'synthetic' | 'nsl-kdd';
+  split: string;
+  flows: number;
+  out?: string;
+}
+
+export function registerSimulate(program: Command): void {
+  program
+    .command('simulate')
+    .description(
+      'run a coordinator and N clients as processes on loopback and report per-round progress and final detection quality',
+    )
+    .option('--clients <n>', 'number of sites', Number, 3)
+    .option('--rounds <n>', 'training rounds', Number, 3)
+    .option('--epochs <n>', 'local epochs per round', Number, 2)
+    .option('--data <kind>', 'synthetic or nsl-kdd', 'synthetic')
+    .option('--split <mode>', 'nsl-kdd split: iid, by-service or dirichlet:ALPHA', 'by-service')
+    .option('--flows <n>', 'synthetic flows per site', Number, 10_000)
+    .option('--out <dir>', 'keep coordinator state, site states and the final model here')
+    .action(async (options: SimulateOptions) => {
+      await startBackend('auto');
+      const dir = options.out
+        ? resolve(options.out)
+        : mkdtempSync(join(tmpdir(), 'fedflow-simulate-'));
+      mkdirSync(dir, { recursive: true });
+      try {
+        await simulate(dir, options);
+      } finally {
+        if (!options.out) rmSync(dir, { recursive: true, force: true });
+      }
+    });
+}
+
+async function simulate(dir: string, options: SimulateOptions): Promise<void> {
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  const dataDir = join(dir, 'data');
+  mkdirSync(dataDir, { recursive: true });
+  let data: SimulationData;
+  if (options.data === 'nsl-kdd') {
+    const nsl = nslKddDir();
+    if (!nsl)
+      throw new Error(
+        `--data nsl-kdd: no NSL-KDD files in ${nslKddCandidates().join(' or ')} (set FEDFLOW_NSL_KDD_DIR)`,
+      );
+    data = await nslKddSites(dataDir, nsl, options.clients, parseSplit(options.split));
+  } else {
+    data = await syntheticSites(dataDir, options.clients, options.flows);
+  }
+  say(`prepared ${options.clients} sites (${options.data}) in ${dir}`);
+
+  const coordinatorDir = join(dir, 'coordinator');
+  const coordinator = generateIdentity('coordinator', 'coordinator');
+  const coordinatorKeys = writeIdentityFiles(join(coordinatorDir, 'keys'), coordinator, {
+    overwrite: true,
+  });
+  const siteConfigs: string[] = [];
+  const allowList: string[] = [];
+  for (let i = 0; i < options.clients; i++) {
+    const siteDir = join(dir, `site-${i + 1}`);
+    const identity = generateIdentity('client', `site-${i + 1}`);
+    const keys = writeIdentityFiles(join(siteDir, 'keys'), identity, { overwrite: true });
+    allowList.push(keys.publicPath);
+    const config = join(siteDir, 'client.json');
+    writeFileSync(
+      config,
+      JSON.stringify(
+        {
+          name: identity.name,
+          privateKey: keys.privatePath,
+          coordinator: { publicKey: coordinatorKeys.publicPath },
+          stateDir: siteDir,
+          data: { files: data.siteFiles[i], format: data.format, onlyLabel: data.onlyLabel },
+          training: { seed: i + 1 },
+        },
+        null,
+        2,
+      ),
+    );
+    siteConfigs.push(config);
+  }
+  const coordinatorConfig = join(coordinatorDir, 'coordinator.json');
+  writeFileSync(
+    coordinatorConfig,
+    JSON.stringify(
+      {
+        privateKey: coordinatorKeys.privatePath,
+        clients: allowList,
+        stateDir: join(coordinatorDir, 'state'),
+        listen: { host: '127.0.0.1', port: 0 },
+        data: { format: data.format },
+        federation: {
+          rounds: options.rounds,
+          epochs: options.epochs,
+          minClients: options.clients,
+          roundTimeoutSeconds: 600,
+          waitForClientsSeconds: 120,
+          minRecords: 5,
+        },
+        transport: { heartbeatSeconds: 2 },
+      },
+      null,
+      2,
+    ),
+  );
+
+  const rounds: RoundRecord[] = [];
+  let port = 0;
+  let finalModelDir = '';
+  const server = spawnFedflow(
+    ['coordinator', '--config', coordinatorConfig],
+    join(coordinatorDir, 'log.txt'),
+  );
+  const listening = new Promise<void>((ready) =>
+    jsonLines(server, (event) => {
+      if (event.event === 'listening') {
+        port = event.port as number;
+        ready();
+      } else if (event.event === 'round') {
+        const round = event as unknown as RoundRecord;
+        rounds.push(round);
+        say(
+          `round ${round.round} ${round.kind}: ${round.outcome}, ${round.results.length}/${round.selected.length} results in ${(round.collectMs / 1000).toFixed(1)} s`,
+        );
+      } else if (event.event === 'done') {
+        finalModelDir = event.modelDir as string;
+      }
+    }),
+  );
+  const serverExit = exited(server);
+  await Promise.race([
+    listening,
+    serverExit.then((code) =>
+      Promise.reject(
+        new Error(
+          `the coordinator exited (${code}) before listening; see ${join(coordinatorDir, 'log.txt')}`,
+        ),
+      ),
+    ),
+  ]);
+  say(`coordinator listening on 127.0.0.1:${port}; starting ${options.clients} clients`);
+  const clients = siteConfigs.map((config, i) =>
+    spawnFedflow(
+      ['client', '--config', config, '--coordinator', `127.0.0.1:${port}`],
+      join(dir, `site-${i + 1}`, 'log.txt'),
+    ),
+  );
+  const codes = await Promise.all([serverExit, ...clients.map(exited)]);
+  if (codes.some((c) => c !== 0))
+    throw new Error(
+      `a process failed (exit codes: coordinator ${codes[0]}, clients ${codes.slice(1).join(', ')}); logs are in ${dir}`,
+    );
+
+  process.stdout.write(`\n${roundTable(rounds)}\n\n`);
+  const modelDir = join(dir, 'model');
+  saveModelDir(modelDir, loadModelDir(finalModelDir));
+  const loaded = openModel(modelDir);
+  const scored = await scoreLabelledFlows(loaded, data.testFiles, data.format, {}, {});
+  loaded.model.dispose();
+  const evaluation = summariseDetection(
+    scored,
+    loaded.saved.thresholds?.targets ?? [],
+    scored.badRows,
+    scored.seconds,
+  );
+  process.stdout.write(
+    `final global model on ${data.testFiles.length} labelled test file(s):\n${formatEvaluation(evaluation)}\n`,
+  );
+  writeFileSync(
+    join(dir, 'evaluation.json'),
+    `${JSON.stringify({ rounds, evaluation }, null, 2)}\n`,
+  );
+  say(`\nfinal model: ${modelDir} (fedflow score --model ${modelDir} ...)`);
+}
+
+function roundTable(rounds: readonly RoundRecord[]): string {
+  return formatTable(
+    ['round', 'task', 'outcome', 'results', 'failed', 'val loss', 'collect s', 'aggregate ms'],
+    rounds.map((r) => [
+      r.round,
+      r.kind,
+      r.outcome,
+      r.results.length,
+      r.failures.length,
+      r.validationLoss === undefined ? '-' : r.validationLoss.toFixed(3),
+      (r.collectMs / 1000).toFixed(2),
+      r.aggregateMs.toFixed(1),
+    ]),
+  );
+}
