@@ -210,6 +210,8 @@ export class FederationLoop {
   }
 
   private commit(state: FederationState, record: RoundRecord): void {
+    // A stopped loop must not write: a restarted coordinator may already own the state.
+    if (this.stopped) return;
     this.state = { ...state, rounds: [...state.rounds, record] };
     this.store.save(this.state);
     this.events.onRound?.(record);

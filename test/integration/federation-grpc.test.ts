@@ -202,3 +202,54 @@ describe('federation over gRPC on loopback', function () {
     connection.close();
   });
 });
+
+describe('coordinator restart over gRPC', function () {
+  this.timeout(240_000);
+  let dir: string;
+  before(async () => {
+    await initBackend();
+    dir = mkdtempSync(join(tmpdir(), 'fedflow-restart-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('resumes at the open round after a restart, and clients reconnect by themselves', async () => {
+    const fixture = await federationFixture(dir, ['web', 'internal']);
+    const first = await startCoordinator(fixture.config({ 'federation.rounds': 3 }), quiet);
+    const port = first.port;
+    const logs: string[] = [];
+    const agents = fixture.sites.map((site, i) =>
+      participate({
+        connection: new CoordinatorConnection(
+          `127.0.0.1:${port}`,
+          site.identity,
+          publicIdentity(fixture.coordinator),
+        ),
+        worker: siteWorker(site.file, i + 1),
+        reconnect: { initialMs: 50, maxMs: 400 },
+        log: (line) => logs.push(`${site.identity.name}: ${line}`),
+      }),
+    );
+    while (!first.loop.rounds.some((r) => r.kind === 'train' && r.outcome === 'closed'))
+      await new Promise((r) => setTimeout(r, 20));
+    await first.stop();
+    const second = await startCoordinator(
+      fixture.config({ 'federation.rounds': 3, 'listen.port': port }),
+      quiet,
+    );
+    try {
+      expect(second.loop.current!.version).to.equal(2); // round 1 survived the restart
+      const final = await second.done;
+      const models = await Promise.all(agents);
+      expect(final.version).to.equal(4);
+      for (const model of models) expect(model!.version).to.equal(4);
+      const closed = second.loop.rounds
+        .filter((r) => r.outcome === 'closed')
+        .map((r) => `${r.kind}${r.round}`);
+      expect(closed).to.deep.equal(['sketch0', 'train1', 'train2', 'train3', 'calibrate4']);
+      expect(logs.some((l) => /connection to the coordinator failed/.test(l))).to.equal(true);
+      expect(logs.filter((l) => /enrolled/.test(l)).length).to.be.greaterThan(2);
+    } finally {
+      await second.stop();
+    }
+  });
+});
