@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: detection quality on NSL-KDD, training/scoring throughput, and peak memory
  * when training on 1,000,000 synthetic flows. Writes JSON to bench/results/ with the backend
- * and machine named. Usage: node dist/bench/run.js [quality] [memory] [--seeds 1,2,3]
+ * and machine named. Usage: node dist/bench/run.js [quality] [federated] [memory] [--seeds 1,2,3]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend } from '../shared/runtime/backend.js';
 import { nslKddCandidates, nslKddDir } from './datasets.js';
+import { runFederatedNslKdd } from './federated-nsl-kdd.js';
 import { runNslKddQuality } from './nsl-kdd-quality.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -54,6 +55,16 @@ if (runs('quality')) {
       targets: { auroc: 0.96, scoringFlowsPerSecond: 50_000, trainingFlowsPerSecond: 20_000 },
       ...result,
     });
+  }
+}
+
+if (runs('federated')) {
+  const dir = nslKddDir();
+  if (!dir) {
+    log(`skipping federated NSL-KDD: no KDDTest+.txt in ${nslKddCandidates().join(' or ')}`);
+  } else {
+    const result = await runFederatedNslKdd(dir, backend, 20, 3, log);
+    save('federated-nsl-kdd', { target: 'federated AUROC within 0.01 of central', ...result });
   }
 }
 
