@@ -253,3 +253,50 @@ describe('coordinator restart over gRPC', function () {
     }
   });
 });
+
+describe('client restart over gRPC', function () {
+  this.timeout(240_000);
+  let dir: string;
+  before(async () => {
+    await initBackend();
+    dir = mkdtempSync(join(tmpdir(), 'fedflow-client-restart-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lets a site that restarts mid-federation rejoin and finish with the others', async () => {
+    const fixture = await federationFixture(dir, ['web', 'mail-dns']);
+    const coordinator = await startCoordinator(fixture.config({ 'federation.rounds': 3 }), quiet);
+    try {
+      const address = `127.0.0.1:${coordinator.port}`;
+      const join = (i: number, signal?: AbortSignal) =>
+        participate({
+          connection: new CoordinatorConnection(
+            address,
+            fixture.sites[i]!.identity,
+            publicIdentity(fixture.coordinator),
+          ),
+          worker: siteWorker(fixture.sites[i]!.file, i + 1),
+          reconnect: { initialMs: 50, maxMs: 400 },
+          log: quiet,
+          signal,
+        });
+      const steady = join(0);
+      const crash = new AbortController();
+      const first = join(1, crash.signal);
+      while (!coordinator.loop.rounds.some((r) => r.kind === 'train' && r.outcome === 'closed'))
+        await new Promise((r) => setTimeout(r, 20));
+      crash.abort(); // the site's process dies...
+      await first;
+      const restarted = join(1); // ...and comes back with the same keys
+      const [a, b] = await Promise.all([steady, restarted]);
+      const final = await coordinator.done;
+      expect(a!.version).to.equal(final.version);
+      expect(b!.version).to.equal(final.version);
+      expect(
+        coordinator.loop.rounds.filter((r) => r.kind === 'train' && r.outcome === 'closed'),
+      ).to.have.length(3);
+    } finally {
+      await coordinator.stop();
+    }
+  });
+});
