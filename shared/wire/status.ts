@@ -11,6 +11,7 @@ import {
   type ServerUnaryCall,
   type ServerWritableStream,
   type StatusObject,
+  type sendUnaryData,
   status,
 } from '@grpc/grpc-js';
 import { FedflowError, type FedflowErrorCode } from './errors.js';
@@ -110,15 +111,11 @@ function reportUnexpected(error: unknown, options: WrapOptions): void {
   else console.error('unexpected error in a gRPC handler:', error);
 }
 
-/**
- * A unary handler from an async function: its result or its error is sent exactly once.
- *
- * @example GetChallenge: wrapUnary(async (call) => issueChallenge(call.request))
- */
-export function wrapUnary<Request, Response>(
-  handler: (call: ServerUnaryCall<Request, Response>) => Promise<Response>,
-  options: WrapOptions = {},
-): handleUnaryCall<Request, Response> {
+/** Both callback-style handlers: the result or the error goes to `callback` exactly once. */
+function respondOnce<Call, Response>(
+  handler: (call: Call) => Promise<Response>,
+  options: WrapOptions,
+): (call: Call, callback: sendUnaryData<Response>) => void {
   return (call, callback) => {
     settle(
       () => handler(call),
@@ -132,6 +129,18 @@ export function wrapUnary<Request, Response>(
 }
 
 /**
+ * A unary handler from an async function: its result or its error is sent exactly once.
+ *
+ * @example GetChallenge: wrapUnary(async (call) => issueChallenge(call.request))
+ */
+export function wrapUnary<Request, Response>(
+  handler: (call: ServerUnaryCall<Request, Response>) => Promise<Response>,
+  options: WrapOptions = {},
+): handleUnaryCall<Request, Response> {
+  return respondOnce(handler, options);
+}
+
+/**
  * A client-streaming handler from an async function that reads `call` (e.g. `for await`) and
  * returns the response; its result or its error is sent exactly once.
  */
@@ -139,16 +148,7 @@ export function wrapClientStream<Request, Response>(
   handler: (call: ServerReadableStream<Request, Response>) => Promise<Response>,
   options: WrapOptions = {},
 ): handleClientStreamingCall<Request, Response> {
-  return (call, callback) => {
-    settle(
-      () => handler(call),
-      (response) => callback(null, response),
-      (error) => {
-        reportUnexpected(error, options);
-        callback(toServiceError(error));
-      },
-    );
-  };
+  return respondOnce(handler, options);
 }
 
 /**
