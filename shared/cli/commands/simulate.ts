@@ -56,6 +56,10 @@ export function registerSimulate(program: Command): void {
       mkdirSync(dir, { recursive: true });
       try {
         await simulate(dir, options);
+        if (!options.out)
+          process.stderr.write(
+            '(run with --out DIR to keep the model, the state directories and the logs)\n',
+          );
       } finally {
         if (!options.out) rmSync(dir, { recursive: true, force: true });
       }
@@ -200,7 +204,7 @@ async function simulate(dir: string, options: SimulateOptions): Promise<void> {
     join(dir, 'evaluation.json'),
     `${JSON.stringify({ rounds, evaluation }, null, 2)}\n`,
   );
-  say(`\nfinal model: ${modelDir} (fedflow score --model ${modelDir} ...)`);
+  if (options.out) say(`\nfinal model: ${modelDir} (fedflow score --model ${modelDir} ...)`);
 }
 
 function roundTable(rounds: readonly RoundRecord[]): string {
