@@ -41,7 +41,7 @@ export async function startCoordinator(
     );
   const plan = await planFromConfig(config);
   const store = new FileFederationStore(config.stateDir);
-  const clients = new RemoteClients();
+  const clients = new RemoteClients(config.transport.reattachSeconds * 1000);
   let finish: (reason: string) => void = () => {};
   const finished = new Promise<string>((resolve) => (finish = resolve));
   const loop = new FederationLoop(plan, clients, fedAvg, store, {

@@ -5,6 +5,7 @@
  */
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import type { Task } from '../../shared/federation/messages.js';
+import { FedflowError } from '../../shared/wire/errors.js';
 import type { CoordinatorConnection } from '../transport/coordinator-connection.js';
 import type { SiteWorker } from './site-worker.js';
 
@@ -24,6 +25,8 @@ export async function participate(options: ParticipationOptions): Promise<Global
   let delay = options.reconnect.initialMs;
   let model: GlobalModel | null = null;
   let lastVersion = 0;
+  // A task may be sent again after a reconnect; each is done once.
+  const done = new Set<string>();
   while (!signal?.aborted) {
     let stream: ReturnType<CoordinatorConnection['tasks']> | null = null;
     try {
@@ -45,6 +48,7 @@ export async function participate(options: ParticipationOptions): Promise<Global
           }
           watchdog.pause(); // our own work is not the coordinator going silent
           const task = event.task;
+          if (done.has(task.taskId)) continue;
           log(`task ${task.kind} round ${task.round} (model v${task.modelVersion})`);
           if (task.kind !== 'sketch' && model?.version !== task.modelVersion)
             model = await connection.fetchModel(token, task.modelVersion);
@@ -64,6 +68,9 @@ export async function participate(options: ParticipationOptions): Promise<Global
       }
     } catch (error) {
       if (signal?.aborted) break;
+      if (error instanceof FedflowError && error.code === 'deadline-exceeded') {
+        continue; // the task stream's own deadline: renew it at once
+      }
       const wait = Math.round(delay * (0.5 + Math.random()));
       log(
         `connection to the coordinator failed (${error instanceof Error ? error.message : String(error)}); retrying in ${wait} ms`,

@@ -44,6 +44,8 @@ import { fromServiceError } from '../../shared/wire/status.js';
 
 const UNARY_DEADLINE_MS = 10_000;
 const TRANSFER_DEADLINE_MS = 300_000;
+/** The task stream is renewed this often (a long poll with a deadline, like every call). */
+export const TASK_STREAM_DEADLINE_MS = 15 * 60_000;
 const MAX_MODEL_BYTES = 512 * 1024 * 1024;
 
 const deadline = (ms: number) => new Date(Date.now() + ms);
@@ -114,7 +116,10 @@ export class CoordinatorConnection {
 
   /** The task stream; `cancel()` closes it. Errors surface as FedflowError from iteration. */
   tasks(token: string): { events: AsyncIterable<TaskStreamEvent>; cancel(): void } {
-    const call = this.client.waitForTask({ sessionToken: token });
+    const call = this.client.waitForTask(
+      { sessionToken: token },
+      { deadline: deadline(TASK_STREAM_DEADLINE_MS) },
+    );
     async function* events() {
       try {
         for await (const message of call) yield taskEventFromWire(message);

@@ -13,10 +13,12 @@ interface Pending {
 
 class RemoteClient implements ClientProxy {
   readonly pending = new Map<string, Pending>();
+  /** Set while the client has no open stream: its tasks fail if it does not come back in time. */
+  detachTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly id: string,
-    readonly send: (task: Task) => void,
+    public send: (task: Task) => void,
   ) {}
 
   run(task: Task, signal: AbortSignal): Promise<ClientPayload> {
@@ -51,24 +53,41 @@ export class RemoteClients implements ClientRegistry {
   private readonly clients = new Map<string, RemoteClient>();
   private waiters: (() => void)[] = [];
 
-  /** A client's task stream opened: it can take work. A second stream replaces the first. */
+  /** How long a client whose stream closed keeps its open tasks (to reconnect or restart). */
+  constructor(private readonly reattachMs = 60_000) {}
+
+  /**
+   * A client's task stream opened: it can take work. A client that comes back (a new
+   * stream, or a restarted process with the same key) is sent its still open tasks again.
+   */
   attach(clientId: string, send: (task: Task) => void): void {
-    this.clients.get(clientId)?.dropAll('the client reconnected');
-    this.clients.set(clientId, new RemoteClient(clientId, send));
+    const known = this.clients.get(clientId);
+    if (known) {
+      if (known.detachTimer) clearTimeout(known.detachTimer);
+      known.detachTimer = null;
+      known.send = send;
+      for (const p of known.pending.values()) send(p.task);
+    } else {
+      this.clients.set(clientId, new RemoteClient(clientId, send));
+    }
     this.notify();
   }
 
-  /** The stream closed: the client's unfinished tasks fail (it dropped out). */
+  /** The stream closed: the client's open tasks fail unless it attaches again in time. */
   detach(clientId: string, send: (task: Task) => void): void {
     const client = this.clients.get(clientId);
     if (!client || client.send !== send) return;
-    client.dropAll('the client disconnected');
-    this.clients.delete(clientId);
+    client.detachTimer = setTimeout(() => {
+      client.dropAll('the client disconnected');
+      if (this.clients.get(clientId) === client) this.clients.delete(clientId);
+      this.notify();
+    }, this.reattachMs);
+    client.detachTimer.unref();
     this.notify();
   }
 
   connected(): readonly ClientProxy[] {
-    return [...this.clients.values()];
+    return [...this.clients.values()].filter((c) => c.detachTimer === null);
   }
 
   changed(ms: number): Promise<void> {

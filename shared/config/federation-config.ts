@@ -113,6 +113,11 @@ export const coordinatorConfigSchema = {
       format: positive('transport.heartbeatSeconds', false),
       default: 10,
     },
+    reattachSeconds: {
+      doc: 'How long a client whose task stream closed keeps its open tasks, to reconnect or restart',
+      format: positive('transport.reattachSeconds', false),
+      default: 60,
+    },
     maxPayloadBytes: {
       doc: 'Largest result a client may submit',
       format: positive('transport.maxPayloadBytes', true),
