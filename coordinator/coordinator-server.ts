@@ -2,12 +2,14 @@
  * A running coordinator: the gRPC server, the enrolment allow-list, the round loop and its
  * durable state, wired together from the validated configuration.
  */
+import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { CoordinatorConfig } from '../shared/config/federation-config.js';
 import { fingerprint } from '../shared/crypto/identity.js';
 import { loadPrivateIdentity, loadPublicIdentity } from '../shared/crypto/key-files.js';
 import { ReplayGuard } from '../shared/crypto/replay-guard.js';
 import type { GlobalModel } from '../shared/federation/global-model.js';
+import { appendJsonLine } from '../shared/fs/append-log.js';
 import { loadFederation } from '../shared/wire/proto-loader.js';
 import { FederationLoop } from './rounds/federation-loop.js';
 import { planFromConfig } from './rounds/plan-from-config.js';
@@ -53,7 +55,14 @@ export async function startCoordinator(
     loadFederation().fedflow.v1.Federation.service,
     federationHandlers({
       identity,
-      enrolment: new Enrolment(identity, allowList),
+      // Sessions live in memory (clients enrol again after a restart); enrolments are recorded.
+      enrolment: new Enrolment(identity, allowList, (session) =>
+        appendJsonLine(join(config.stateDir, 'enrolments.jsonl'), {
+          at: new Date().toISOString(),
+          client: session.identity.name,
+          fingerprint: session.clientId,
+        }),
+      ),
       clients,
       releases: new ModelReleases(identity),
       replayGuard: new ReplayGuard(),

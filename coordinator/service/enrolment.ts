@@ -25,6 +25,8 @@ export class Enrolment {
   constructor(
     readonly coordinator: Identity,
     private readonly allowList: readonly PublicIdentity[],
+    /** Told of every enrolment (the coordinator records them in its state directory). */
+    private readonly onEnrolled: (session: Session) => void = () => {},
   ) {}
 
   issueChallenge(clientSignKey: Uint8Array): { challenge: Uint8Array; expiresMs: number } {
@@ -73,6 +75,7 @@ export class Enrolment {
       identity,
     };
     this.sessions.set(session.token, session);
+    this.onEnrolled(session);
     return session;
   }
 

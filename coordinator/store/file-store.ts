@@ -1,10 +1,12 @@
 /**
- * Coordinator state on disk: `state.json` (phase, round records) written durably after the
- * model it names, and one model directory per published version under `models/`. A crash
- * between the two leaves the previous consistent state.
+ * Coordinator state on disk: `journal.jsonl` (every round record, appended and fsynced),
+ * `state.json` (phase, round records) written durably after the model it names, and one
+ * model directory per published version under `models/`. A crash between two writes leaves
+ * the previous consistent state.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { appendJsonLine } from '../../shared/fs/append-log.js';
 import { writeFileDurably } from '../../shared/fs/atomic-write.js';
 import { loadModelDir, saveModelDir } from '../../shared/model/model-dir.js';
 import type { FederationState, FederationStore } from './federation-state.js';
@@ -19,6 +21,7 @@ interface StateFile {
 }
 
 export class FileFederationStore implements FederationStore {
+  private journaledRounds: number | null = null;
   constructor(readonly dir: string) {
     mkdirSync(join(dir, 'models'), { recursive: true });
   }
@@ -58,6 +61,15 @@ export class FileFederationStore implements FederationStore {
   }
 
   save(state: FederationState): void {
+    // The journal gets every round record once, in order, before the state that includes it.
+    const journaled = this.journaledRounds ?? this.load()?.rounds.length ?? 0;
+    for (const record of state.rounds.slice(journaled))
+      appendJsonLine(join(this.dir, 'journal.jsonl'), {
+        event: 'round',
+        at: new Date().toISOString(),
+        ...record,
+      });
+    this.journaledRounds = state.rounds.length;
     const { model } = state;
     if (model) {
       const dir = this.modelDir(model.version);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -94,6 +94,10 @@ describe('federation over gRPC on loopback', function () {
       'calibrate:closed:3',
     ]);
     expect(sent).to.have.length(12);
+    const enrolments = readFileSync(join(dir, 'coordinator-state', 'enrolments.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(enrolments).to.have.length(3);
   });
 
   it('refuses to enrol a key that is not on the allow-list', async () => {

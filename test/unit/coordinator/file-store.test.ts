@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -36,10 +36,22 @@ describe('coordinator state on disk', () => {
       outcome: 'closed' as const,
     };
     store.save({ ...INITIAL_STATE, phase: 'training', nextRound: 3, model, rounds: [record] });
+    store.save({
+      ...INITIAL_STATE,
+      phase: 'training',
+      nextRound: 3,
+      model,
+      rounds: [record, { ...record, round: 3 }],
+    });
+    const journal = readFileSync(join(dir, 'journal.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(journal.map((e) => e.round)).to.deep.equal([2, 3]);
     const again = new FileFederationStore(dir).load()!;
     expect(again.phase).to.equal('training');
     expect(again.nextRound).to.equal(3);
-    expect(again.rounds).to.deep.equal([record]);
+    expect(again.rounds.map((r) => r.round)).to.deep.equal([2, 3]);
     expect(again.model!.version).to.equal(3);
     expect([...again.model!.weights]).to.deep.equal([...model.weights]);
     vae.dispose();
