@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Runtime imports of a module (type-only imports are erased and cannot carry code). */
+function runtimeImports(file: string): string[] {
+  const source = readFileSync(file, 'utf8');
+  const specifiers: string[] = [];
+  const pattern = /^\s*(?:import|export)\s+(type\s+)?(?:([^'";]*?)\s+from\s+)?['"]([^'"]+)['"]/gm;
+  for (const match of source.matchAll(pattern)) {
+    if (match[1]) continue; // `import type ... from`
+    // `import { type A, type B } from` carries no runtime value either.
+    const onlyTypes = /^\{([^}]*)\}$/.exec((match[2] ?? '').trim());
+    if (
+      onlyTypes?.[1]!
+        .split(',')
+        .every((name) => name.trim() === '' || name.trim().startsWith('type '))
+    )
+      continue;
+    specifiers.push(match[3]!);
+  }
+  return specifiers;
+}
+
+/** Every project file reachable at run time from `entry`, following relative imports. */
+function reachable(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const spec of runtimeImports(file)) {
+      if (!spec.startsWith('.')) continue;
+      visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
+    }
+  };
+  visit(entry);
+  return new Set([...seen].map((f) => relative(root, f)));
+}
+
+describe('architecture boundaries', () => {
+  it("keeps the client's network code from reaching anything that reads flow records", () => {
+    const files = reachable(join(root, 'client', 'transport', 'coordinator-connection.ts'));
+    const forbidden = [...files].filter(
+      (f) =>
+        f.startsWith('shared/flows/') ||
+        f.startsWith('client/pipeline/') ||
+        f.startsWith('client/detect/') ||
+        f.startsWith('shared/encoding/'),
+    );
+    expect(forbidden, `client/transport reaches: ${forbidden.join(', ')}`).to.deep.equal([]);
+    // It can only send what the payload codec encodes: sketches, deltas and histograms.
+    expect(files).to.include('shared/wire/payload-codec.ts');
+  });
+
+  it('keeps aggregation strategies free of network, proto and storage code', () => {
+    const files = reachable(join(root, 'coordinator', 'strategy', 'fedavg.ts'));
+    expect([...files].filter((f) => !f.startsWith('coordinator/strategy/'))).to.deep.equal([]);
+  });
+
+  it('keeps the round loop independent of gRPC and the wire format', () => {
+    const files = reachable(join(root, 'coordinator', 'rounds', 'federation-loop.ts'));
+    expect(
+      [...files].filter(
+        (f) => f.startsWith('shared/wire/') || f.startsWith('coordinator/service/'),
+      ),
+    ).to.deep.equal([]);
+  });
+});
