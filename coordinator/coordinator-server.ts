@@ -44,8 +44,10 @@ export async function startCoordinator(
   const plan = await planFromConfig(config);
   const store = new FileFederationStore(config.stateDir);
   const clients = new RemoteClients(config.transport.reattachSeconds * 1000);
-  let finish: (reason: string) => void = () => {};
-  const finished = new Promise<string>((resolve) => (finish = resolve));
+  let finish: (end: { reason: string; complete: boolean }) => void = () => {};
+  const finished = new Promise<{ reason: string; complete: boolean }>(
+    (resolve) => (finish = resolve),
+  );
   const loop = new FederationLoop(plan, clients, fedAvg, store, {
     onLog: log,
     onRound: onRound ?? (() => {}),
@@ -70,6 +72,7 @@ export async function startCoordinator(
       heartbeatMs: config.transport.heartbeatSeconds * 1000,
       maxPayloadBytes: config.transport.maxPayloadBytes,
       current: () => loop.current,
+      declaredRows: (clientId) => loop.declaredRows(clientId),
       finished,
       log,
     }),
@@ -86,7 +89,7 @@ export async function startCoordinator(
     `coordinator ${identity.name} (${fingerprint(identity.signPublicKey)}) listening on ${config.listen.host}:${port}; ${allowList.length} clients on the allow-list`,
   );
   const done = loop.run().then((model) => {
-    finish('federation complete');
+    finish({ reason: 'federation complete', complete: true });
     return model;
   });
   // Whoever awaits `done` sees a failure; an unobserved one (a stopped test server) is no crash.
@@ -98,7 +101,7 @@ export async function startCoordinator(
     done,
     stop: () =>
       new Promise<void>((resolve) => {
-        finish('coordinator stopping');
+        finish({ reason: 'the coordinator is shutting down', complete: false });
         loop.stop();
         server.tryShutdown(() => resolve());
         setTimeout(() => {

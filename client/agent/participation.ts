@@ -53,7 +53,9 @@ export async function participate(options: ParticipationOptions): Promise<Global
           if (task.kind !== 'sketch' && model?.version !== task.modelVersion)
             model = await connection.fetchModel(token, task.modelVersion);
           lastVersion = task.modelVersion;
-          const payload = await worker.run(task, model);
+          const payload = await worker.run(task, model).catch((error: unknown) => {
+            throw new LocalTaskError(task, error);
+          });
           const receipt = await connection.submit(token, task, payload);
           options.onSubmitted?.(task, receipt.sealedBytes);
           log(
@@ -68,6 +70,8 @@ export async function participate(options: ParticipationOptions): Promise<Global
       }
     } catch (error) {
       if (signal?.aborted) break;
+      // Retrying cannot fix these: a local failure, or keys the coordinator will never accept.
+      if (error instanceof LocalTaskError || isPermanent(error)) throw error;
       if (error instanceof FedflowError && error.code === 'deadline-exceeded') {
         continue; // the task stream's own deadline: renew it at once
       }
@@ -82,6 +86,25 @@ export async function participate(options: ParticipationOptions): Promise<Global
     }
   }
   return model;
+}
+
+/** A task failed on this site (e.g. its data file is unreadable): not a connection problem. */
+export class LocalTaskError extends Error {
+  constructor(task: Task, cause: unknown) {
+    super(
+      `the ${task.kind} task of round ${task.round} failed here: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+    this.name = 'LocalTaskError';
+  }
+}
+
+function isPermanent(error: unknown): boolean {
+  return (
+    error instanceof FedflowError &&
+    error.code === 'unauthenticated' &&
+    /allow-list|trusted coordinator/.test(error.message)
+  );
 }
 
 /** Fires when nothing was heard for `ms` (the coordinator or the network went silent). */

@@ -105,6 +105,12 @@ export class FederationLoop {
       return { clientId, delta: p.delta, examples: p.examples, validationLoss: p.validationLoss };
     });
     const weights = this.strategy.aggregate(before.weights, fits);
+    // Accepted deltas are finite, but their weighted sum can still overflow float32.
+    const bad = weights.findIndex((w) => !Number.isFinite(w));
+    if (bad >= 0)
+      throw new Error(
+        `round ${round}: aggregated weight ${bad} is ${weights[bad]}; refusing to publish`,
+      );
     const examples = fits.reduce((n, f) => n + f.examples, 0);
     const validationLoss = fits.reduce((s, f) => s + f.validationLoss * f.examples, 0) / examples;
     const model: GlobalModel = { ...before, version: before.version + 1, weights };
@@ -163,7 +169,13 @@ export class FederationLoop {
       deadlineMs: task.deadlineMs,
       validate: (clientId, payload) =>
         selected.has(clientId)
-          ? payloadProblem(task, this.plan.schema, this.state.model, payload)
+          ? payloadProblem(
+              task,
+              this.plan.schema,
+              this.state.model,
+              payload,
+              this.declaredRows(clientId),
+            )
           : 'client was not selected for this round',
     });
     for (const failure of outcome.failures)
@@ -192,6 +204,19 @@ export class FederationLoop {
       );
     }
     return { record, outcome };
+  }
+
+  /**
+   * The most rows a client may claim: what it declared in the encoder round, or for a site
+   * that missed that round, no more than the largest site that did.
+   */
+  declaredRows(clientId: string): number {
+    const sketch = [...this.state.rounds]
+      .reverse()
+      .find((r) => r.kind === 'sketch' && r.outcome === 'closed');
+    if (!sketch) return Number.POSITIVE_INFINITY;
+    const mine = sketch.results.find((r) => r.clientId === clientId)?.flows;
+    return mine ?? Math.max(...sketch.results.map((r) => r.flows ?? 0));
   }
 
   private async waitForClients(): Promise<readonly ClientProxy[]> {

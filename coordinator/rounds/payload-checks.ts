@@ -9,12 +9,17 @@ import {
 import type { FlowSchema } from '../../shared/flows/schema.js';
 import type { GlobalModel } from '../store/federation-state.js';
 
-/** Why the payload is rejected, or null when it may be aggregated. */
+/**
+ * Why the payload is rejected, or null when it may be aggregated. `maxRows` bounds the
+ * example and flow counts a client may claim (what it declared in the encoder round), so one
+ * client cannot outweigh all others in FedAvg or swamp the calibration histogram.
+ */
 export function payloadProblem(
   task: Task,
   schema: FlowSchema,
   model: GlobalModel | null,
   payload: ClientPayload,
+  maxRows = Number.POSITIVE_INFINITY,
 ): string | null {
   const expected = PAYLOAD_FOR_TASK[task.kind];
   if (payload.kind !== expected)
@@ -24,7 +29,11 @@ export function payloadProblem(
   if (!model) return 'no global model yet';
   if (payload.modelVersion !== model.version)
     return `payload is for model version ${payload.modelVersion}, the round is on version ${model.version}`;
-  if (payload.kind === 'histogram') return histogramProblem(payload.counts, payload.flows);
+  if (payload.kind === 'histogram') {
+    if (payload.flows > maxRows)
+      return `histogram claims ${payload.flows} flows, more than the ${maxRows} rows this site declared`;
+    return histogramProblem(payload.counts, payload.flows);
+  }
   if (payload.delta.length !== model.weights.length)
     return `delta has ${payload.delta.length} values, the model has ${model.weights.length}`;
   for (let i = 0; i < payload.delta.length; i++) {
@@ -32,6 +41,8 @@ export function payloadProblem(
   }
   if (!(Number.isInteger(payload.examples) && payload.examples > 0))
     return `examples must be a positive integer, got ${payload.examples}`;
+  if (payload.examples > maxRows)
+    return `claims ${payload.examples} examples, more than the ${maxRows} rows this site declared`;
   if (!Number.isFinite(payload.validationLoss))
     return `validation loss is ${payload.validationLoss}`;
   return null;

@@ -39,8 +39,13 @@ export interface ServiceContext {
   readonly maxPayloadBytes: number;
   /** The model clients may fetch now. */
   current(): GlobalModel | null;
-  /** Resolves when the federation is over (streams then end with Finished). */
-  readonly finished: Promise<string>;
+  /** The most rows a client may claim in a result (see FederationLoop.declaredRows). */
+  declaredRows(clientId: string): number;
+  /**
+   * Resolves when task streams must end: with Finished when the federation is complete,
+   * or with UNAVAILABLE when the coordinator is shutting down (clients then reconnect).
+   */
+  readonly finished: Promise<{ reason: string; complete: boolean }>;
   log(line: string): void;
 }
 
@@ -91,9 +96,9 @@ export function federationHandlers(ctx: ServiceContext): FederationHandlers {
         };
         const send = (task: Parameters<Parameters<RemoteClients['attach']>[1]>[0]) =>
           push({ type: 'task', task });
-        let finishedReason: string | null = null;
-        void ctx.finished.then((reason) => {
-          finishedReason = reason;
+        let ending: { reason: string; complete: boolean } | null = null;
+        void ctx.finished.then((end) => {
+          ending = end;
           wake?.();
         });
         const heartbeat = setInterval(
@@ -106,11 +111,11 @@ export function federationHandlers(ctx: ServiceContext): FederationHandlers {
           await writeMessage(call, taskEventToWire({ type: 'heartbeat', nowMs: Date.now() }));
           for (;;) {
             while (queue.length > 0) await writeMessage(call, taskEventToWire(queue.shift()!));
-            if (finishedReason !== null) {
-              await writeMessage(
-                call,
-                taskEventToWire({ type: 'finished', reason: finishedReason }),
-              );
+            const end = ending as { reason: string; complete: boolean } | null;
+            if (end && !end.complete)
+              throw new FedflowError('unavailable', `${end.reason}; reconnect later`);
+            if (end) {
+              await writeMessage(call, taskEventToWire({ type: 'finished', reason: end.reason }));
               return;
             }
             const woke = new Promise<void>((resolve) => (wake = resolve));
@@ -206,11 +211,18 @@ function acceptResult(
   const envelope = decodeSealedEnvelope(bytes);
   // openEnvelope checks the envelope's signed context against this one.
   const context = { kind: PAYLOAD_FOR_TASK[task.kind], round: task.round, taskId: task.taskId };
-  let plaintext: Uint8Array;
+  let payload: ReturnType<typeof decodeClientPayload>;
   try {
-    plaintext = openEnvelope(ctx.identity, session.identity, envelope, context);
+    const plaintext = openEnvelope(ctx.identity, session.identity, envelope, context);
+    // Decode before the replay guard records the envelope, so a malformed payload can be
+    // corrected and resent under a fresh nonce.
+    payload = decodeClientPayload(plaintext);
     ctx.replayGuard.check(envelope);
   } catch (error) {
+    if (error instanceof FedflowError) {
+      ctx.log(`rejected ${task.kind} result from ${session.identity.name}: ${error.message}`);
+      throw error;
+    }
     if (!(error instanceof EnvelopeError)) throw error;
     const code = {
       'wrong-sender': 'unauthenticated',
@@ -223,8 +235,13 @@ function acceptResult(
     ctx.log(`rejected ${task.kind} result from ${session.identity.name}: ${error.reason}`);
     throw new FedflowError(code[error.reason], `envelope rejected: ${error.reason}`);
   }
-  const payload = decodeClientPayload(plaintext);
-  const problem = payloadProblem(task, ctx.schema, ctx.current(), payload);
+  const problem = payloadProblem(
+    task,
+    ctx.schema,
+    ctx.current(),
+    payload,
+    ctx.declaredRows(session.clientId),
+  );
   if (problem) {
     ctx.clients.fail(session.clientId, task.taskId, `rejected: ${problem}`);
     throw new FedflowError('invalid-argument', problem);

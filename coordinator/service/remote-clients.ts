@@ -77,11 +77,17 @@ export class RemoteClients implements ClientRegistry {
   detach(clientId: string, send: (task: Task) => void): void {
     const client = this.clients.get(clientId);
     if (!client || client.send !== send) return;
-    client.detachTimer = setTimeout(() => {
-      client.dropAll('the client disconnected');
-      if (this.clients.get(clientId) === client) this.clients.delete(clientId);
-      this.notify();
-    }, this.reattachMs);
+    // Keep open tasks at least until their own deadline: a client busy training may only
+    // renew its stream after it submits.
+    const deadlines = [...client.pending.values()].map((p) => p.task.deadlineMs - Date.now());
+    client.detachTimer = setTimeout(
+      () => {
+        client.dropAll('the client disconnected');
+        if (this.clients.get(clientId) === client) this.clients.delete(clientId);
+        this.notify();
+      },
+      Math.max(this.reattachMs, ...deadlines),
+    );
     client.detachTimer.unref();
     this.notify();
   }

@@ -4,7 +4,7 @@
  * model directory per published version under `models/`. A crash between two writes leaves
  * the previous consistent state.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendJsonLine } from '../../shared/fs/append-log.js';
 import { writeFileDurably } from '../../shared/fs/atomic-write.js';
@@ -43,6 +43,7 @@ export class FileFederationStore implements FederationStore {
     }
     if (file.format !== 'fedflow-coordinator-state' || file.version !== 1)
       throw new Error(`${path}: not a fedflow coordinator state file (version 1)`);
+    this.removeUnpublishedModels(file.modelVersion ?? 0);
     const model =
       file.modelVersion === null
         ? null
@@ -58,6 +59,18 @@ export class FileFederationStore implements FederationStore {
         thresholds: model.thresholds,
       },
     };
+  }
+
+  /**
+   * A crash between writing a model directory and state.json leaves a version the state never
+   * named; the rerun round may produce different weights under that number, so drop it.
+   */
+  private removeUnpublishedModels(current: number): void {
+    for (const name of readdirSync(join(this.dir, 'models'))) {
+      const version = /^v(\d+)$/.exec(name);
+      if (version && Number(version[1]) > current)
+        rmSync(join(this.dir, 'models', name), { recursive: true, force: true });
+    }
   }
 
   save(state: FederationState): void {

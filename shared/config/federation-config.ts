@@ -90,7 +90,7 @@ export const coordinatorConfigSchema = {
     minSites: {
       doc: 'k-anonymity: sites that must report a categorical value to keep it',
       format: positive('federation.minSites', true),
-      default: 1,
+      default: 2,
     },
     minRecords: {
       doc: 'k-anonymity: flows across sites that must carry a categorical value to keep it',

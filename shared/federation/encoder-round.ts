@@ -35,32 +35,49 @@ export function sketchProblem(
   fields: readonly ModelField[],
   payload: EncoderSketchPayload,
 ): string | null {
-  const categorical = fields.filter((f) => f.kind === 'categorical').map((f) => f.name);
-  const numeric = fields.filter((f) => f.kind === 'numeric').map((f) => f.name);
-  const names = (list: readonly { field: string }[]) => list.map((e) => e.field).join(',');
-  if (names(payload.categorical) !== categorical.join(','))
-    return `categorical fields are [${names(payload.categorical)}], expected [${categorical.join(',')}]`;
-  if (names(payload.numeric) !== numeric.join(','))
-    return `numeric fields are [${names(payload.numeric)}], expected [${numeric.join(',')}]`;
+  if (!(Number.isInteger(payload.rows) && payload.rows >= 0))
+    return `rows must be a non-negative integer, got ${payload.rows}`;
+  const sameNames = (list: readonly { field: string }[], kind: ModelField['kind']) => {
+    const expected = fields.filter((f) => f.kind === kind).map((f) => f.name);
+    // Element by element: a field named "a,b" must not pass for the two fields a and b.
+    if (list.length === expected.length && list.every((e, i) => e.field === expected[i]))
+      return null;
+    return `${kind} fields are [${list.map((e) => e.field).join(', ')}], expected [${expected.join(', ')}]`;
+  };
+  const names =
+    sameNames(payload.categorical, 'categorical') ?? sameNames(payload.numeric, 'numeric');
+  if (names) return names;
   const buckets = bucketCount(DEFAULT_LOG_GRID);
   for (const entry of payload.numeric) {
     if (entry.counts.length !== buckets)
       return `numeric field ${entry.field} has ${entry.counts.length} buckets, the grid has ${buckets}`;
-    if (entry.counts.some((c) => !(Number.isFinite(c) && c >= 0)))
-      return `numeric field ${entry.field} has a negative or non-finite count`;
+    if (entry.counts.some((c) => !(Number.isInteger(c) && c >= 0)))
+      return `numeric field ${entry.field} has a count that is not a non-negative integer`;
+    const total = entry.counts.reduce((a, b) => a + b, 0);
+    if (total > payload.rows)
+      return `numeric field ${entry.field} counts ${total} values in ${payload.rows} rows`;
   }
   for (const entry of payload.categorical) {
     if (entry.values.length !== entry.counts.length)
       return `categorical field ${entry.field} has ${entry.values.length} values but ${entry.counts.length} counts`;
+    if (entry.values.length > MAX_SKETCH_VALUES)
+      return `categorical field ${entry.field} has ${entry.values.length} values, at most ${MAX_SKETCH_VALUES} are accepted`;
+    if (entry.values.some((v) => v.length > MAX_VALUE_CHARS))
+      return `categorical field ${entry.field} has a value longer than ${MAX_VALUE_CHARS} characters`;
     if (entry.counts.some((c) => !(Number.isInteger(c) && c > 0)))
       return `categorical field ${entry.field} has a count that is not a positive integer`;
     if (new Set(entry.values).size !== entry.values.length)
       return `categorical field ${entry.field} repeats a value`;
+    const total = entry.counts.reduce((a, b) => a + b, 0);
+    if (total > payload.rows)
+      return `categorical field ${entry.field} counts ${total} values in ${payload.rows} rows`;
   }
-  if (!(Number.isInteger(payload.rows) && payload.rows >= 0))
-    return `rows must be a non-negative integer, got ${payload.rows}`;
   return null;
 }
+
+/** Bounds on what one site's sketch may carry (a vocabulary keeps at most a few hundred values). */
+export const MAX_SKETCH_VALUES = 4096;
+export const MAX_VALUE_CHARS = 256;
 
 export interface KAnonymityFloor {
   /** A categorical value is kept only if at least this many sites reported it... */

@@ -70,6 +70,8 @@ export function registerClient(program: Command): void {
       });
       connection.close();
       if (!model) throw new Error('the federation ended before this site received a model');
+      if (!model.thresholds)
+        throw new Error(`the final model v${model.version} came without shared thresholds`);
       const dir = join(config.stateDir, 'model');
       saveModelDir(dir, {
         spec: model.spec,

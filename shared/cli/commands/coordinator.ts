@@ -44,12 +44,15 @@ export function registerCoordinator(program: Command): void {
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      const model = await coordinator.done;
-      const modelDir = coordinator.store.modelDir(model.version);
-      log(`federation complete: model v${model.version} with thresholds in ${modelDir}`);
-      emit({ event: 'done', version: model.version, modelDir });
-      // Give clients a moment to fetch the final model before shutting down.
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-      await coordinator.stop();
+      try {
+        const model = await coordinator.done;
+        const modelDir = coordinator.store.modelDir(model.version);
+        log(`federation complete: model v${model.version} with thresholds in ${modelDir}`);
+        emit({ event: 'done', version: model.version, modelDir });
+        // Give clients a moment to fetch the final model before shutting down.
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+      } finally {
+        await coordinator.stop();
+      }
     });
 }

@@ -179,7 +179,16 @@ async function simulate(dir: string, options: SimulateOptions): Promise<void> {
       join(dir, `site-${i + 1}`, 'log.txt'),
     ),
   );
-  const codes = await Promise.all([serverExit, ...clients.map(exited)]);
+  // One process failing ends the simulation: stop the others instead of waiting on them.
+  const all = [server, ...clients];
+  const codes = await Promise.all(
+    all.map((child) =>
+      exited(child).then((code) => {
+        if (code !== 0) for (const other of all) if (other.exitCode === null) other.kill('SIGTERM');
+        return code;
+      }),
+    ),
+  );
   if (codes.some((c) => c !== 0))
     throw new Error(
       `a process failed (exit codes: coordinator ${codes[0]}, clients ${codes.slice(1).join(', ')}); logs are in ${dir}`,

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { INITIAL_STATE } from '../../../coordinator/store/federation-state.js';
 import { FileFederationStore } from '../../../coordinator/store/file-store.js';
+import { saveModelDir } from '../../../shared/model/model-dir.js';
 import { initBackend } from '../../../shared/runtime/backend.js';
 import { toyEncoder, toyModel } from '../../helpers/toy-model.js';
 
@@ -54,6 +55,23 @@ describe('coordinator state on disk', () => {
     expect(again.rounds.map((r) => r.round)).to.deep.equal([2, 3]);
     expect(again.model!.version).to.equal(3);
     expect([...again.model!.weights]).to.deep.equal([...model.weights]);
+    vae.dispose();
+  });
+
+  it('drops a model version written just before a crash that the state never named', () => {
+    const store = new FileFederationStore(dir);
+    const vae = toyModel(toyEncoder());
+    const model = { version: 2, spec: vae.spec, weights: vae.getWeights(), thresholds: null };
+    store.save({ ...INITIAL_STATE, phase: 'training', nextRound: 2, model, rounds: [] });
+    // Simulate the crash: v3's directory exists, state.json still names v2.
+    saveModelDir(store.modelDir(3), {
+      spec: vae.spec,
+      weights: vae.getWeights(),
+      thresholds: null,
+    });
+    const again = new FileFederationStore(dir);
+    expect(again.load()!.model!.version).to.equal(2);
+    expect(existsSync(again.modelDir(3))).to.equal(false);
     vae.dispose();
   });
 

@@ -30,17 +30,21 @@ describe('connected clients registry', () => {
     expect(await result).to.deep.equal(payload);
   });
 
-  it('fails the open tasks of a client that does not come back in time', async () => {
+  it('fails the open tasks of a client that does not come back before the later of the grace period and the task deadline', async () => {
     const clients = new RemoteClients(50);
     const send = () => {};
     clients.attach('a', send);
-    const result = clients.connected()[0]!.run(task, new AbortController().signal);
+    const started = Date.now();
+    const result = clients
+      .connected()[0]!
+      .run({ ...task, deadlineMs: started + 300 }, new AbortController().signal);
     clients.detach('a', send);
     const error = await result.then(
       () => null,
       (e: Error) => e,
     );
     expect(error?.message).to.equal('the client disconnected');
+    expect(Date.now() - started).to.be.at.least(250); // kept until the task's own deadline
     expect(clients.pendingTask('a', 't-2')).to.equal(null);
   });
 
