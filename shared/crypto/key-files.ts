@@ -104,9 +104,14 @@ export function loadKeyFile(
   return parsed;
 }
 
+/**
+ * Writes one file that must never be readable beyond `mode`, even for a moment (private keys;
+ * also TLS keys and certificates). Throws KeyFilesExistError if `path` exists and not
+ * `overwrite`.
+ */
 // The temporary file is created with the final mode (O_EXCL, so never someone else's file),
 // then linked into place (fails if the target exists) or renamed over it (overwrite).
-function writeKeyFile(path: string, text: string, mode: number, overwrite: boolean): void {
+export function writeKeyFile(path: string, text: string, mode: number, overwrite: boolean): void {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(temp, 'wx', mode);
   try {

@@ -1,0 +1,305 @@
+/**
+ * The consortium's X.509 material, made in-process (no openssl needed): a CA, and the server
+ * and client certificates it issues, all with ECDSA P-256 keys.
+ *
+ * Library: @peculiar/x509 (pure TypeScript over Node's built-in WebCrypto, maintained, builds
+ * SAN/EKU/key-identifier extensions). node-forge was rejected: its X.509 support is RSA-only
+ * (no ECDSA certificates) and it has had signature-parsing CVEs; selfsigned is a thin wrapper
+ * over this same library aimed at self-signed certificates, not a CA issuing leaves. Pinned to
+ * the 1.x line: it loads its own Reflect polyfill (reflect-metadata), whereas 2.x makes every
+ * entry point install and import one before the library loads (a second package and an
+ * import-order trap).
+ */
+import { createPrivateKey, type KeyObject, webcrypto, X509Certificate } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { join } from 'node:path';
+import type * as X509 from '@peculiar/x509';
+import {
+  KeyFilesExistError,
+  PRIVATE_KEY_FILE_MODE,
+  PUBLIC_KEY_FILE_MODE,
+  writeKeyFile,
+} from '../crypto/key-files.js';
+import { fsyncDirectory } from '../fs/atomic-write.js';
+
+/** A certificate and its private key, both PEM (the key as PKCS#8). */
+export interface CertificateBundle {
+  readonly certPem: string;
+  readonly keyPem: string;
+}
+
+export const CERTIFICATE_ROLES = ['server', 'client'] as const;
+/** A server certificate is for the coordinator, a client certificate for a site (mTLS). */
+export type CertificateRole = (typeof CERTIFICATE_ROLES)[number];
+
+export interface CertificateRequest {
+  readonly commonName: string;
+  /** Host names the certificate is valid for (server: what clients connect to). */
+  readonly dnsNames?: readonly string[];
+  /** IP addresses the certificate is valid for (server: what clients connect to). */
+  readonly ipAddresses?: readonly string[];
+  readonly role: CertificateRole;
+  readonly validDays: number;
+  /** Start of validity; default five minutes ago (tolerates clock skew between sites). */
+  readonly notBefore?: Date;
+}
+
+const KEY_ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+const SIGNING_ALGORITHM = { name: 'ECDSA', hash: 'SHA-256' } as const;
+const CLOCK_SKEW_MS = 5 * 60_000;
+const DAY_MS = 24 * 60 * 60_000;
+// RFC 5280's upper bound for a common name.
+const MAX_COMMON_NAME = 64;
+const DNS_NAME =
+  /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+// No DOM lib here: the WebCrypto types are Node's (the library's own resolve to `any`).
+type CryptoKey = webcrypto.CryptoKey;
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+type SigningAlgorithm = webcrypto.Algorithm | webcrypto.EcdsaParams;
+type ImportAlgorithm = webcrypto.EcKeyImportParams | webcrypto.RsaHashedImportParams;
+const subtle = webcrypto.subtle;
+const cryptoForX509 = webcrypto;
+
+// Loaded on first use: it takes ~80 ms, which every other fedflow command would pay at start-up.
+let x509Module: Promise<typeof X509> | undefined;
+const loadX509 = () => {
+  x509Module ??= import('@peculiar/x509');
+  return x509Module;
+};
+
+/**
+ * A new certificate authority: a self-signed CA certificate (may sign leaf certificates only,
+ * path length 0) and its key. Every party trusts the certificate; the key stays with the
+ * operator, ideally offline.
+ * @example const ca = await createCa('acme consortium CA', 3650);
+ */
+export async function createCa(
+  name: string,
+  validDays: number,
+  options: { notBefore?: Date } = {},
+): Promise<CertificateBundle> {
+  validateCommonName(name);
+  const { notBefore, notAfter } = validity(validDays, options.notBefore);
+  const x509 = await loadX509();
+  const keys = await generateKeys();
+  const subject = [{ CN: [name] }];
+  const certificate = await x509.X509CertificateGenerator.create(
+    {
+      subject,
+      issuer: subject,
+      notBefore,
+      notAfter,
+      publicKey: keys.publicKey,
+      signingKey: keys.privateKey,
+      signingAlgorithm: SIGNING_ALGORITHM,
+      extensions: [
+        new x509.BasicConstraintsExtension(true, 0, true),
+        new x509.KeyUsagesExtension(
+          x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
+          true,
+        ),
+        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, cryptoForX509),
+      ],
+    },
+    cryptoForX509,
+  );
+  return { certPem: certificate.toString('pem'), keyPem: await privateKeyPem(keys.privateKey) };
+}
+
+/**
+ * A server or client certificate signed by `ca`, with a fresh key. Server certificates carry
+ * the serverAuth usage and must name at least one DNS name or IP address (clients check the
+ * address they dial against these); client certificates carry clientAuth.
+ * @example await issueCertificate(ca, { commonName: 'coordinator', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], role: 'server', validDays: 365 });
+ */
+export async function issueCertificate(
+  ca: CertificateBundle,
+  request: CertificateRequest,
+): Promise<CertificateBundle> {
+  validateRequest(request);
+  const { notBefore, notAfter } = validity(request.validDays, request.notBefore);
+  const x509 = await loadX509();
+  const authority = await loadAuthority(ca, notAfter);
+  const keys = await generateKeys();
+  const names = [
+    ...(request.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
+    ...(request.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
+  ];
+  const usage =
+    request.role === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth;
+  const authorityKeyId = authority.certificate.getExtension(x509.SubjectKeyIdentifierExtension);
+  const certificate = await x509.X509CertificateGenerator.create(
+    {
+      subject: [{ CN: [request.commonName] }],
+      issuer: authority.certificate.subjectName,
+      notBefore,
+      notAfter,
+      publicKey: keys.publicKey,
+      signingKey: authority.signingKey,
+      signingAlgorithm: authority.signingAlgorithm,
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+        new x509.ExtendedKeyUsageExtension([usage]),
+        ...(names.length > 0 ? [new x509.SubjectAlternativeNameExtension(names)] : []),
+        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, cryptoForX509),
+        authorityKeyId
+          ? new x509.AuthorityKeyIdentifierExtension(authorityKeyId.keyId)
+          : await x509.AuthorityKeyIdentifierExtension.create(
+              authority.certificate.publicKey,
+              false,
+              cryptoForX509,
+            ),
+      ],
+    },
+    cryptoForX509,
+  );
+  return { certPem: certificate.toString('pem'), keyPem: await privateKeyPem(keys.privateKey) };
+}
+
+/** Where `writeCertificateFiles` puts NAME's certificate and key. */
+export function certificateFilePaths(
+  dir: string,
+  name: string,
+): { certPath: string; keyPath: string } {
+  if (!/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith('.'))
+    throw new Error(
+      `certificate file name ${JSON.stringify(name)} must be letters, digits, . _ - and not start with a dot`,
+    );
+  return { certPath: join(dir, `${name}.crt`), keyPath: join(dir, `${name}.key`) };
+}
+
+/**
+ * Writes NAME.crt (0644) and NAME.key (0600, never readable by others even for a moment) in
+ * `dir` (created 0700). Existing files are refused (KeyFilesExistError) unless `overwrite`.
+ * @example writeCertificateFiles('tls', 'coordinator', await issueCertificate(ca, request));
+ */
+export function writeCertificateFiles(
+  dir: string,
+  name: string,
+  bundle: CertificateBundle,
+  options: { overwrite?: boolean } = {},
+): { certPath: string; keyPath: string } {
+  const paths = certificateFilePaths(dir, name);
+  const overwrite = options.overwrite ?? false;
+  if (!overwrite) {
+    const existing = [paths.keyPath, paths.certPath].filter((p) => existsSync(p));
+    if (existing.length > 0) throw new KeyFilesExistError(existing);
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeKeyFile(paths.keyPath, bundle.keyPem, PRIVATE_KEY_FILE_MODE, overwrite);
+  writeKeyFile(paths.certPath, bundle.certPem, PUBLIC_KEY_FILE_MODE, overwrite);
+  fsyncDirectory(dir);
+  return paths;
+}
+
+function validity(validDays: number, start?: Date): { notBefore: Date; notAfter: Date } {
+  if (!Number.isInteger(validDays) || validDays <= 0)
+    throw new Error(`validity must be a positive whole number of days, got ${validDays}`);
+  if (start !== undefined && Number.isNaN(start.getTime()))
+    throw new Error('notBefore is not a valid date');
+  const notBefore = start ?? new Date(Date.now() - CLOCK_SKEW_MS);
+  return { notBefore, notAfter: new Date(notBefore.getTime() + validDays * DAY_MS) };
+}
+
+function validateCommonName(name: string): void {
+  if (name.trim() === '' || name.length > MAX_COMMON_NAME)
+    throw new Error(
+      `a certificate name must be 1-${MAX_COMMON_NAME} characters, got ${JSON.stringify(name)}`,
+    );
+}
+
+function validateRequest(request: CertificateRequest): void {
+  validateCommonName(request.commonName);
+  if (!CERTIFICATE_ROLES.includes(request.role))
+    throw new Error(`role must be ${CERTIFICATE_ROLES.join(' or ')}, got ${String(request.role)}`);
+  for (const name of request.dnsNames ?? [])
+    if (!DNS_NAME.test(name)) throw new Error(`${JSON.stringify(name)} is not a valid DNS name`);
+  for (const address of request.ipAddresses ?? [])
+    if (isIP(address) === 0) throw new Error(`${JSON.stringify(address)} is not an IP address`);
+  const nameCount = (request.dnsNames?.length ?? 0) + (request.ipAddresses?.length ?? 0);
+  if (request.role === 'server' && nameCount === 0)
+    throw new Error(
+      'a server certificate needs at least one DNS name or IP address: the ones clients connect to (e.g. localhost, 127.0.0.1, coordinator.example.org)',
+    );
+}
+
+interface Authority {
+  readonly certificate: X509.X509Certificate;
+  readonly signingKey: CryptoKey;
+  readonly signingAlgorithm: SigningAlgorithm;
+}
+
+// The CA may also come from the openssl recipe (docs/tls.md), so RSA and P-384 keys and SEC1
+// "EC PRIVATE KEY" files are accepted too.
+async function loadAuthority(ca: CertificateBundle, leafNotAfter: Date): Promise<Authority> {
+  let nodeCertificate: X509Certificate;
+  let key: KeyObject;
+  try {
+    nodeCertificate = new X509Certificate(ca.certPem);
+  } catch (error) {
+    throw new Error(`the CA certificate is not a PEM certificate (${(error as Error).message})`);
+  }
+  try {
+    key = createPrivateKey(ca.keyPem);
+  } catch (error) {
+    throw new Error(`the CA key is not a PEM private key (${(error as Error).message})`);
+  }
+  if (!nodeCertificate.ca)
+    throw new Error(
+      `${nodeCertificate.subject} is not a CA certificate (basicConstraints CA:FALSE)`,
+    );
+  if (!nodeCertificate.checkPrivateKey(key))
+    throw new Error('the CA key does not belong to the CA certificate');
+  const caNotAfter = new Date(nodeCertificate.validTo);
+  if (caNotAfter.getTime() <= Date.now())
+    throw new Error(`the CA certificate expired on ${caNotAfter.toISOString()}; create a new CA`);
+  if (leafNotAfter.getTime() > caNotAfter.getTime())
+    throw new Error(
+      `the certificate would outlive its CA (the CA expires on ${caNotAfter.toISOString()}); ask for fewer days or create a new CA`,
+    );
+  const { algorithm, signing } = signingAlgorithmFor(key);
+  const x509 = await loadX509();
+  const pkcs8 = key.export({ format: 'der', type: 'pkcs8' });
+  const signingKey = await subtle.importKey('pkcs8', pkcs8, algorithm, false, ['sign']);
+  return {
+    certificate: new x509.X509Certificate(ca.certPem),
+    signingKey,
+    signingAlgorithm: signing,
+  };
+}
+
+function signingAlgorithmFor(key: KeyObject): {
+  algorithm: ImportAlgorithm;
+  signing: SigningAlgorithm;
+} {
+  const details = key.asymmetricKeyDetails;
+  if (key.asymmetricKeyType === 'ec' && details?.namedCurve === 'prime256v1')
+    return { algorithm: KEY_ALGORITHM, signing: SIGNING_ALGORITHM };
+  if (key.asymmetricKeyType === 'ec' && details?.namedCurve === 'secp384r1')
+    return {
+      algorithm: { name: 'ECDSA', namedCurve: 'P-384' },
+      signing: { name: 'ECDSA', hash: 'SHA-384' },
+    };
+  if (key.asymmetricKeyType === 'rsa')
+    return {
+      algorithm: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+      signing: { name: 'RSASSA-PKCS1-v1_5' },
+    };
+  throw new Error(
+    `the CA key is ${key.asymmetricKeyType}${details?.namedCurve ? ` (${details.namedCurve})` : ''}; expected ECDSA P-256/P-384 or RSA`,
+  );
+}
+
+async function generateKeys(): Promise<CryptoKeyPair> {
+  return (await subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
+}
+
+async function privateKeyPem(key: CryptoKey): Promise<string> {
+  const der = Buffer.from(await subtle.exportKey('pkcs8', key));
+  return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })
+    .export({ format: 'pem', type: 'pkcs8' })
+    .toString();
+}
