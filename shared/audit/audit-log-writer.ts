@@ -1,0 +1,251 @@
+/**
+ * Appends signed, hash-chained entries to an audit log, each fsynced before append returns,
+ * and optionally keeps a durable copy of each plaintext beside the log for auditors.
+ */
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
+import { dirname } from 'node:path';
+import { toBase64 } from '../crypto/base64.js';
+import { bytesEqual } from '../crypto/bytes.js';
+import { fingerprint, type Identity } from '../crypto/identity.js';
+import { fsyncDirectory } from '../fs/atomic-write.js';
+import {
+  AUDIT_FORMAT,
+  AUDIT_VERSION,
+  type AuditEntry,
+  type AuditLogKind,
+  entryBytes,
+  GENESIS_PREV_HASH,
+  sha256Hex,
+  signAuditEntry,
+  verifyAuditEntrySignature,
+} from './audit-entry.js';
+import { checkAuditEntry, checkUnsignedAuditEntry } from './check-audit-entry.js';
+import { keepPlaintextCopy } from './plaintext-copies.js';
+
+/** What the caller says about a message; the writer fills in the rest. */
+export interface AuditFields {
+  readonly peer: string | null;
+  readonly type: string;
+  readonly round: number | null;
+  readonly taskId: string | null;
+  readonly bytes: number;
+  /** Hex SHA-256 of the plaintext; computed from `plaintext` when left out, else null. */
+  readonly plaintextSha256?: string | null;
+  readonly sealedSha256: string;
+  readonly outcome: AuditEntry['outcome'];
+  readonly reason?: string | undefined;
+  readonly receipt?: AuditEntry['receipt'] | null;
+}
+
+export interface AuditLogOptions {
+  /**
+   * Keep each plaintext passed to append as `payloads/<seq>-<plaintextSha256>.bin` in the
+   * log's directory (one log per directory), so an auditor can open what was sent.
+   */
+  readonly keepPlaintext?: boolean;
+  /** The clock for `time` (tests). */
+  readonly now?: () => Date;
+}
+
+/**
+ * The writer of one audit log. Appends are synchronous (write + fsync), so calls from
+ * concurrent async tasks in one process are serialised by the event loop and the caller
+ * can send a message only once its entry is on disk.
+ * @example
+ * const log = AuditLogWriter.open('state/egress.jsonl', site, 'egress');
+ * log.append({ peer, type: 'delta', round: 3, taskId: 't-3', bytes: sealed.length,
+ *   sealedSha256: sha256Hex(sealed), outcome: 'sent' }, plaintext);
+ * send(sealed); // only after append returned
+ */
+export class AuditLogWriter {
+  private constructor(
+    readonly path: string,
+    private readonly signer: Identity,
+    readonly log: AuditLogKind,
+    private readonly options: AuditLogOptions,
+    private nextSeq: number,
+    private lastHash: string,
+    private size: number,
+  ) {}
+
+  /**
+   * Opens the log at `path` for appending, creating it (and its directory) if absent. An
+   * existing log resumes after its last entry once that entry is checked: complete line,
+   * canonical form, this log kind, signed by `signer`, chained to the line before. Throws
+   * otherwise, leaving the file untouched for an auditor, rather than fork the chain.
+   */
+  static open(
+    path: string,
+    signer: Identity,
+    log: AuditLogKind,
+    options: AuditLogOptions = {},
+  ): AuditLogWriter {
+    mkdirSync(dirname(path), { recursive: true });
+    if (!existsSync(path)) {
+      closeSync(openSync(path, 'a', 0o644));
+      fsyncDirectory(dirname(path));
+    }
+    const data = readFileSync(path);
+    const tail = resumePoint(path, data, signer, log);
+    return new AuditLogWriter(path, signer, log, options, tail.nextSeq, tail.lastHash, data.length);
+  }
+
+  /** The seq the next entry will get. */
+  get length(): number {
+    return this.nextSeq;
+  }
+
+  /** Hex hash of the last entry (GENESIS_PREV_HASH for an empty log): the log's head. */
+  get head(): string {
+    return this.lastHash;
+  }
+
+  /**
+   * Signs and appends one entry, durably, and returns it. With keepPlaintext, `plaintext` is
+   * written (fsynced) before the entry, so no entry ever names a copy that is not there.
+   * Throws, appending nothing, if the fields are invalid or the file changed behind us.
+   */
+  append(fields: AuditFields, plaintext?: Uint8Array): AuditEntry {
+    const plaintextSha256 = plaintextDigest(fields, plaintext);
+    const entry = signAuditEntry(
+      checkUnsignedAuditEntry({
+        format: AUDIT_FORMAT,
+        version: AUDIT_VERSION,
+        log: this.log,
+        seq: this.nextSeq,
+        time: (this.options.now?.() ?? new Date()).toISOString(),
+        actor: fingerprint(this.signer.signPublicKey),
+        actorKey: toBase64(this.signer.signPublicKey),
+        peer: fields.peer,
+        type: fields.type,
+        round: fields.round,
+        taskId: fields.taskId,
+        bytes: fields.bytes,
+        plaintextSha256,
+        sealedSha256: fields.sealedSha256,
+        outcome: fields.outcome,
+        ...(fields.reason !== undefined ? { reason: fields.reason } : {}),
+        ...(fields.receipt ? { receipt: fields.receipt } : {}),
+        prevHash: this.lastHash,
+      }),
+      this.signer,
+    );
+    if (this.options.keepPlaintext && plaintextSha256 !== null) {
+      if (!plaintext)
+        throw new Error(
+          `audit log ${this.path} keeps plaintexts: expected the plaintext of ${fields.type} entry ${entry.seq}, got none`,
+        );
+      keepPlaintextCopy(this.path, entry.seq, plaintextSha256, plaintext);
+    }
+    const line = entryBytes(entry);
+    this.appendLine(line);
+    this.nextSeq += 1;
+    this.lastHash = sha256Hex(line);
+    return entry;
+  }
+
+  private appendLine(line: Uint8Array): void {
+    const bytes = Buffer.concat([line, Buffer.from('\n')]);
+    const fd = openSync(this.path, 'a');
+    try {
+      // Another writer (a second process on the same file) would fork the chain: refuse.
+      const found = fstatSync(fd).size;
+      if (found !== this.size)
+        throw new Error(
+          `audit log ${this.path}: expected ${this.size} bytes as this writer left it, found ${found}; another writer or an edit changed it, so appending would fork the chain`,
+        );
+      try {
+        let written = 0;
+        while (written < bytes.length)
+          written += writeSync(fd, bytes, written, bytes.length - written);
+        fsyncSync(fd);
+      } catch (error) {
+        // Leave no half line behind (disk full): it would corrupt every later entry.
+        ftruncateSync(fd, this.size);
+        throw error;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    this.size += bytes.length;
+  }
+}
+
+function plaintextDigest(fields: AuditFields, plaintext: Uint8Array | undefined): string | null {
+  if (!plaintext) return fields.plaintextSha256 ?? null;
+  const digest = sha256Hex(plaintext);
+  if (fields.plaintextSha256 != null && fields.plaintextSha256 !== digest)
+    throw new RangeError(
+      `plaintextSha256: expected the SHA-256 of the plaintext given (${digest}), got ${fields.plaintextSha256}`,
+    );
+  return digest;
+}
+
+/** Where an existing log continues, after checking its last entry and its link. */
+function resumePoint(
+  path: string,
+  data: Buffer,
+  signer: Identity,
+  log: AuditLogKind,
+): { nextSeq: number; lastHash: string } {
+  if (data.length === 0) return { nextSeq: 0, lastHash: GENESIS_PREV_HASH };
+  const complete = data[data.length - 1] === 0x0a;
+  let lines = complete ? 0 : 1;
+  for (const byte of data) if (byte === 0x0a) lines += 1;
+  const refuse = (line: number, problem: string): never => {
+    throw new Error(
+      `cannot resume audit log ${path}: line ${line}: ${problem}; the file is left as it is for an auditor (run verifyLog on it), start a new log elsewhere`,
+    );
+  };
+  if (!complete) refuse(lines, 'expected a complete entry ending in a newline, got a cut-off line');
+  const end = data.length - 1;
+  const start = lineStart(data, end);
+  const lastBytes = data.subarray(start, end);
+  const last = parseLine(lastBytes, (problem) => refuse(lines, problem));
+  if (!bytesEqual(entryBytes(last), lastBytes))
+    refuse(lines, 'expected the entry in canonical form, got other bytes');
+  if (last.log !== log) refuse(lines, `expected an ${log} log, got an ${last.log} entry`);
+  if (last.actorKey !== toBase64(signer.signPublicKey))
+    refuse(
+      lines,
+      `expected entries signed by ${fingerprint(signer.signPublicKey)}, got one by ${last.actor}`,
+    );
+  if (!verifyAuditEntrySignature(last)) refuse(lines, 'the signature does not cover this entry');
+  if (start === 0) {
+    if (last.seq !== 0 || last.prevHash !== GENESIS_PREV_HASH)
+      refuse(lines, `expected the first entry (seq 0, prevHash of zeros), got seq ${last.seq}`);
+  } else {
+    const previousStart = lineStart(data, start - 1);
+    const previousBytes = data.subarray(previousStart, start - 1);
+    const previous = parseLine(previousBytes, (problem) => refuse(lines - 1, problem));
+    if (last.seq !== previous.seq + 1)
+      refuse(lines, `expected seq ${previous.seq + 1} after the line before, got ${last.seq}`);
+    if (last.prevHash !== sha256Hex(previousBytes))
+      refuse(lines, 'expected prevHash to be the hash of the line before, got another hash');
+  }
+  return { nextSeq: last.seq + 1, lastHash: sha256Hex(lastBytes) };
+}
+
+function parseLine(bytes: Uint8Array, refuse: (problem: string) => never): AuditEntry {
+  try {
+    return checkAuditEntry(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)));
+  } catch (error) {
+    return refuse(`expected an audit entry, got ${(error as Error).message}`);
+  }
+}
+
+// Where the line ending at index `newline` starts; guards 0 because Buffer.lastIndexOf
+// reads a negative offset from the end.
+function lineStart(data: Buffer, newline: number): number {
+  return newline === 0 ? 0 : data.lastIndexOf(0x0a, newline - 1) + 1;
+}
