@@ -89,6 +89,7 @@ export async function runFederatedNslKdd(
         clients: sites.map((s) => join(keysDir, `${s.identity.name}.public.json`)),
         stateDir: join(work, `state-${Math.random().toString(36).slice(2)}`),
         'listen.port': 0,
+        'tls.enabled': false,
         'data.format': 'nsl-kdd',
         'federation.minClients': SITES,
         'federation.minRecords': 5,

@@ -4,12 +4,14 @@
  */
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import { AuditLogWriter } from '../shared/audit/audit-log-writer.js';
 import type { CoordinatorConfig } from '../shared/config/federation-config.js';
 import { fingerprint } from '../shared/crypto/identity.js';
 import { loadPrivateIdentity, loadPublicIdentity } from '../shared/crypto/key-files.js';
 import { ReplayGuard } from '../shared/crypto/replay-guard.js';
 import type { GlobalModel } from '../shared/federation/global-model.js';
 import { appendJsonLine } from '../shared/fs/append-log.js';
+import { loadServerCredentials } from '../shared/tls/credentials.js';
 import { loadFederation } from '../shared/wire/proto-loader.js';
 import { FederationLoop } from './rounds/federation-loop.js';
 import { planFromConfig } from './rounds/plan-from-config.js';
@@ -68,6 +70,12 @@ export async function startCoordinator(
       clients,
       releases: new ModelReleases(identity),
       replayGuard: new ReplayGuard(),
+      ingress: AuditLogWriter.open(
+        join(config.stateDir, 'audit', 'ingress.jsonl'),
+        identity,
+        'ingress',
+        { keepPlaintext: config.audit.keepPlaintext },
+      ),
       schema: plan.schema,
       heartbeatMs: config.transport.heartbeatSeconds * 1000,
       maxPayloadBytes: config.transport.maxPayloadBytes,
@@ -77,12 +85,20 @@ export async function startCoordinator(
       log,
     }),
   );
+  // Certificate problems fail start-up here, before anything listens.
+  const credentials = config.tls.enabled
+    ? loadServerCredentials({
+        ca: config.tls.ca || undefined,
+        cert: config.tls.cert,
+        key: config.tls.key,
+        requireClientCert: config.tls.requireClientCert,
+      }).credentials
+    : grpc.ServerCredentials.createInsecure();
+  if (!config.tls.enabled)
+    log('warning: TLS is off (tls.enabled=false): connections are plaintext; use only on loopback');
   const port = await new Promise<number>((resolve, reject) =>
-    // TLS arrives with the transport-security issue; until then loopback/trusted networks only.
-    server.bindAsync(
-      `${config.listen.host}:${config.listen.port}`,
-      grpc.ServerCredentials.createInsecure(),
-      (error, bound) => (error ? reject(error) : resolve(bound)),
+    server.bindAsync(`${config.listen.host}:${config.listen.port}`, credentials, (error, bound) =>
+      error ? reject(error) : resolve(bound),
     ),
   );
   log(

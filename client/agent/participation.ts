@@ -5,6 +5,7 @@
  */
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import type { Task } from '../../shared/federation/messages.js';
+import { describeTlsError } from '../../shared/tls/handshake-errors.js';
 import { FedflowError } from '../../shared/wire/errors.js';
 import type { CoordinatorConnection } from '../transport/coordinator-connection.js';
 import type { SiteWorker } from './site-worker.js';
@@ -76,9 +77,10 @@ export async function participate(options: ParticipationOptions): Promise<Global
         continue; // the task stream's own deadline: renew it at once
       }
       const wait = Math.round(delay * (0.5 + Math.random()));
-      log(
-        `connection to the coordinator failed (${error instanceof Error ? error.message : String(error)}); retrying in ${wait} ms`,
-      );
+      const why =
+        describeTlsError(error, connection.address) ??
+        (error instanceof Error ? error.message : String(error));
+      log(`connection to the coordinator failed (${why}); retrying in ${wait} ms`);
       await new Promise((resolve) => setTimeout(resolve, wait));
       delay = Math.min(options.reconnect.maxMs, delay * 2);
     } finally {

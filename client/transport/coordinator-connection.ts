@@ -4,8 +4,10 @@
  * a score histogram), and it does not import anything that reads flow records.
  */
 import * as grpc from '@grpc/grpc-js';
+import { sha256Hex, toAuditReceipt } from '../../shared/audit/audit-entry.js';
+import type { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
 import { bytesEqual, sha256 } from '../../shared/crypto/bytes.js';
-import type { Identity, PublicIdentity } from '../../shared/crypto/identity.js';
+import { fingerprint, type Identity, type PublicIdentity } from '../../shared/crypto/identity.js';
 import { sealEnvelope } from '../../shared/crypto/sealed-envelope.js';
 import { decodeSignedBlob, signBlob, verifyBlob } from '../../shared/crypto/signed-blob.js';
 import type { GlobalModel } from '../../shared/federation/global-model.js';
@@ -55,17 +57,32 @@ export interface Enrolled {
   readonly heartbeatMs: number;
 }
 
+export interface ConnectionOptions {
+  /** TLS credentials (shared/tls/credentials.ts); plaintext when absent. */
+  readonly credentials?: grpc.ChannelCredentials;
+  readonly channelOptions?: grpc.ChannelOptions;
+  /** Every result is logged here (hash-chained, signed, fsynced) before it is sent. */
+  readonly egress?: AuditLogWriter | null;
+}
+
 export class CoordinatorConnection {
   private readonly client: FederationClient;
+  private readonly egress: AuditLogWriter | null;
 
   constructor(
     readonly address: string,
     private readonly identity: Identity,
     private readonly coordinator: PublicIdentity,
+    options: ConnectionOptions = {},
   ) {
+    this.egress = options.egress ?? null;
     const Federation = loadFederation().fedflow.v1.Federation;
-    // TLS arrives with the transport-security issue; until then loopback/trusted networks only.
-    this.client = new Federation(address, grpc.credentials.createInsecure());
+    // Plaintext only when the caller passes no credentials (loopback tests and demos).
+    this.client = new Federation(
+      address,
+      options.credentials ?? grpc.credentials.createInsecure(),
+      options.channelOptions ?? {},
+    );
   }
 
   close(): void {
@@ -164,25 +181,48 @@ export class CoordinatorConnection {
     return { version: release.version, spec, weights: release.weights, thresholds };
   }
 
-  /** Seals `payload` for the task and streams it; verifies the coordinator's signed receipt. */
-  submit(
+  /**
+   * Seals `payload` for the task, logs it to the egress log, streams it, verifies the
+   * coordinator's signed receipt and logs that too.
+   */
+  async submit(
     token: string,
     task: Task,
     payload: ClientPayload,
   ): Promise<ResultReceipt & { sealedBytes: number }> {
-    return this.submitSealed(token, task, this.seal(task, payload));
+    const plaintext = encodeClientPayload(payload);
+    const sealed = this.sealBytes(task, plaintext);
+    const peer = fingerprint(this.coordinator.signPublicKey);
+    const facts = {
+      peer,
+      type: payload.kind,
+      round: task.round,
+      taskId: task.taskId,
+      bytes: sealed.length,
+      sealedSha256: sha256Hex(sealed),
+    };
+    // Logged (and fsynced) before anything leaves: an auditor sees every attempt, answered or not.
+    this.egress?.append({ ...facts, outcome: 'sent' }, plaintext);
+    const receipt = await this.submitSealed(token, task, sealed);
+    this.egress?.append({
+      ...facts,
+      type: 'receipt',
+      plaintextSha256: null,
+      outcome: 'accepted',
+      receipt: toAuditReceipt(receipt),
+    });
+    return receipt;
   }
 
   /** The serialised sealed envelope of a payload for a task. */
   seal(task: Task, payload: ClientPayload): Uint8Array {
+    return this.sealBytes(task, encodeClientPayload(payload));
+  }
+
+  private sealBytes(task: Task, plaintext: Uint8Array): Uint8Array {
     const context = { kind: PAYLOAD_FOR_TASK[task.kind], round: task.round, taskId: task.taskId };
     return encodeSealedEnvelope(
-      sealEnvelope(
-        this.identity,
-        this.coordinator.boxPublicKey,
-        context,
-        encodeClientPayload(payload),
-      ),
+      sealEnvelope(this.identity, this.coordinator.boxPublicKey, context, plaintext),
     );
   }
 

@@ -3,6 +3,8 @@
  * connected-client registry and the round loop. Every failure leaves as a precise status
  * through shared/wire/status.ts.
  */
+import { sha256Hex, toAuditReceipt } from '../../shared/audit/audit-entry.js';
+import type { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
 import { sha256 } from '../../shared/crypto/bytes.js';
 import { fingerprint, type Identity } from '../../shared/crypto/identity.js';
 import type { ReplayGuard } from '../../shared/crypto/replay-guard.js';
@@ -39,6 +41,8 @@ export interface ServiceContext {
   readonly maxPayloadBytes: number;
   /** The model clients may fetch now. */
   current(): GlobalModel | null;
+  /** Every result received is logged here, accepted or rejected (null: no audit log). */
+  readonly ingress: AuditLogWriter | null;
   /** The most rows a client may claim in a result (see FederationLoop.declaredRows). */
   declaredRows(clientId: string): number;
   /**
@@ -153,37 +157,43 @@ export function federationHandlers(ctx: ServiceContext): FederationHandlers {
       async (call) => {
         let assembler: ChunkAssembler | null = null;
         let header: ReturnType<typeof resultHeaderFromWire> | null = null;
-        for await (const message of call as AsyncIterable<{
-          header?: unknown;
-          chunk?: { index: number; total: number; data: Uint8Array; sha256: Uint8Array };
-        }>) {
-          if (!header) {
-            if (!message.header)
-              throw new FedflowError(
-                'invalid-argument',
-                'the first message of SubmitResult must be the header',
-              );
-            header = resultHeaderFromWire(message.header as never);
-            if (header.totalBytes > ctx.maxPayloadBytes)
-              throw new FedflowError(
-                'resource-exhausted',
-                `result of ${header.totalBytes} bytes exceeds the limit of ${ctx.maxPayloadBytes}`,
-              );
-            assembler = new ChunkAssembler({
-              maxTotalBytes: ctx.maxPayloadBytes,
-              expectedTotalBytes: header.totalBytes,
-              expectedSha256: header.sha256,
-            });
-            continue;
+        let bytes: Uint8Array | null = null;
+        try {
+          for await (const message of call as AsyncIterable<{
+            header?: unknown;
+            chunk?: { index: number; total: number; data: Uint8Array; sha256: Uint8Array };
+          }>) {
+            if (!header) {
+              if (!message.header)
+                throw new FedflowError(
+                  'invalid-argument',
+                  'the first message of SubmitResult must be the header',
+                );
+              header = resultHeaderFromWire(message.header as never);
+              if (header.totalBytes > ctx.maxPayloadBytes)
+                throw new FedflowError(
+                  'resource-exhausted',
+                  `result of ${header.totalBytes} bytes exceeds the limit of ${ctx.maxPayloadBytes}`,
+                );
+              assembler = new ChunkAssembler({
+                maxTotalBytes: ctx.maxPayloadBytes,
+                expectedTotalBytes: header.totalBytes,
+                expectedSha256: header.sha256,
+              });
+              continue;
+            }
+            if (!message.chunk)
+              throw new FedflowError('invalid-argument', 'expected a chunk after the header');
+            assembler!.accept(message.chunk);
           }
-          if (!message.chunk)
-            throw new FedflowError('invalid-argument', 'expected a chunk after the header');
-          assembler!.accept(message.chunk);
+          if (!header || !assembler)
+            throw new FedflowError('invalid-argument', 'empty SubmitResult stream');
+          bytes = assembler.finish();
+          return receiptToWire(acceptResult(ctx, header, bytes));
+        } catch (error) {
+          if (header) recordRejection(ctx, header, bytes, error);
+          throw error;
         }
-        if (!header || !assembler)
-          throw new FedflowError('invalid-argument', 'empty SubmitResult stream');
-        const bytes = assembler.finish();
-        return receiptToWire(acceptResult(ctx, header, bytes));
       },
       { onUnexpectedError },
     ),
@@ -212,8 +222,9 @@ function acceptResult(
   // openEnvelope checks the envelope's signed context against this one.
   const context = { kind: PAYLOAD_FOR_TASK[task.kind], round: task.round, taskId: task.taskId };
   let payload: ReturnType<typeof decodeClientPayload>;
+  let plaintext: Uint8Array;
   try {
-    const plaintext = openEnvelope(ctx.identity, session.identity, envelope, context);
+    plaintext = openEnvelope(ctx.identity, session.identity, envelope, context);
     // Decode before the replay guard records the envelope, so a malformed payload can be
     // corrected and resent under a fresh nonce.
     payload = decodeClientPayload(plaintext);
@@ -235,6 +246,7 @@ function acceptResult(
     ctx.log(`rejected ${task.kind} result from ${session.identity.name}: ${error.reason}`);
     throw new FedflowError(code[error.reason], `envelope rejected: ${error.reason}`);
   }
+  const plaintextSha256 = sha256Hex(plaintext);
   const problem = payloadProblem(
     task,
     ctx.schema,
@@ -246,7 +258,6 @@ function acceptResult(
     ctx.clients.fail(session.clientId, task.taskId, `rejected: ${problem}`);
     throw new FedflowError('invalid-argument', problem);
   }
-  ctx.clients.deliver(session.clientId, task.taskId, payload);
   const digest = sha256(bytes);
   const receivedMs = Date.now();
   const coordinatorSignature = signBlob(
@@ -254,5 +265,48 @@ function acceptResult(
     RECEIPT_PURPOSE,
     receiptStatement(digest, receivedMs),
   ).signature;
-  return { accepted: true, digest, receivedMs, coordinatorSignature };
+  const receipt = { accepted: true, digest, receivedMs, coordinatorSignature };
+  // On disk before the result counts: the ingress log is what auditors reconcile against.
+  ctx.ingress?.append({
+    peer: session.clientId,
+    type: payload.kind,
+    round: task.round,
+    taskId: task.taskId,
+    bytes: bytes.length,
+    sealedSha256: sha256Hex(bytes),
+    plaintextSha256,
+    outcome: 'accepted',
+    receipt: toAuditReceipt(receipt),
+  });
+  ctx.clients.deliver(session.clientId, task.taskId, payload);
+  return receipt;
+}
+
+/** Logs a refused result with why (its sender, if the session is known). */
+function recordRejection(
+  ctx: ServiceContext,
+  header: ReturnType<typeof resultHeaderFromWire>,
+  bytes: Uint8Array | null,
+  error: unknown,
+): void {
+  if (!ctx.ingress) return;
+  let peer: string | null = null;
+  try {
+    peer = ctx.enrolment.session(header.sessionToken).clientId;
+  } catch {
+    // An unknown session is itself the reason; the sender stays unknown.
+  }
+  const reason =
+    error instanceof FedflowError ? `${error.code}: ${error.message}` : 'internal error';
+  ctx.ingress.append({
+    peer,
+    type: PAYLOAD_FOR_TASK[header.kind],
+    round: header.round,
+    taskId: header.taskId,
+    bytes: bytes?.length ?? header.totalBytes,
+    sealedSha256: bytes ? sha256Hex(bytes) : Buffer.from(header.sha256).toString('hex'),
+    plaintextSha256: null,
+    outcome: 'rejected',
+    reason: reason.slice(0, 1000),
+  });
 }

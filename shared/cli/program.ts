@@ -1,5 +1,7 @@
 /** Builds the `fedflow` command tree. */
 import { Command } from 'commander';
+import { registerAudit } from './commands/audit.js';
+import { registerCerts } from './commands/certs.js';
 import { registerClient } from './commands/client.js';
 import { registerCoordinator } from './commands/coordinator.js';
 import { registerEvaluate } from './commands/evaluate.js';
@@ -19,8 +21,10 @@ export function buildProgram(): Command {
   registerScore(program);
   registerEvaluate(program);
   registerKeys(program);
+  registerCerts(program);
   registerCoordinator(program);
   registerClient(program);
   registerSimulate(program);
+  registerAudit(program);
   return program;
 }

@@ -107,6 +107,33 @@ export const coordinatorConfigSchema = {
   encoder: modelConfigSchema.encoder,
   model: modelConfigSchema.model,
   thresholds: modelConfigSchema.thresholds,
+  tls: {
+    enabled: {
+      doc: 'Serve gRPC over TLS (see docs/tls.md); off only on loopback demos',
+      format: Boolean,
+      default: true,
+      env: 'FEDFLOW_TLS',
+    },
+    ca: {
+      doc: 'PEM file of the consortium CA that signed the peer certificates',
+      format: String,
+      default: '',
+    },
+    cert: { doc: 'PEM certificate file of this party', format: String, default: '' },
+    key: { doc: 'PEM private key file of this party (mode 0600)', format: String, default: '' },
+    requireClientCert: {
+      doc: 'Mutual TLS: refuse clients without a certificate from the CA',
+      format: Boolean,
+      default: false,
+    },
+  },
+  audit: {
+    keepPlaintext: {
+      doc: 'Keep a copy of every received plaintext payload beside the ingress log',
+      format: Boolean,
+      default: false,
+    },
+  },
   transport: {
     heartbeatSeconds: {
       doc: 'Heartbeat interval on task streams',
@@ -170,6 +197,33 @@ export const clientConfigSchema = {
   },
   training: modelConfigSchema.training,
   input: modelConfigSchema.input,
+  tls: {
+    enabled: {
+      doc: 'Connect over TLS (see docs/tls.md); off only on loopback demos',
+      format: Boolean,
+      default: true,
+      env: 'FEDFLOW_TLS',
+    },
+    ca: {
+      doc: 'PEM file of the consortium CA that signed the peer certificates',
+      format: String,
+      default: '',
+    },
+    cert: { doc: 'PEM certificate file of this party', format: String, default: '' },
+    key: { doc: 'PEM private key file of this party (mode 0600)', format: String, default: '' },
+    serverName: {
+      doc: "Name to check the coordinator's certificate against, when it differs from the address",
+      format: String,
+      default: '',
+    },
+  },
+  audit: {
+    keepPlaintext: {
+      doc: 'Keep a copy of every payload sent beside the egress log, for auditors to open',
+      format: Boolean,
+      default: true,
+    },
+  },
   reconnect: {
     initialMs: {
       doc: 'First reconnect delay',
@@ -191,6 +245,9 @@ const PATH_KEYS = [
   'data.csvSchema',
   'data.files',
   'coordinator.publicKey',
+  'tls.ca',
+  'tls.cert',
+  'tls.key',
 ];
 
 function load<S extends object>(

@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -55,5 +63,49 @@ describe('fedflow simulate', function () {
     ]);
     expect(scored.code, scored.stderr).to.equal(0);
     expect(scored.stderr).to.match(/scored 10000 flows/);
+  });
+
+  it('leaves audit logs that verify offline, and detects each kind of tampering', async () => {
+    const out = join(dir, 'sim');
+    const clean = await runCli(['audit', 'verify', out, '--json', join(dir, 'audit.json')]);
+    expect(clean.code, clean.stdout).to.equal(0);
+    expect(clean.stdout).to.match(/OK: no errors/);
+    const report = JSON.parse(readFileSync(join(dir, 'audit.json'), 'utf8'));
+    expect(report.sites).to.have.length(2);
+    expect(report.sites[0].messages).to.deep.equal({ sketch: 1, delta: 2, histogram: 1 });
+    expect(report.sites[0].plaintextsChecked).to.equal(4);
+
+    const egress = join(out, 'site-1', 'audit', 'egress.jsonl');
+    const original = readFileSync(egress, 'utf8');
+    const lines = original.trim().split('\n');
+    const expectFinding = async (code: RegExp) => {
+      const r = await runCli(['audit', 'verify', out]);
+      expect(r.code, r.stdout).to.equal(1);
+      expect(r.stdout).to.match(code);
+    };
+    try {
+      writeFileSync(egress, original.replace('"bytes":', '"bytes":1')); // an altered size
+      await expectFinding(/ERROR (bad-signature|chain-broken)/);
+      writeFileSync(egress, `${[lines[0], ...lines.slice(2)].join('\n')}\n`); // an entry deleted
+      await expectFinding(/ERROR (seq-gap|chain-broken)/);
+      writeFileSync(egress, `${[lines[1], lines[0], ...lines.slice(2)].join('\n')}\n`); // reordered
+      await expectFinding(/ERROR (seq-order|chain-broken|seq-gap)/);
+    } finally {
+      writeFileSync(egress, original);
+    }
+    const payloads = join(out, 'site-1', 'audit', 'payloads');
+    const [first, second] = readdirSync(payloads).sort();
+    const a = readFileSync(join(payloads, first!));
+    const b = readFileSync(join(payloads, second!));
+    writeFileSync(join(payloads, first!), b); // a swapped plaintext copy
+    try {
+      await expectFinding(/ERROR plaintext-mismatch/);
+    } finally {
+      writeFileSync(join(payloads, first!), a);
+    }
+    const ingress = join(out, 'coordinator', 'state', 'audit', 'ingress.jsonl');
+    const ingressLines = readFileSync(ingress, 'utf8').trim().split('\n');
+    writeFileSync(ingress, `${ingressLines.slice(0, -1).join('\n')}\n`); // the coordinator "lost" the last message
+    await expectFinding(/ERROR missing-ingress/);
   });
 });

@@ -40,6 +40,8 @@ export async function federationFixture(
         clients: sites.map((s) => join(dir, 'keys', `${s.identity.name}.public.json`)),
         stateDir: join(dir, 'coordinator-state'),
         'listen.port': 0,
+        // Loopback tests run plaintext; TLS has its own tests (test/integration/tls.test.ts).
+        'tls.enabled': false,
         'data.format': 'zeek',
         'federation.rounds': 2,
         'federation.epochs': 1,

@@ -15,8 +15,8 @@ function runtimeImports(file: string): string[] {
     // `import { type A, type B } from` carries no runtime value either.
     const onlyTypes = /^\{([^}]*)\}$/.exec((match[2] ?? '').trim());
     if (
-      onlyTypes?.[1]!
-        .split(',')
+      onlyTypes?.[1]
+        ?.split(',')
         .every((name) => name.trim() === '' || name.trim().startsWith('type '))
     )
       continue;

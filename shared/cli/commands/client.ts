@@ -8,10 +8,12 @@ import { participate } from '../../../client/agent/participation.js';
 import { SiteWorker } from '../../../client/agent/site-worker.js';
 import { DEFAULT_TRAINING } from '../../../client/trainer/local-trainer.js';
 import { CoordinatorConnection } from '../../../client/transport/coordinator-connection.js';
+import { AuditLogWriter } from '../../audit/audit-log-writer.js';
 import { loadClientConfig } from '../../config/federation-config.js';
 import { loadPrivateIdentity, loadPublicIdentity } from '../../crypto/key-files.js';
 import { parseFlowFormat } from '../../flows/formats.js';
 import { saveModelDir } from '../../model/model-dir.js';
+import { loadClientCredentials, tlsChannelOptions } from '../../tls/credentials.js';
 import { readOptions, startBackend } from '../flow-options.js';
 
 interface ClientOptions {
@@ -53,10 +55,33 @@ export function registerClient(program: Command): void {
         training: { ...DEFAULT_TRAINING, ...config.training },
         minCategoryCount: 3,
       });
+      const identity = loadPrivateIdentity(config.privateKey);
+      const tls = config.tls.enabled
+        ? loadClientCredentials({
+            ca: config.tls.ca || undefined,
+            cert: config.tls.cert || undefined,
+            key: config.tls.key || undefined,
+          }).credentials
+        : undefined;
+      if (!tls)
+        log(
+          'warning: TLS is off (tls.enabled=false): connections are plaintext; use only on loopback',
+        );
+      const egress = AuditLogWriter.open(
+        join(config.stateDir, 'audit', 'egress.jsonl'),
+        identity,
+        'egress',
+        { keepPlaintext: config.audit.keepPlaintext },
+      );
       const connection = new CoordinatorConnection(
         config.coordinator.address,
-        loadPrivateIdentity(config.privateKey),
+        identity,
         loadPublicIdentity(config.coordinator.publicKey),
+        {
+          credentials: tls,
+          channelOptions: tlsChannelOptions(config.tls.serverName || undefined),
+          egress,
+        },
       );
       const abort = new AbortController();
       process.once('SIGINT', () => abort.abort());

@@ -15,6 +15,7 @@ import { generateIdentity } from '../../crypto/identity.js';
 import { writeIdentityFiles } from '../../crypto/key-files.js';
 import { loadModelDir, saveModelDir } from '../../model/model-dir.js';
 import { formatTable } from '../../stats/report-table.js';
+import { createCa, issueCertificate, writeCertificateFiles } from '../../tls/certificates.js';
 import { startBackend } from '../flow-options.js';
 import { exited, jsonLines, spawnFedflow } from '../simulate/processes.js';
 import {
@@ -88,6 +89,24 @@ async function simulate(dir: string, options: SimulateOptions): Promise<void> {
   const coordinatorKeys = writeIdentityFiles(join(coordinatorDir, 'keys'), coordinator, {
     overwrite: true,
   });
+  // A throw-away CA per run: the simulation exercises mutual TLS like a real consortium.
+  const tlsDir = join(dir, 'tls');
+  const ca = await createCa('fedflow simulate CA (throw-away)', 2);
+  writeCertificateFiles(tlsDir, 'ca', ca, { overwrite: true });
+  const serverCert = await issueCertificate(ca, {
+    commonName: 'coordinator',
+    dnsNames: ['localhost'],
+    ipAddresses: ['127.0.0.1'],
+    role: 'server',
+    validDays: 1,
+  });
+  const serverFiles = writeCertificateFiles(
+    join(coordinatorDir, 'tls'),
+    'coordinator',
+    serverCert,
+    { overwrite: true },
+  );
+  const caFile = join(tlsDir, 'ca.crt');
   const siteConfigs: string[] = [];
   const allowList: string[] = [];
   for (let i = 0; i < options.clients; i++) {
@@ -95,6 +114,12 @@ async function simulate(dir: string, options: SimulateOptions): Promise<void> {
     const identity = generateIdentity('client', `site-${i + 1}`);
     const keys = writeIdentityFiles(join(siteDir, 'keys'), identity, { overwrite: true });
     allowList.push(keys.publicPath);
+    const siteCert = writeCertificateFiles(
+      join(siteDir, 'tls'),
+      identity.name,
+      await issueCertificate(ca, { commonName: identity.name, role: 'client', validDays: 1 }),
+      { overwrite: true },
+    );
     const config = join(siteDir, 'client.json');
     writeFileSync(
       config,
@@ -106,6 +131,13 @@ async function simulate(dir: string, options: SimulateOptions): Promise<void> {
           stateDir: siteDir,
           data: { files: data.siteFiles[i], format: data.format, onlyLabel: data.onlyLabel },
           training: { seed: i + 1 },
+          tls: {
+            ca: caFile,
+            cert: siteCert.certPath,
+            key: siteCert.keyPath,
+            serverName: 'localhost',
+          },
+          audit: { keepPlaintext: true },
         },
         null,
         2,
@@ -132,6 +164,12 @@ async function simulate(dir: string, options: SimulateOptions): Promise<void> {
           minRecords: 5,
         },
         transport: { heartbeatSeconds: 2 },
+        tls: {
+          ca: caFile,
+          cert: serverFiles.certPath,
+          key: serverFiles.keyPath,
+          requireClientCert: true,
+        },
       },
       null,
       2,
