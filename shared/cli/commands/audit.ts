@@ -2,7 +2,8 @@
  * `fedflow audit verify` and `fedflow audit show`: offline checks of the egress and ingress
  * logs (no network), for auditors. verify exits non-zero on any error finding.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { auditFederation } from '../../audit/audit-run.js';
 import { verifyLog } from '../../audit/verify-chain.js';
@@ -61,8 +62,10 @@ export function registerAudit(program: Command): void {
   audit
     .command('show')
     .description('print what a site sent, per round (from its egress log)')
-    .argument('<egress-log>', "a site's audit/egress.jsonl")
-    .action((file: string) => {
+    .argument('<site>', "a site's state directory, or its audit/egress.jsonl")
+    .action((site: string) => {
+      const file = statSync(site).isDirectory() ? join(site, 'audit', 'egress.jsonl') : site;
+      if (!existsSync(file)) throw new Error(`no egress log at ${file}`);
       const { entries, findings } = verifyLog(file);
       const receipts = new Set(
         entries.filter((e) => e.type === 'receipt').map((e) => e.sealedSha256),
