@@ -19,12 +19,19 @@ import { Enrolment } from './service/enrolment.js';
 import { federationHandlers } from './service/federation-service.js';
 import { ModelReleases } from './service/model-releases.js';
 import { RemoteClients } from './service/remote-clients.js';
+import { CoordinatorMetrics } from './status/coordinator-metrics.js';
+import type { FederationStatus } from './status/federation-status.js';
+import { SiteActivity } from './status/site-activity.js';
+import { statusBuilder } from './status/status-builder.js';
 import type { RoundRecord } from './store/federation-state.js';
 import { FileFederationStore } from './store/file-store.js';
 import { fedAvg } from './strategy/fedavg.js';
 
 export interface RunningCoordinator {
   readonly port: number;
+  /** The operator's snapshot (dashboard, `fedflow status`). */
+  status(): FederationStatus;
+  readonly metrics: CoordinatorMetrics;
   readonly loop: FederationLoop;
   readonly store: FileFederationStore;
   /** Resolves with the calibrated global model when the federation is complete. */
@@ -50,9 +57,33 @@ export async function startCoordinator(
   const finished = new Promise<{ reason: string; complete: boolean }>(
     (resolve) => (finish = resolve),
   );
+  const metrics = new CoordinatorMetrics(() => clients.connected().length);
+  const activity = new SiteActivity();
   const loop = new FederationLoop(plan, clients, fedAvg, store, {
     onLog: log,
-    onRound: onRound ?? (() => {}),
+    onRound: (record) => {
+      metrics.rounds.inc({ kind: record.kind, outcome: record.outcome });
+      if (record.outcome === 'closed')
+        metrics.aggregationSeconds.observe({ kind: record.kind }, record.aggregateMs / 1000);
+      onRound?.(record);
+    },
+    onPublish: (model) => metrics.modelVersion.set(model.version),
+  });
+  const ingress = AuditLogWriter.open(
+    join(config.stateDir, 'audit', 'ingress.jsonl'),
+    identity,
+    'ingress',
+    { keepPlaintext: config.audit.keepPlaintext },
+  );
+  const status = statusBuilder({
+    identity,
+    startedMs: Date.now(),
+    plannedRounds: plan.rounds,
+    allowList,
+    loop,
+    clients,
+    activity,
+    ingress,
   });
   const server = new grpc.Server();
   server.addService(
@@ -70,12 +101,9 @@ export async function startCoordinator(
       clients,
       releases: new ModelReleases(identity),
       replayGuard: new ReplayGuard(),
-      ingress: AuditLogWriter.open(
-        join(config.stateDir, 'audit', 'ingress.jsonl'),
-        identity,
-        'ingress',
-        { keepPlaintext: config.audit.keepPlaintext },
-      ),
+      ingress,
+      activity,
+      metrics,
       schema: plan.schema,
       heartbeatMs: config.transport.heartbeatSeconds * 1000,
       maxPayloadBytes: config.transport.maxPayloadBytes,
@@ -112,6 +140,8 @@ export async function startCoordinator(
   done.catch(() => {});
   return {
     port,
+    status,
+    metrics,
     loop,
     store,
     done,

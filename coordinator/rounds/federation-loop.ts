@@ -38,6 +38,13 @@ export interface LoopEvents {
 export class FederationLoop {
   private state: FederationState;
   private stopped = false;
+  private open: {
+    round: number;
+    kind: TaskKind;
+    taskId: string;
+    startedMs: number;
+    selected: string[];
+  } | null = null;
 
   constructor(
     private readonly plan: FederationPlan,
@@ -56,6 +63,15 @@ export class FederationLoop {
 
   get rounds(): readonly RoundRecord[] {
     return this.state.rounds;
+  }
+
+  /** The round now collecting results, if any. */
+  get openRound() {
+    return this.open;
+  }
+
+  get phase() {
+    return this.state.phase;
   }
 
   /** Makes `run` give up at its next wait (a coordinator shutting down). */
@@ -164,6 +180,7 @@ export class FederationLoop {
     );
     const startedMs = Date.now();
     const selected = new Set(clients.map((c) => c.id));
+    this.open = { round, kind, taskId: task.taskId, startedMs, selected: [...selected] };
     const outcome = await runTasks(clients, task, {
       quorum: quorumCount(this.plan, clients.length),
       deadlineMs: task.deadlineMs,
@@ -178,6 +195,7 @@ export class FederationLoop {
             )
           : 'client was not selected for this round',
     });
+    this.open = null;
     for (const failure of outcome.failures)
       this.events.onLog?.(`round ${round}: ${failure.clientId}: ${failure.reason}`);
     const record: RoundRecord = {

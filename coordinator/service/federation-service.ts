@@ -26,6 +26,8 @@ import {
   writeMessage,
 } from '../../shared/wire/status.js';
 import { payloadProblem } from '../rounds/payload-checks.js';
+import type { CoordinatorMetrics } from '../status/coordinator-metrics.js';
+import type { SiteActivity } from '../status/site-activity.js';
 import type { Enrolment } from './enrolment.js';
 import type { ModelReleases } from './model-releases.js';
 import type { RemoteClients } from './remote-clients.js';
@@ -41,6 +43,9 @@ export interface ServiceContext {
   readonly maxPayloadBytes: number;
   /** The model clients may fetch now. */
   current(): GlobalModel | null;
+  /** Last contact and rejections per site, for the operator's status. */
+  readonly activity: SiteActivity;
+  readonly metrics: CoordinatorMetrics | null;
   /** Every result received is logged here, accepted or rejected (null: no audit log). */
   readonly ingress: AuditLogWriter | null;
   /** The most rows a client may claim in a result (see FederationLoop.declaredRows). */
@@ -110,6 +115,7 @@ export function federationHandlers(ctx: ServiceContext): FederationHandlers {
           ctx.heartbeatMs,
         );
         ctx.clients.attach(session.clientId, send);
+        ctx.activity.seen(session.clientId);
         const closed = new Promise<void>((resolve) => call.once('cancelled', resolve));
         try {
           await writeMessage(call, taskEventToWire({ type: 'heartbeat', nowMs: Date.now() }));
@@ -147,8 +153,9 @@ export function federationHandlers(ctx: ServiceContext): FederationHandlers {
             `model version ${call.request.modelVersion} is not current; the current version is ${model.version}`,
           );
         }
-        for (const chunk of splitIntoChunks(ctx.releases.bytesOf(model)))
-          await writeMessage(call, chunk);
+        const release = ctx.releases.bytesOf(model);
+        for (const chunk of splitIntoChunks(release)) await writeMessage(call, chunk);
+        ctx.metrics?.bytesSent.inc(release.length);
       },
       { onUnexpectedError },
     ),
@@ -279,6 +286,9 @@ function acceptResult(
     receipt: toAuditReceipt(receipt),
   });
   ctx.clients.deliver(session.clientId, task.taskId, payload);
+  ctx.activity.acceptedResult(session.clientId);
+  ctx.metrics?.results.inc({ kind: payload.kind, outcome: 'accepted', reason: '' });
+  ctx.metrics?.bytesReceived.inc({ kind: payload.kind }, bytes.length);
   return receipt;
 }
 
@@ -289,7 +299,6 @@ function recordRejection(
   bytes: Uint8Array | null,
   error: unknown,
 ): void {
-  if (!ctx.ingress) return;
   let peer: string | null = null;
   try {
     peer = ctx.enrolment.session(header.sessionToken).clientId;
@@ -298,7 +307,15 @@ function recordRejection(
   }
   const reason =
     error instanceof FedflowError ? `${error.code}: ${error.message}` : 'internal error';
-  ctx.ingress.append({
+  ctx.activity.rejectedResult(peer);
+  const kind = PAYLOAD_FOR_TASK[header.kind];
+  ctx.metrics?.results.inc({
+    kind,
+    outcome: 'rejected',
+    reason: error instanceof FedflowError ? error.code : 'internal',
+  });
+  if (bytes) ctx.metrics?.bytesReceived.inc({ kind }, bytes.length);
+  ctx.ingress?.append({
     peer,
     type: PAYLOAD_FOR_TASK[header.kind],
     round: header.round,

@@ -36,13 +36,26 @@ export interface ThresholdHistory {
 }
 
 export interface FederationStatus {
-  readonly coordinator: { readonly name: string; readonly fingerprint: string; readonly startedMs: number };
+  readonly coordinator: {
+    readonly name: string;
+    readonly fingerprint: string;
+    readonly startedMs: number;
+  };
   readonly phase: 'encoder' | 'training' | 'calibration' | 'done';
   readonly plannedRounds: number;
-  readonly model: { readonly version: number; readonly sha256: string; readonly parameters: number } | null;
+  readonly model: {
+    readonly version: number;
+    readonly sha256: string;
+    readonly parameters: number;
+  } | null;
   readonly thresholds: readonly ThresholdHistory[];
   readonly sites: readonly SiteStatus[];
   readonly rounds: readonly RoundStatus[];
-  readonly audit: { readonly ingressEntries: number; readonly accepted: number; readonly rejected: number; readonly lastEntryHash: string | null };
+  readonly audit: {
+    readonly ingressEntries: number;
+    readonly accepted: number;
+    readonly rejected: number;
+    readonly lastEntryHash: string | null;
+  };
   readonly updatedMs: number;
 }

@@ -1,0 +1,63 @@
+/**
+ * The dashboard's static files, read once at start-up: the page, its script and styles from
+ * coordinator/http/assets/, and ECharts' prebuilt bundle from the installed package (the page
+ * loads nothing from elsewhere, so it works offline).
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface DashboardAsset {
+  readonly contentType: string;
+  readonly body: Buffer;
+}
+
+/** Assets by request path, e.g. `/assets/dashboard.js`; `/` is the page. */
+export type DashboardAssets = ReadonlyMap<string, DashboardAsset>;
+
+/** In index.html, stands for the URL-encoded token in the asset URLs. */
+const TOKEN_PLACEHOLDER = '__TOKEN__';
+
+/**
+ * The folder holding index.html. From sources it sits beside this module; compiled, this
+ * module is in dist/coordinator/http/ and the folder stays in coordinator/http/.
+ */
+export function assetsDirectory(): string {
+  const candidates = ['./assets', '../../../coordinator/http/assets'].map((relative) =>
+    fileURLToPath(new URL(relative, import.meta.url)),
+  );
+  const found = candidates.find((dir) => existsSync(join(dir, 'index.html')));
+  if (found === undefined) {
+    throw new Error(
+      `cannot find the dashboard's index.html; looked in ${candidates.join(' and ')}`,
+    );
+  }
+  return found;
+}
+
+/**
+ * Reads every asset. The page's own asset URLs carry the token (a browser cannot add a header
+ * to a `<script src>`), so it is written into the page here, URL-encoded.
+ */
+export async function loadDashboardAssets(token: string): Promise<DashboardAssets> {
+  const dir = assetsDirectory();
+  const read = (name: string) => readFile(join(dir, name));
+  const echartsPath = createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js');
+  const [page, script, styles, echarts] = await Promise.all([
+    readFile(join(dir, 'index.html'), 'utf8'),
+    read('dashboard.js'),
+    read('dashboard.css'),
+    readFile(echartsPath),
+  ]);
+  // encodeURIComponent leaves no character that is special inside a quoted HTML attribute.
+  const html = page.replaceAll(TOKEN_PLACEHOLDER, encodeURIComponent(token));
+  const js = 'text/javascript; charset=utf-8';
+  return new Map<string, DashboardAsset>([
+    ['/', { contentType: 'text/html; charset=utf-8', body: Buffer.from(html, 'utf8') }],
+    ['/assets/dashboard.js', { contentType: js, body: script }],
+    ['/assets/dashboard.css', { contentType: 'text/css; charset=utf-8', body: styles }],
+    ['/assets/echarts.min.js', { contentType: js, body: echarts }],
+  ]);
+}

@@ -1,0 +1,57 @@
+/** Prometheus metrics of a coordinator (prom-client), served on the dashboard's /metrics. */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export class CoordinatorMetrics {
+  readonly registry = new Registry();
+  readonly rounds = new Counter({
+    name: 'fedflow_rounds_total',
+    help: 'Rounds finished, by task kind and outcome',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly results = new Counter({
+    name: 'fedflow_results_total',
+    help: 'Results received from sites, by outcome and reason code',
+    labelNames: ['kind', 'outcome', 'reason'] as const,
+    registers: [this.registry],
+  });
+  readonly bytesReceived = new Counter({
+    name: 'fedflow_bytes_received_total',
+    help: 'Sealed result bytes received, by kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly bytesSent = new Counter({
+    name: 'fedflow_bytes_sent_total',
+    help: 'Signed model release bytes sent to sites',
+    registers: [this.registry],
+  });
+  readonly aggregationSeconds = new Histogram({
+    name: 'fedflow_aggregation_seconds',
+    help: 'Time to aggregate or merge a round on the coordinator',
+    labelNames: ['kind'] as const,
+    buckets: [0.001, 0.005, 0.02, 0.1, 0.5, 2, 10],
+    registers: [this.registry],
+  });
+  readonly modelVersion = new Gauge({
+    name: 'fedflow_model_version',
+    help: 'Current global model version',
+    registers: [this.registry],
+  });
+  readonly clientsConnected: Gauge;
+
+  constructor(connected: () => number) {
+    this.clientsConnected = new Gauge({
+      name: 'fedflow_clients_connected',
+      help: 'Sites with an open task stream',
+      registers: [this.registry],
+      collect() {
+        this.set(connected());
+      },
+    });
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

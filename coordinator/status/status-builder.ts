@@ -1,0 +1,111 @@
+/** Builds the operator's snapshot of a running coordinator from its parts. */
+import { createHash } from 'node:crypto';
+import type { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
+import { fingerprint, type Identity, type PublicIdentity } from '../../shared/crypto/identity.js';
+import type { GlobalModel } from '../../shared/federation/global-model.js';
+import type { FederationLoop } from '../rounds/federation-loop.js';
+import type { RemoteClients } from '../service/remote-clients.js';
+import type { FederationStatus, RoundStatus, ThresholdHistory } from './federation-status.js';
+import type { SiteActivity } from './site-activity.js';
+
+export interface StatusSources {
+  readonly identity: Identity;
+  readonly startedMs: number;
+  readonly plannedRounds: number;
+  readonly allowList: readonly PublicIdentity[];
+  readonly loop: FederationLoop;
+  readonly clients: RemoteClients;
+  readonly activity: SiteActivity;
+  readonly ingress: AuditLogWriter | null;
+}
+
+export function statusBuilder(sources: StatusSources): () => FederationStatus {
+  const names = new Map(sources.allowList.map((p) => [fingerprint(p.signPublicKey), p.name]));
+  const name = (id: string) => names.get(id) ?? id;
+  let digest: { version: number; sha256: string } | null = null;
+  const thresholds = new Map<number, ThresholdHistory>();
+  const modelFacts = (model: GlobalModel) => {
+    if (digest?.version !== model.version) {
+      const bytes = new Uint8Array(
+        model.weights.buffer,
+        model.weights.byteOffset,
+        model.weights.byteLength,
+      );
+      digest = { version: model.version, sha256: createHash('sha256').update(bytes).digest('hex') };
+    }
+    if (model.thresholds)
+      thresholds.set(model.version, {
+        modelVersion: model.version,
+        targets: model.thresholds.targets,
+      });
+    return { version: model.version, sha256: digest.sha256, parameters: model.weights.length };
+  };
+  return () => {
+    const { loop, clients, activity } = sources;
+    const connected = new Set(clients.connected().map((c) => c.id));
+    const now = Date.now();
+    const rounds: RoundStatus[] = loop.rounds.map((r) => ({
+      round: r.round,
+      kind: r.kind,
+      outcome: r.outcome,
+      taskId: r.taskId,
+      startedMs: r.startedMs,
+      durationMs: r.collectMs,
+      aggregateMs: r.aggregateMs,
+      reported: r.results.map((x) => name(x.clientId)),
+      failures: r.failures.map((f) => ({ site: name(f.clientId), reason: f.reason })),
+      validationLoss: r.validationLoss ?? null,
+    }));
+    const open = loop.openRound;
+    if (open)
+      rounds.push({
+        round: open.round,
+        kind: open.kind,
+        outcome: 'open',
+        taskId: open.taskId,
+        startedMs: open.startedMs,
+        durationMs: null,
+        aggregateMs: null,
+        reported: [],
+        failures: [],
+        validationLoss: null,
+      });
+    const sites = sources.allowList.map((p) => {
+      const id = fingerprint(p.signPublicKey);
+      const joined = loop.rounds.filter((r) => r.results.some((x) => x.clientId === id));
+      return {
+        id,
+        name: p.name,
+        connected: connected.has(id),
+        lastSeenMs: connected.has(id) ? now : (activity.lastSeenMs.get(id) ?? null),
+        roundsJoined: joined.length,
+        examplesContributed: joined.reduce(
+          (n, r) => n + (r.results.find((x) => x.clientId === id)?.examples ?? 0),
+          0,
+        ),
+        rejectedMessages: activity.rejectedBySite.get(id) ?? 0,
+      };
+    });
+    const model = loop.current ? modelFacts(loop.current) : null;
+    return {
+      coordinator: {
+        name: sources.identity.name,
+        fingerprint: fingerprint(sources.identity.signPublicKey),
+        startedMs: sources.startedMs,
+      },
+      phase: loop.phase,
+      plannedRounds: sources.plannedRounds,
+      model,
+      thresholds: [...thresholds.values()],
+      sites,
+      rounds,
+      audit: {
+        ingressEntries: sources.ingress?.length ?? 0,
+        accepted: activity.accepted,
+        rejected: activity.rejected,
+        lastEntryHash: sources.ingress?.head ?? null,
+      },
+      updatedMs: now,
+    };
+  };
+}
