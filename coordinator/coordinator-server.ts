@@ -13,6 +13,7 @@ import type { GlobalModel } from '../shared/federation/global-model.js';
 import { appendJsonLine } from '../shared/fs/append-log.js';
 import { loadServerCredentials } from '../shared/tls/credentials.js';
 import { loadFederation } from '../shared/wire/proto-loader.js';
+import { type Dashboard, startDashboard } from './http/dashboard-server.js';
 import { FederationLoop } from './rounds/federation-loop.js';
 import { planFromConfig } from './rounds/plan-from-config.js';
 import { Enrolment } from './service/enrolment.js';
@@ -32,6 +33,8 @@ export interface RunningCoordinator {
   /** The operator's snapshot (dashboard, `fedflow status`). */
   status(): FederationStatus;
   readonly metrics: CoordinatorMetrics;
+  /** The dashboard's port when dashboard.enabled. */
+  readonly dashboardPort: number | null;
   readonly loop: FederationLoop;
   readonly store: FileFederationStore;
   /** Resolves with the calibrated global model when the federation is complete. */
@@ -58,6 +61,7 @@ export async function startCoordinator(
     (resolve) => (finish = resolve),
   );
   const metrics = new CoordinatorMetrics(() => clients.connected().length);
+  let notifyDashboard = () => {};
   const activity = new SiteActivity();
   const loop = new FederationLoop(plan, clients, fedAvg, store, {
     onLog: log,
@@ -66,8 +70,12 @@ export async function startCoordinator(
       if (record.outcome === 'closed')
         metrics.aggregationSeconds.observe({ kind: record.kind }, record.aggregateMs / 1000);
       onRound?.(record);
+      notifyDashboard();
     },
-    onPublish: (model) => metrics.modelVersion.set(model.version),
+    onPublish: (model) => {
+      metrics.modelVersion.set(model.version);
+      notifyDashboard();
+    },
   });
   const ingress = AuditLogWriter.open(
     join(config.stateDir, 'audit', 'ingress.jsonl'),
@@ -132,6 +140,22 @@ export async function startCoordinator(
   log(
     `coordinator ${identity.name} (${fingerprint(identity.signPublicKey)}) listening on ${config.listen.host}:${port}; ${allowList.length} clients on the allow-list`,
   );
+  let dashboard: Dashboard | null = null;
+  if (config.dashboard.enabled) {
+    if (!config.dashboard.token)
+      throw new Error(
+        'dashboard.token: the dashboard is enabled but has no token; set one (or FEDFLOW_DASHBOARD_TOKEN)',
+      );
+    dashboard = await startDashboard({
+      host: config.dashboard.host,
+      port: config.dashboard.port,
+      token: config.dashboard.token,
+      status,
+      metrics: () => metrics.text(),
+      log,
+    });
+  }
+  notifyDashboard = () => dashboard?.notify();
   const done = loop.run().then((model) => {
     finish({ reason: 'federation complete', complete: true });
     return model;
@@ -145,8 +169,10 @@ export async function startCoordinator(
     loop,
     store,
     done,
+    dashboardPort: dashboard?.port ?? null,
     stop: () =>
       new Promise<void>((resolve) => {
+        void dashboard?.stop();
         finish({ reason: 'the coordinator is shutting down', complete: false });
         loop.stop();
         server.tryShutdown(() => resolve());

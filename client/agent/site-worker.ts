@@ -18,7 +18,7 @@ import {
   sketchFlows,
   splitTable,
 } from '../pipeline/training-set.js';
-import { type TrainingOptions, trainLocal } from '../trainer/local-trainer.js';
+import { type TrainingHooks, type TrainingOptions, trainLocal } from '../trainer/local-trainer.js';
 
 export interface SiteSettings {
   readonly selection: FlowSelection;
@@ -26,6 +26,8 @@ export interface SiteSettings {
   readonly training: Omit<TrainingOptions, 'epochs' | 'klWarmupEpochs' | 'mixtureObjective'>;
   /** Categorical values rarer than this never leave the site in a sketch. */
   readonly minCategoryCount: number;
+  /** Progress of local training (a bar on a terminal, log lines otherwise). */
+  readonly hooks?: TrainingHooks;
 }
 
 export class SiteWorker {
@@ -67,13 +69,20 @@ export class SiteWorker {
       const validationLoss =
         data.validation.length > 0 ? meanScore(vae, encoder, data.validation) : Number.NaN;
       // Warm-up belongs to training from scratch; federated rounds continue one model.
-      await trainLocal(vae, encoder, data.train, null, {
-        ...this.settings.training,
-        epochs: task.epochs,
-        seed,
-        klWarmupEpochs: 0,
-        mixtureObjective,
-      });
+      await trainLocal(
+        vae,
+        encoder,
+        data.train,
+        null,
+        {
+          ...this.settings.training,
+          epochs: task.epochs,
+          seed,
+          klWarmupEpochs: 0,
+          mixtureObjective,
+        },
+        this.settings.hooks,
+      );
       const local = vae.getWeights();
       const delta = new Float32Array(local.length);
       for (let i = 0; i < local.length; i++) delta[i] = local[i]! - model.weights[i]!;

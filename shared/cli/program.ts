@@ -8,6 +8,7 @@ import { registerEvaluate } from './commands/evaluate.js';
 import { registerKeys } from './commands/keys.js';
 import { registerScore } from './commands/score.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerStatus } from './commands/status.js';
 import { registerSynth } from './commands/synth.js';
 import { registerTrain } from './commands/train.js';
 
@@ -26,5 +27,6 @@ export function buildProgram(): Command {
   registerClient(program);
   registerSimulate(program);
   registerAudit(program);
+  registerStatus(program);
   return program;
 }

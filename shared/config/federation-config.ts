@@ -127,6 +127,23 @@ export const coordinatorConfigSchema = {
       default: false,
     },
   },
+  dashboard: {
+    enabled: {
+      doc: 'Serve the read-only operator dashboard, /api/status and /metrics',
+      format: Boolean,
+      default: false,
+      env: 'FEDFLOW_DASHBOARD',
+    },
+    host: { doc: 'Dashboard address', format: String, default: '127.0.0.1' },
+    port: { doc: 'Dashboard port (0 = any free port)', format: 'port', default: 7701 },
+    token: {
+      doc: 'Bearer token the dashboard requires (needed when enabled)',
+      format: String,
+      default: '',
+      env: 'FEDFLOW_DASHBOARD_TOKEN',
+      sensitive: true,
+    },
+  },
   audit: {
     keepPlaintext: {
       doc: 'Keep a copy of every received plaintext payload beside the ingress log',

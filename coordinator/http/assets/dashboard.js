@@ -37,8 +37,10 @@
     if (ms === null || ms === undefined) return dash;
     if (ms < 1000) return `${Math.round(ms)} ms`;
     if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-    const minutes = Math.floor(ms / 60_000);
-    return `${minutes} min ${Math.round((ms - minutes * 60_000) / 1000)} s`;
+    const total = Math.round(ms / 1000);
+    const minutes = Math.floor(total / 60);
+    const seconds = total % 60;
+    return seconds === 0 ? `${minutes} min` : `${minutes} min ${seconds} s`;
   }
 
   /** How long before `now` (the snapshot's time, so the browser's clock does not matter). */
@@ -135,7 +137,10 @@
         el('td', {}, [
           el('span', { text: round.outcome, className: `badge outcome-${round.outcome}` }),
         ]),
-        el('td', { text: round.reported.length > 0 ? round.reported.join(', ') : dash }),
+        el('td', {
+          text: round.reported.length > 0 ? round.reported.join(', ') : dash,
+          className: 'reported',
+        }),
         el('td', {}, failureList(round.failures)),
         el('td', {
           text: round.durationMs === null ? 'running' : formatDuration(round.durationMs),
@@ -226,7 +231,7 @@
     );
     setChart('threshold-chart', {
       ...baseOption('no thresholds published yet', history.length > 0),
-      legend: { top: 0, right: 16 },
+      legend: { top: 0, right: 16, itemGap: 20 },
       xAxis: {
         type: 'category',
         name: 'model version',

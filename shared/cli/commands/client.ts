@@ -15,6 +15,7 @@ import { parseFlowFormat } from '../../flows/formats.js';
 import { saveModelDir } from '../../model/model-dir.js';
 import { loadClientCredentials, tlsChannelOptions } from '../../tls/credentials.js';
 import { readOptions, startBackend } from '../flow-options.js';
+import { trainingProgress } from '../progress.js';
 
 interface ClientOptions {
   config?: string;
@@ -37,6 +38,7 @@ export function registerClient(program: Command): void {
       if (config.data.files.length === 0)
         throw new Error('data.files: list the flow files this site trains on');
       const format = parseFlowFormat(config.data.format);
+      const progress = trainingProgress();
       const worker = new SiteWorker({
         selection: {
           files: config.data.files,
@@ -54,6 +56,8 @@ export function registerClient(program: Command): void {
         },
         training: { ...DEFAULT_TRAINING, ...config.training },
         minCategoryCount: 3,
+        // A bar while training on a terminal; one line per epoch in logs.
+        hooks: progress,
       });
       const identity = loadPrivateIdentity(config.privateKey);
       const tls = config.tls.enabled
@@ -93,6 +97,7 @@ export function registerClient(program: Command): void {
         log,
         signal: abort.signal,
       });
+      progress.stop();
       connection.close();
       if (!model) throw new Error('the federation ended before this site received a model');
       if (!model.thresholds)

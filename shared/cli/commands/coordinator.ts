@@ -37,7 +37,12 @@ export function registerCoordinator(program: Command): void {
         );
         emit({ event: 'round', ...round });
       });
-      emit({ event: 'listening', host: config.listen.host, port: coordinator.port });
+      emit({
+        event: 'listening',
+        host: config.listen.host,
+        port: coordinator.port,
+        dashboardPort: coordinator.dashboardPort,
+      });
       const stop = () => {
         log('stopping (signal)');
         void coordinator.stop().then(() => process.exit(130));

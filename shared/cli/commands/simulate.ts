@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { nslKddCandidates, nslKddDir } from '../../../bench/datasets.js';
 import { scoreLabelledFlows, summariseDetection } from '../../../client/detect/evaluate-model.js';
 import { openModel } from '../../../client/detect/loaded-model.js';
+import { generateDashboardToken } from '../../../coordinator/http/bearer-token.js';
 import type { RoundRecord } from '../../../coordinator/store/federation-state.js';
 import { generateIdentity } from '../../crypto/identity.js';
 import { writeIdentityFiles } from '../../crypto/key-files.js';
@@ -146,6 +147,7 @@ async function simulate(dir: string, options: SimulateOptions): Promise<void> {
     siteConfigs.push(config);
   }
   const coordinatorConfig = join(coordinatorDir, 'coordinator.json');
+  const dashboardToken = generateDashboardToken();
   writeFileSync(
     coordinatorConfig,
     JSON.stringify(
@@ -170,6 +172,8 @@ async function simulate(dir: string, options: SimulateOptions): Promise<void> {
           key: serverFiles.keyPath,
           requireClientCert: true,
         },
+        // The demo shows the operator's dashboard (off by default elsewhere), behind a fresh token.
+        dashboard: { enabled: true, port: 0, token: dashboardToken },
       },
       null,
       2,
@@ -187,6 +191,10 @@ async function simulate(dir: string, options: SimulateOptions): Promise<void> {
     jsonLines(server, (event) => {
       if (event.event === 'listening') {
         port = event.port as number;
+        if (event.dashboardPort)
+          say(
+            `dashboard (while the run lasts): http://127.0.0.1:${event.dashboardPort}/?token=${dashboardToken}`,
+          );
         ready();
       } else if (event.event === 'round') {
         const round = event as unknown as RoundRecord;

@@ -1,0 +1,87 @@
+/** `fedflow status`: the dashboard's view of a running coordinator, in the terminal. */
+import type { Command } from 'commander';
+import type { FederationStatus } from '../../../coordinator/status/federation-status.js';
+import { formatTable } from '../../stats/report-table.js';
+
+interface StatusOptions {
+  coordinator: string;
+  token?: string;
+  json?: boolean;
+}
+
+const ago = (ms: number | null) =>
+  ms === null ? '-' : `${Math.max(0, Math.round((Date.now() - ms) / 1000))} s ago`;
+
+export function formatStatus(s: FederationStatus): string {
+  const model = s.model
+    ? `v${s.model.version} sha256 ${s.model.sha256.slice(0, 16)} (${s.model.parameters} parameters)`
+    : 'none yet';
+  const lines = [
+    `coordinator ${s.coordinator.name} (${s.coordinator.fingerprint}), phase ${s.phase}, ${s.plannedRounds} training rounds planned`,
+    `model: ${model}`,
+    `audit: ${s.audit.ingressEntries} ingress entries, ${s.audit.accepted} accepted, ${s.audit.rejected} rejected`,
+    '',
+    formatTable(
+      ['site', 'id', 'connected', 'last seen', 'rounds', 'examples', 'rejected'],
+      s.sites.map((x) => [
+        x.name,
+        x.id,
+        x.connected ? 'yes' : 'no',
+        ago(x.lastSeenMs),
+        x.roundsJoined,
+        x.examplesContributed,
+        x.rejectedMessages,
+      ]),
+    ),
+    '',
+    formatTable(
+      ['round', 'task', 'outcome', 'reported', 'failed', 'val loss', 'seconds'],
+      s.rounds.map((r) => [
+        r.round,
+        r.kind,
+        r.outcome,
+        r.reported.length,
+        r.failures.length,
+        r.validationLoss === null ? '-' : r.validationLoss.toFixed(3),
+        r.durationMs === null ? '-' : (r.durationMs / 1000).toFixed(1),
+      ]),
+    ),
+  ];
+  for (const t of s.thresholds)
+    lines.push(
+      `thresholds v${t.modelVersion}: ${t.targets.map((x) => `FPR ${x.fpr} -> ${x.threshold.toFixed(3)}`).join(', ')}`,
+    );
+  return lines.join('\n');
+}
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description(
+      "print a running coordinator's state (sites, rounds, model, audit) from its dashboard endpoint",
+    )
+    .requiredOption(
+      '--coordinator <host:port>',
+      'the dashboard address (dashboard.host:dashboard.port)',
+    )
+    .option('--token <token>', 'dashboard token (or FEDFLOW_DASHBOARD_TOKEN)')
+    .option('--json', 'print the raw status JSON')
+    .action(async (options: StatusOptions) => {
+      const token = options.token ?? process.env.FEDFLOW_DASHBOARD_TOKEN ?? '';
+      const url = `http://${options.coordinator}/api/status`;
+      const response = await fetch(url, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(10_000),
+      }).catch((error: Error) => {
+        throw new Error(
+          `cannot reach ${url}: ${error.cause instanceof Error ? error.cause.message : error.message}`,
+        );
+      });
+      if (response.status === 401) throw new Error(`${url}: the dashboard refused the token (401)`);
+      if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+      const status = (await response.json()) as FederationStatus;
+      process.stdout.write(
+        `${options.json ? JSON.stringify(status, null, 2) : formatStatus(status)}\n`,
+      );
+    });
+}

@@ -1,0 +1,104 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { chromium } from 'playwright-core';
+import { participate } from '../../client/agent/participation.js';
+import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
+import { type RunningCoordinator, startCoordinator } from '../../coordinator/coordinator-server.js';
+import { initBackend } from '../../shared/runtime/backend.js';
+import { federationFixture, publicIdentity, siteWorker } from '../helpers/federation-fixture.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const TOKEN = 'real-run-dashboard-token';
+const SCREENSHOT = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'docs',
+  'images',
+  'dashboard-real-run.png',
+);
+
+describe('the dashboard of a real federation run, in a browser', function () {
+  this.timeout(180_000);
+  let dir: string;
+  let coordinator: RunningCoordinator | null = null;
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      console.warn(`      skipped: ${CHROMIUM} is missing; run .ci/install-browser`);
+      this.skip();
+    }
+    await initBackend();
+    dir = mkdtempSync(join(tmpdir(), 'fedflow-dash-'));
+    const fixture = await federationFixture(dir, ['web', 'mail-dns', 'internal'], 3000);
+    coordinator = await startCoordinator(
+      fixture.config({
+        'federation.rounds': 3,
+        'dashboard.enabled': true,
+        'dashboard.port': 0,
+        'dashboard.token': TOKEN,
+      }),
+      () => {},
+    );
+    const address = `127.0.0.1:${coordinator.port}`;
+    await Promise.all(
+      fixture.sites.map((site, i) =>
+        participate({
+          connection: new CoordinatorConnection(
+            address,
+            site.identity,
+            publicIdentity(fixture.coordinator),
+          ),
+          worker: siteWorker(site.file, i + 1),
+          reconnect: { initialMs: 50, maxMs: 400 },
+          log: () => {},
+        }),
+      ),
+    );
+    await coordinator.done;
+  });
+  after(async () => {
+    await coordinator?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows the sites and rounds the coordinator ran, with both charts drawn', async () => {
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(`http://127.0.0.1:${coordinator!.dashboardPort}/?token=${TOKEN}`);
+      await page.locator('#sites-body td.name').first().waitFor();
+      expect(await page.locator('#sites-body td.name').allTextContents()).to.deep.equal([
+        'site-1',
+        'site-2',
+        'site-3',
+      ]);
+      expect(await page.locator('#rounds-body tr').count()).to.equal(5); // sketch, 3 x train, calibrate
+      expect(await page.locator('#rounds-body .badge.outcome-closed').count()).to.equal(5);
+      expect(await page.locator('#model-version').textContent()).to.equal('v4');
+      for (const id of ['loss-chart', 'threshold-chart']) {
+        const box = await page.locator(`#${id} svg, #${id} canvas`).first().boundingBox();
+        expect(box!.width * box!.height).to.be.greaterThan(0);
+      }
+      mkdirSync(dirname(SCREENSHOT), { recursive: true });
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+});

@@ -1,0 +1,374 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Dashboard, startDashboard } from '../../coordinator/http/dashboard-server.js';
+import type { FederationStatus } from '../../coordinator/status/federation-status.js';
+import { federationStatusFixture, HOSTILE_REASON_MARKUP } from '../helpers/status-fixture.js';
+
+const TOKEN = 'test-token-0123456789abcdef';
+const METRICS = '# TYPE fedflow_rounds_total counter\nfedflow_rounds_total{outcome="closed"} 5\n';
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOT = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'docs',
+  'images',
+  'dashboard.png',
+);
+
+/** Reads the first `count` server-sent events of a stream, then closes it. */
+async function readEvents(
+  url: string,
+  count: number,
+  afterFirst?: () => void,
+): Promise<{ event: string; data: string }[]> {
+  const abort = new AbortController();
+  const response = await fetch(url, { signal: abort.signal });
+  expect(response.status).to.equal(200);
+  expect(response.headers.get('content-type')).to.match(/^text\/event-stream/);
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  const events: { event: string; data: string }[] = [];
+  let buffer = '';
+  while (events.length < count) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let end = buffer.indexOf('\n\n');
+    while (end >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const field = (name: string) =>
+        block
+          .split('\n')
+          .find((line) => line.startsWith(`${name}: `))
+          ?.slice(name.length + 2);
+      const event = field('event');
+      if (event !== undefined) {
+        events.push({ event, data: field('data') ?? '' });
+        if (events.length === 1) afterFirst?.();
+      }
+      end = buffer.indexOf('\n\n');
+    }
+  }
+  abort.abort();
+  return events;
+}
+
+describe('the coordinator dashboard', () => {
+  let current: FederationStatus;
+  let dashboard: Dashboard;
+  let base: string;
+
+  before(async () => {
+    current = federationStatusFixture();
+    dashboard = await startDashboard({
+      host: '127.0.0.1',
+      port: 0,
+      token: TOKEN,
+      status: () => current,
+      metrics: async () => METRICS,
+      // Long enough that the events a test sees come from connecting or from notify().
+      eventIntervalMs: 60_000,
+    });
+    base = `http://127.0.0.1:${dashboard.port}`;
+  });
+  after(() => dashboard.stop());
+
+  describe('over HTTP', () => {
+    const auth = { headers: { Authorization: `Bearer ${TOKEN}` } };
+
+    it('refuses every route without a token with 401 and a short plain message', async () => {
+      for (const path of ['/', '/api/status', '/api/events', '/metrics', '/assets/dashboard.js']) {
+        const response = await fetch(`${base}${path}`);
+        expect(response.status, path).to.equal(401);
+        expect(response.headers.get('content-type')).to.match(/^text\/plain/);
+        expect(response.headers.get('www-authenticate')).to.match(/^Bearer/);
+        expect(await response.text()).to.equal('unauthorized: missing or wrong dashboard token\n');
+      }
+    });
+
+    it('refuses a wrong token in the header or the query with 401', async () => {
+      const wrong = [
+        fetch(`${base}/api/status`, { headers: { Authorization: 'Bearer not-the-token' } }),
+        fetch(`${base}/api/status`, { headers: { Authorization: `Basic ${TOKEN}` } }),
+        fetch(`${base}/api/status?token=${TOKEN}x`),
+        fetch(`${base}/api/status?token=${TOKEN.slice(0, -1)}`),
+        fetch(`${base}/api/status?token=`),
+      ];
+      for (const response of await Promise.all(wrong)) expect(response.status).to.equal(401);
+    });
+
+    it('serves the page with the token in an Authorization header or in the query', async () => {
+      for (const response of [
+        await fetch(`${base}/`, auth),
+        await fetch(`${base}/?token=${TOKEN}`),
+      ]) {
+        expect(response.status).to.equal(200);
+        expect(response.headers.get('content-type')).to.equal('text/html; charset=utf-8');
+        const html = await response.text();
+        expect(html).to.include(`assets/dashboard.js?token=${TOKEN}`);
+        expect(html).not.to.include('__TOKEN__');
+      }
+    });
+
+    it('answers /api/status with the federation status as JSON', async () => {
+      const response = await fetch(`${base}/api/status`, auth);
+      expect(response.status).to.equal(200);
+      expect(response.headers.get('content-type')).to.match(/^application\/json/);
+      expect(await response.json()).to.deep.equal(federationStatusFixture());
+    });
+
+    it('serves the Prometheus text on /metrics when given metrics, and 404 when not', async () => {
+      const response = await fetch(`${base}/metrics`, auth);
+      expect(response.status).to.equal(200);
+      expect(response.headers.get('content-type')).to.match(/^text\/plain; version=0\.0\.4/);
+      expect(await response.text()).to.equal(METRICS);
+
+      const bare = await startDashboard({
+        host: '127.0.0.1',
+        port: 0,
+        token: TOKEN,
+        status: () => current,
+      });
+      try {
+        const missing = await fetch(`http://127.0.0.1:${bare.port}/metrics`, auth);
+        expect(missing.status).to.equal(404);
+      } finally {
+        await bare.stop();
+      }
+    });
+
+    it('serves the ECharts bundle from the installed package and the page script', async () => {
+      const echarts = await fetch(`${base}/assets/echarts.min.js`, auth);
+      expect(echarts.status).to.equal(200);
+      expect(echarts.headers.get('content-type')).to.match(/^text\/javascript/);
+      expect((await echarts.text()).length).to.be.greaterThan(500_000);
+      const script = await fetch(`${base}/assets/dashboard.js`, auth);
+      expect(await script.text()).to.include('textContent');
+    });
+
+    it('answers 405 to any method but GET, since it is read-only', async () => {
+      for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
+        const response = await fetch(`${base}/api/status`, { ...auth, method, body: '{}' });
+        expect(response.status, method).to.equal(405);
+        expect(response.headers.get('allow')).to.equal('GET');
+      }
+    });
+
+    it('answers 404 to an unknown path once authorised', async () => {
+      expect((await fetch(`${base}/etc/passwd`, auth)).status).to.equal(404);
+      expect((await fetch(`${base}/assets/../api/secret`, auth)).status).to.equal(404);
+    });
+
+    it('sends the security headers on every response', async () => {
+      const responses = [
+        await fetch(`${base}/`, auth),
+        await fetch(`${base}/api/status`),
+        await fetch(`${base}/nothing`, auth),
+        await fetch(`${base}/`, { method: 'POST' }),
+      ];
+      for (const response of responses) {
+        expect(response.headers.get('content-security-policy')).to.include(
+          "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
+        );
+        expect(response.headers.get('x-content-type-options')).to.equal('nosniff');
+        expect(response.headers.get('cache-control')).to.equal('no-store');
+        expect(response.headers.get('referrer-policy')).to.equal('no-referrer');
+      }
+    });
+
+    it('streams the status as server-sent events on connect and on notify', async () => {
+      const events = await readEvents(`${base}/api/events?token=${TOKEN}`, 2, () => {
+        current = { ...current, phase: 'training' };
+        dashboard.notify();
+      });
+      current = federationStatusFixture();
+      expect(events.map((e) => e.event)).to.deep.equal(['status', 'status']);
+      expect(JSON.parse(events[0]!.data)).to.deep.equal(federationStatusFixture());
+      expect(JSON.parse(events[1]!.data).phase).to.equal('training');
+    });
+
+    it('sends the status every interval without a notify', async () => {
+      const quick = await startDashboard({
+        host: '127.0.0.1',
+        port: 0,
+        token: TOKEN,
+        status: () => current,
+        eventIntervalMs: 50,
+      });
+      try {
+        const events = await readEvents(
+          `http://127.0.0.1:${quick.port}/api/events?token=${TOKEN}`,
+          3,
+        );
+        expect(events).to.have.length(3);
+      } finally {
+        await quick.stop();
+      }
+    });
+
+    it('refuses event streams beyond the limit with 503 and ends open ones on stop', async () => {
+      const small = await startDashboard({
+        host: '127.0.0.1',
+        port: 0,
+        token: TOKEN,
+        status: () => current,
+        maxEventClients: 1,
+      });
+      const url = `http://127.0.0.1:${small.port}/api/events?token=${TOKEN}`;
+      const first = await fetch(url);
+      expect(first.status).to.equal(200);
+      const second = await fetch(url);
+      expect(second.status).to.equal(503);
+      await small.stop();
+      // The open stream ends (rather than hanging) once the server stops.
+      const text = await first.text().catch(() => 'ended');
+      expect(text).to.be.a('string');
+    });
+
+    it('refuses to start with a token shorter than 16 characters', async () => {
+      let error: unknown;
+      try {
+        await startDashboard({ host: '127.0.0.1', port: 0, token: 'short', status: () => current });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(String(error)).to.match(/at least 16 characters, got 5/);
+    });
+  });
+
+  describe('in a browser', function () {
+    this.timeout(60_000);
+    let browser: Browser;
+    let page: Page;
+    const dialogs: string[] = [];
+    const pageErrors: string[] = [];
+
+    before(async function () {
+      if (!existsSync(CHROMIUM)) {
+        console.warn(`      skipped: ${CHROMIUM} is missing; run .ci/install-browser`);
+        this.skip();
+      }
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          '--disable-quic',
+        ],
+      });
+      page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      page.on('console', (message) => {
+        // A Content-Security-Policy violation shows up here.
+        if (message.type() === 'error') pageErrors.push(message.text());
+      });
+      await page.goto(`${base}/?token=${TOKEN}`);
+      await page.locator('#connection', { hasText: 'live' }).waitFor();
+    });
+    after(() => browser?.close());
+
+    it('shows the coordinator, the three sites and every round', async () => {
+      expect(await page.locator('#coordinator-name').textContent()).to.equal('consortium-eu');
+      expect(await page.locator('#model-version').textContent()).to.equal('v4');
+      expect(await page.locator('#model-sha').textContent()).to.equal('9c1e4b7a0d2f');
+      expect(await page.locator('#model-parameters').textContent()).to.equal('184,276');
+      const siteNames = await page.locator('#sites-body td.name').allTextContents();
+      expect(siteNames).to.deep.equal(['acme-web', 'globex-mail', 'initech-internal']);
+      const rounds = await page.locator('#rounds-body tr').count();
+      expect(rounds).to.equal(federationStatusFixture().rounds.length);
+      expect(await page.locator('#rounds-body .badge.outcome-failed').count()).to.equal(1);
+      expect(await page.locator('#audit-entries').textContent()).to.equal('15');
+    });
+
+    it('renders both charts with a non-zero size', async () => {
+      for (const id of ['loss-chart', 'threshold-chart']) {
+        const drawing = page.locator(`#${id} svg, #${id} canvas`).first();
+        const box = await drawing.boundingBox();
+        expect(box, id).not.to.equal(null);
+        expect(box!.width, id).to.be.greaterThan(100);
+        expect(box!.height, id).to.be.greaterThan(100);
+      }
+      // One line per target FPR in the threshold chart's legend.
+      const legend = await page.locator('#threshold-chart').textContent();
+      expect(legend).to.include('FPR 1%').and.include('FPR 0.1%');
+    });
+
+    it('shows markup from a failure reason as text and runs none of it', async () => {
+      const failures = await page.locator('#rounds-body .failures').allTextContents();
+      expect(failures.join('\n')).to.include(HOSTILE_REASON_MARKUP);
+      // Only the page's own two scripts exist; nothing from the status became an element.
+      expect(await page.locator('script').count()).to.equal(2);
+      expect(dialogs).to.deep.equal([]);
+      expect(pageErrors).to.deep.equal([]);
+    });
+
+    it('updates the page when the coordinator notifies', async () => {
+      const fixture = federationStatusFixture();
+      current = {
+        ...fixture,
+        sites: [
+          ...fixture.sites,
+          { ...fixture.sites[0]!, id: '0d9e8f7a6b5c4d3e', name: 'umbrella-dns', connected: false },
+        ],
+      };
+      dashboard.notify();
+      await page.locator('#sites-body td.name', { hasText: 'umbrella-dns' }).waitFor();
+      current = fixture;
+      dashboard.notify();
+      await page.locator('#sites-body tr').nth(3).waitFor({ state: 'detached' });
+    });
+
+    it('falls back to polling /api/status when no event stream is free', async () => {
+      const full = await startDashboard({
+        host: '127.0.0.1',
+        port: 0,
+        token: TOKEN,
+        status: () => current,
+        maxEventClients: 0,
+      });
+      const other = await browser.newPage();
+      try {
+        await other.goto(`http://127.0.0.1:${full.port}/?token=${TOKEN}`);
+        await other.locator('#connection', { hasText: 'polling' }).waitFor();
+        expect(await other.locator('#sites-body td.name').count()).to.equal(3);
+      } finally {
+        await other.close();
+        await full.stop();
+      }
+    });
+
+    it('answers a wrong token with 401 instead of the page', async () => {
+      const other = await browser.newPage();
+      try {
+        const response = await other.goto(`${base}/?token=wrong-token`);
+        expect(response!.status()).to.equal(401);
+        expect(await other.locator('body').textContent()).to.include('unauthorized');
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('reads well at 1280x800 (screenshot for the documentation)', async () => {
+      mkdirSync(dirname(SCREENSHOT), { recursive: true });
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      expect(existsSync(SCREENSHOT)).to.equal(true);
+      // Nothing sticks out sideways at this width.
+      const width = await page.evaluate('document.documentElement.scrollWidth');
+      expect(width).to.be.at.most(1280);
+    });
+  });
+});
