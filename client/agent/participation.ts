@@ -14,7 +14,7 @@ export interface ParticipationOptions {
   readonly connection: CoordinatorConnection;
   readonly worker: SiteWorker;
   readonly reconnect: { readonly initialMs: number; readonly maxMs: number };
-  readonly log: (line: string) => void;
+  readonly log: (line: string, fields?: Record<string, unknown>) => void;
   /** Called after each accepted submission (for logs and metrics). */
   readonly onSubmitted?: (task: Task, sealedBytes: number) => void;
   readonly signal?: AbortSignal;
@@ -50,18 +50,32 @@ export async function participate(options: ParticipationOptions): Promise<Global
           watchdog.pause(); // our own work is not the coordinator going silent
           const task = event.task;
           if (done.has(task.taskId)) continue;
-          log(`task ${task.kind} round ${task.round} (model v${task.modelVersion})`);
+          log('task received', {
+            round: task.round,
+            task: task.kind,
+            modelVersion: task.modelVersion,
+          });
           if (task.kind !== 'sketch' && model?.version !== task.modelVersion)
             model = await connection.fetchModel(token, task.modelVersion);
           lastVersion = task.modelVersion;
           const payload = await worker.run(task, model).catch((error: unknown) => {
             throw new LocalTaskError(task, error);
           });
-          const receipt = await connection.submit(token, task, payload);
-          options.onSubmitted?.(task, receipt.sealedBytes);
-          log(
-            `submitted ${payload.kind} for round ${task.round} (${receipt.sealedBytes} bytes sealed)`,
-          );
+          done.add(task.taskId);
+          try {
+            const receipt = await connection.submit(token, task, payload);
+            options.onSubmitted?.(task, receipt.sealedBytes);
+            log(`submitted ${payload.kind}`, {
+              round: task.round,
+              task: task.kind,
+              sealedBytes: receipt.sealedBytes,
+            });
+          } catch (error) {
+            // The round closed or moved on meanwhile: nothing to retry, wait for the next task.
+            if (!(error instanceof FedflowError && error.code === 'failed-precondition'))
+              throw error;
+            log(`result not accepted: ${error.message}`, { round: task.round, task: task.kind });
+          }
           watchdog.reset();
         }
         throw new Error('the task stream ended without a finished message');

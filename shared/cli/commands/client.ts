@@ -12,6 +12,7 @@ import { AuditLogWriter } from '../../audit/audit-log-writer.js';
 import { loadClientConfig } from '../../config/federation-config.js';
 import { loadPrivateIdentity, loadPublicIdentity } from '../../crypto/key-files.js';
 import { parseFlowFormat } from '../../flows/formats.js';
+import { createLogger } from '../../logging/logger.js';
 import { saveModelDir } from '../../model/model-dir.js';
 import { loadClientCredentials, tlsChannelOptions } from '../../tls/credentials.js';
 import { readOptions, startBackend } from '../flow-options.js';
@@ -33,8 +34,8 @@ export function registerClient(program: Command): void {
         'coordinator.address': options.coordinator,
       });
       await startBackend(config.backend);
-      const log = (line: string) =>
-        process.stderr.write(`${new Date().toISOString()} ${config.name}: ${line}\n`);
+      const logger = createLogger({ role: 'client', site: config.name });
+      const log = (line: string, fields: Record<string, unknown> = {}) => logger.info(fields, line);
       if (config.data.files.length === 0)
         throw new Error('data.files: list the flow files this site trains on');
       const format = parseFlowFormat(config.data.format);
@@ -109,7 +110,7 @@ export function registerClient(program: Command): void {
         thresholds: model.thresholds,
         metadata: { createdBy: 'fedflow client', site: config.name, version: model.version },
       });
-      log(`final global model v${model.version} saved to ${dir}`);
+      logger.info({ version: model.version, dir }, 'final global model saved');
       process.stdout.write(`${dir}\n`);
     });
 }

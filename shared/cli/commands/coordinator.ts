@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { startCoordinator } from '../../../coordinator/coordinator-server.js';
 import { loadCoordinatorConfig } from '../../config/federation-config.js';
+import { createLogger } from '../../logging/logger.js';
 import { startBackend } from '../flow-options.js';
 
 interface CoordinatorOptions {
@@ -12,8 +13,6 @@ interface CoordinatorOptions {
   port?: number;
   stateDir?: string;
 }
-
-const stamp = () => new Date().toISOString();
 
 export function registerCoordinator(program: Command): void {
   program
@@ -28,13 +27,20 @@ export function registerCoordinator(program: Command): void {
         stateDir: options.stateDir,
       });
       await startBackend(config.backend);
-      const log = (line: string) => process.stderr.write(`${stamp()} coordinator: ${line}\n`);
+      const logger = createLogger({ role: 'coordinator' });
+      const log = (line: string) => logger.info(line);
       const emit = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);
       const coordinator = await startCoordinator(config, log, (round) => {
-        const fails = round.failures.map((f) => `${f.clientId}: ${f.reason}`).join('; ');
-        log(
-          `round ${round.round} ${round.kind} ${round.outcome}: ${round.results.length} results${fails ? `, failures: ${fails}` : ''}`,
-        );
+        const fields = {
+          round: round.round,
+          task: round.kind,
+          outcome: round.outcome,
+          results: round.results.length,
+          failures: round.failures.map((f) => `${f.clientId}: ${f.reason}`),
+          seconds: round.collectMs / 1000,
+        };
+        if (round.outcome === 'failed') logger.warn(fields, 'round failed');
+        else logger.info(fields, 'round closed');
         emit({ event: 'round', ...round });
       });
       emit({
@@ -52,7 +58,7 @@ export function registerCoordinator(program: Command): void {
       try {
         const model = await coordinator.done;
         const modelDir = coordinator.store.modelDir(model.version);
-        log(`federation complete: model v${model.version} with thresholds in ${modelDir}`);
+        logger.info({ version: model.version, modelDir }, 'federation complete');
         emit({ event: 'done', version: model.version, modelDir });
         // Give clients a moment to fetch the final model before shutting down.
         await new Promise((resolve) => setTimeout(resolve, 3000));
