@@ -4,10 +4,11 @@ import { createLogger } from '../../../shared/logging/logger.js';
 /** A stand-in for stderr that records what is written. */
 function fakeStream(isTTY: boolean) {
   const lines: string[] = [];
-  const stream = {
-    isTTY,
-    write: (text: string) => (lines.push(String(text)), true),
-  } as unknown as NodeJS.WriteStream;
+  const write = (text: string) => {
+    lines.push(String(text));
+    return true;
+  };
+  const stream = { isTTY, write } as unknown as NodeJS.WriteStream;
   return { stream, lines };
 }
 
