@@ -241,6 +241,13 @@ export const clientConfigSchema = {
       default: true,
     },
   },
+  metrics: {
+    port: {
+      doc: "Serve this site's Prometheus metrics on 127.0.0.1:PORT/metrics (-1 = off, 0 = any free port)",
+      format: 'int',
+      default: -1,
+    },
+  },
   reconnect: {
     initialMs: {
       doc: 'First reconnect delay',

@@ -81,6 +81,8 @@ describe('fedflow synth -> train -> evaluate -> score on synthetic flows', funct
       'zeek',
       '--out',
       file('alerts.jsonl'),
+      '--metrics-file',
+      file('score.prom'),
     ]);
     expect(r.code, r.stderr).to.equal(0);
     const lines = readFileSync(file('alerts.jsonl'), 'utf8')
@@ -95,6 +97,9 @@ describe('fedflow synth -> train -> evaluate -> score on synthetic flows', funct
     expect(Object.keys(first.alerts)).to.deep.equal(['fpr=0.01', 'fpr=0.001']);
     expect(first.top).to.have.length(3);
     expect(first.top[0]).to.have.keys(['field', 'value', 'category', 'probability', 'nats']);
+    const metrics = readFileSync(file('score.prom'), 'utf8');
+    expect(metrics).to.match(/fedflow_site_flows_scored_total 8000/);
+    expect(metrics).to.match(/fedflow_site_alerts_total \d+/);
     const attacks = lines.filter((l) => l.label !== 'normal');
     const alerted = attacks.filter((l) => l.alerts['fpr=0.01']).length;
     expect(alerted / attacks.length).to.be.greaterThan(0.5);

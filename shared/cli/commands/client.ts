@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { participate } from '../../../client/agent/participation.js';
 import { SiteWorker } from '../../../client/agent/site-worker.js';
+import { SiteMetrics } from '../../../client/metrics/site-metrics.js';
+import type { EpochReport } from '../../../client/trainer/local-trainer.js';
 import { DEFAULT_TRAINING } from '../../../client/trainer/local-trainer.js';
 import { CoordinatorConnection } from '../../../client/transport/coordinator-connection.js';
 import { AuditLogWriter } from '../../audit/audit-log-writer.js';
@@ -39,7 +41,20 @@ export function registerClient(program: Command): void {
       if (config.data.files.length === 0)
         throw new Error('data.files: list the flow files this site trains on');
       const format = parseFlowFormat(config.data.format);
-      const progress = trainingProgress();
+      const metrics = new SiteMetrics();
+      if (config.metrics.port >= 0) {
+        const { port } = await metrics.serve(config.metrics.port);
+        logger.info({ port }, 'metrics on http://127.0.0.1:PORT/metrics');
+      }
+      const bar = trainingProgress();
+      const progress = {
+        ...bar,
+        onEpoch: (r: EpochReport) => {
+          metrics.trainingSeconds.inc(r.seconds);
+          metrics.flowsTrained.inc(Math.round(r.flowsPerSecond * r.seconds));
+          bar.onEpoch?.(r);
+        },
+      };
       const worker = new SiteWorker({
         selection: {
           files: config.data.files,
@@ -92,6 +107,11 @@ export function registerClient(program: Command): void {
       process.once('SIGINT', () => abort.abort());
       process.once('SIGTERM', () => abort.abort());
       const model = await participate({
+        onSubmitted: (task, bytes) => {
+          metrics.tasks.inc({ kind: task.kind });
+          metrics.bytesSent.inc(bytes);
+          metrics.modelVersion.set(task.modelVersion);
+        },
         connection,
         worker,
         reconnect: config.reconnect,

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { openModel } from '../../../client/detect/loaded-model.js';
 import { writeAlertLines } from '../../../client/detect/write-alerts.js';
+import { SiteMetrics } from '../../../client/metrics/site-metrics.js';
 import { loadModelConfig } from '../../config/model-config.js';
 import {
   addFlowOptions,
@@ -11,6 +12,7 @@ import {
 } from '../flow-options.js';
 
 interface ScoreOptions extends FlowFileOptions {
+  metricsFile?: string;
   model: string;
   out: string;
   importanceSamples?: number;
@@ -26,6 +28,10 @@ export function registerScore(program: Command): void {
   )
     .requiredOption('--model <dir>', 'model directory')
     .requiredOption('--out <file>', "JSON-lines output ('-' for stdout)")
+    .option(
+      '--metrics-file <file>',
+      'also write Prometheus metrics (flows scored, alerts) as a node_exporter textfile',
+    )
     .option(
       '--importance-samples <k>',
       'score with an importance-weighted bound of K samples',
@@ -51,6 +57,12 @@ export function registerScore(program: Command): void {
         options.out,
       );
       loaded.model.dispose();
+      if (options.metricsFile) {
+        const metrics = new SiteMetrics();
+        metrics.flowsScored.inc(summary.rowsScored);
+        metrics.alerts.inc(summary.alerts);
+        await metrics.writeTextfile(options.metricsFile);
+      }
       process.stderr.write(
         `scored ${summary.rowsScored} flows (${summary.badRows} malformed skipped) in ${summary.seconds.toFixed(2)} s, ${Math.round(summary.rowsScored / summary.seconds)} flows/s; ${summary.alerts} crossed a threshold\n`,
       );
