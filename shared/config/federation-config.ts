@@ -20,6 +20,17 @@ const stringList = (name: string) => (value: unknown) => {
     throw new Error(`${name} must be a list of strings, got ${JSON.stringify(value)}`);
 };
 
+/** The PEM files both roles name in their `tls` section (see docs/tls.md). */
+const tlsFiles = {
+  ca: {
+    doc: 'PEM file of the consortium CA that signed the peer certificates',
+    format: String,
+    default: '',
+  },
+  cert: { doc: 'PEM certificate file of this party', format: String, default: '' },
+  key: { doc: 'PEM private key file of this party (mode 0600)', format: String, default: '' },
+};
+
 export const coordinatorConfigSchema = {
   backend: modelConfigSchema.backend,
   listen: {
@@ -114,13 +125,7 @@ export const coordinatorConfigSchema = {
       default: true,
       env: 'FEDFLOW_TLS',
     },
-    ca: {
-      doc: 'PEM file of the consortium CA that signed the peer certificates',
-      format: String,
-      default: '',
-    },
-    cert: { doc: 'PEM certificate file of this party', format: String, default: '' },
-    key: { doc: 'PEM private key file of this party (mode 0600)', format: String, default: '' },
+    ...tlsFiles,
     requireClientCert: {
       doc: 'Mutual TLS: refuse clients without a certificate from the CA',
       format: Boolean,
@@ -221,13 +226,7 @@ export const clientConfigSchema = {
       default: true,
       env: 'FEDFLOW_TLS',
     },
-    ca: {
-      doc: 'PEM file of the consortium CA that signed the peer certificates',
-      format: String,
-      default: '',
-    },
-    cert: { doc: 'PEM certificate file of this party', format: String, default: '' },
-    key: { doc: 'PEM private key file of this party (mode 0600)', format: String, default: '' },
+    ...tlsFiles,
     serverName: {
       doc: "Name to check the coordinator's certificate against, when it differs from the address",
       format: String,
