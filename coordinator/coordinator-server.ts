@@ -47,6 +47,12 @@ export async function startCoordinator(
   log: (line: string) => void,
   onRound?: (r: RoundRecord) => void,
 ): Promise<RunningCoordinator> {
+  // Refuse a bad configuration before anything is opened or bound.
+  if (config.dashboard.enabled && config.dashboard.token.length < 16) {
+    throw new Error(
+      'dashboard.token: the dashboard is enabled but its token is missing or shorter than 16 characters (set one, or FEDFLOW_DASHBOARD_TOKEN)',
+    );
+  }
   const identity = loadPrivateIdentity(config.privateKey);
   const allowList = config.clients.map((file) => loadPublicIdentity(file));
   if (allowList.length === 0)
@@ -142,10 +148,6 @@ export async function startCoordinator(
   );
   let dashboard: Dashboard | null = null;
   if (config.dashboard.enabled) {
-    if (!config.dashboard.token)
-      throw new Error(
-        'dashboard.token: the dashboard is enabled but has no token; set one (or FEDFLOW_DASHBOARD_TOKEN)',
-      );
     dashboard = await startDashboard({
       host: config.dashboard.host,
       port: config.dashboard.port,

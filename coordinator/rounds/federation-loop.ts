@@ -38,6 +38,7 @@ export interface LoopEvents {
 export class FederationLoop {
   private state: FederationState;
   private stopped = false;
+  private readonly stopping = new AbortController();
   private open: {
     round: number;
     kind: TaskKind;
@@ -77,6 +78,7 @@ export class FederationLoop {
   /** Makes `run` give up at its next wait (a coordinator shutting down). */
   stop(): void {
     this.stopped = true;
+    this.stopping.abort();
   }
 
   /** Runs until calibration is published; resumes from persisted state. */
@@ -183,6 +185,7 @@ export class FederationLoop {
     this.open = { round, kind, taskId: task.taskId, startedMs, selected: [...selected] };
     const outcome = await runTasks(clients, task, {
       quorum: quorumCount(this.plan, clients.length),
+      signal: this.stopping.signal,
       deadlineMs: task.deadlineMs,
       validate: (clientId, payload) =>
         selected.has(clientId)

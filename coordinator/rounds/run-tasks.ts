@@ -17,6 +17,8 @@ export interface CollectPolicy {
   readonly deadlineMs: number;
   /** Checks a payload before it counts; returns why it is rejected, or null. */
   validate(clientId: string, payload: ClientPayload): string | null;
+  /** Closes the round early (the coordinator is stopping). */
+  readonly signal?: AbortSignal;
 }
 
 export async function runTasks(
@@ -29,8 +31,11 @@ export async function runTasks(
   let settled = 0;
   await new Promise<void>((resolve) => {
     const timer = setTimeout(finish, Math.max(0, policy.deadlineMs - Date.now()));
+    policy.signal?.addEventListener('abort', finish, { once: true });
+    if (policy.signal?.aborted) queueMicrotask(finish);
     function finish() {
       clearTimeout(timer);
+      policy.signal?.removeEventListener('abort', finish);
       abort.abort(new Error('round closed'));
       resolve();
     }
