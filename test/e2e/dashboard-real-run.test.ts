@@ -97,6 +97,7 @@ describe('the dashboard of a real federation run, in a browser', function () {
       }
       mkdirSync(dirname(SCREENSHOT), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      expect(existsSync(SCREENSHOT)).to.equal(true);
     } finally {
       await browser.close();
     }
