@@ -148,14 +148,20 @@ export async function startCoordinator(
   );
   let dashboard: Dashboard | null = null;
   if (config.dashboard.enabled) {
-    dashboard = await startDashboard({
-      host: config.dashboard.host,
-      port: config.dashboard.port,
-      token: config.dashboard.token,
-      status,
-      metrics: () => metrics.text(),
-      log,
-    });
+    try {
+      dashboard = await startDashboard({
+        host: config.dashboard.host,
+        port: config.dashboard.port,
+        token: config.dashboard.token,
+        status,
+        metrics: () => metrics.text(),
+        log,
+      });
+    } catch (error) {
+      // The gRPC port is already bound: release it, or the process would hang.
+      server.forceShutdown();
+      throw error;
+    }
   }
   notifyDashboard = () => dashboard?.notify();
   const done = loop.run().then((model) => {
@@ -172,16 +178,17 @@ export async function startCoordinator(
     store,
     done,
     dashboardPort: dashboard?.port ?? null,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        void dashboard?.stop();
-        finish({ reason: 'the coordinator is shutting down', complete: false });
-        loop.stop();
+    stop: async () => {
+      finish({ reason: 'the coordinator is shutting down', complete: false });
+      loop.stop();
+      await dashboard?.stop();
+      await new Promise<void>((resolve) => {
         server.tryShutdown(() => resolve());
         setTimeout(() => {
           server.forceShutdown();
           resolve();
         }, 2000).unref();
-      }),
+      });
+    },
   };
 }

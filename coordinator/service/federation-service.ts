@@ -253,7 +253,6 @@ function acceptResult(
     ctx.log(`rejected ${task.kind} result from ${session.identity.name}: ${error.reason}`);
     throw new FedflowError(code[error.reason], `envelope rejected: ${error.reason}`);
   }
-  const plaintextSha256 = sha256Hex(plaintext);
   const problem = payloadProblem(
     task,
     ctx.schema,
@@ -274,17 +273,19 @@ function acceptResult(
   ).signature;
   const receipt = { accepted: true, digest, receivedMs, coordinatorSignature };
   // On disk before the result counts: the ingress log is what auditors reconcile against.
-  ctx.ingress?.append({
-    peer: session.clientId,
-    type: payload.kind,
-    round: task.round,
-    taskId: task.taskId,
-    bytes: bytes.length,
-    sealedSha256: sha256Hex(bytes),
-    plaintextSha256,
-    outcome: 'accepted',
-    receipt: toAuditReceipt(receipt),
-  });
+  ctx.ingress?.append(
+    {
+      peer: session.clientId,
+      type: payload.kind,
+      round: task.round,
+      taskId: task.taskId,
+      bytes: bytes.length,
+      sealedSha256: sha256Hex(bytes),
+      outcome: 'accepted',
+      receipt: toAuditReceipt(receipt),
+    },
+    plaintext,
+  );
   ctx.clients.deliver(session.clientId, task.taskId, payload);
   ctx.activity.acceptedResult(session.clientId);
   ctx.metrics?.results.inc({ kind: payload.kind, outcome: 'accepted', reason: '' });
@@ -315,15 +316,36 @@ function recordRejection(
     reason: error instanceof FedflowError ? error.code : 'internal',
   });
   if (bytes) ctx.metrics?.bytesReceived.inc({ kind }, bytes.length);
+  // The header came from the client: keep only well-formed facts, and never let logging
+  // replace the reason the result was refused.
+  const declared =
+    header.sha256.length === 32
+      ? Buffer.from(header.sha256).toString('hex')
+      : sha256Hex(new Uint8Array(0));
+  try {
+    appendRejection(ctx, {
+      peer,
+      type: PAYLOAD_FOR_TASK[header.kind],
+      round: header.round,
+      taskId: header.taskId,
+      bytes: bytes?.length ?? header.totalBytes,
+      sealedSha256: bytes ? sha256Hex(bytes) : declared,
+      plaintextSha256: null,
+      outcome: 'rejected',
+      reason: reason.slice(0, 1000),
+    });
+  } catch (logError) {
+    ctx.log(`could not log a rejected result in the ingress log: ${(logError as Error).message}`);
+  }
+}
+
+function appendRejection(
+  ctx: ServiceContext,
+  fields: Parameters<AuditLogWriter['append']>[0],
+): void {
   ctx.ingress?.append({
-    peer,
-    type: PAYLOAD_FOR_TASK[header.kind],
-    round: header.round,
-    taskId: header.taskId,
-    bytes: bytes?.length ?? header.totalBytes,
-    sealedSha256: bytes ? sha256Hex(bytes) : Buffer.from(header.sha256).toString('hex'),
-    plaintextSha256: null,
-    outcome: 'rejected',
-    reason: reason.slice(0, 1000),
+    ...fields,
+    taskId: fields.taskId && fields.taskId.length <= 255 ? fields.taskId : null,
+    round: Number.isSafeInteger(fields.round) ? fields.round : null,
   });
 }

@@ -35,26 +35,60 @@ export interface AuditReport {
   readonly warnings: number;
 }
 
-/** Files named `name` under `paths` (recursively; shallow enough for state directories). */
-function findFiles(paths: readonly string[], test: (file: string) => boolean, depth = 6): string[] {
+export interface AuditOptions {
+  /** Accept logs whose signer has no public key file under the paths (only a warning then). */
+  readonly allowUnpinned?: boolean;
+  /** Accept sent results whose plaintext copy was not kept (sites with audit.keepPlaintext off). */
+  readonly allowMissingPayloads?: boolean;
+}
+
+/** Files under `paths` that pass `test` (recursively; shallow enough for state directories). */
+function findFiles(
+  paths: readonly string[],
+  test: (file: string) => boolean,
+  findings: Finding[],
+  depth = 6,
+): string[] {
   const found: string[] = [];
   const walk = (path: string, left: number) => {
-    if (!existsSync(path)) return;
-    if (statSync(path).isFile()) {
-      if (test(path)) found.push(path);
-      return;
+    try {
+      if (!existsSync(path)) return;
+      if (statSync(path).isFile()) {
+        if (test(path)) found.push(path);
+        return;
+      }
+      if (left === 0 || basename(path) === 'payloads' || basename(path) === 'node_modules') return;
+      for (const name of readdirSync(path).sort()) walk(join(path, name), left - 1);
+    } catch (error) {
+      findings.push({
+        severity: 'error',
+        file: path,
+        line: null,
+        seq: null,
+        code: 'unreadable',
+        message: (error as Error).message,
+      });
     }
-    if (left === 0 || basename(path) === 'payloads' || basename(path) === 'node_modules') return;
-    for (const name of readdirSync(path).sort()) walk(join(path, name), left - 1);
   };
   for (const p of paths) walk(p, depth);
   return found;
 }
 
-export function auditFederation(paths: readonly string[]): AuditReport {
+export function auditFederation(paths: readonly string[], options: AuditOptions = {}): AuditReport {
   const findings: Finding[] = [];
+  for (const p of paths) {
+    if (!existsSync(p))
+      findings.push({
+        severity: 'error',
+        file: p,
+        line: null,
+        seq: null,
+        code: 'unreadable',
+        message: 'no such file or directory',
+      });
+  }
   const keys = new Map<string, { name: string; signPublicKey: Uint8Array }>();
-  for (const file of findFiles(paths, (f) => f.endsWith('.public.json'))) {
+  for (const file of findFiles(paths, (f) => f.endsWith('.public.json'), findings)) {
     try {
       const { identity } = loadKeyFile(file);
       keys.set(fingerprint(identity.signPublicKey), identity);
@@ -69,9 +103,9 @@ export function auditFederation(paths: readonly string[]): AuditReport {
       });
     }
   }
-  const models = publishedModels(paths);
-  const ingressFiles = findFiles(paths, (f) => basename(f) === 'ingress.jsonl');
-  const egressFiles = findFiles(paths, (f) => basename(f) === 'egress.jsonl');
+  const models = publishedModels(paths, findings);
+  const ingressFiles = findFiles(paths, (f) => basename(f) === 'ingress.jsonl', findings);
+  const egressFiles = findFiles(paths, (f) => basename(f) === 'egress.jsonl', findings);
   if (ingressFiles.length !== 1)
     findings.push({
       severity: 'error',
@@ -94,7 +128,20 @@ export function auditFederation(paths: readonly string[]): AuditReport {
   const verify = (file: string) => {
     const first = readFirstEntry(file);
     const pinned = first ? keys.get(first.actor) : undefined;
-    const result = verifyLog(file, pinned?.signPublicKey);
+    if (first && !pinned) {
+      // A log signed by a key nobody vouched for proves nothing about who wrote it.
+      findings.push({
+        severity: options.allowUnpinned ? 'warning' : 'error',
+        file,
+        line: 1,
+        seq: 0,
+        code: 'unknown-signer',
+        message: `signed by ${first.actor}, which matches no public key file under the given paths; add the directory holding its NAME.public.json${options.allowUnpinned ? '' : ', or pass --unpinned'}`,
+      });
+    }
+    const result = verifyLog(file, pinned?.signPublicKey, {
+      requirePlaintext: basename(file) === 'egress.jsonl' && !options.allowMissingPayloads,
+    });
     findings.push(...result.findings);
     return {
       file,
@@ -139,16 +186,25 @@ function readFirstEntry(file: string): AuditEntry | null {
 }
 
 /** Published model specs by version, from the coordinator's `models/vN/model.json`. */
-function publishedModels(paths: readonly string[]): Map<number, ModelSpec> {
+function publishedModels(paths: readonly string[], findings: Finding[]): Map<number, ModelSpec> {
   const models = new Map<number, ModelSpec>();
-  for (const file of findFiles(
-    paths,
-    (f) => basename(f) === 'model.json' && /^v\d+$/.test(basename(dirname(f))),
-  )) {
-    models.set(
-      Number(basename(dirname(file)).slice(1)),
-      JSON.parse(readFileSync(file, 'utf8')) as ModelSpec,
-    );
+  const isSpec = (f: string) => basename(f) === 'model.json' && /^v\d+$/.test(basename(dirname(f)));
+  for (const file of findFiles(paths, isSpec, findings)) {
+    try {
+      const spec = JSON.parse(readFileSync(file, 'utf8')) as ModelSpec;
+      if (!Array.isArray(spec.weights) || !Array.isArray(spec.schema?.fields))
+        throw new Error('no weight manifest or schema fields');
+      models.set(Number(basename(dirname(file)).slice(1)), spec);
+    } catch (error) {
+      findings.push({
+        severity: 'error',
+        file,
+        line: null,
+        seq: null,
+        code: 'bad-model',
+        message: `cannot use this published model spec: ${(error as Error).message}`,
+      });
+    }
   }
   return models;
 }
@@ -200,6 +256,8 @@ function siteTotals(
       problem = histogramProblem(payload.counts, payload.flows);
     } else if (schema) {
       problem = sketchProblem(schema.fields, payload);
+    } else {
+      problem = 'no published model v1 (with the schema) to check this sketch against';
     }
     if (problem) finding('payload-shape', problem);
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -58,7 +58,8 @@ describe('federation over gRPC on loopback', function () {
 
   it('trains a global model with three sites and gives every site the calibrated model', async () => {
     const fixture = await federationFixture(dir, ['web', 'mail-dns', 'internal']);
-    coordinator = await startCoordinator(fixture.config(), quiet);
+    // The coordinator keeps every received plaintext too (audit.keepPlaintext).
+    coordinator = await startCoordinator(fixture.config({ 'audit.keepPlaintext': true }), quiet);
     const address = `127.0.0.1:${coordinator.port}`;
     const sent: number[] = [];
     const models = await Promise.all(
@@ -98,6 +99,7 @@ describe('federation over gRPC on loopback', function () {
       .trim()
       .split('\n');
     expect(enrolments).to.have.length(3);
+    expect(readdirSync(join(dir, 'coordinator-state', 'audit', 'payloads'))).to.have.length(12);
   });
 
   it('refuses to enrol a key that is not on the allow-list', async () => {

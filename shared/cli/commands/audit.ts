@@ -21,44 +21,60 @@ export function registerAudit(program: Command): void {
       'a simulate --out directory, or the coordinator and site state directories',
     )
     .option('--json <file>', 'also write the report as JSON')
-    .action((paths: string[], options: { json?: string }) => {
-      const report = auditFederation(paths);
-      const out: string[] = [];
-      out.push(`coordinator log: ${report.coordinatorLog ?? '(none)'}`);
-      out.push(`site logs: ${report.siteLogs.length}`);
-      const kinds = ['sketch', 'delta', 'histogram'];
-      out.push(
-        formatTable(
-          [
-            'site',
-            'fingerprint',
-            ...kinds.map((k) => `${k} msgs`),
-            ...kinds.map((k) => `${k} bytes`),
-            'payloads checked',
-          ],
-          report.sites.map((s) => [
-            s.site,
-            s.fingerprint,
-            ...kinds.map((k) => s.messages[k] ?? 0),
-            ...kinds.map((k) => s.bytes[k] ?? 0),
-            s.plaintextsChecked,
-          ]),
-        ),
-      );
-      for (const f of report.findings) {
+    .option(
+      '--unpinned',
+      'accept logs whose signer has no public key file under the paths (warn instead)',
+    )
+    .option(
+      '--allow-missing-payloads',
+      'accept sent results without a kept plaintext copy (sites with audit.keepPlaintext off)',
+    )
+    .action(
+      (
+        paths: string[],
+        options: { json?: string; unpinned?: boolean; allowMissingPayloads?: boolean },
+      ) => {
+        const report = auditFederation(paths, {
+          allowUnpinned: options.unpinned,
+          allowMissingPayloads: options.allowMissingPayloads,
+        });
+        const out: string[] = [];
+        out.push(`coordinator log: ${report.coordinatorLog ?? '(none)'}`);
+        out.push(`site logs: ${report.siteLogs.length}`);
+        const kinds = ['sketch', 'delta', 'histogram'];
         out.push(
-          `${f.severity.toUpperCase()} ${f.code}: ${f.file}${f.line === null ? '' : `:${f.line}`}${f.seq === null ? '' : ` (seq ${f.seq})`}: ${f.message}`,
+          formatTable(
+            [
+              'site',
+              'fingerprint',
+              ...kinds.map((k) => `${k} msgs`),
+              ...kinds.map((k) => `${k} bytes`),
+              'payloads checked',
+            ],
+            report.sites.map((s) => [
+              s.site,
+              s.fingerprint,
+              ...kinds.map((k) => s.messages[k] ?? 0),
+              ...kinds.map((k) => s.bytes[k] ?? 0),
+              s.plaintextsChecked,
+            ]),
+          ),
         );
-      }
-      out.push(
-        report.errors === 0
-          ? `OK: no errors, ${report.warnings} warnings`
-          : `FAILED: ${report.errors} errors, ${report.warnings} warnings`,
-      );
-      process.stdout.write(`${out.join('\n')}\n`);
-      if (options.json) writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
-      if (report.errors > 0) process.exitCode = 1;
-    });
+        for (const f of report.findings) {
+          out.push(
+            `${f.severity.toUpperCase()} ${f.code}: ${f.file}${f.line === null ? '' : `:${f.line}`}${f.seq === null ? '' : ` (seq ${f.seq})`}: ${f.message}`,
+          );
+        }
+        out.push(
+          report.errors === 0
+            ? `OK: no errors, ${report.warnings} warnings`
+            : `FAILED: ${report.errors} errors, ${report.warnings} warnings`,
+        );
+        process.stdout.write(`${out.join('\n')}\n`);
+        if (options.json) writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
+        if (report.errors > 0) process.exitCode = 1;
+      },
+    );
   audit
     .command('show')
     .description('print what a site sent, per round (from its egress log)')

@@ -42,10 +42,10 @@ export function registerClient(program: Command): void {
         throw new Error('data.files: list the flow files this site trains on');
       const format = parseFlowFormat(config.data.format);
       const metrics = new SiteMetrics();
-      if (config.metrics.port >= 0) {
-        const { port } = await metrics.serve(config.metrics.port);
-        logger.info({ port }, 'metrics on http://127.0.0.1:PORT/metrics');
-      }
+      const metricsServer =
+        config.metrics.port >= 0 ? await metrics.serve(config.metrics.port) : null;
+      if (metricsServer)
+        logger.info({ port: metricsServer.port }, 'metrics on http://127.0.0.1:PORT/metrics');
       const bar = trainingProgress();
       const progress = {
         ...bar,
@@ -117,9 +117,12 @@ export function registerClient(program: Command): void {
         reconnect: config.reconnect,
         log,
         signal: abort.signal,
+      }).finally(() => {
+        // Nothing may keep the process alive once the site is done, or has failed.
+        progress.stop();
+        connection.close();
+        metricsServer?.server.close();
       });
-      progress.stop();
-      connection.close();
       if (!model) throw new Error('the federation ended before this site received a model');
       if (!model.thresholds)
         throw new Error(`the final model v${model.version} came without shared thresholds`);
