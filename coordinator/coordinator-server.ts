@@ -138,6 +138,17 @@ export async function startCoordinator(
     : grpc.ServerCredentials.createInsecure();
   if (!config.tls.enabled)
     log('warning: TLS is off (tls.enabled=false): connections are plaintext; use only on loopback');
+  if (config.tls.enabled && config.tls.ca && !config.tls.requireClientCert)
+    log(
+      'warning: tls.ca is set but tls.requireClientCert is false: sites without a certificate are accepted (set requireClientCert for mutual TLS)',
+    );
+  if (
+    config.dashboard.enabled &&
+    !['127.0.0.1', 'localhost', '::1'].includes(config.dashboard.host)
+  )
+    log(
+      `warning: the dashboard listens on ${config.dashboard.host} over plain HTTP; its token travels in clear unless a TLS proxy fronts it`,
+    );
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${config.listen.host}:${config.listen.port}`, credentials, (error, bound) =>
       error ? reject(error) : resolve(bound),
