@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import type { AlertLine } from '../../client/detect/alert-lines.js';
 import { runCli } from '../helpers/run-cli.js';
 
 describe('fedflow synth -> train -> evaluate -> score on synthetic flows', function () {
@@ -88,11 +89,11 @@ describe('fedflow synth -> train -> evaluate -> score on synthetic flows', funct
     const lines = readFileSync(file('alerts.jsonl'), 'utf8')
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l));
+      .map((l) => JSON.parse(l) as AlertLine);
     expect(lines).to.have.length(8000);
     expect(lines.map((l) => l.row)).to.deep.equal(lines.map((_, i) => i + 1));
-    expect(lines[1].line).to.be.greaterThan(lines[0].line);
-    const first = lines[0];
+    const first = lines[0]!;
+    expect(lines[1]!.line).to.be.greaterThan(first.line);
     expect(first).to.have.keys(['row', 'line', 'score', 'alerts', 'top', 'label']);
     expect(Object.keys(first.alerts)).to.deep.equal(['fpr=0.01', 'fpr=0.001']);
     expect(first.top).to.have.length(3);
