@@ -122,7 +122,7 @@ export class FederationLoop {
       const p = payload as ModelDeltaPayload;
       return { clientId, delta: p.delta, examples: p.examples, validationLoss: p.validationLoss };
     });
-    const weights = this.strategy.aggregate(before.weights, fits);
+    const { weights } = this.strategy.aggregate(before.weights, fits, null);
     // Accepted deltas are finite, but their weighted sum can still overflow float32.
     const bad = weights.findIndex((w) => !Number.isFinite(w));
     if (bad >= 0)

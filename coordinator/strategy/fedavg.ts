@@ -28,4 +28,13 @@ export function aggregateFedAvg(global: Float32Array, results: readonly FitResul
   return next;
 }
 
-export const fedAvg: AggregationStrategy = { name: 'fedavg', aggregate: aggregateFedAvg };
+export const fedAvg: AggregationStrategy = {
+  name: 'fedavg',
+  siteTraining: { proximalMu: 0 },
+  aggregate: (global, results) => {
+    const weights = aggregateFedAvg(global, results);
+    const update = new Float32Array(global.length);
+    for (let i = 0; i < update.length; i++) update[i] = weights[i]! - global[i]!;
+    return { weights, update, reports: [], state: null };
+  },
+};

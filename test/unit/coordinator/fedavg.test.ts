@@ -17,9 +17,11 @@ describe('FedAvg aggregation', () => {
   });
 
   it('returns global + delta for a single client whatever its example count', () => {
-    const next = fedAvg.aggregate(f32(1, 2), [
-      { clientId: 'a', delta: f32(0.5, -0.5), examples: 7 },
-    ]);
+    const next = fedAvg.aggregate(
+      f32(1, 2),
+      [{ clientId: 'a', delta: f32(0.5, -0.5), examples: 7 }],
+      null,
+    ).weights;
     expect([...next]).to.deep.equal([1.5, 1.5]);
   });
 
