@@ -9,6 +9,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import type { FlowTable } from '../../shared/encoding/flow-table.js';
 import { MultiHotBuilder } from '../../shared/model/multi-hot.js';
+import { unflatten } from '../../shared/model/parameters.js';
 import { meanScore } from '../../shared/model/score-table.js';
 import type { CategoricalVae, MixtureObjective } from '../../shared/model/vae.js';
 
@@ -23,6 +24,15 @@ export interface TrainingOptions {
   /** Stop after this many epochs without validation improvement (after warm-up). */
   readonly patience: number;
   readonly seed: number;
+  /**
+   * Federated rounds only. `optimizer`: an Adam the caller keeps across rounds (its moments
+   * carry over; it is not disposed here). `proximal`: FedProx's (mu / 2) * ||w - anchor||^2
+   * added to the loss, anchor = the global weights the round started from.
+   */
+  readonly optimizer?: tf.Optimizer;
+  readonly proximal?: { readonly mu: number; readonly anchor: Float32Array };
+  /** Stop after this many optimiser steps in all (federated rounds: equal work per site). */
+  readonly maxSteps?: number;
 }
 
 export const DEFAULT_TRAINING: TrainingOptions = {
@@ -69,13 +79,18 @@ export async function trainLocal(
 ): Promise<TrainingResult> {
   if (train.length === 0) throw new Error('no training flows');
   const builder = new MultiHotBuilder(encoder);
-  const optimizer = tf.train.adam(options.learningRate);
+  const optimizer = options.optimizer ?? tf.train.adam(options.learningRate);
+  const anchor =
+    options.proximal && options.proximal.mu > 0
+      ? unflatten(options.proximal.anchor, model.spec.weights, 'proximal anchor')
+      : null;
   const order = Uint32Array.from({ length: train.length }, (_, i) => i);
   const rng = xoroshiro128plus(options.seed);
   const history: EpochReport[] = [];
   let best = { loss: Infinity, epoch: 0, weights: null as Float32Array | null };
   let stoppedEarly = false;
   const latent = model.spec.architecture.latent;
+  let stepsTaken = 0;
   try {
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       shuffle(order, rng);
@@ -90,17 +105,23 @@ export async function trainLocal(
       let lossSum = 0;
       let step = 0;
       for (let start = 0; start < order.length; start += options.batchSize) {
+        if (options.maxSteps !== undefined && stepsTaken++ >= options.maxSteps) break;
         const count = Math.min(options.batchSize, order.length - start);
         const x = builder.build(train.codes, order, start, count);
         const seed = options.seed * 1_000_003 + epoch * 10_007 + step++;
         const loss = optimizer.minimize(
-          () =>
-            model.loss(x, {
+          () => {
+            const elbo = model.loss(x, {
               klWeight,
               temperature,
               seed,
               mixtureObjective: options.mixtureObjective,
-            }),
+            });
+            let total: tf.Scalar = elbo;
+            if (anchor)
+              total = tf.add(total, proximalTerm(model.variables, anchor, options.proximal!.mu));
+            return total;
+          },
           true,
           model.variables,
         );
@@ -123,6 +144,7 @@ export async function trainLocal(
         seconds,
       };
       history.push(report);
+      if (options.maxSteps !== undefined && stepsTaken >= options.maxSteps) break;
       hooks.onEpoch?.(report);
       // Let timers and I/O run between epochs.
       await new Promise((resolve) => setImmediate(resolve));
@@ -136,10 +158,21 @@ export async function trainLocal(
       }
     }
   } finally {
-    optimizer.dispose();
+    if (!options.optimizer) optimizer.dispose();
+    for (const t of anchor ?? []) t.dispose();
   }
   if (best.weights && best.epoch !== history.length) model.setWeights(best.weights);
   return { history, bestEpoch: best.weights ? best.epoch : history.length, stoppedEarly };
+}
+
+/** (mu / 2) * sum ||v - anchor||^2 over all variables. */
+function proximalTerm(
+  variables: readonly tf.Variable[],
+  anchor: readonly tf.Tensor[],
+  mu: number,
+): tf.Scalar {
+  const squares = variables.map((v, i) => tf.sum(tf.squaredDifference(v, anchor[i]!)));
+  return tf.mul(tf.addN(squares), mu / 2) as tf.Scalar;
 }
 
 /** Fisher-Yates with a seeded generator (advanced in place). */
