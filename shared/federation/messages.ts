@@ -15,10 +15,46 @@ export interface Task {
   readonly taskId: string;
   /** Global model version the client must start from (0 before the first model exists). */
   readonly modelVersion: number;
-  /** Local epochs for a training task. */
-  readonly epochs: number;
   /** When the coordinator stops waiting for results (epoch milliseconds). */
   readonly deadlineMs: number;
+  /** How a training task trains: published, so every site trains alike whatever its config. */
+  readonly training: LocalTrainingSettings;
+  /** Sketch tasks: categorical values seen fewer times stay out of the sketch. */
+  readonly minCategoryCount: number;
+}
+
+/** The local training of a federated round (see proto LocalTraining). */
+export interface LocalTrainingSettings {
+  /** Local epochs; used when `localSteps` is 0. */
+  readonly epochs: number;
+  /** Optimiser steps per round, equal at every site; 0 = train `epochs` epochs. */
+  readonly localSteps: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  /** FedProx mu: weight of (mu / 2) * ||w - w_global||^2; 0 = off. */
+  readonly proximalMu: number;
+  /** Keep the site's Adam moments across rounds instead of starting each round afresh. */
+  readonly keepOptimizerState: boolean;
+}
+
+/** Why published training settings cannot be used, or null when they can. */
+export function localTrainingProblem(t: LocalTrainingSettings): string | null {
+  const whole = (name: string, v: number) =>
+    Number.isInteger(v) && v >= 0 ? null : `${name} must be a non-negative integer, got ${v}`;
+  const positive = (name: string, v: number) =>
+    Number.isFinite(v) && v > 0 ? null : `${name} must be a positive number, got ${v}`;
+  return (
+    whole('epochs', t.epochs) ??
+    whole('localSteps', t.localSteps) ??
+    (t.epochs === 0 && t.localSteps === 0 ? 'one of epochs and localSteps must be > 0' : null) ??
+    (Number.isInteger(t.batchSize)
+      ? positive('batchSize', t.batchSize)
+      : `batchSize must be an integer, got ${t.batchSize}`) ??
+    positive('learningRate', t.learningRate) ??
+    (Number.isFinite(t.proximalMu) && t.proximalMu >= 0
+      ? null
+      : `proximalMu must be a non-negative number, got ${t.proximalMu}`)
+  );
 }
 
 /** Per-field statistics for the encoder round (values rarer than the client's floor dropped). */

@@ -3,7 +3,12 @@
  * and back. Every conversion from the wire is total: an enum value or oneof case this version
  * does not know is a WireError, never a silent default.
  */
-import type { ClientPayload, Task, TaskKind } from '../federation/messages.js';
+import {
+  type ClientPayload,
+  localTrainingProblem,
+  type Task,
+  type TaskKind,
+} from '../federation/messages.js';
 import { WireError } from './errors.js';
 import type { PayloadKind__Output as WirePayloadKind } from './generated/fedflow/v1/PayloadKind.js';
 import type { Receipt, Receipt__Output } from './generated/fedflow/v1/Receipt.js';
@@ -79,21 +84,47 @@ export function taskToWire(task: Task): TaskAssignment {
     round: checkUnsigned('round', task.round),
     taskId: task.taskId,
     modelVersion: checkUnsigned('modelVersion', task.modelVersion),
-    epochs: checkUnsigned('epochs', task.epochs),
     deadlineUnixMs: checkUnsigned('deadlineMs', task.deadlineMs),
+    training: {
+      epochs: checkUnsigned('training.epochs', task.training.epochs),
+      localSteps: checkUnsigned('training.localSteps', task.training.localSteps),
+      batchSize: checkUnsigned('training.batchSize', task.training.batchSize),
+      learningRate: task.training.learningRate,
+      proximalMu: task.training.proximalMu,
+      keepOptimizerState: task.training.keepOptimizerState,
+    },
+    minCategoryCount: checkUnsigned('minCategoryCount', task.minCategoryCount),
   };
 }
 
 /** The task a TaskAssignment announces. */
 export function taskFromWire(message: TaskAssignment__Output): Task {
   if (message.taskId === '') throw new WireError('expected a task id, got an empty string');
+  const kind = taskKindFromWire(message.kind);
+  const t = message.training;
+  const training = {
+    epochs: t?.epochs ?? 0,
+    localSteps: t?.localSteps ?? 0,
+    batchSize: t?.batchSize ?? 0,
+    learningRate: t?.learningRate ?? 0,
+    proximalMu: t?.proximalMu ?? 0,
+    keepOptimizerState: t?.keepOptimizerState ?? false,
+  };
+  const problem =
+    kind === 'train'
+      ? localTrainingProblem(training)
+      : kind === 'sketch' && message.minCategoryCount < 1
+        ? `minCategoryCount must be >= 1, got ${message.minCategoryCount}`
+        : null;
+  if (problem) throw new WireError(`expected usable settings for a ${kind} task: ${problem}`);
   return {
-    kind: taskKindFromWire(message.kind),
+    kind,
     round: message.round,
     taskId: message.taskId,
     modelVersion: message.modelVersion,
-    epochs: message.epochs,
     deadlineMs: message.deadlineUnixMs,
+    training,
+    minCategoryCount: message.minCategoryCount,
   };
 }
 

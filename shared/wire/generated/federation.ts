@@ -13,6 +13,7 @@ import type { FederationClient as _fedflow_v1_FederationClient, FederationDefini
 import type { FetchModelRequest as _fedflow_v1_FetchModelRequest, FetchModelRequest__Output as _fedflow_v1_FetchModelRequest__Output } from './fedflow/v1/FetchModelRequest.js';
 import type { Finished as _fedflow_v1_Finished, Finished__Output as _fedflow_v1_Finished__Output } from './fedflow/v1/Finished.js';
 import type { Heartbeat as _fedflow_v1_Heartbeat, Heartbeat__Output as _fedflow_v1_Heartbeat__Output } from './fedflow/v1/Heartbeat.js';
+import type { LocalTraining as _fedflow_v1_LocalTraining, LocalTraining__Output as _fedflow_v1_LocalTraining__Output } from './fedflow/v1/LocalTraining.js';
 import type { ModelDelta as _fedflow_v1_ModelDelta, ModelDelta__Output as _fedflow_v1_ModelDelta__Output } from './fedflow/v1/ModelDelta.js';
 import type { ModelRelease as _fedflow_v1_ModelRelease, ModelRelease__Output as _fedflow_v1_ModelRelease__Output } from './fedflow/v1/ModelRelease.js';
 import type { NumericCounts as _fedflow_v1_NumericCounts, NumericCounts__Output as _fedflow_v1_NumericCounts__Output } from './fedflow/v1/NumericCounts.js';
@@ -44,6 +45,7 @@ export interface ProtoGrpcType {
       FetchModelRequest: MessageTypeDefinition<_fedflow_v1_FetchModelRequest, _fedflow_v1_FetchModelRequest__Output>
       Finished: MessageTypeDefinition<_fedflow_v1_Finished, _fedflow_v1_Finished__Output>
       Heartbeat: MessageTypeDefinition<_fedflow_v1_Heartbeat, _fedflow_v1_Heartbeat__Output>
+      LocalTraining: MessageTypeDefinition<_fedflow_v1_LocalTraining, _fedflow_v1_LocalTraining__Output>
       ModelDelta: MessageTypeDefinition<_fedflow_v1_ModelDelta, _fedflow_v1_ModelDelta__Output>
       ModelRelease: MessageTypeDefinition<_fedflow_v1_ModelRelease, _fedflow_v1_ModelRelease__Output>
       NumericCounts: MessageTypeDefinition<_fedflow_v1_NumericCounts, _fedflow_v1_NumericCounts__Output>

@@ -3,6 +3,7 @@ import { payloadProblem } from '../../../coordinator/rounds/payload-checks.js';
 import { SCORE_GRID, scoreHistogram } from '../../../shared/federation/calibration.js';
 import type { Task } from '../../../shared/federation/messages.js';
 import { bucketCount } from '../../../shared/stats/log-histogram.js';
+import { TEST_TRAINING } from '../../helpers/tasks.js';
 import { TOY_SCHEMA } from '../../helpers/toy-flows.js';
 import { toyEncoder, toyModel } from '../../helpers/toy-model.js';
 
@@ -15,7 +16,8 @@ describe('result payload checks', () => {
     round: 3,
     taskId: 't',
     modelVersion: 4,
-    epochs: 1,
+    training: TEST_TRAINING,
+    minCategoryCount: 3,
     deadlineMs: 0,
   };
   const calibrate: Task = { ...train, kind: 'calibrate' };

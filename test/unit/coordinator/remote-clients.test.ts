@@ -1,13 +1,15 @@
 import { expect } from 'chai';
 import { RemoteClients } from '../../../coordinator/service/remote-clients.js';
 import type { Task } from '../../../shared/federation/messages.js';
+import { TEST_TRAINING } from '../../helpers/tasks.js';
 
 const task: Task = {
   kind: 'train',
   round: 2,
   taskId: 't-2',
   modelVersion: 2,
-  epochs: 1,
+  training: TEST_TRAINING,
+  minCategoryCount: 3,
   deadlineMs: Date.now() + 60_000,
 };
 const payload = { kind: 'histogram' as const, modelVersion: 2, counts: [], flows: 0 };

@@ -23,13 +23,15 @@ import type { Receipt__Output } from '../../../shared/wire/generated/fedflow/v1/
 import type { SubmitHeader__Output } from '../../../shared/wire/generated/fedflow/v1/SubmitHeader.js';
 import type { TaskAssignment__Output } from '../../../shared/wire/generated/fedflow/v1/TaskAssignment.js';
 import type { TaskEvent__Output } from '../../../shared/wire/generated/fedflow/v1/TaskEvent.js';
+import { TEST_TRAINING } from '../../helpers/tasks.js';
 
 const task: Task = {
   kind: 'train',
   round: 3,
   taskId: 'round-3',
   modelVersion: 2,
-  epochs: 5,
+  training: TEST_TRAINING,
+  minCategoryCount: 3,
   deadlineMs: 1_763_800_000_000,
 };
 
@@ -63,6 +65,48 @@ describe('domain <-> wire conversion', () => {
 
   it('round-trips a task through TaskAssignment', () => {
     expect(taskFromWire(taskToWire(task) as TaskAssignment__Output)).to.deep.equal(task);
+  });
+
+  it('round-trips every published training setting', () => {
+    const training = {
+      epochs: 0,
+      localSteps: 120,
+      batchSize: 64,
+      learningRate: 0.0025,
+      proximalMu: 0.01,
+      keepOptimizerState: true,
+    };
+    const back = taskFromWire(taskToWire({ ...task, training }) as TaskAssignment__Output);
+    expect(back.training).to.deep.equal(training);
+  });
+
+  it('refuses a training task whose settings cannot train, naming the setting', () => {
+    const wire = (patch: object) =>
+      ({
+        ...taskToWire(task),
+        training: { ...taskToWire(task).training, ...patch },
+      }) as TaskAssignment__Output;
+    expect(() => taskFromWire(wire({ batchSize: 0 }))).to.throw(
+      WireError,
+      'expected usable settings for a train task: batchSize must be a positive number, got 0',
+    );
+    expect(() => taskFromWire(wire({ epochs: 0, localSteps: 0 }))).to.throw(
+      WireError,
+      'one of epochs and localSteps must be > 0',
+    );
+    expect(() => taskFromWire(wire({ learningRate: Number.NaN }))).to.throw(
+      WireError,
+      'learningRate',
+    );
+    expect(() => taskFromWire(wire({ proximalMu: -1 }))).to.throw(WireError, 'proximalMu');
+  });
+
+  it('refuses a sketch task without a minimum category count', () => {
+    const sketch = { ...taskToWire({ ...task, kind: 'sketch' }), minCategoryCount: 0 };
+    expect(() => taskFromWire(sketch as TaskAssignment__Output)).to.throw(
+      WireError,
+      'minCategoryCount must be >= 1, got 0',
+    );
   });
 
   it('refuses to send a negative round', () => {

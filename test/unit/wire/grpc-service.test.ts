@@ -32,6 +32,7 @@ import {
   wrapUnary,
   writeMessage,
 } from '../../../shared/wire/status.js';
+import { TEST_TRAINING } from '../../helpers/tasks.js';
 
 const MiB = 1024 * 1024;
 const KNOWN_SIGN_KEY = Buffer.alloc(32, 1);
@@ -79,7 +80,8 @@ function fakeFederation(state: FakeServerState): FederationHandlers {
             round: 0,
             taskId: 'enc',
             modelVersion: 0,
-            epochs: 0,
+            training: TEST_TRAINING,
+            minCategoryCount: 3,
             deadlineMs: 2000,
           },
         }),

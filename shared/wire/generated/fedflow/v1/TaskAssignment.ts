@@ -1,6 +1,7 @@
 // Original file: fedflow/v1/federation.proto
 
 import type { TaskKind as _fedflow_v1_TaskKind, TaskKind__Output as _fedflow_v1_TaskKind__Output } from '../../fedflow/v1/TaskKind.js';
+import type { LocalTraining as _fedflow_v1_LocalTraining, LocalTraining__Output as _fedflow_v1_LocalTraining__Output } from '../../fedflow/v1/LocalTraining.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -24,13 +25,17 @@ export interface TaskAssignment {
    */
   'modelVersion'?: (number);
   /**
-   * Local epochs for a training task.
-   */
-  'epochs'?: (number);
-  /**
    * When the coordinator stops waiting for results, epoch milliseconds.
    */
   'deadlineUnixMs'?: (number | string | Long);
+  /**
+   * How to train, for a training task: every site trains alike, whatever its own config says.
+   */
+  'training'?: (_fedflow_v1_LocalTraining | null);
+  /**
+   * For a sketch task: categorical values seen fewer times stay out of the sketch (>= 1).
+   */
+  'minCategoryCount'?: (number);
 }
 
 /**
@@ -54,11 +59,15 @@ export interface TaskAssignment__Output {
    */
   'modelVersion': (number);
   /**
-   * Local epochs for a training task.
-   */
-  'epochs': (number);
-  /**
    * When the coordinator stops waiting for results, epoch milliseconds.
    */
   'deadlineUnixMs': (number);
+  /**
+   * How to train, for a training task: every site trains alike, whatever its own config says.
+   */
+  'training': (_fedflow_v1_LocalTraining__Output | null);
+  /**
+   * For a sketch task: categorical values seen fewer times stay out of the sketch (>= 1).
+   */
+  'minCategoryCount': (number);
 }

@@ -1,0 +1,62 @@
+// Original file: fedflow/v1/federation.proto
+
+
+/**
+ * The local training a training task asks for, published by the coordinator with every task.
+ */
+export interface LocalTraining {
+  /**
+   * Local epochs; used when local_steps is 0.
+   */
+  'epochs'?: (number);
+  /**
+   * Optimiser steps per round, the same at every site whatever its size; 0 = `epochs` epochs.
+   */
+  'localSteps'?: (number);
+  /**
+   * Flows per mini-batch (> 0).
+   */
+  'batchSize'?: (number);
+  /**
+   * Adam learning rate (> 0).
+   */
+  'learningRate'?: (number | string);
+  /**
+   * FedProx: weight mu of (mu / 2) * ||w - w_global||^2 in the local loss; 0 = off.
+   */
+  'proximalMu'?: (number | string);
+  /**
+   * Keep the site's Adam moments from round to round (true) or start each round afresh.
+   */
+  'keepOptimizerState'?: (boolean);
+}
+
+/**
+ * The local training a training task asks for, published by the coordinator with every task.
+ */
+export interface LocalTraining__Output {
+  /**
+   * Local epochs; used when local_steps is 0.
+   */
+  'epochs': (number);
+  /**
+   * Optimiser steps per round, the same at every site whatever its size; 0 = `epochs` epochs.
+   */
+  'localSteps': (number);
+  /**
+   * Flows per mini-batch (> 0).
+   */
+  'batchSize': (number);
+  /**
+   * Adam learning rate (> 0).
+   */
+  'learningRate': (number);
+  /**
+   * FedProx: weight mu of (mu / 2) * ||w - w_global||^2 in the local loss; 0 = off.
+   */
+  'proximalMu': (number);
+  /**
+   * Keep the site's Adam moments from round to round (true) or start each round afresh.
+   */
+  'keepOptimizerState': (boolean);
+}
