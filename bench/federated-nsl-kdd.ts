@@ -12,7 +12,6 @@ import { SiteWorker } from '../client/agent/site-worker.js';
 import { scoreLabelledFlows, summariseDetection } from '../client/detect/evaluate-model.js';
 import { openModel } from '../client/detect/loaded-model.js';
 import { trainSiteModel } from '../client/pipeline/train-site-model.js';
-import { DEFAULT_TRAINING } from '../client/trainer/local-trainer.js';
 import { CoordinatorConnection } from '../client/transport/coordinator-connection.js';
 import { startCoordinator } from '../coordinator/coordinator-server.js';
 import type { ClientProxy } from '../coordinator/rounds/client-proxy.js';
@@ -38,8 +37,7 @@ function siteWorker(file: string, seed: number): SiteWorker {
   return new SiteWorker({
     selection: { files: [file], format: 'nsl-kdd', onlyLabel: 'normal', read: {} },
     shares: { validation: 0.1, calibration: 0.1, seed },
-    training: { ...DEFAULT_TRAINING, seed },
-    minCategoryCount: 3,
+    seed,
   });
 }
 
@@ -103,6 +101,7 @@ export async function runFederatedNslKdd(
       const started = performance.now();
       const plan = await planFromConfig(
         config({ 'federation.rounds': rounds, 'federation.minSites': minSites }),
+        0,
       );
       let loop: FederationLoop | null = null;
       const proxies: ClientProxy[] = sites.map((s, i) => {

@@ -59,7 +59,7 @@ export async function startCoordinator(
     throw new Error(
       'clients: the allow-list is empty; list the public key files of the sites that may enrol',
     );
-  const plan = await planFromConfig(config);
+  const plan = await planFromConfig(config, 0);
   const store = new FileFederationStore(config.stateDir);
   const clients = new RemoteClients(config.transport.reattachSeconds * 1000);
   let finish: (end: { reason: string; complete: boolean }) => void = () => {};

@@ -3,6 +3,7 @@
  * global model, compute the sketch, the model delta or the score histogram to send. Raw
  * records stay in here; what it returns is one of the three payload kinds and nothing else.
  */
+import * as tf from '@tensorflow/tfjs';
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import type { FlowTable } from '../../shared/encoding/flow-table.js';
 import { scoreHistogram } from '../../shared/federation/calibration.js';
@@ -18,18 +19,23 @@ import {
   sketchFlows,
   splitTable,
 } from '../pipeline/training-set.js';
-import { type TrainingHooks, type TrainingOptions, trainLocal } from '../trainer/local-trainer.js';
+import { type TrainingHooks, trainLocal } from '../trainer/local-trainer.js';
 
 export interface SiteSettings {
   readonly selection: FlowSelection;
   readonly shares: SplitShares;
-  readonly training: Omit<TrainingOptions, 'epochs' | 'klWarmupEpochs' | 'mixtureObjective'>;
-  /** Categorical values rarer than this never leave the site in a sketch. */
-  readonly minCategoryCount: number;
+  /** Seeds this site's batch order; each round's seed derives from it and the round. */
+  readonly seed: number;
   /** Progress of local training (a bar on a terminal, log lines otherwise). */
   readonly hooks?: TrainingHooks;
+  /** The local trainer; tests pass a spy to see the settings it is given. */
+  readonly trainer?: typeof trainLocal;
 }
 
+/**
+ * How a site trains is published by the coordinator with every task (Task.training,
+ * Task.minCategoryCount): its own config chooses only its data, splits and seed.
+ */
 export class SiteWorker {
   private encoded: {
     version: string;
@@ -37,6 +43,8 @@ export class SiteWorker {
     validation: FlowTable;
     calibration: FlowTable;
   } | null = null;
+  /** Adam kept across rounds when the coordinator asks for it (keepOptimizerState). */
+  private optimizer: { learningRate: number; adam: tf.Optimizer } | null = null;
 
   constructor(private readonly settings: SiteSettings) {}
 
@@ -44,7 +52,7 @@ export class SiteWorker {
   async run(task: Task, model: GlobalModel | null): Promise<ClientPayload> {
     if (task.kind === 'sketch') {
       const { sketch } = await sketchFlows(this.settings.selection);
-      return sketchPayload(sketch, this.settings.minCategoryCount);
+      return sketchPayload(sketch, task.minCategoryCount);
     }
     if (!model) throw new Error(`a ${task.kind} task needs the global model`);
     const data = await this.localData(model);
@@ -60,29 +68,11 @@ export class SiteWorker {
           flows: scores.length,
         };
       }
-      // Each round's seed differs so that sites and rounds do not replay the same batches.
-      const seed = this.settings.training.seed * 7919 + task.round;
-      const latent = model.spec.architecture.latent;
-      const mixtureObjective = latent.kind === 'mixture' ? (latent.objective ?? 'exact') : 'exact';
       // The global model's loss on local held-out flows, before local training: what the
       // coordinator reports per round must describe the shared model, not the local one.
       const validationLoss =
         data.validation.length > 0 ? meanScore(vae, encoder, data.validation) : Number.NaN;
-      // Warm-up belongs to training from scratch; federated rounds continue one model.
-      await trainLocal(
-        vae,
-        encoder,
-        data.train,
-        null,
-        {
-          ...this.settings.training,
-          epochs: task.epochs,
-          seed,
-          klWarmupEpochs: 0,
-          mixtureObjective,
-        },
-        this.settings.hooks,
-      );
+      await this.trainRound(task, model, vae, encoder, data.train);
       const local = vae.getWeights();
       const delta = new Float32Array(local.length);
       for (let i = 0; i < local.length; i++) delta[i] = local[i]! - model.weights[i]!;
@@ -96,6 +86,55 @@ export class SiteWorker {
     } finally {
       vae.dispose();
     }
+  }
+
+  /** Releases the optimiser kept across rounds. */
+  dispose(): void {
+    this.optimizer?.adam.dispose();
+    this.optimizer = null;
+  }
+
+  private async trainRound(
+    task: Task,
+    model: GlobalModel,
+    vae: CategoricalVae,
+    encoder: FlowEncoder,
+    train: FlowTable,
+  ): Promise<void> {
+    const t = task.training;
+    const latent = model.spec.architecture.latent;
+    const steps = t.localSteps > 0 ? t.localSteps : undefined;
+    const batchesPerEpoch = Math.max(1, Math.ceil(train.length / t.batchSize));
+    const trainer = this.settings.trainer ?? trainLocal;
+    await trainer(
+      vae,
+      encoder,
+      train,
+      null,
+      {
+        epochs: steps === undefined ? t.epochs : Math.ceil(steps / batchesPerEpoch),
+        maxSteps: steps,
+        batchSize: t.batchSize,
+        learningRate: t.learningRate,
+        // Each round's seed differs so that sites and rounds do not replay the same batches.
+        seed: this.settings.seed * 7919 + task.round,
+        // Warm-up belongs to training from scratch; federated rounds continue one model.
+        klWarmupEpochs: 0,
+        patience: Number.POSITIVE_INFINITY,
+        mixtureObjective: latent.kind === 'mixture' ? (latent.objective ?? 'exact') : 'exact',
+        optimizer: t.keepOptimizerState ? this.keptOptimizer(t.learningRate) : undefined,
+        proximal: t.proximalMu > 0 ? { mu: t.proximalMu, anchor: model.weights } : undefined,
+      },
+      this.settings.hooks,
+    );
+  }
+
+  private keptOptimizer(learningRate: number): tf.Optimizer {
+    if (this.optimizer?.learningRate !== learningRate) {
+      this.dispose();
+      this.optimizer = { learningRate, adam: tf.train.adam(learningRate) };
+    }
+    return this.optimizer.adam;
   }
 
   /** Encodes local flows once per encoder (the encoder is fixed after the encoder round). */

@@ -3,10 +3,9 @@
  * thresholds on held-out normal flows, and save a model directory.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ModelConfig } from '../../shared/config/model-config.js';
+import { architectureFromConfig, type ModelConfig } from '../../shared/config/model-config.js';
 import { createModel } from '../../shared/model/create-model.js';
 import { saveModelDir } from '../../shared/model/model-dir.js';
-import type { ArchitectureSpec } from '../../shared/model/model-spec.js';
 import { scoreTable } from '../../shared/model/score-table.js';
 import type { ThresholdSet } from '../../shared/model/thresholds.js';
 import { CategoricalVae, type MixtureObjective } from '../../shared/model/vae.js';
@@ -30,21 +29,6 @@ export interface SiteTrainingResult {
   readonly thresholds: ThresholdSet;
   /** Targets the calibration split was too small to resolve (threshold = its highest score). */
   readonly unresolvedTargets: number[];
-}
-
-export function architectureFromConfig(config: ModelConfig): ArchitectureSpec {
-  const m = config.model;
-  return {
-    hidden: [m.hidden],
-    latent:
-      m.latent === 'gaussian'
-        ? { kind: 'gaussian', dim: m.latentDim }
-        : {
-            kind: 'mixture',
-            components: m.components,
-            temperature: { start: m.temperatureStart, end: m.temperatureEnd },
-          },
-  };
 }
 
 /** Training options from config, with latent-dependent defaults filled in. */
@@ -71,7 +55,12 @@ export async function trainSiteModel(
     seed: t.seed,
   });
   hooks.onDataReady?.(data);
-  const fresh = createModel(data.schema, data.encoderSpec, architectureFromConfig(config), t.seed);
+  const fresh = createModel(
+    data.schema,
+    data.encoderSpec,
+    architectureFromConfig(config.model),
+    t.seed,
+  );
   const model = new CategoricalVae(fresh.spec, fresh.weights);
   try {
     const training = await trainLocal(model, data.encoder, data.train, data.validation, t, hooks);

@@ -122,7 +122,8 @@ export class FederationLoop {
       const p = payload as ModelDeltaPayload;
       return { clientId, delta: p.delta, examples: p.examples, validationLoss: p.validationLoss };
     });
-    const { weights } = this.strategy.aggregate(before.weights, fits, null);
+    const aggregation = this.strategy.aggregate(before.weights, fits, this.state.serverState);
+    const { weights } = aggregation;
     // Accepted deltas are finite, but their weighted sum can still overflow float32.
     const bad = weights.findIndex((w) => !Number.isFinite(w));
     if (bad >= 0)
@@ -133,10 +134,28 @@ export class FederationLoop {
     const validationLoss = fits.reduce((s, f) => s + f.validationLoss * f.examples, 0) / examples;
     const model: GlobalModel = { ...before, version: before.version + 1, weights };
     const last = round >= this.plan.rounds;
-    this.commit(
-      { ...this.state, phase: last ? 'calibration' : 'training', nextRound: round + 1, model },
-      { ...record, aggregateMs: performance.now() - started, validationLoss },
+    const byClient = new Map(
+      aggregation.reports.map(({ clientId, ...update }) => [clientId, update]),
     );
+    this.commit(
+      {
+        ...this.state,
+        phase: last ? 'calibration' : 'training',
+        nextRound: round + 1,
+        model,
+        serverState: aggregation.state,
+      },
+      {
+        ...record,
+        results: record.results.map((r) => ({ ...r, update: byClient.get(r.clientId) })),
+        strategy: this.strategy.name,
+        aggregateMs: performance.now() - started,
+        validationLoss,
+      },
+    );
+    for (const r of aggregation.reports)
+      if (r.action !== 'kept')
+        this.events.onLog?.(`round ${round}: ${r.clientId}: update ${r.action}: ${r.reason}`);
     this.events.onPublish?.(model);
   }
 
@@ -174,8 +193,9 @@ export class FederationLoop {
       round,
       taskId: randomUUID(),
       modelVersion,
-      epochs: this.plan.epochs,
       deadlineMs: Date.now() + this.plan.roundTimeoutMs,
+      training: this.plan.training,
+      minCategoryCount: this.plan.siteMinCategoryCount,
     };
     this.events.onLog?.(
       `round ${round} (${kind}) started with ${clients.length} clients, task ${task.taskId}`,

@@ -1,6 +1,7 @@
 /** What a federation run does: its rounds, participation rules and model settings. */
 import type { EncoderFitOptions } from '../../shared/encoding/fit-encoder.js';
 import type { KAnonymityFloor } from '../../shared/federation/encoder-round.js';
+import type { LocalTrainingSettings } from '../../shared/federation/messages.js';
 import type { FlowSchema } from '../../shared/flows/schema.js';
 import type { ArchitectureSpec } from '../../shared/model/model-spec.js';
 
@@ -8,8 +9,8 @@ export interface FederationPlan {
   /** The flow schema every site reads (fixes the model's fields). */
   readonly schema: FlowSchema;
   readonly rounds: number;
-  /** Local epochs per training round. */
-  readonly epochs: number;
+  /** How every site trains in a training round (published with each task). */
+  readonly training: LocalTrainingSettings;
   /** No task starts with fewer connected clients; no round closes with fewer results. */
   readonly minClients: number;
   /** Results that close a round early: a fraction (0 < q <= 1) of the selected clients, or a count (> 1). */

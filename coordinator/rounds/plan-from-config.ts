@@ -1,17 +1,27 @@
 /** Builds the federation plan from the coordinator's validated configuration. */
-import { architectureFromConfig } from '../../client/pipeline/train-site-model.js';
 import type { CoordinatorConfig } from '../../shared/config/federation-config.js';
-import type { ModelConfig } from '../../shared/config/model-config.js';
+import { architectureFromConfig } from '../../shared/config/model-config.js';
 import { schemaForFormat } from '../../shared/flows/format-schema.js';
 import { parseFlowFormat } from '../../shared/flows/formats.js';
 import type { FederationPlan } from './federation-plan.js';
 
-export async function planFromConfig(config: CoordinatorConfig): Promise<FederationPlan> {
+/** `proximalMu` is the strategy's site-side term (FedProx), published with every training task. */
+export async function planFromConfig(
+  config: CoordinatorConfig,
+  proximalMu: number,
+): Promise<FederationPlan> {
   const f = config.federation;
   return {
     schema: await schemaForFormat(parseFlowFormat(config.data.format), config.data.csvSchema),
     rounds: f.rounds,
-    epochs: f.epochs,
+    training: {
+      epochs: f.epochs,
+      localSteps: f.localSteps,
+      batchSize: f.batchSize,
+      learningRate: f.learningRate,
+      proximalMu,
+      keepOptimizerState: f.keepOptimizerState,
+    },
     minClients: f.minClients,
     quorum: f.quorum,
     roundTimeoutMs: f.roundTimeoutSeconds * 1000,
@@ -19,7 +29,7 @@ export async function planFromConfig(config: CoordinatorConfig): Promise<Federat
     kAnonymity: { minSites: f.minSites, minRecords: f.minRecords },
     siteMinCategoryCount: f.siteMinCategoryCount,
     encoderFit: config.encoder,
-    architecture: architectureFromConfig({ model: config.model } as ModelConfig),
+    architecture: architectureFromConfig(config.model),
     seed: f.seed,
     targetFprs: config.thresholds.targetFprs,
   };

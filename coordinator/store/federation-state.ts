@@ -5,8 +5,12 @@
 
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import type { TaskKind } from '../../shared/federation/messages.js';
+import type { ServerState, UpdateReport } from '../strategy/strategy.js';
 
-export type { GlobalModel };
+export type { GlobalModel, ServerState };
+
+/** What screening did with one site's delta in a training round (see UpdateReport). */
+export type UpdateRecord = Omit<UpdateReport, 'clientId'>;
 
 export interface RoundRecord {
   readonly round: number;
@@ -19,6 +23,8 @@ export interface RoundRecord {
     examples?: number;
     validationLoss?: number;
     flows?: number;
+    /** Training rounds: the delta's norm, its cosine to the aggregate, kept/clipped/excluded. */
+    update?: UpdateRecord;
   }[];
   readonly failures: readonly { clientId: string; reason: string }[];
   readonly startedMs: number;
@@ -28,6 +34,8 @@ export interface RoundRecord {
   readonly aggregateMs: number;
   /** Example-weighted mean validation loss (training rounds). */
   readonly validationLoss?: number;
+  /** The aggregation strategy that combined this training round (e.g. 'fedavg+norm-bound'). */
+  readonly strategy?: string;
   /** 'closed' when it produced a result, 'failed' when too few clients reported. */
   readonly outcome: 'closed' | 'failed';
 }
@@ -39,6 +47,8 @@ export interface FederationState {
   /** The next training round to run (1-based). */
   readonly nextRound: number;
   readonly model: GlobalModel | null;
+  /** The server optimiser's state after the last training round (null when stateless). */
+  readonly serverState: ServerState | null;
   readonly rounds: readonly RoundRecord[];
 }
 
@@ -46,6 +56,7 @@ export const INITIAL_STATE: FederationState = {
   phase: 'encoder',
   nextRound: 1,
   model: null,
+  serverState: null,
   rounds: [],
 };
 

@@ -1,7 +1,8 @@
 /**
  * Coordinator state on disk: `journal.jsonl` (every round record, appended and fsynced),
- * `state.json` (phase, round records) written durably after the model it names, and one
- * model directory per published version under `models/`. A crash between two writes leaves
+ * `state.json` (phase, round records) written durably after the model it names, one
+ * model directory per published version under `models/`, and the server optimiser's state
+ * per version under `server-state/`. A crash between two writes leaves
  * the previous consistent state.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { appendJsonLine } from '../../shared/fs/append-log.js';
 import { writeFileDurably } from '../../shared/fs/atomic-write.js';
 import { loadModelDir, saveModelDir } from '../../shared/model/model-dir.js';
 import type { FederationState, FederationStore } from './federation-state.js';
+import { loadServerState, removeServerStatesAfter, saveServerState } from './server-state-file.js';
 
 interface StateFile {
   readonly format: 'fedflow-coordinator-state';
@@ -24,6 +26,10 @@ export class FileFederationStore implements FederationStore {
   private journaledRounds: number | null = null;
   constructor(readonly dir: string) {
     mkdirSync(join(dir, 'models'), { recursive: true });
+  }
+
+  private get serverStateDir(): string {
+    return join(this.dir, 'server-state');
   }
 
   modelDir(version: number): string {
@@ -44,6 +50,7 @@ export class FileFederationStore implements FederationStore {
     if (file.format !== 'fedflow-coordinator-state' || file.version !== 1)
       throw new Error(`${path}: not a fedflow coordinator state file (version 1)`);
     this.removeUnpublishedModels(file.modelVersion ?? 0);
+    removeServerStatesAfter(this.serverStateDir, file.modelVersion ?? 0);
     const model =
       file.modelVersion === null
         ? null
@@ -52,6 +59,8 @@ export class FileFederationStore implements FederationStore {
       phase: file.phase,
       nextRound: file.nextRound,
       rounds: file.rounds,
+      serverState:
+        file.modelVersion === null ? null : loadServerState(this.serverStateDir, file.modelVersion),
       model: model && {
         version: model.version,
         spec: model.spec,
@@ -97,6 +106,9 @@ export class FileFederationStore implements FederationStore {
         });
       }
     }
+    // Written before state.json names the version, like the model directory.
+    if (model && state.serverState)
+      saveServerState(this.serverStateDir, model.version, state.serverState);
     const file: StateFile = {
       format: 'fedflow-coordinator-state',
       version: 1,

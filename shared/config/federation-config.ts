@@ -7,6 +7,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import convict from 'convict';
 import { FLOW_FORMATS } from '../flows/formats.js';
 import { modelConfigSchema } from './model-config.js';
+import { strategyConfigSchema } from './strategy-config.js';
 
 const positive = (name: string, integer: boolean) => (value: unknown) => {
   if (typeof value !== 'number' || !(value > 0) || (integer && !Number.isInteger(value))) {
@@ -74,9 +75,29 @@ export const coordinatorConfigSchema = {
   federation: {
     rounds: { doc: 'Training rounds', format: positive('federation.rounds', true), default: 5 },
     epochs: {
-      doc: 'Local epochs per round',
+      doc: 'Local epochs per round, when localSteps is 0',
       format: positive('federation.epochs', true),
       default: 2,
+    },
+    localSteps: {
+      doc: 'Optimiser steps each site takes per round, the same at every site whatever its size (0 = train epochs epochs instead)',
+      format: 'nat',
+      default: 100,
+    },
+    batchSize: {
+      doc: 'Flows per mini-batch in local training (published to the sites)',
+      format: positive('federation.batchSize', true),
+      default: 512,
+    },
+    learningRate: {
+      doc: 'Adam learning rate of local training (published to the sites)',
+      format: positive('federation.learningRate', false),
+      default: 0.004,
+    },
+    keepOptimizerState: {
+      doc: 'Sites keep their Adam moments across rounds instead of starting each round afresh',
+      format: Boolean,
+      default: false,
     },
     minClients: {
       doc: 'Fewest clients a round starts and closes with',
@@ -115,6 +136,7 @@ export const coordinatorConfigSchema = {
     },
     seed: { doc: 'Seed of the initial global model', format: 'int', default: 1 },
   },
+  strategy: strategyConfigSchema,
   encoder: modelConfigSchema.encoder,
   model: modelConfigSchema.model,
   thresholds: modelConfigSchema.thresholds,

@@ -5,6 +5,7 @@
 import convict from 'convict';
 import { DEFAULT_TRAINING } from '../../client/trainer/local-trainer.js';
 import { DEFAULT_ENCODER_FIT } from '../encoding/fit-encoder.js';
+import type { ArchitectureSpec, MixtureObjective } from '../model/model-spec.js';
 import { BACKEND_CHOICES } from '../runtime/backend.js';
 
 const positiveInt = (name: string) => (value: unknown) => {
@@ -175,4 +176,23 @@ export function loadModelConfig(file?: string, overrides: Record<string, unknown
   }
   config.validate({ allowed: 'strict' });
   return config;
+}
+
+/**
+ * The model architecture the `model` settings describe. The mixture objective is part of it,
+ * so a federation's sites train the latent the way the coordinator's config says.
+ */
+export function architectureFromConfig(model: ModelConfig['model']): ArchitectureSpec {
+  return {
+    hidden: [model.hidden],
+    latent:
+      model.latent === 'gaussian'
+        ? { kind: 'gaussian', dim: model.latentDim }
+        : {
+            kind: 'mixture',
+            components: model.components,
+            temperature: { start: model.temperatureStart, end: model.temperatureEnd },
+            objective: model.mixtureObjective as MixtureObjective,
+          },
+  };
 }

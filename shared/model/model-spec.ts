@@ -5,6 +5,9 @@
 import type { EncoderSpec } from '../encoding/encoder-spec.js';
 import type { FlowSchema } from '../flows/schema.js';
 
+/** How a mixture latent trains: relaxed Gumbel-softmax samples, or the exact sum over components. */
+export type MixtureObjective = 'gumbel-softmax' | 'exact';
+
 export type LatentSpec =
   | { readonly kind: 'gaussian'; readonly dim: number }
   | {
@@ -13,7 +16,7 @@ export type LatentSpec =
       /** Gumbel-softmax temperature, annealed from `start` to `end` during training. */
       readonly temperature: { readonly start: number; readonly end: number };
       /** How it trains (see vae.ts); recorded so every federated site trains it the same way. */
-      readonly objective?: 'gumbel-softmax' | 'exact';
+      readonly objective?: MixtureObjective;
     };
 
 export interface ArchitectureSpec {

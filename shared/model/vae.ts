@@ -6,7 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { FieldSegments } from './categorical-likelihood.js';
 import { dense } from './dense.js';
-import type { ModelSpec } from './model-spec.js';
+import type { MixtureObjective, ModelSpec } from './model-spec.js';
+
+export type { MixtureObjective };
+
 import { latentWidth, unflatten } from './parameters.js';
 
 /** Per-step settings of the training objective. */
@@ -23,8 +26,6 @@ export interface LossSettings {
    */
   readonly mixtureObjective?: MixtureObjective;
 }
-
-export type MixtureObjective = 'gumbel-softmax' | 'exact';
 
 export interface ScoreOptions {
   /** Importance samples for a tighter bound (Gaussian; the mixture's bound is exact). 0 = ELBO. */

@@ -1,7 +1,6 @@
 /** Keys, configs and synthetic site data for federation tests over real gRPC on loopback. */
 import { join } from 'node:path';
 import { type SiteSettings, SiteWorker } from '../../client/agent/site-worker.js';
-import { DEFAULT_TRAINING } from '../../client/trainer/local-trainer.js';
 import {
   type CoordinatorConfig,
   loadCoordinatorConfig,
@@ -61,8 +60,7 @@ export function siteWorker(file: string, seed: number): SiteWorker {
   const settings: SiteSettings = {
     selection: { files: [file], format: 'zeek', onlyLabel: null, read: {} },
     shares: { validation: 0.1, calibration: 0.1, seed },
-    training: { ...DEFAULT_TRAINING, batchSize: 256, seed },
-    minCategoryCount: 3,
+    seed,
   };
   return new SiteWorker(settings);
 }

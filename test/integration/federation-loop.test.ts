@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { type SiteSettings, SiteWorker } from '../../client/agent/site-worker.js';
 import { scoreLabelledFlows, summariseDetection } from '../../client/detect/evaluate-model.js';
-import { DEFAULT_TRAINING } from '../../client/trainer/local-trainer.js';
 import { FederationLoop } from '../../coordinator/rounds/federation-loop.js';
 import type { FederationPlan } from '../../coordinator/rounds/federation-plan.js';
 import { MemoryFederationStore } from '../../coordinator/store/federation-state.js';
@@ -15,11 +14,12 @@ import { type OrganisationProfile, writeSyntheticConnLog } from '../../shared/fl
 import { CategoricalVae } from '../../shared/model/vae.js';
 import { initBackend } from '../../shared/runtime/backend.js';
 import { StaticRegistry, scriptedProxy, siteProxy } from '../helpers/memory-federation.js';
+import { TEST_TRAINING } from '../helpers/tasks.js';
 
 const PLAN: FederationPlan = {
   schema: ZEEK_CONN_SCHEMA,
   rounds: 3,
-  epochs: 2,
+  training: { ...TEST_TRAINING, epochs: 2 },
   minClients: 2,
   quorum: 1,
   roundTimeoutMs: 120_000,
@@ -50,8 +50,7 @@ describe('federation round loop with in-memory sites', function () {
       const settings: SiteSettings = {
         selection: { files: [file], format: 'zeek', onlyLabel: null, read: {} },
         shares: { validation: 0.1, calibration: 0.1, seed: i + 1 },
-        training: { ...DEFAULT_TRAINING, batchSize: 256 },
-        minCategoryCount: 3,
+        seed: 1,
       };
       sites.push({ id: `site-${profile}`, worker: new SiteWorker(settings) });
     }

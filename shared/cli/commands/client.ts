@@ -8,7 +8,6 @@ import { participate } from '../../../client/agent/participation.js';
 import { SiteWorker } from '../../../client/agent/site-worker.js';
 import { SiteMetrics } from '../../../client/metrics/site-metrics.js';
 import type { EpochReport } from '../../../client/trainer/local-trainer.js';
-import { DEFAULT_TRAINING } from '../../../client/trainer/local-trainer.js';
 import { CoordinatorConnection } from '../../../client/transport/coordinator-connection.js';
 import { AuditLogWriter } from '../../audit/audit-log-writer.js';
 import { loadClientConfig } from '../../config/federation-config.js';
@@ -70,8 +69,7 @@ export function registerClient(program: Command): void {
           calibration: config.training.calibrationShare,
           seed: config.training.seed,
         },
-        training: { ...DEFAULT_TRAINING, ...config.training },
-        minCategoryCount: 3,
+        seed: config.training.seed,
         // A bar while training on a terminal; one line per epoch in logs.
         hooks: progress,
       });
@@ -120,6 +118,7 @@ export function registerClient(program: Command): void {
       }).finally(() => {
         // Nothing may keep the process alive once the site is done, or has failed.
         progress.stop();
+        worker.dispose();
         connection.close();
         metricsServer?.server.close();
       });

@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { SiteWorker } from '../../client/agent/site-worker.js';
+import { type TrainingOptions, trainLocal } from '../../client/trainer/local-trainer.js';
+import { FederationLoop } from '../../coordinator/rounds/federation-loop.js';
+import { planFromConfig } from '../../coordinator/rounds/plan-from-config.js';
+import { MemoryFederationStore } from '../../coordinator/store/federation-state.js';
+import { fedAvg } from '../../coordinator/strategy/fedavg.js';
+import { loadCoordinatorConfig } from '../../shared/config/federation-config.js';
+import type { EncoderSketchPayload, Task } from '../../shared/federation/messages.js';
+import { writeSyntheticConnLog } from '../../shared/flows/synth/index.js';
+import { initBackend } from '../../shared/runtime/backend.js';
+import { taskFromWire, taskToWire } from '../../shared/wire/convert.js';
+import type { TaskAssignment__Output } from '../../shared/wire/generated/fedflow/v1/TaskAssignment.js';
+import { StaticRegistry } from '../helpers/memory-federation.js';
+
+/**
+ * The coordinator's config is the only source of how sites train in a federation: each
+ * setting goes config -> plan -> task -> wire -> site -> trainer unchanged.
+ */
+describe('training settings the coordinator publishes', function () {
+  this.timeout(120_000);
+  let dir: string;
+  const seen: { site: string; options: TrainingOptions }[] = [];
+  const sketches: EncoderSketchPayload[] = [];
+
+  before(async () => {
+    await initBackend();
+    dir = mkdtempSync(join(tmpdir(), 'fedflow-settings-'));
+    const files = ['web', 'internal'] as const;
+    for (const profile of files)
+      await writeSyntheticConnLog(join(dir, `${profile}.log`), { profile, flows: 1500, seed: 3 });
+    const config = loadCoordinatorConfig(undefined, {
+      'federation.rounds': 1,
+      'federation.minClients': 2,
+      'federation.minRecords': 1,
+      'federation.localSteps': 3,
+      'federation.batchSize': 64,
+      'federation.learningRate': 0.0123,
+      'federation.keepOptimizerState': true,
+      'federation.siteMinCategoryCount': 40,
+      'model.hidden': 16,
+      'model.components': 4,
+      'model.mixtureObjective': 'gumbel-softmax',
+    });
+    const plan = await planFromConfig(config, 0.07);
+    const proxies = files.map((profile, i) => {
+      const worker = new SiteWorker({
+        selection: {
+          files: [join(dir, `${profile}.log`)],
+          format: 'zeek',
+          onlyLabel: null,
+          read: {},
+        },
+        shares: { validation: 0.1, calibration: 0.1, seed: i + 1 },
+        seed: i + 1,
+        trainer: (model, encoder, train, validation, options, hooks) => {
+          seen.push({ site: profile, options });
+          return trainLocal(model, encoder, train, validation, options, hooks);
+        },
+      });
+      return {
+        id: profile,
+        run: async (task: Task) => {
+          // Through the wire form, as a remote site receives it.
+          const payload = await worker.run(
+            taskFromWire(taskToWire(task) as TaskAssignment__Output),
+            loop.current,
+          );
+          if (payload.kind === 'sketch') sketches.push(payload);
+          return payload;
+        },
+      };
+    });
+    const loop: FederationLoop = new FederationLoop(
+      plan,
+      new StaticRegistry(proxies),
+      fedAvg,
+      new MemoryFederationStore(),
+    );
+    await loop.run();
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reach every site: steps, batch size, learning rate, proximal term and optimiser state', () => {
+    expect(seen.map((s) => s.site).sort()).to.deep.equal(['internal', 'web']);
+    for (const { options } of seen) {
+      expect(options.maxSteps).to.equal(3);
+      expect(options.batchSize).to.equal(64);
+      expect(options.learningRate).to.equal(0.0123);
+      expect(options.proximal?.mu).to.equal(0.07);
+      expect(options.optimizer).to.not.equal(undefined);
+    }
+  });
+
+  it("train the mixture with the coordinator's objective, not the site's default", () => {
+    for (const { options } of seen) expect(options.mixtureObjective).to.equal('gumbel-softmax');
+  });
+
+  it("keep categorical values rarer than the published minimum out of every site's sketch", () => {
+    expect(sketches).to.have.length(2);
+    for (const sketch of sketches)
+      for (const field of sketch.categorical)
+        for (const n of field.counts) expect(n).to.be.at.least(40);
+  });
+});
