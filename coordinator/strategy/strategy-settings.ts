@@ -12,7 +12,10 @@ export interface StrategySettings {
    * steps; fedprox: fedavg on the server plus the proximal term at the sites.
    */
   readonly name: ServerOptimizerName;
-  /** Server learning rate eta (fedavg/fedprox/fedavgm: 1 is plain averaging). */
+  /**
+   * Server learning rate eta (fedavg/fedprox/fedavgm: 1 is plain averaging). fedadam/fedyogi
+   * move each weight by about eta per round, so they want far less (Reddi et al.: 1e-2 to 1e-1).
+   */
   readonly serverLearningRate: number;
   /** beta1: momentum of fedavgm, first-moment decay of fedadam/fedyogi. */
   readonly serverMomentum: number;
@@ -28,7 +31,10 @@ export interface StrategySettings {
     readonly normBound: number;
     /** trimmed-mean: share of example weight trimmed from each end, per coordinate (0 <= share < 0.5). */
     readonly trimShare: number;
-    /** multi-krum: the number f of malicious sites to tolerate (needs n > 2f + 2 results). */
+    /**
+     * multi-krum: the number f of malicious sites to tolerate. Needs n > 2f + 2 results; with
+     * fewer, a round tolerates max(0, floor((n - 3) / 2)) and its reports say so.
+     */
     readonly byzantine: number;
   };
 }

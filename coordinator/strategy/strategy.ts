@@ -34,7 +34,10 @@ export interface UpdateReport {
   readonly cosine: number;
   /** 'kept' as received, 'clipped' to a norm bound, 'excluded' from the aggregate. */
   readonly action: 'kept' | 'clipped' | 'excluded';
-  /** Why it was clipped or excluded; absent when kept. */
+  /**
+   * Why it was clipped or excluded; on a kept update only when screening ran weaker than
+   * configured (Multi-Krum with too few results); absent otherwise.
+   */
   readonly reason?: string;
   /** This site's share of the combined update (its example weight among those kept); 0 when excluded. */
   readonly weight: number;

@@ -25,6 +25,22 @@ describe('FedAvg aggregation', () => {
     expect([...next]).to.deep.equal([1.5, 1.5]);
   });
 
+  it('is plain FedAvg: no screening, no proximal term, no server state', () => {
+    const { reports, state } = fedAvg.aggregate(
+      f32(0),
+      [
+        { clientId: 'a', delta: f32(1), examples: 1 },
+        { clientId: 'b', delta: f32(100), examples: 3 },
+      ],
+      null,
+    );
+    expect([fedAvg.name, fedAvg.siteTraining.proximalMu, state]).to.deep.equal(['fedavg', 0, null]);
+    expect(reports.map((r) => [r.action, r.weight])).to.deep.equal([
+      ['kept', 0.25],
+      ['kept', 0.75],
+    ]);
+  });
+
   it('does not depend on the order of the clients', () => {
     const results = [
       { clientId: 'a', delta: f32(0.1, 0.2, 0.3), examples: 3 },
@@ -47,7 +63,7 @@ describe('FedAvg aggregation', () => {
   it('refuses no results, zero examples and a delta of the wrong length, naming the client', () => {
     expect(() => aggregateFedAvg(f32(1), [])).to.throw(/at least one/);
     expect(() => aggregateFedAvg(f32(1), [{ clientId: 'a', delta: f32(1), examples: 0 }])).to.throw(
-      /positive number of examples/,
+      /a reported 0 examples; every site needs a positive number of examples/,
     );
     expect(() =>
       aggregateFedAvg(f32(1, 2), [{ clientId: 'acme', delta: f32(1), examples: 1 }]),

@@ -1,0 +1,19 @@
+/** Guards every strategy against results it cannot aggregate, naming the site at fault. */
+import type { FitResult } from './strategy.js';
+
+export function checkResults(global: Float32Array, results: readonly FitResult[]): void {
+  if (results.length === 0) throw new Error('aggregation needs at least one result');
+  for (const { clientId, delta, examples } of results) {
+    if (delta.length !== global.length) {
+      throw new Error(
+        `delta from ${clientId} has ${delta.length} values, the model ${global.length}`,
+      );
+    }
+    // A site without examples has no say in a weighted mean, and zero total mass has no mean.
+    if (!(examples > 0 && Number.isFinite(examples))) {
+      throw new Error(
+        `${clientId} reported ${examples} examples; every site needs a positive number of examples`,
+      );
+    }
+  }
+}

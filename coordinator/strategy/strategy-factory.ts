@@ -1,0 +1,60 @@
+/**
+ * Builds the aggregation strategy that the settings describe: one screening, example-weighted
+ * combining and one server optimiser (strategy.ts). The only place that knows them all.
+ */
+import { composeStrategy } from './compose-strategy.js';
+import { medianScreening } from './screening/median.js';
+import { multiKrumScreening } from './screening/multi-krum.js';
+import { noScreening } from './screening/no-screening.js';
+import { normBoundScreening } from './screening/norm-bound.js';
+import type { Screening } from './screening/screening.js';
+import { trimmedMeanScreening } from './screening/trimmed-mean.js';
+import { fedAdamStep } from './server/fedadam-step.js';
+import { fedAvgStep } from './server/fedavg-step.js';
+import { fedAvgMStep } from './server/fedavgm-step.js';
+import { fedYogiStep } from './server/fedyogi-step.js';
+import type { ServerOptimizer } from './server/server-optimizer.js';
+import { checkStrategySettings } from './settings-check.js';
+import type { AggregationStrategy } from './strategy.js';
+import type { ScreeningName, ServerOptimizerName, StrategySettings } from './strategy-settings.js';
+
+type Screenings = Record<ScreeningName, (s: StrategySettings['screening']) => Screening>;
+const SCREENING_BUILDERS: Screenings = {
+  none: () => noScreening,
+  'norm-bound': (s) => normBoundScreening(s.normBound),
+  median: () => medianScreening,
+  'trimmed-mean': (s) => trimmedMeanScreening(s.trimShare),
+  'multi-krum': (s) => multiKrumScreening(s.byzantine),
+};
+
+const adaptive = (s: StrategySettings) => ({
+  learningRate: s.serverLearningRate,
+  beta1: s.serverMomentum,
+  beta2: s.beta2,
+  tau: s.tau,
+});
+const OPTIMIZER_BUILDERS: Record<ServerOptimizerName, (s: StrategySettings) => ServerOptimizer> = {
+  fedavg: (s) => fedAvgStep(s.serverLearningRate),
+  fedprox: (s) => fedAvgStep(s.serverLearningRate), // FedProx changes the sites, not the server
+  fedavgm: (s) => fedAvgMStep(s.serverLearningRate, s.serverMomentum),
+  fedadam: (s) => fedAdamStep(adaptive(s)),
+  fedyogi: (s) => fedYogiStep(adaptive(s)),
+};
+
+/**
+ * Throws, naming the setting, when a setting is out of range.
+ *
+ * @example createStrategy({ ...DEFAULT_STRATEGY, name: 'fedadam', serverLearningRate: 0.1,
+ *   screening: { ...DEFAULT_STRATEGY.screening, method: 'multi-krum' } }).name
+ *   // 'fedadam+multi-krum'
+ */
+export function createStrategy(settings: StrategySettings): AggregationStrategy {
+  checkStrategySettings(settings);
+  const { name, screening } = settings;
+  return composeStrategy({
+    name: screening.method === 'none' ? name : `${name}+${screening.method}`,
+    siteTraining: { proximalMu: name === 'fedprox' ? settings.proximalMu : 0 },
+    screening: SCREENING_BUILDERS[screening.method](screening),
+    serverOptimizer: OPTIMIZER_BUILDERS[name](settings),
+  });
+}

@@ -1,0 +1,76 @@
+import { expect } from 'chai';
+import { expectClose, screenWith, site } from './strategy-suite.js';
+
+const DIM = 20;
+/** Deterministic uniform numbers in [-1, 1) (mulberry32), so a failure reproduces. */
+function randomValues(seed: number, count: number): number[] {
+  let a = seed;
+  return Array.from({ length: count }, () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return (((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * 2 - 1;
+  });
+}
+const BASE = randomValues(1, DIM);
+/** Sites training on similar data: one direction plus 5% noise each, 20, 30, 40... examples. */
+const honest = (count: number) =>
+  Array.from({ length: count }, (_, k) => {
+    const noise = randomValues(100 + k, DIM);
+    return site(
+      `h${k}`,
+      BASE.map((v, i) => v + 0.05 * noise[i]!),
+      20 + 10 * k,
+    );
+  });
+const random = site(
+  'z-random',
+  randomValues(7, DIM).map((v) => v * 1e4),
+  40,
+);
+const flipped = site(
+  'z-flip',
+  BASE.map((v) => -v),
+  40,
+);
+const KEPT_4_EXCLUDED_1 = ['kept', 'kept', 'kept', 'kept', 'excluded'];
+
+describe('multi-krum screening', () => {
+  const attackers = [
+    ['random values of magnitude 1e4', random],
+    ['a sign-flipped delta', flipped],
+  ] as const;
+  for (const [what, attacker] of attackers) {
+    it(`excludes ${what} among 5 sites with similar honest deltas`, () => {
+      const { reports, update } = screenWith('multi-krum', [...honest(4), attacker]);
+      expect(reports.map((r) => r.action)).to.deep.equal(KEPT_4_EXCLUDED_1);
+      expect(reports[4]!.reason).to.match(
+        /^Multi-Krum score [\d.e]+, among the 1 highest of 5: excluded$/,
+      );
+      expect(reports.map((r) => r.weight)).to.deep.equal([20, 30, 40, 50, 0].map((n) => n / 140));
+      expectClose(update, screenWith('none', honest(4)).update);
+    });
+  }
+
+  it('excludes both attackers among 7 sites when told to tolerate 2', () => {
+    const { reports } = screenWith('multi-krum', [...honest(5), random, flipped], { byzantine: 2 });
+    const excluded = reports.filter((r) => r.action === 'excluded').map((r) => r.clientId);
+    expect(excluded).to.deep.equal(['z-random', 'z-flip']);
+  });
+
+  it('tolerates fewer byzantine sites than configured when too few report, and says so', () => {
+    const { reports } = screenWith('multi-krum', [...honest(4), random], { byzantine: 2 });
+    expect(reports.map((r) => r.action)).to.deep.equal(KEPT_4_EXCLUDED_1);
+    const why = /tolerates f=1, not the configured 2: 5 results, f needs n > 2f \+ 2$/;
+    for (const r of reports) expect(r.reason).to.match(why);
+  });
+
+  it('keeps every delta when fewer than 5 sites report, rather than fail the round', () => {
+    const few = screenWith('multi-krum', [honest(1)[0]!, random]).reports;
+    expect(few.map((r) => r.action)).to.deep.equal(['kept', 'kept']);
+    expect(few[0]!.reason).to.match(/tolerates f=0, not the configured 1: 2 results/);
+    expect(screenWith('multi-krum', honest(4)).reports.every((r) => r.action === 'kept')).to.equal(
+      true,
+    );
+  });
+});
