@@ -1,8 +1,11 @@
-/** Builds the federation plan from the coordinator's validated configuration. */
+/** Builds the federation plan and the aggregation strategy from the coordinator's configuration. */
 import type { CoordinatorConfig } from '../../shared/config/federation-config.js';
 import { architectureFromConfig } from '../../shared/config/model-config.js';
 import { schemaForFormat } from '../../shared/flows/format-schema.js';
 import { parseFlowFormat } from '../../shared/flows/formats.js';
+import type { AggregationStrategy } from '../strategy/strategy.js';
+import { createStrategy } from '../strategy/strategy-factory.js';
+import type { StrategySettings } from '../strategy/strategy-settings.js';
 import type { FederationPlan } from './federation-plan.js';
 
 /** `proximalMu` is the strategy's site-side term (FedProx), published with every training task. */
@@ -33,4 +36,17 @@ export async function planFromConfig(
     seed: f.seed,
     targetFprs: config.thresholds.targetFprs,
   };
+}
+
+/** The aggregation strategy the `strategy` settings choose (one factory: strategy-factory.ts). */
+export function strategyFromConfig(config: CoordinatorConfig): AggregationStrategy {
+  const s = config.strategy;
+  return createStrategy({
+    ...s,
+    name: s.name as StrategySettings['name'],
+    screening: {
+      ...s.screening,
+      method: s.screening.method as StrategySettings['screening']['method'],
+    },
+  });
 }
