@@ -15,7 +15,7 @@ import { loadServerCredentials } from '../shared/tls/credentials.js';
 import { loadFederation } from '../shared/wire/proto-loader.js';
 import { type Dashboard, startDashboard } from './http/dashboard-server.js';
 import { FederationLoop } from './rounds/federation-loop.js';
-import { planFromConfig } from './rounds/plan-from-config.js';
+import { planFromConfig, strategyFromConfig } from './rounds/plan-from-config.js';
 import { Enrolment } from './service/enrolment.js';
 import { federationHandlers } from './service/federation-service.js';
 import { ModelReleases } from './service/model-releases.js';
@@ -26,7 +26,6 @@ import { SiteActivity } from './status/site-activity.js';
 import { statusBuilder } from './status/status-builder.js';
 import type { RoundRecord } from './store/federation-state.js';
 import { FileFederationStore } from './store/file-store.js';
-import { fedAvg } from './strategy/fedavg.js';
 
 export interface RunningCoordinator {
   readonly port: number;
@@ -59,7 +58,8 @@ export async function startCoordinator(
     throw new Error(
       'clients: the allow-list is empty; list the public key files of the sites that may enrol',
     );
-  const plan = await planFromConfig(config, 0);
+  const strategy = strategyFromConfig(config);
+  const plan = await planFromConfig(config, strategy.siteTraining.proximalMu);
   const store = new FileFederationStore(config.stateDir);
   const clients = new RemoteClients(config.transport.reattachSeconds * 1000);
   let finish: (end: { reason: string; complete: boolean }) => void = () => {};
@@ -69,7 +69,7 @@ export async function startCoordinator(
   const metrics = new CoordinatorMetrics(() => clients.connected().length);
   let notifyDashboard = () => {};
   const activity = new SiteActivity();
-  const loop = new FederationLoop(plan, clients, fedAvg, store, {
+  const loop = new FederationLoop(plan, clients, strategy, store, {
     onLog: log,
     onRound: (record) => {
       metrics.rounds.inc({ kind: record.kind, outcome: record.outcome });

@@ -1,9 +1,13 @@
 /** The configuration that selects and tunes an aggregation strategy (see strategy-factory.ts). */
 
-export const SERVER_OPTIMIZERS = ['fedavg', 'fedavgm', 'fedadam', 'fedyogi', 'fedprox'] as const;
-export type ServerOptimizerName = (typeof SERVER_OPTIMIZERS)[number];
+import {
+  SCREENINGS,
+  SERVER_OPTIMIZERS,
+  STRATEGY_DEFAULTS,
+} from '../../shared/config/strategy-config.js';
 
-export const SCREENINGS = ['none', 'norm-bound', 'median', 'trimmed-mean', 'multi-krum'] as const;
+export { SCREENINGS, SERVER_OPTIMIZERS };
+export type ServerOptimizerName = (typeof SERVER_OPTIMIZERS)[number];
 export type ScreeningName = (typeof SCREENINGS)[number];
 
 export interface StrategySettings {
@@ -39,12 +43,5 @@ export interface StrategySettings {
   };
 }
 
-export const DEFAULT_STRATEGY: StrategySettings = {
-  name: 'fedavg',
-  serverLearningRate: 1,
-  serverMomentum: 0.9,
-  beta2: 0.99,
-  tau: 1e-3,
-  proximalMu: 0.01,
-  screening: { method: 'none', normBound: 2, trimShare: 0.2, byzantine: 1 },
-};
+/** The configuration's defaults (shared/config/strategy-config.ts holds them for convict). */
+export const DEFAULT_STRATEGY: StrategySettings = STRATEGY_DEFAULTS;

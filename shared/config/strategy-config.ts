@@ -1,5 +1,6 @@
 /** The coordinator's `strategy` settings: how each round's site updates become the next model. */
 
+/** The server optimisers and screenings coordinator/strategy implements. */
 export const SERVER_OPTIMIZERS = ['fedavg', 'fedavgm', 'fedadam', 'fedyogi', 'fedprox'] as const;
 export const SCREENINGS = ['none', 'norm-bound', 'median', 'trimmed-mean', 'multi-krum'] as const;
 
@@ -8,21 +9,28 @@ const nonNegative = (name: string) => (value: unknown) => {
     throw new Error(`${name} must be a non-negative number, got ${JSON.stringify(value)}`);
 };
 
-const d = {
-  name: 'fedavg',
+/** Defaults of the `strategy` settings (chosen by measurement: docs/federation.md). */
+export const STRATEGY_DEFAULTS = {
+  name: 'fedavg' as (typeof SERVER_OPTIMIZERS)[number],
   serverLearningRate: 1,
   serverMomentum: 0.9,
   beta2: 0.99,
   tau: 1e-3,
   proximalMu: 0.01,
-  screening: { method: 'none', normBound: 2, trimShare: 0.2, byzantine: 1 },
+  screening: {
+    method: 'none' as (typeof SCREENINGS)[number],
+    normBound: 2,
+    trimShare: 0.2,
+    byzantine: 1,
+  },
 };
+const d = STRATEGY_DEFAULTS;
 
 export const strategyConfigSchema = {
   name: {
     doc: 'fedavg, fedavgm (server momentum), fedadam or fedyogi (server-side adaptive), fedprox (proximal term at the sites)',
     format: [...SERVER_OPTIMIZERS],
-    default: d.name,
+    default: d.name as string,
     env: 'FEDFLOW_STRATEGY',
   },
   serverLearningRate: {
@@ -54,7 +62,7 @@ export const strategyConfigSchema = {
     method: {
       doc: 'Update screening: none, norm-bound, median, trimmed-mean or multi-krum',
       format: [...SCREENINGS],
-      default: d.screening.method,
+      default: d.screening.method as string,
       env: 'FEDFLOW_SCREENING',
     },
     normBound: {

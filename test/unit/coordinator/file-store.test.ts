@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -56,6 +56,38 @@ describe('coordinator state on disk', () => {
     expect(again.model!.version).to.equal(3);
     expect([...again.model!.weights]).to.deep.equal([...model.weights]);
     vae.dispose();
+  });
+
+  it("keeps the server optimiser's state with the model version it belongs to", () => {
+    const store = new FileFederationStore(dir);
+    const vae = toyModel(toyEncoder());
+    const weights = vae.getWeights();
+    vae.dispose();
+    const model = { version: 2, spec: vae.spec, weights, thresholds: null };
+    const serverState = {
+      step: 4,
+      slots: { momentum: weights.map((w) => w / 2), variance: weights.map((w) => w * w) },
+    };
+    store.save({ ...INITIAL_STATE, phase: 'training', nextRound: 2, model, serverState });
+    const again = new FileFederationStore(dir).load()!;
+    expect(again.serverState!.step).to.equal(4);
+    expect([...again.serverState!.slots.momentum!]).to.deep.equal([...serverState.slots.momentum]);
+    expect([...again.serverState!.slots.variance!]).to.deep.equal([...serverState.slots.variance]);
+  });
+
+  it('has no server state for a stateless strategy, and drops one the state never named', () => {
+    const store = new FileFederationStore(dir);
+    const vae = toyModel(toyEncoder());
+    const weights = vae.getWeights();
+    vae.dispose();
+    const model = { version: 2, spec: vae.spec, weights, thresholds: null };
+    store.save({ ...INITIAL_STATE, phase: 'training', nextRound: 2, model });
+    expect(new FileFederationStore(dir).load()!.serverState).to.equal(null);
+    // A crash after writing v3's server state but before state.json named v3.
+    mkdirSync(join(dir, 'server-state'));
+    writeFileSync(join(dir, 'server-state', 'v3.json'), '{}');
+    new FileFederationStore(dir).load();
+    expect(existsSync(join(dir, 'server-state', 'v3.json'))).to.equal(false);
   });
 
   it('drops a model version written just before a crash that the state never named', () => {
