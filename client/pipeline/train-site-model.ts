@@ -1,22 +1,23 @@
 /**
- * One site's whole local training job: read and encode its flows, train the VAE, place
- * thresholds on held-out normal flows, and save a model directory.
+ * One site's whole local training job: read and encode its flows, train the VAE (from scratch,
+ * or from a given model: see model-init.ts), place thresholds on held-out normal flows, and
+ * save a model directory.
  */
-import * as tf from '@tensorflow/tfjs';
 import { architectureFromConfig, type ModelConfig } from '../../shared/config/model-config.js';
 import { createModel } from '../../shared/model/create-model.js';
 import { saveModelDir } from '../../shared/model/model-dir.js';
-import { scoreTable } from '../../shared/model/score-table.js';
 import type { ThresholdSet } from '../../shared/model/thresholds.js';
 import { CategoricalVae, type MixtureObjective } from '../../shared/model/vae.js';
 import type { BackendReport } from '../../shared/runtime/backend.js';
-import { thresholdsAtFpr } from '../../shared/stats/thresholds.js';
 import {
   type TrainingHooks,
   type TrainingOptions,
   type TrainingResult,
   trainLocal,
 } from '../trainer/local-trainer.js';
+import { prepareDataForSpec } from './fixed-encoder-data.js';
+import { type ModelInit, type ModelOrigin, modelOrigin, startingWeights } from './model-init.js';
+import { placeThresholds, siteModelMetadata } from './site-model-record.js';
 import { type FlowSelection, type LocalData, prepareLocalData } from './training-set.js';
 
 export interface SiteTrainingResult {
@@ -29,73 +30,72 @@ export interface SiteTrainingResult {
   readonly thresholds: ThresholdSet;
   /** Targets the calibration split was too small to resolve (threshold = its highest score). */
   readonly unresolvedTargets: number[];
+  /** Where training started from, when it was given a model (also in the saved metadata). */
+  readonly origin: ModelOrigin | null;
 }
 
-/** Training options from config, with latent-dependent defaults filled in. */
-export function trainingOptions(config: ModelConfig): TrainingOptions & ModelConfig['training'] {
-  const { training, model } = config;
+/**
+ * Training options from config, with latent-dependent defaults filled in. The latent is the
+ * given model's when there is one; continuing trained weights needs no KL warm-up.
+ */
+export function trainingOptions(
+  config: ModelConfig,
+  init?: ModelInit,
+): TrainingOptions & ModelConfig['training'] {
+  const { training } = config;
+  const latent = init ? init.spec.architecture.latent : architectureFromConfig(config.model).latent;
+  const warmup = training.klWarmupEpochs ?? (latent.kind === 'gaussian' ? 5 : 0);
   return {
     ...training,
-    klWarmupEpochs: training.klWarmupEpochs ?? (model.latent === 'gaussian' ? 5 : 0),
-    mixtureObjective: model.mixtureObjective as MixtureObjective,
+    klWarmupEpochs: init?.weights ? 0 : warmup,
+    mixtureObjective:
+      latent.kind === 'mixture'
+        ? (latent.objective ?? 'exact')
+        : (config.model.mixtureObjective as MixtureObjective),
   };
 }
 
+/**
+ * Trains, calibrates and saves one site's model. Without `init` the site fits its own encoder
+ * and starts from fresh weights of the configured architecture; with it, see {@link ModelInit}.
+ * Either way early stopping uses the site's validation split and thresholds are placed on its
+ * calibration split (source 'local-calibration').
+ */
 export async function trainSiteModel(
   selection: FlowSelection,
   config: ModelConfig,
   outDir: string,
   backend: BackendReport,
   hooks: TrainingHooks & { onDataReady?(data: LocalData): void } = {},
+  init?: ModelInit,
 ): Promise<SiteTrainingResult> {
-  const t = trainingOptions(config);
-  const data = await prepareLocalData(selection, config.encoder, {
-    validation: t.validationShare,
-    calibration: t.calibrationShare,
-    seed: t.seed,
-  });
+  const t = trainingOptions(config, init);
+  const shares = { validation: t.validationShare, calibration: t.calibrationShare, seed: t.seed };
+  const data = init
+    ? await prepareDataForSpec(selection, init.spec, shares)
+    : await prepareLocalData(selection, config.encoder, shares);
   hooks.onDataReady?.(data);
-  const fresh = createModel(
-    data.schema,
-    data.encoderSpec,
-    architectureFromConfig(config.model),
-    t.seed,
-  );
-  const model = new CategoricalVae(fresh.spec, fresh.weights);
+  const start = init
+    ? { spec: init.spec, weights: startingWeights(init, t.seed) }
+    : createModel(data.schema, data.encoderSpec, architectureFromConfig(config.model), t.seed);
+  const model = new CategoricalVae(start.spec, start.weights);
   try {
     const training = await trainLocal(model, data.encoder, data.train, data.validation, t, hooks);
-    const calibrationScores = scoreTable(model, data.encoder, data.calibration, {
-      importanceSamples: config.scoring.importanceSamples,
-      seed: t.seed,
-    });
-    const placed = thresholdsAtFpr(calibrationScores, config.thresholds.targetFprs);
-    const thresholds: ThresholdSet = {
-      source: 'local-calibration',
-      calibrationFlows: calibrationScores.length,
-      targets: placed.map((p) => ({ fpr: p.targetFpr, threshold: p.threshold })),
-    };
+    const placed = placeThresholds(model, data, config, t.seed);
+    const origin = init ? modelOrigin(init, training.history.length, data.train.length) : null;
     saveModelDir(outDir, {
-      spec: fresh.spec,
+      spec: start.spec,
       weights: model.getWeights(),
-      thresholds,
-      metadata: {
-        createdBy: 'fedflow train',
-        backend: backend.name,
-        tfjsVersion: tf.version.tfjs,
-        data: {
-          files: selection.files,
-          format: selection.format,
-          onlyLabel: selection.onlyLabel,
-          ...data.summary,
-        },
-        training: {
-          ...t,
-          bestEpoch: training.bestEpoch,
-          stoppedEarly: training.stoppedEarly,
-          history: training.history,
-        },
-        scoring: config.scoring,
-      },
+      thresholds: placed.thresholds,
+      metadata: siteModelMetadata({
+        selection,
+        data,
+        config,
+        options: t,
+        training,
+        backend,
+        origin,
+      }),
     });
     const { train, validation, calibration, ...rest } = data;
     return {
@@ -106,8 +106,8 @@ export async function trainSiteModel(
         calibrationRows: calibration.length,
       },
       training,
-      thresholds,
-      unresolvedTargets: placed.filter((p) => p.belowResolution).map((p) => p.targetFpr),
+      ...placed,
+      origin,
     };
   } finally {
     model.dispose();

@@ -11,7 +11,7 @@ import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import { FlowTable } from '../../shared/encoding/flow-table.js';
 import { EncoderSketch } from '../../shared/encoding/sketch.js';
 import type { FlowFormat } from '../../shared/flows/formats.js';
-import { type ReadOptions, readFlowFiles } from '../../shared/flows/readers.js';
+import { type FlowSource, type ReadOptions, readFlowFiles } from '../../shared/flows/readers.js';
 import type { FlowSchema } from '../../shared/flows/schema.js';
 
 export interface FlowSelection {
@@ -37,10 +37,7 @@ export async function sketchFlows(
   for await (const row of source.rows) {
     if (selection.onlyLabel === null || row.label === selection.onlyLabel) sketch.add(row);
   }
-  if (sketch.rows === 0) {
-    const which = selection.onlyLabel === null ? '' : ` with label '${selection.onlyLabel}'`;
-    throw new Error(`no usable rows${which} in ${selection.files.join(', ')}`);
-  }
+  assertUsableRows(selection, sketch.rows);
   return {
     schema: source.schema,
     sketch,
@@ -54,12 +51,28 @@ export async function encodeFlows(
   encoder: FlowEncoder,
 ): Promise<FlowTable> {
   const source = await readFlowFiles([...selection.files], selection.format, selection.read);
+  return encodeSource(source, selection.onlyLabel, encoder);
+}
+
+/** Encodes the rows of an opened source (those with `onlyLabel`, when set). */
+export async function encodeSource(
+  source: FlowSource,
+  onlyLabel: string | null,
+  encoder: FlowEncoder,
+): Promise<FlowTable> {
   const table = new FlowTable(encoder.fieldCount, 4096);
   for await (const row of source.rows) {
-    if (selection.onlyLabel !== null && row.label !== selection.onlyLabel) continue;
+    if (onlyLabel !== null && row.label !== onlyLabel) continue;
     encoder.encodeInto(row, table.codes, table.appendRow(row.label));
   }
   return table;
+}
+
+/** Training on nothing is a mistake in the selection: say which files and label. */
+export function assertUsableRows(selection: FlowSelection, rows: number): void {
+  if (rows > 0) return;
+  const which = selection.onlyLabel === null ? '' : ` with label '${selection.onlyLabel}'`;
+  throw new Error(`no usable rows${which} in ${selection.files.join(', ')}`);
 }
 
 export interface LocalData {

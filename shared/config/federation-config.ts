@@ -240,6 +240,13 @@ export const clientConfigSchema = {
     },
   },
   training: modelConfigSchema.training,
+  personalise: {
+    epochs: {
+      doc: "After the federation, fine-tune the final global model on this site's flows for at most this many epochs and save it as STATE_DIR/model-personalised, thresholds re-placed on its own calibration split (0 = off)",
+      format: 'nat',
+      default: 0,
+    },
+  },
   input: modelConfigSchema.input,
   tls: {
     enabled: {

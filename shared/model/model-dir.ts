@@ -40,6 +40,15 @@ export function sha256Hex(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** The digest of a weight vector's float32 bytes: `weights.bin`'s, and the coordinator status's. */
+export function weightsSha256(weights: Float32Array): string {
+  return sha256Hex(weightBytes(weights));
+}
+
+function weightBytes(weights: Float32Array): Uint8Array {
+  return new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength);
+}
+
 export function saveModelDir(dir: string, model: SavedModel): void {
   const target = resolve(dir);
   mkdirSync(dirname(target), { recursive: true });
@@ -48,11 +57,7 @@ export function saveModelDir(dir: string, model: SavedModel): void {
   mkdirSync(staging);
   const files: Record<string, Uint8Array | string> = {
     [MODEL_FILES.spec]: `${JSON.stringify({ ...model.spec, metadata: model.metadata ?? {} }, null, 2)}\n`,
-    [MODEL_FILES.weights]: new Uint8Array(
-      model.weights.buffer,
-      model.weights.byteOffset,
-      model.weights.byteLength,
-    ),
+    [MODEL_FILES.weights]: weightBytes(model.weights),
     [MODEL_FILES.thresholds]: `${JSON.stringify(model.thresholds, null, 2)}\n`,
   };
   const digests: Record<string, string> = {};

@@ -1,12 +1,14 @@
 /**
  * `fedflow client`: a site joins the federation, trains on its own flows in rounds, and
- * saves the final global model (with the shared thresholds) as a model directory.
+ * saves the final global model (with the shared thresholds) as a model directory; optionally
+ * fine-tunes it on its own flows into a personalised one beside it.
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { participate } from '../../../client/agent/participation.js';
 import { SiteWorker } from '../../../client/agent/site-worker.js';
 import { SiteMetrics } from '../../../client/metrics/site-metrics.js';
+import { personaliseGlobalModel } from '../../../client/pipeline/personalise.js';
 import type { EpochReport } from '../../../client/trainer/local-trainer.js';
 import { CoordinatorConnection } from '../../../client/transport/coordinator-connection.js';
 import { AuditLogWriter } from '../../audit/audit-log-writer.js';
@@ -14,7 +16,7 @@ import { loadClientConfig } from '../../config/federation-config.js';
 import { loadPrivateIdentity, loadPublicIdentity } from '../../crypto/key-files.js';
 import { parseFlowFormat } from '../../flows/formats.js';
 import { createLogger } from '../../logging/logger.js';
-import { saveModelDir } from '../../model/model-dir.js';
+import { saveModelDir, weightsSha256 } from '../../model/model-dir.js';
 import { loadClientCredentials, tlsChannelOptions } from '../../tls/credentials.js';
 import { readOptions, startBackend } from '../flow-options.js';
 import { trainingProgress } from '../progress.js';
@@ -34,7 +36,7 @@ export function registerClient(program: Command): void {
       const config = loadClientConfig(options.config, {
         'coordinator.address': options.coordinator,
       });
-      await startBackend(config.backend);
+      const backend = await startBackend(config.backend);
       const logger = createLogger({ role: 'client', site: config.name });
       const log = (line: string, fields: Record<string, unknown> = {}) => logger.info(fields, line);
       if (config.data.files.length === 0)
@@ -54,16 +56,17 @@ export function registerClient(program: Command): void {
           bar.onEpoch?.(r);
         },
       };
+      const selection = {
+        files: config.data.files,
+        format,
+        onlyLabel: config.data.onlyLabel || null,
+        read: await readOptions(
+          { data: config.data.files, format, csvSchema: config.data.csvSchema || undefined },
+          config.input.maxBadShare,
+        ),
+      };
       const worker = new SiteWorker({
-        selection: {
-          files: config.data.files,
-          format,
-          onlyLabel: config.data.onlyLabel || null,
-          read: await readOptions(
-            { data: config.data.files, format, csvSchema: config.data.csvSchema || undefined },
-            config.input.maxBadShare,
-          ),
-        },
+        selection,
         shares: {
           validation: config.training.validationShare,
           calibration: config.training.calibrationShare,
@@ -130,9 +133,32 @@ export function registerClient(program: Command): void {
         spec: model.spec,
         weights: model.weights,
         thresholds: model.thresholds,
-        metadata: { createdBy: 'fedflow client', site: config.name, version: model.version },
+        metadata: {
+          createdBy: 'fedflow client',
+          site: config.name,
+          version: model.version,
+          sha256: weightsSha256(model.weights),
+        },
       });
       logger.info({ version: model.version, dir }, 'final global model saved');
       process.stdout.write(`${dir}\n`);
+      if (config.personalise.epochs === 0) return;
+      // The site's own variant of the final model, beside it; the global model stays as is.
+      const tunedDir = join(config.stateDir, 'model-personalised');
+      const settings = { selection, training: config.training, epochs: config.personalise.epochs };
+      const tuningBar = trainingProgress();
+      const tuned = await personaliseGlobalModel(
+        model,
+        dir,
+        settings,
+        tunedDir,
+        backend,
+        tuningBar,
+      ).finally(() => tuningBar.stop());
+      logger.info(
+        { from: dir, dir: tunedDir, epochs: tuned.training.history.length },
+        'personalised model saved: the global model fine-tuned on local flows, thresholds re-placed on them',
+      );
+      process.stdout.write(`${tunedDir}\n`);
     });
 }

@@ -1,0 +1,60 @@
+/**
+ * A site's training data under a given model's encoder (none is fitted): its files must carry
+ * the model's fields, checked from their headers before a row is read, or codes would be
+ * meaningless.
+ */
+import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
+import { readFlowFiles } from '../../shared/flows/readers.js';
+import type { FlowSchema, ModelField } from '../../shared/flows/schema.js';
+import type { ModelSpec } from '../../shared/model/model-spec.js';
+import {
+  assertUsableRows,
+  encodeSource,
+  type FlowSelection,
+  type LocalData,
+  type SplitShares,
+  splitTable,
+} from './training-set.js';
+
+/** Reads, checks the schema, encodes with `spec.encoder` and splits (seeded). */
+export async function prepareDataForSpec(
+  selection: FlowSelection,
+  spec: ModelSpec,
+  shares: SplitShares,
+): Promise<LocalData> {
+  const source = await readFlowFiles([...selection.files], selection.format, selection.read);
+  const difference = schemaDifference(spec.schema, source.schema);
+  if (difference !== null)
+    throw new Error(
+      `${selection.files.join(', ')} (schema '${source.schema.name}') does not match the model's schema '${spec.schema.name}': ${difference}`,
+    );
+  const encoder = new FlowEncoder(spec.encoder);
+  const table = await encodeSource(source, selection.onlyLabel, encoder);
+  assertUsableRows(selection, table.length);
+  const summary = {
+    rowsRead: source.stats.rows,
+    rowsUsed: table.length,
+    badRows: source.stats.badRows,
+  };
+  const split = splitTable(table, shares);
+  return { schema: spec.schema, encoderSpec: spec.encoder, encoder, ...split, summary };
+}
+
+/** The first field where `input` differs from `model` (name, kind, numeric kind), or null. */
+export function schemaDifference(model: FlowSchema, input: FlowSchema): string | null {
+  const count = Math.max(model.fields.length, input.fields.length);
+  for (let i = 0; i < count; i++) {
+    const expected = model.fields[i];
+    const actual = input.fields[i];
+    if (expected && actual && describeField(expected) === describeField(actual)) continue;
+    const position = `field ${i + 1}`;
+    if (!actual) return `${position}: the model has '${describeField(expected!)}', the data ends`;
+    if (!expected) return `${position}: the data has '${describeField(actual)}', the model ends`;
+    return `${position}: the model has '${describeField(expected)}', the data '${describeField(actual)}'`;
+  }
+  return null;
+}
+
+function describeField(field: ModelField): string {
+  return `${field.name} (${field.kind === 'numeric' ? `numeric ${field.numeric}` : field.kind})`;
+}
