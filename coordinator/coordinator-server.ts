@@ -22,8 +22,9 @@ import { ModelReleases } from './service/model-releases.js';
 import { RemoteClients } from './service/remote-clients.js';
 import { CoordinatorMetrics } from './status/coordinator-metrics.js';
 import type { FederationStatus } from './status/federation-status.js';
+import { ScreeningRecorder } from './status/screening-recorder.js';
 import { SiteActivity } from './status/site-activity.js';
-import { statusBuilder } from './status/status-builder.js';
+import { siteNames, statusBuilder } from './status/status-builder.js';
 import type { RoundRecord } from './store/federation-state.js';
 import { FileFederationStore } from './store/file-store.js';
 
@@ -69,12 +70,21 @@ export async function startCoordinator(
   const metrics = new CoordinatorMetrics(() => clients.connected().length);
   let notifyDashboard = () => {};
   const activity = new SiteActivity();
+  // Each closed training round's screening goes to the ingress log, next to the deltas it judged.
+  const screening = new ScreeningRecorder(metrics, siteNames(allowList), log);
+  const ingress = AuditLogWriter.open(
+    join(config.stateDir, 'audit', 'ingress.jsonl'),
+    identity,
+    'ingress',
+    { keepPlaintext: config.audit.keepPlaintext, onAppend: screening.observe },
+  );
   const loop = new FederationLoop(plan, clients, strategy, store, {
     onLog: log,
     onRound: (record) => {
       metrics.rounds.inc({ kind: record.kind, outcome: record.outcome });
       if (record.outcome === 'closed')
         metrics.aggregationSeconds.observe({ kind: record.kind }, record.aggregateMs / 1000);
+      screening.roundEnded(record, ingress);
       onRound?.(record);
       notifyDashboard();
     },
@@ -83,12 +93,7 @@ export async function startCoordinator(
       notifyDashboard();
     },
   });
-  const ingress = AuditLogWriter.open(
-    join(config.stateDir, 'audit', 'ingress.jsonl'),
-    identity,
-    'ingress',
-    { keepPlaintext: config.audit.keepPlaintext },
-  );
+  screening.resume(loop.rounds);
   const status = statusBuilder({
     identity,
     startedMs: Date.now(),

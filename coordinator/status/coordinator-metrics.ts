@@ -1,5 +1,6 @@
 /** Prometheus metrics of a coordinator (prom-client), served on the dashboard's /metrics. */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { UpdateStatus } from './federation-status.js';
 
 export class CoordinatorMetrics {
   readonly registry = new Registry();
@@ -38,6 +39,24 @@ export class CoordinatorMetrics {
     help: 'Current global model version',
     registers: [this.registry],
   });
+  readonly updateNorm = new Gauge({
+    name: 'fedflow_update_norm',
+    help: "L2 norm of each site's model update in the last closed training round",
+    labelNames: ['site'] as const,
+    registers: [this.registry],
+  });
+  readonly updateCosine = new Gauge({
+    name: 'fedflow_update_cosine',
+    help: "Cosine between each site's update and the round's combined update, last closed training round",
+    labelNames: ['site'] as const,
+    registers: [this.registry],
+  });
+  readonly updatesScreened = new Counter({
+    name: 'fedflow_updates_screened_total',
+    help: 'Site updates screened by the aggregation strategy, by site and action (kept, clipped, excluded)',
+    labelNames: ['site', 'action'] as const,
+    registers: [this.registry],
+  });
   readonly clientsConnected: Gauge;
 
   constructor(connected: () => number) {
@@ -49,6 +68,22 @@ export class CoordinatorMetrics {
         this.set(connected());
       },
     });
+  }
+
+  /** A closed training round's updates: counted, and shown as the last round's norms and cosines. */
+  screened(updates: readonly UpdateStatus[]): void {
+    this.lastUpdates(updates);
+    for (const u of updates) this.updatesScreened.inc({ site: u.site, action: u.action });
+  }
+
+  /** Replaces the norm and cosine gauges, so a site absent from the round has none. */
+  lastUpdates(updates: readonly UpdateStatus[]): void {
+    this.updateNorm.reset();
+    this.updateCosine.reset();
+    for (const u of updates) {
+      this.updateNorm.set({ site: u.site }, u.norm);
+      this.updateCosine.set({ site: u.site }, u.cosine);
+    }
   }
 
   text(): Promise<string> {

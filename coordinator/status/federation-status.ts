@@ -14,6 +14,20 @@ export interface SiteStatus {
   readonly rejectedMessages: number;
 }
 
+/** What the aggregation strategy did with one site's delta in a closed training round. */
+export interface UpdateStatus {
+  readonly site: string;
+  /** L2 norm of the delta as received. */
+  readonly norm: number;
+  /** Cosine between the delta and the round's combined update, in [-1, 1]. */
+  readonly cosine: number;
+  readonly action: 'kept' | 'clipped' | 'excluded';
+  /** Why it was clipped or excluded (or why screening ran weaker than configured); else null. */
+  readonly reason: string | null;
+  /** The site's share of the combined update; 0 when excluded. */
+  readonly weight: number;
+}
+
 export interface RoundStatus {
   readonly round: number;
   readonly kind: 'sketch' | 'train' | 'calibrate';
@@ -28,6 +42,10 @@ export interface RoundStatus {
   readonly failures: readonly { site: string; reason: string }[];
   /** Example-weighted validation loss of the global model at the round's start (training rounds). */
   readonly validationLoss: number | null;
+  /** The strategy that combined a closed training round (e.g. 'fedavg+norm-bound'); else null. */
+  readonly strategy: string | null;
+  /** Per site, in the order results came: empty unless a closed training round. */
+  readonly updates: readonly UpdateStatus[];
 }
 
 export interface ThresholdHistory {

@@ -3,9 +3,15 @@ import { createHash } from 'node:crypto';
 import type { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
 import { fingerprint, type Identity, type PublicIdentity } from '../../shared/crypto/identity.js';
 import type { GlobalModel } from '../../shared/federation/global-model.js';
+import type { ClientRegistry } from '../rounds/client-proxy.js';
 import type { FederationLoop } from '../rounds/federation-loop.js';
-import type { RemoteClients } from '../service/remote-clients.js';
-import type { FederationStatus, RoundStatus, ThresholdHistory } from './federation-status.js';
+import type { RoundRecord } from '../store/federation-state.js';
+import type {
+  FederationStatus,
+  RoundStatus,
+  ThresholdHistory,
+  UpdateStatus,
+} from './federation-status.js';
 import type { SiteActivity } from './site-activity.js';
 
 export interface StatusSources {
@@ -14,14 +20,54 @@ export interface StatusSources {
   readonly plannedRounds: number;
   readonly allowList: readonly PublicIdentity[];
   readonly loop: FederationLoop;
-  readonly clients: RemoteClients;
+  readonly clients: Pick<ClientRegistry, 'connected'>;
   readonly activity: SiteActivity;
   readonly ingress: AuditLogWriter | null;
 }
 
+/** A site's name on the allow-list, by the fingerprint of its key (the fingerprint if unlisted). */
+export function siteNames(allowList: readonly PublicIdentity[]): (id: string) => string {
+  const names = new Map(allowList.map((p) => [fingerprint(p.signPublicKey), p.name]));
+  return (id) => names.get(id) ?? id;
+}
+
+/** The per-site screening of a closed training round (none for other rounds, or older records). */
+export function updateStatuses(record: RoundRecord, name: (id: string) => string): UpdateStatus[] {
+  return record.results.flatMap(({ clientId, update }) =>
+    update
+      ? [
+          {
+            site: name(clientId),
+            norm: update.norm,
+            cosine: update.cosine,
+            action: update.action,
+            reason: update.reason ?? null,
+            weight: update.weight,
+          },
+        ]
+      : [],
+  );
+}
+
+function roundStatus(r: RoundRecord, name: (id: string) => string): RoundStatus {
+  return {
+    round: r.round,
+    kind: r.kind,
+    outcome: r.outcome,
+    taskId: r.taskId,
+    startedMs: r.startedMs,
+    durationMs: r.collectMs,
+    aggregateMs: r.aggregateMs,
+    reported: r.results.map((x) => name(x.clientId)),
+    failures: r.failures.map((f) => ({ site: name(f.clientId), reason: f.reason })),
+    validationLoss: r.validationLoss ?? null,
+    strategy: r.strategy ?? null,
+    updates: updateStatuses(r, name),
+  };
+}
+
 export function statusBuilder(sources: StatusSources): () => FederationStatus {
-  const names = new Map(sources.allowList.map((p) => [fingerprint(p.signPublicKey), p.name]));
-  const name = (id: string) => names.get(id) ?? id;
+  const name = siteNames(sources.allowList);
   let digest: { version: number; sha256: string } | null = null;
   const thresholds = new Map<number, ThresholdHistory>();
   const modelFacts = (model: GlobalModel) => {
@@ -44,18 +90,7 @@ export function statusBuilder(sources: StatusSources): () => FederationStatus {
     const { loop, clients, activity } = sources;
     const connected = new Set(clients.connected().map((c) => c.id));
     const now = Date.now();
-    const rounds: RoundStatus[] = loop.rounds.map((r) => ({
-      round: r.round,
-      kind: r.kind,
-      outcome: r.outcome,
-      taskId: r.taskId,
-      startedMs: r.startedMs,
-      durationMs: r.collectMs,
-      aggregateMs: r.aggregateMs,
-      reported: r.results.map((x) => name(x.clientId)),
-      failures: r.failures.map((f) => ({ site: name(f.clientId), reason: f.reason })),
-      validationLoss: r.validationLoss ?? null,
-    }));
+    const rounds: RoundStatus[] = loop.rounds.map((r) => roundStatus(r, name));
     const open = loop.openRound;
     if (open)
       rounds.push({
@@ -69,6 +104,8 @@ export function statusBuilder(sources: StatusSources): () => FederationStatus {
         reported: [],
         failures: [],
         validationLoss: null,
+        strategy: null,
+        updates: [],
       });
     const sites = sources.allowList.map((p) => {
       const id = fingerprint(p.signPublicKey);

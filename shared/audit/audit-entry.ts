@@ -1,12 +1,16 @@
 /**
  * The audit log's entry: one signed, hash-chained JSON line per message a site sent (egress)
- * or the coordinator received (ingress), with the canonical bytes its hash and signature cover.
+ * or the coordinator received (ingress), or per screening decision the coordinator took on a
+ * received delta, with the canonical bytes its hash and signature cover.
  */
 import nacl from 'tweetnacl';
 import { fromBase64, toBase64 } from '../crypto/base64.js';
 import { sha256, utf8Bytes } from '../crypto/bytes.js';
 import { ENVELOPE_KINDS } from '../crypto/envelope-statement.js';
 import { fingerprint, type Identity } from '../crypto/identity.js';
+import { type AuditScreening, SCREENING_MEMBERS } from './screening-entry.js';
+
+export type { AuditScreening } from './screening-entry.js';
 
 export const AUDIT_FORMAT = 'fedflow-audit';
 export const AUDIT_VERSION = 1;
@@ -16,9 +20,11 @@ export const AUDIT_ENTRY_DOMAIN_TAG = 'fedflow/v1/audit-entry';
 export const GENESIS_PREV_HASH = '0'.repeat(64);
 /** Entry types that record a result message (a sealed ClientPayload). */
 export const RESULT_TYPES: readonly string[] = ENVELOPE_KINDS;
+/** The entry type of a coordinator's screening decision on a delta (see AuditEntry). */
+export const SCREENING_TYPE = 'screening';
 
 export type AuditLogKind = 'egress' | 'ingress';
-export type AuditOutcome = 'sent' | 'accepted' | 'rejected';
+export type AuditOutcome = 'sent' | 'accepted' | 'rejected' | 'screened';
 
 /** The coordinator's signed receipt for an accepted result (shared/federation RECEIPT_PURPOSE). */
 export interface AuditReceipt {
@@ -38,8 +44,14 @@ export interface AuditReceipt {
  *   are separate entries because a line, once written, is never rewritten.
  * - ingress logs: `outcome` is 'accepted' or 'rejected'; an accepted entry may carry the
  *   receipt the coordinator issued.
- * - `reason` is present exactly when outcome is 'rejected'.
- * - result types (sketch, delta, histogram) have a round and a taskId.
+ * - ingress logs, type 'screening' (outcome 'screened', `screening` required, and only
+ *   here): when a training round closes, what the aggregation strategy did with each accepted
+ *   delta. It is the coordinator's own record, not a message: no egress log holds it. It
+ *   repeats the judged delta's peer, round, taskId, bytes and sealedSha256 (as a receipt
+ *   entry repeats its message's); plaintextSha256 is null (the delta's entry has it).
+ * - `reason` is present exactly when outcome is 'rejected' (a screening's reason is inside
+ *   `screening`).
+ * - result types (sketch, delta, histogram) and screening entries have a round and a taskId.
  */
 export interface AuditEntry {
   readonly format: typeof AUDIT_FORMAT;
@@ -55,7 +67,7 @@ export interface AuditEntry {
   readonly actorKey: string;
   /** The other side's fingerprint (ingress: the sender, null if unknown; egress: the coordinator). */
   readonly peer: string | null;
-  /** 'sketch' | 'delta' | 'histogram' for results, 'receipt', 'enrol', ... */
+  /** 'sketch' | 'delta' | 'histogram' for results, 'receipt', 'screening', 'enrol', ... */
   readonly type: string;
   readonly round: number | null;
   readonly taskId: string | null;
@@ -68,6 +80,7 @@ export interface AuditEntry {
   readonly outcome: AuditOutcome;
   readonly reason?: string;
   readonly receipt?: AuditReceipt;
+  readonly screening?: AuditScreening;
   /** Hex SHA-256 of the previous entry's line (GENESIS_PREV_HASH for seq 0). */
   readonly prevHash: string;
   /** Base64 Ed25519 signature by actorKey (see entrySigningMessage). */
@@ -117,11 +130,12 @@ export const ENTRY_MEMBERS = [
   'outcome',
   'reason',
   'receipt',
+  'screening',
   'prevHash',
   'signature',
 ] as const;
 /** Members left out when absent. */
-export const OPTIONAL_MEMBERS: ReadonlySet<string> = new Set(['reason', 'receipt']);
+export const OPTIONAL_MEMBERS: ReadonlySet<string> = new Set(['reason', 'receipt', 'screening']);
 /** The canonical member order of a receipt. */
 export const RECEIPT_MEMBERS = ['digest', 'receivedMs', 'signature'] as const;
 
@@ -130,11 +144,13 @@ export const RECEIPT_MEMBERS = ['digest', 'receivedMs', 'signature'] as const;
  * (without the trailing "\n"). The entry hash, which the next entry's prevHash holds in
  * lower-case hex, is SHA-256 of these bytes.
  *
- * Canonical form: a JSON object whose members appear in exactly this order, `reason` and
- * `receipt` left out when absent, and no others:
+ * Canonical form: a JSON object whose members appear in exactly this order, `reason`,
+ * `receipt` and `screening` left out when absent, and no others:
  *   format, version, log, seq, time, actor, actorKey, peer, type, round, taskId, bytes,
- *   plaintextSha256, sealedSha256, outcome, reason, receipt, prevHash, signature
+ *   plaintextSha256, sealedSha256, outcome, reason, receipt, screening, prevHash, signature
  * `receipt`, when present, is an object with exactly: digest, receivedMs, signature.
+ * `screening`, when present, is an object with, in this order: strategy, norm, cosine,
+ * action, reason (left out when absent), weight; all of them strings (screening-entry.ts).
  * No whitespace anywhere; `,` between members, `:` after names. Strings in double quotes,
  * escaping `"` as `\"`, `\` as `\\`, U+0008, U+0009, U+000A, U+000C, U+000D as `\b`, `\t`,
  * `\n`, `\f`, `\r`, any other U+0000-U+001F as `\u00xx` (lower-case hex), every other
@@ -144,11 +160,14 @@ export const RECEIPT_MEMBERS = ['digest', 'receivedMs', 'signature'] as const;
  *
  *   ORDER = ['format', 'version', 'log', 'seq', 'time', 'actor', 'actorKey', 'peer', 'type',
  *            'round', 'taskId', 'bytes', 'plaintextSha256', 'sealedSha256', 'outcome',
- *            'reason', 'receipt', 'prevHash', 'signature']
+ *            'reason', 'receipt', 'screening', 'prevHash', 'signature']
+ *   SCREENING = ['strategy', 'norm', 'cosine', 'action', 'reason', 'weight']
  *   def canonical(e, with_signature=True):
  *       d = {k: e[k] for k in ORDER if k in e and (with_signature or k != 'signature')}
  *       if 'receipt' in d:
  *           d['receipt'] = {k: d['receipt'][k] for k in ('digest', 'receivedMs', 'signature')}
+ *       if 'screening' in d:
+ *           d['screening'] = {k: d['screening'][k] for k in SCREENING if k in d['screening']}
  *       return json.dumps(d, separators=(',', ':'), ensure_ascii=False).encode('utf-8')
  *   e = json.loads(line)            # line: the bytes between two newlines
  *   assert canonical(e) == line     # else the line was edited (or has extra members)
@@ -228,6 +247,11 @@ export function isResultType(type: string): boolean {
   return RESULT_TYPES.includes(type);
 }
 
+const NESTED_MEMBERS: Readonly<Record<string, readonly string[]>> = {
+  receipt: RECEIPT_MEMBERS,
+  screening: SCREENING_MEMBERS,
+};
+
 function canonicalJson(entry: UnsignedAuditEntry | AuditEntry, withSignature: boolean): string {
   const members: string[] = [];
   const record = entry as unknown as Record<string, unknown>;
@@ -235,17 +259,20 @@ function canonicalJson(entry: UnsignedAuditEntry | AuditEntry, withSignature: bo
     if (name === 'signature' && !withSignature) continue;
     const value = record[name];
     if (value === undefined && OPTIONAL_MEMBERS.has(name)) continue;
-    const text = name === 'receipt' ? receiptJson(value as AuditReceipt) : jsonValue(value, name);
+    const nested = NESTED_MEMBERS[name];
+    const text = nested ? objectJson(value as object, nested, name) : jsonValue(value, name);
     members.push(`${JSON.stringify(name)}:${text}`);
   }
   return `{${members.join(',')}}`;
 }
 
-function receiptJson(receipt: AuditReceipt): string {
-  const record = receipt as unknown as Record<string, unknown>;
-  const members = RECEIPT_MEMBERS.map(
-    (name) => `${JSON.stringify(name)}:${jsonValue(record[name], `receipt.${name}`)}`,
-  );
+// A nested member (receipt, screening): its members in `order`; only a screening's reason
+// may be absent (then left out).
+function objectJson(value: object, order: readonly string[], parent: string): string {
+  const record = value as Record<string, unknown>;
+  const members = order
+    .filter((name) => !(parent === 'screening' && name === 'reason' && record[name] === undefined))
+    .map((name) => `${JSON.stringify(name)}:${jsonValue(record[name], `${parent}.${name}`)}`);
   return `{${members.join(',')}}`;
 }
 

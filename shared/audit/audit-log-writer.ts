@@ -45,6 +45,8 @@ export interface AuditFields {
   readonly outcome: AuditEntry['outcome'];
   readonly reason?: string | undefined;
   readonly receipt?: AuditEntry['receipt'] | null;
+  /** A screening entry's decision (type 'screening', outcome 'screened'; see toAuditScreening). */
+  readonly screening?: AuditEntry['screening'];
 }
 
 export interface AuditLogOptions {
@@ -55,6 +57,11 @@ export interface AuditLogOptions {
   readonly keepPlaintext?: boolean;
   /** The clock for `time` (tests). */
   readonly now?: () => Date;
+  /**
+   * Called with each entry once it is on disk (e.g. to find a delta's entry again later).
+   * It must not throw: append has already written the entry.
+   */
+  readonly onAppend?: (entry: AuditEntry) => void;
 }
 
 /**
@@ -136,6 +143,7 @@ export class AuditLogWriter {
         outcome: fields.outcome,
         ...(fields.reason !== undefined ? { reason: fields.reason } : {}),
         ...(fields.receipt ? { receipt: fields.receipt } : {}),
+        ...(fields.screening ? { screening: fields.screening } : {}),
         prevHash: this.lastHash,
       }),
       this.signer,
@@ -151,6 +159,7 @@ export class AuditLogWriter {
     this.appendLine(line);
     this.nextSeq += 1;
     this.lastHash = sha256Hex(line);
+    this.options.onAppend?.(entry);
     return entry;
   }
 

@@ -16,6 +16,15 @@ import { decodeClientPayload } from '../wire/payload-codec.js';
 import { type AuditEntry, type Finding, isResultType } from './audit-entry.js';
 import { crossCheck } from './cross-check.js';
 import { payloadDirectory, payloadFileName } from './plaintext-copies.js';
+import {
+  checkScreening,
+  keptDelta,
+  type ScreeningTotals,
+  screeningTotals,
+} from './screening-check.js';
+
+export type { ScreeningTotals } from './screening-check.js';
+
 import { verifyLog } from './verify-chain.js';
 
 export interface SiteTotals {
@@ -30,6 +39,7 @@ export interface AuditReport {
   readonly coordinatorLog: string | null;
   readonly siteLogs: string[];
   readonly sites: SiteTotals[];
+  readonly screening: ScreeningTotals[];
   readonly findings: Finding[];
   readonly errors: number;
   readonly warnings: number;
@@ -163,6 +173,9 @@ export function auditFederation(paths: readonly string[], options: AuditOptions 
         { ingressFile: ingress.file },
       ),
     );
+    findings.push(
+      ...checkScreening(ingress.entries, ingress.file, { deltaOf: keptDelta(ingress.file) }),
+    );
   }
   const totals = sites.map((site) => siteTotals(site, models, findings));
   const errors = findings.filter((f) => f.severity === 'error').length;
@@ -170,6 +183,7 @@ export function auditFederation(paths: readonly string[], options: AuditOptions 
     coordinatorLog: ingress?.file ?? null,
     siteLogs: egressFiles,
     sites: totals,
+    screening: screeningTotals(ingress?.entries ?? [], (id) => keys.get(id)?.name ?? id),
     findings,
     errors,
     warnings: findings.length - errors,

@@ -12,9 +12,11 @@ import {
   isResultType,
   OPTIONAL_MEMBERS,
   RECEIPT_MEMBERS,
+  SCREENING_TYPE,
   show,
   type UnsignedAuditEntry,
 } from './audit-entry.js';
+import { readDecimal, SCREENING_ACTIONS, SCREENING_MEMBERS } from './screening-entry.js';
 
 const MAX_REASON_LENGTH = 1000;
 
@@ -38,6 +40,7 @@ export function checkUnsignedAuditEntry(value: unknown): UnsignedAuditEntry {
 const HEX64 = /^[0-9a-f]{64}$/;
 const FINGERPRINT = /^[0-9a-f]{16}$/;
 const TYPE = /^[a-z][a-z0-9-]{0,31}$/;
+const STRATEGY = /^[a-z0-9][a-z0-9+._-]{0,63}$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 function entryProblem(value: unknown, signed: boolean): string | null {
@@ -95,10 +98,16 @@ function entryProblem(value: unknown, signed: boolean): string | null {
 // The rules that tie members together (see AuditEntry).
 function ruleProblem(e: Record<string, unknown>): string | null {
   const type = e.type as string;
-  if (isResultType(type) && (e.round === null || e.taskId === null))
-    return `round, taskId: expected both for a ${type} result, got ${show(e.round)}, ${show(e.taskId)}`;
+  if ((isResultType(type) || type === SCREENING_TYPE) && (e.round === null || e.taskId === null))
+    return `round, taskId: expected both for a ${type} ${isResultType(type) ? 'result' : 'entry'}, got ${show(e.round)}, ${show(e.taskId)}`;
+  if (type === SCREENING_TYPE && e.log !== 'ingress')
+    return `type: expected no screening entry in an ${e.log} log (screening is the coordinator's record)`;
   const outcomes =
-    e.log === 'ingress' ? ['accepted', 'rejected'] : [type === 'receipt' ? 'accepted' : 'sent'];
+    type === SCREENING_TYPE
+      ? ['screened']
+      : e.log === 'ingress'
+        ? ['accepted', 'rejected']
+        : [type === 'receipt' ? 'accepted' : 'sent'];
   if (!outcomes.includes(e.outcome as string))
     return `outcome: expected ${outcomes.map((o) => `"${o}"`).join(' or ')} for a ${type} entry of an ${e.log} log, got ${show(e.outcome)}`;
   if (e.outcome === 'rejected') {
@@ -106,6 +115,8 @@ function ruleProblem(e: Record<string, unknown>): string | null {
       return `reason: expected 1-${MAX_REASON_LENGTH} characters for a rejected message, got ${show(e.reason)}`;
     if (!wellFormed(e.reason)) return 'reason: expected well-formed Unicode, got a lone surrogate';
   } else if ('reason' in e) return `reason: expected none unless rejected, got ${show(e.reason)}`;
+  const screening = screeningRule(e, type);
+  if (screening !== null) return screening;
   const receiptExpected = e.log === 'egress' && type === 'receipt';
   const receiptAllowed = receiptExpected || (e.log === 'ingress' && e.outcome === 'accepted');
   if (!('receipt' in e))
@@ -113,6 +124,56 @@ function ruleProblem(e: Record<string, unknown>): string | null {
   if (!receiptAllowed)
     return `receipt: expected none on a${e.log === 'ingress' ? ' rejected' : 'n egress'} ${type} entry`;
   return receiptProblem(e.receipt, e.sealedSha256 as string);
+}
+
+// A screening member exactly on screening entries, judging a known site's delta.
+function screeningRule(e: Record<string, unknown>, type: string): string | null {
+  const isScreening = type === SCREENING_TYPE;
+  if (!('screening' in e))
+    return isScreening ? 'screening: missing (required on a screening entry)' : null;
+  if (!isScreening) return `screening: expected none on a ${type} entry`;
+  if (e.peer === null)
+    return 'peer: expected the fingerprint of the site whose delta was screened, got null';
+  return screeningProblem(e.screening);
+}
+
+function screeningProblem(value: unknown): string | null {
+  if (!isPlainObject(value)) return `screening: expected an object, got ${show(value)}`;
+  const names: readonly string[] = SCREENING_MEMBERS;
+  for (const name of Object.keys(value))
+    if (!names.includes(name)) return `screening: unexpected member ${JSON.stringify(name)}`;
+  for (const name of names)
+    if (name !== 'reason' && !(name in value)) return `screening.${name}: missing`;
+  const s = value as Record<string, unknown>;
+  const [norm, cosine, weight] = [
+    readDecimal(s.norm),
+    readDecimal(s.cosine),
+    readDecimal(s.weight),
+  ];
+  const decimal = 'a decimal string as String(x) writes it';
+  const actions: readonly unknown[] = SCREENING_ACTIONS;
+  const rules: [ok: boolean, member: string, expected: string][] = [
+    [matches(STRATEGY, s.strategy), 'strategy', 'a strategy name (1-64 of a-z, 0-9, +, ., _, -)'],
+    [norm !== null && norm >= 0, 'norm', `${decimal}, finite and >= 0`],
+    [cosine !== null && Math.abs(cosine) <= 1, 'cosine', `${decimal}, in [-1, 1]`],
+    [actions.includes(s.action), 'action', '"kept", "clipped" or "excluded"'],
+    [weight !== null && weight >= 0 && weight <= 1, 'weight', `${decimal}, in [0, 1]`],
+    [s.action !== 'excluded' || weight === 0, 'weight', '"0" for an excluded update'],
+  ];
+  const broken = rules.find(([ok]) => !ok);
+  if (broken) return mustBe(false, `screening.${broken[1]}`, broken[2], s[broken[1]]);
+  return screeningReasonProblem(s);
+}
+
+// Clipped and excluded updates say why; a kept one may (screening that ran weaker than configured).
+function screeningReasonProblem(s: Record<string, unknown>): string | null {
+  if (s.action === 'kept' && !('reason' in s)) return null;
+  const when = s.action === 'kept' ? 'when present' : `for a ${s.action} update`;
+  if (typeof s.reason !== 'string' || s.reason.length < 1 || s.reason.length > MAX_REASON_LENGTH)
+    return `screening.reason: expected 1-${MAX_REASON_LENGTH} characters ${when}, got ${show(s.reason)}`;
+  return wellFormed(s.reason)
+    ? null
+    : 'screening.reason: expected well-formed Unicode, got a lone surrogate';
 }
 
 function receiptProblem(value: unknown, sealedSha256: string): string | null {

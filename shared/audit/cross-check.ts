@@ -49,7 +49,9 @@ export interface CrossCheckOptions {
  *    log an accepted entry of that digest (`receipt-unmatched`), with the same receivedMs and
  *    signature if it records the receipt too (`receipt-mismatch`). Every receipt's signature
  *    must verify under the ingress log's actorKey (`bad-receipt`).
- * Entries of other types (enrol, ...) are not cross-checked. Findings name the file (or site)
+ * Entries of other types are not cross-checked: enrol, ..., and screening, the coordinator's
+ * own record of what its strategy did with a delta (no site sends it: screening-check.ts
+ * ties it to the accepted delta instead). Findings name the file (or site)
  * and the entry's seq; `line` is null (after a clean verifyLog, an entry's line is seq + 1).
  * @example crossCheck([{ site: 'site-a', entries: a.entries, file: 'a/egress.jsonl' }], ingress.entries)
  */

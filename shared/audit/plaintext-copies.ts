@@ -33,6 +33,21 @@ export function keepPlaintextCopy(
 }
 
 /**
+ * The kept plaintext of `entry` in the log at `logPath`, or null when none was kept, it is
+ * missing or unreadable, or it is not the entry's (checkPlaintextCopies reports why).
+ */
+export function keptPlaintext(logPath: string, entry: AuditEntry): Uint8Array | null {
+  if (entry.plaintextSha256 === null) return null;
+  const file = join(payloadDirectory(logPath), payloadFileName(entry.seq, entry.plaintextSha256));
+  try {
+    const bytes = readFileSync(file);
+    return sha256Hex(bytes) === entry.plaintextSha256 ? bytes : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Findings about the kept copies of the log at `path`: a copy whose SHA-256 is not the
  * entry's plaintextSha256 (error), a missing copy (warning, or error when `required`), a copy
  * no entry names (warning). Checked only when the payloads directory exists, or `required`.

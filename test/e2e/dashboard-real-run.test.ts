@@ -3,14 +3,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { chromium } from 'playwright-core';
 import { participate } from '../../client/agent/participation.js';
 import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
 import { type RunningCoordinator, startCoordinator } from '../../coordinator/coordinator-server.js';
+import { checkScreening } from '../../shared/audit/screening-check.js';
+import { verifyLog } from '../../shared/audit/verify-chain.js';
 import { initBackend } from '../../shared/runtime/backend.js';
+import { chromiumPresent, launchChromium } from '../helpers/browser.js';
 import { federationFixture, publicIdentity, siteWorker } from '../helpers/federation-fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'real-run-dashboard-token';
 // The README's screenshot is refreshed on request (FEDFLOW_UPDATE_SCREENSHOTS=1): a real
 // run's keys and times differ every time and would leave the tree changed after tests.
@@ -31,10 +32,7 @@ describe('the dashboard of a real federation run, in a browser', function () {
   let coordinator: RunningCoordinator | null = null;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      console.warn(`      skipped: ${CHROMIUM} is missing; run .ci/install-browser`);
-      this.skip();
-    }
+    if (!chromiumPresent()) this.skip();
     await initBackend();
     dir = mkdtempSync(join(tmpdir(), 'fedflow-dash-'));
     const fixture = await federationFixture(dir, ['web', 'mail-dns', 'internal'], 3000);
@@ -69,20 +67,8 @@ describe('the dashboard of a real federation run, in a browser', function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('shows the sites and rounds the coordinator ran, with both charts drawn', async () => {
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+  it('shows the sites and rounds the coordinator ran, with the charts drawn', async () => {
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       await page.goto(`http://127.0.0.1:${coordinator!.dashboardPort}/?token=${TOKEN}`);
@@ -95,7 +81,10 @@ describe('the dashboard of a real federation run, in a browser', function () {
       expect(await page.locator('#rounds-body tr').count()).to.equal(5); // sketch, 3 x train, calibrate
       expect(await page.locator('#rounds-body .badge.outcome-closed').count()).to.equal(5);
       expect(await page.locator('#model-version').textContent()).to.equal('v4');
-      for (const id of ['loss-chart', 'threshold-chart']) {
+      // The default strategy (plain FedAvg) kept every site's update of the last round.
+      expect(await page.locator('#updates-round').textContent()).to.equal('round 3 · fedavg');
+      expect(await page.locator('#updates-body .badge.action-kept').count()).to.equal(3);
+      for (const id of ['loss-chart', 'threshold-chart', 'norm-chart']) {
         const box = await page.locator(`#${id} svg, #${id} canvas`).first().boundingBox();
         expect(box!.width * box!.height).to.be.greaterThan(0);
       }
@@ -105,5 +94,16 @@ describe('the dashboard of a real federation run, in a browser', function () {
     } finally {
       await browser.close();
     }
+  });
+
+  it("records each site's screening per training round in the coordinator's ingress log", () => {
+    const path = join(dir, 'coordinator-state', 'audit', 'ingress.jsonl');
+    const { entries, findings } = verifyLog(path);
+    expect(findings.filter((f) => f.severity === 'error')).to.deep.equal([]);
+    expect(checkScreening(entries, path)).to.deep.equal([]);
+    const screened = entries.filter((e) => e.type === 'screening');
+    expect(screened).to.have.length(9); // 3 sites x 3 training rounds
+    expect(screened.every((e) => e.screening?.strategy === 'fedavg')).to.equal(true);
+    expect(screened.every((e) => e.screening?.action === 'kept')).to.equal(true);
   });
 });

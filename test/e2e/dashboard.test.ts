@@ -2,14 +2,18 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { type Dashboard, startDashboard } from '../../coordinator/http/dashboard-server.js';
 import type { FederationStatus } from '../../coordinator/status/federation-status.js';
-import { federationStatusFixture, HOSTILE_REASON_MARKUP } from '../helpers/status-fixture.js';
+import { chromiumPresent, launchChromium } from '../helpers/browser.js';
+import {
+  CLIPPED_REASON,
+  federationStatusFixture,
+  HOSTILE_REASON_MARKUP,
+} from '../helpers/status-fixture.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const METRICS = '# TYPE fedflow_rounds_total counter\nfedflow_rounds_total{outcome="closed"} 5\n';
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = join(
   dirname(fileURLToPath(import.meta.url)),
   '..',
@@ -249,23 +253,8 @@ describe('the coordinator dashboard', () => {
     const pageErrors: string[] = [];
 
     before(async function () {
-      if (!existsSync(CHROMIUM)) {
-        console.warn(`      skipped: ${CHROMIUM} is missing; run .ci/install-browser`);
-        this.skip();
-      }
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-          '--disable-quic',
-        ],
-      });
+      if (!chromiumPresent()) this.skip();
+      browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       page.on('dialog', (dialog) => {
         dialogs.push(dialog.message());
@@ -294,8 +283,39 @@ describe('the coordinator dashboard', () => {
       expect(await page.locator('#audit-entries').textContent()).to.equal('15');
     });
 
-    it('renders both charts with a non-zero size', async () => {
-      for (const id of ['loss-chart', 'threshold-chart']) {
+    it("shows the last training round's site updates, the clipped one marked with its reason", async () => {
+      expect(await page.locator('#updates-round').textContent()).to.equal(
+        'round 3 · fedavg+norm-bound',
+      );
+      const rows = page.locator('#updates-body tr');
+      expect(await rows.locator('td.name').allTextContents()).to.deep.equal([
+        'acme-web',
+        'globex-mail',
+        'initech-internal',
+      ]);
+      expect(await rows.nth(0).locator('td').allTextContents()).to.deep.equal([
+        'acme-web',
+        '0.42',
+        '0.810',
+        '40%',
+        'kept',
+        '–',
+      ]);
+      const clipped = page.locator('#updates-body tr.action-row-clipped');
+      expect(await clipped.count()).to.equal(1);
+      expect(await clipped.locator('td.name').textContent()).to.equal('initech-internal');
+      expect(await clipped.locator('.badge.action-clipped').textContent()).to.equal('clipped');
+      expect(await clipped.locator('td.reason').textContent()).to.equal(CLIPPED_REASON);
+      // Marked, not only labelled: the row and the badge stand out from kept ones.
+      const background = (selector: string) =>
+        page.evaluate(`getComputedStyle(document.querySelector('${selector}')).backgroundColor`);
+      expect(await background('#updates-body tr.action-row-clipped td')).not.to.equal(
+        await background('#updates-body tr.action-row-kept td'),
+      );
+    });
+
+    it('renders the three charts with a non-zero size', async () => {
+      for (const id of ['loss-chart', 'threshold-chart', 'norm-chart']) {
         const drawing = page.locator(`#${id} svg, #${id} canvas`).first();
         const box = await drawing.boundingBox();
         expect(box, id).not.to.equal(null);
@@ -305,6 +325,9 @@ describe('the coordinator dashboard', () => {
       // One line per target FPR in the threshold chart's legend.
       const legend = await page.locator('#threshold-chart').textContent();
       expect(legend).to.include('FPR 1%').and.include('FPR 0.1%');
+      // One line per site in the norm chart's legend.
+      const sites = await page.locator('#norm-chart').textContent();
+      expect(sites).to.include('acme-web').and.include('initech-internal');
     });
 
     it('shows markup from a failure reason as text and runs none of it', async () => {

@@ -1,8 +1,9 @@
 /**
  * A realistic federation snapshot for dashboard and status tests: three sites, rounds 0-4
  * (encoder, training, calibration) with one failed training round that was reopened, and
- * thresholds published for two model versions. One failure reason carries markup, to prove
- * that whatever shows it escapes it.
+ * thresholds published for two model versions. Norm bounding clipped one site's update in the
+ * last training round. One failure reason carries markup, to prove that whatever shows it
+ * escapes it.
  */
 import type { FederationStatus } from '../../coordinator/status/federation-status.js';
 
@@ -11,6 +12,13 @@ export const HOSTILE_REASON_MARKUP = '<script>alert("xss")</script>';
 
 const START = Date.UTC(2026, 10, 2, 9, 0, 0);
 const SECOND = 1000;
+const STRATEGY = 'fedavg+norm-bound';
+
+/** Why the last training round clipped initech-internal's update (as norm-bound says it). */
+export const CLIPPED_REASON = "norm 41.7 clipped to 0.675 (1.5x the round's median 0.45)";
+
+const kept = (site: string, norm: number, cosine: number, weight: number) =>
+  ({ site, norm, cosine, action: 'kept', reason: null, weight }) as const;
 
 /** The fixture, built fresh so a test may modify its copy. */
 export function federationStatusFixture(): FederationStatus {
@@ -80,6 +88,8 @@ export function federationStatusFixture(): FederationStatus {
         reported: ['acme-web', 'globex-mail', 'initech-internal'],
         failures: [],
         validationLoss: null,
+        strategy: null,
+        updates: [],
       },
       {
         round: 1,
@@ -92,6 +102,12 @@ export function federationStatusFixture(): FederationStatus {
         reported: ['acme-web', 'globex-mail', 'initech-internal'],
         failures: [],
         validationLoss: 61.84,
+        strategy: STRATEGY,
+        updates: [
+          kept('acme-web', 0.84, 0.93, 0.4),
+          kept('globex-mail', 0.91, 0.95, 0.35),
+          kept('initech-internal', 0.77, 0.9, 0.25),
+        ],
       },
       {
         round: 2,
@@ -110,6 +126,8 @@ export function federationStatusFixture(): FederationStatus {
           { site: 'globex-mail', reason: 'deadline passed before a result arrived' },
         ],
         validationLoss: 44.17,
+        strategy: null,
+        updates: [],
       },
       {
         round: 2,
@@ -122,6 +140,8 @@ export function federationStatusFixture(): FederationStatus {
         reported: ['acme-web', 'globex-mail'],
         failures: [],
         validationLoss: 44.02,
+        strategy: STRATEGY,
+        updates: [kept('acme-web', 0.61, 0.97, 0.55), kept('globex-mail', 0.58, 0.96, 0.45)],
       },
       {
         round: 3,
@@ -134,6 +154,19 @@ export function federationStatusFixture(): FederationStatus {
         reported: ['acme-web', 'globex-mail', 'initech-internal'],
         failures: [],
         validationLoss: 37.55,
+        strategy: STRATEGY,
+        updates: [
+          kept('acme-web', 0.42, 0.81, 0.4),
+          kept('globex-mail', 0.45, 0.84, 0.35),
+          {
+            site: 'initech-internal',
+            norm: 41.7,
+            cosine: 0.12,
+            action: 'clipped',
+            reason: CLIPPED_REASON,
+            weight: 0.25,
+          },
+        ],
       },
       {
         round: 4,
@@ -146,6 +179,8 @@ export function federationStatusFixture(): FederationStatus {
         reported: ['acme-web', 'globex-mail'],
         failures: [],
         validationLoss: null,
+        strategy: null,
+        updates: [],
       },
     ],
     audit: {

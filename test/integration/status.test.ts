@@ -3,9 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { type RunningCoordinator, startCoordinator } from '../../coordinator/coordinator-server.js';
+import { type Dashboard, startDashboard } from '../../coordinator/http/dashboard-server.js';
+import { checkScreening, keptDelta } from '../../shared/audit/screening-check.js';
+import { verifyLog } from '../../shared/audit/verify-chain.js';
+import { fingerprint } from '../../shared/crypto/identity.js';
 import { initBackend } from '../../shared/runtime/backend.js';
 import { federationFixture } from '../helpers/federation-fixture.js';
 import { runCli } from '../helpers/run-cli.js';
+import {
+  OUTLIER,
+  runScreenedFederation,
+  SCREENED_STRATEGY,
+  type ScreenedFederation,
+} from '../helpers/screened-federation.js';
 
 describe('fedflow status', function () {
   this.timeout(120_000);
@@ -66,5 +76,114 @@ describe('fedflow status', function () {
       (e: Error) => e,
     );
     expect(error?.message).to.match(/dashboard\.token/);
+  });
+});
+
+describe('a federation whose strategy clipped an update, as the operator and auditor see it', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let federation: ScreenedFederation;
+  let dashboard: Dashboard;
+  const token = 'sesame-sesame-sesame';
+  before(async () => {
+    await initBackend();
+    dir = mkdtempSync(join(tmpdir(), 'fedflow-screened-'));
+    federation = await runScreenedFederation(dir);
+    dashboard = await startDashboard({
+      host: '127.0.0.1',
+      port: 0,
+      token,
+      status: federation.status,
+      metrics: () => federation.metrics.text(),
+    });
+  });
+  after(async () => {
+    await dashboard?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("reports each training round's per-site norm, cosine, action and reason in the status", () => {
+    const train = federation.status().rounds.filter((r) => r.kind === 'train');
+    expect(train).to.have.length(2);
+    for (const round of train) {
+      expect(round.strategy).to.equal(SCREENED_STRATEGY);
+      expect(round.updates.map((u) => [u.site, u.action])).to.have.deep.members([
+        ['site-a', 'kept'],
+        ['site-b', 'kept'],
+        [OUTLIER, 'clipped'],
+      ]);
+      const honest = round.updates.find((u) => u.site === 'site-a')!;
+      const outlier = round.updates.find((u) => u.site === OUTLIER)!;
+      expect(outlier.norm / honest.norm).to.be.within(80, 120);
+      expect(outlier.reason).to.match(/^norm [\d.]+ clipped to [\d.]+ \(1\.5x the round's median/);
+      expect(honest.reason).to.equal(null);
+      // Every delta shares one direction: positive cosines, the unclipped ones closest.
+      expect(round.updates.every((u) => u.cosine > 0.3 && u.cosine <= 1)).to.equal(true);
+      expect(round.updates.reduce((sum, u) => sum + u.weight, 0)).to.be.closeTo(1, 1e-9);
+    }
+  });
+
+  it('prints the last training round as a table with the reason of the clipped update', async () => {
+    const r = await runCli([
+      'status',
+      '--coordinator',
+      `127.0.0.1:${dashboard.port}`,
+      '--token',
+      token,
+    ]);
+
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/updates in training round 2 \(strategy fedavg\+norm-bound\):/);
+    expect(r.stdout).to.match(/site\s+norm\s+cosine\s+weight\s+action\s+reason/);
+    expect(r.stdout).to.match(/site-a\s+[\d.]+\s+[\d.]+\s+0\.3333\s+kept\n/);
+    expect(r.stdout).to.match(
+      /site-c\s+[\d.]+\s+[\d.]+\s+0\.3333\s+clipped\s+norm [\d.]+ clipped to/,
+    );
+  });
+
+  it('exports the last round per site and counts screened updates by action in Prometheus', async () => {
+    const text = await (
+      await fetch(`http://127.0.0.1:${dashboard.port}/metrics`, {
+        headers: { Authorization: `Bearer ${token}` },
+      })
+    ).text();
+    const value = (pattern: RegExp) => Number(text.match(pattern)?.[1]);
+
+    const honest = value(/^fedflow_update_norm\{site="site-a"\} (\S+)$/m);
+    expect(value(/^fedflow_update_norm\{site="site-c"\} (\S+)$/m) / honest).to.be.within(80, 120);
+    expect(value(/^fedflow_update_cosine\{site="site-b"\} (\S+)$/m)).to.be.within(0.3, 1);
+    expect(text).to.match(/^fedflow_updates_screened_total\{site="site-c",action="clipped"\} 2$/m);
+    expect(text).to.match(/^fedflow_updates_screened_total\{site="site-a",action="kept"\} 2$/m);
+    expect(text).not.to.match(/fedflow_updates_screened_total\{site="site-c",action="kept"\}/);
+  });
+
+  it('leaves one verified screening entry per site and round in the ingress log', async () => {
+    const { entries, findings } = verifyLog(
+      federation.ingressPath,
+      federation.coordinator.signPublicKey,
+      { requirePlaintext: true },
+    );
+    expect(findings).to.deep.equal([]);
+    // The norms stated are those of the kept deltas, recomputed.
+    const deltaOf = keptDelta(federation.ingressPath);
+    expect(checkScreening(entries, federation.ingressPath, { deltaOf })).to.deep.equal([]);
+    const screened = entries.filter((e) => e.type === 'screening');
+    expect(screened).to.have.length(6);
+    const outlier = fingerprint(federation.sites[2]!.signPublicKey);
+    expect(
+      screened.filter((e) => e.screening?.action === 'clipped').map((e) => [e.round, e.peer]),
+    ).to.deep.equal([
+      [1, outlier],
+      [2, outlier],
+    ]);
+
+    const shown = await runCli(['audit', 'show', federation.ingressPath]);
+    expect(shown.code, shown.stderr).to.equal(0);
+    expect(shown.stdout).to.match(/screening of deltas/);
+    expect(shown.stdout).to.match(
+      new RegExp(
+        `\\n\\s*2\\s+${outlier}\\s+clipped\\s+[\\d.]+\\s+[\\d.]+\\s+0\\.3333\\s+fedavg\\+norm-bound\\s+norm `,
+      ),
+    );
   });
 });

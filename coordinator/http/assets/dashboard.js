@@ -6,6 +6,8 @@
   const POLL_MS = 2000;
   const token = new URLSearchParams(window.location.search).get('token') ?? '';
   const numbers = new Intl.NumberFormat('en');
+  const norms = new Intl.NumberFormat('en', { maximumSignificantDigits: 4 });
+  const shares = new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 1 });
   const COLORS = ['#2563eb', '#d97706', '#059669', '#7c3aed', '#dc2626', '#0891b2'];
 
   const byId = (id) => document.getElementById(id);
@@ -155,6 +157,31 @@
     );
   }
 
+  /** The last training round the strategy screened (a reopened round's last attempt). */
+  function lastScreenedRound(status) {
+    return [...status.rounds].reverse().find((round) => round.updates.length > 0);
+  }
+
+  function renderUpdates(status) {
+    const round = lastScreenedRound(status);
+    setText('updates-round', round ? `round ${round.round} · ${round.strategy ?? 'unknown'}` : '');
+    const rows = (round?.updates ?? []).map((update) =>
+      el('tr', { className: `action-row-${update.action}` }, [
+        el('td', { text: update.site, className: 'name' }),
+        el('td', { text: norms.format(update.norm), className: 'num', title: update.norm }),
+        el('td', { text: update.cosine.toFixed(3), className: 'num', title: update.cosine }),
+        el('td', { text: shares.format(update.weight), className: 'num', title: update.weight }),
+        el('td', {}, [
+          el('span', { text: update.action, className: `badge action-${update.action}` }),
+        ]),
+        el('td', { text: update.reason ?? dash, className: 'reason' }),
+      ]),
+    );
+    byId('updates-body').replaceChildren(
+      ...(rows.length > 0 ? rows : [emptyRow(6, 'no training round screened yet')]),
+    );
+  }
+
   // ---- charts --------------------------------------------------------------------------
 
   const charts = new Map();
@@ -224,6 +251,47 @@
     });
   }
 
+  /** A point of the norm chart; clipped and excluded updates stand out as red triangles. */
+  function normPoint(update) {
+    if (update === undefined || !(update.norm > 0)) return null; // a log axis has no 0
+    if (update.action === 'kept') return update.norm;
+    return {
+      value: update.norm,
+      symbol: 'triangle',
+      symbolSize: 12,
+      itemStyle: { color: '#b91c1c' },
+    };
+  }
+
+  function renderNormChart(status) {
+    // As for the loss: a round reopened after a failure counts once, by its last attempt.
+    const byRound = new Map();
+    for (const round of status.rounds)
+      if (round.updates.length > 0) byRound.set(round.round, round.updates);
+    const rounds = [...byRound.entries()].sort((a, b) => a[0] - b[0]);
+    const sites = [...new Set(rounds.flatMap(([, updates]) => updates.map((u) => u.site)))];
+    setChart('norm-chart', {
+      ...baseOption('no training round screened yet', rounds.length > 0),
+      legend: { top: 0, right: 16, itemGap: 20, type: 'scroll' },
+      xAxis: {
+        type: 'category',
+        name: 'training round',
+        nameLocation: 'middle',
+        nameGap: 28,
+        data: rounds.map(([round]) => String(round)),
+      },
+      yAxis: { type: 'log', name: 'update norm' },
+      series: sites.map((site) => ({
+        type: 'line',
+        name: site,
+        connectNulls: true,
+        symbolSize: 7,
+        lineStyle: { width: 2 },
+        data: rounds.map(([, updates]) => normPoint(updates.find((u) => u.site === site))),
+      })),
+    });
+  }
+
   function renderThresholdChart(status) {
     const history = [...status.thresholds].sort((a, b) => a.modelVersion - b.modelVersion);
     const fprs = [...new Set(history.flatMap((h) => h.targets.map((t) => t.fpr)))].sort(
@@ -271,11 +339,13 @@
       renderSites(status);
       renderAudit(status);
       renderRounds(status);
+      renderUpdates(status);
       if (window.echarts === undefined) {
         showError('charts unavailable: assets/echarts.min.js did not load');
       } else {
         renderLossChart(status);
         renderThresholdChart(status);
+        renderNormChart(status);
         showError('');
       }
     } catch (error) {

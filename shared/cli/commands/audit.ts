@@ -5,7 +5,9 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { auditFederation } from '../../audit/audit-run.js';
+import type { AuditEntry } from '../../audit/audit-entry.js';
+import { type AuditReport, auditFederation } from '../../audit/audit-run.js';
+import { egressTable, ingressTables } from '../../audit/audit-tables.js';
 import { verifyLog } from '../../audit/verify-chain.js';
 import { formatTable } from '../../stats/report-table.js';
 
@@ -60,6 +62,7 @@ export function registerAudit(program: Command): void {
             ]),
           ),
         );
+        if (report.screening.length > 0) out.push('', screeningSummary(report), '');
         for (const f of report.findings) {
           out.push(
             `${f.severity.toUpperCase()} ${f.code}: ${f.file}${f.line === null ? '' : `:${f.line}`}${f.seq === null ? '' : ` (seq ${f.seq})`}: ${f.message}`,
@@ -77,32 +80,45 @@ export function registerAudit(program: Command): void {
     );
   audit
     .command('show')
-    .description('print what a site sent, per round (from its egress log)')
-    .argument('<site>', "a site's state directory, or its audit/egress.jsonl")
-    .action((site: string) => {
-      const file = statSync(site).isDirectory() ? join(site, 'audit', 'egress.jsonl') : site;
-      if (!existsSync(file)) throw new Error(`no egress log at ${file}`);
+    .description(
+      'print what a site sent per round (its egress log), or what the coordinator received and how its strategy screened each delta (its ingress log)',
+    )
+    .argument(
+      '<log>',
+      "a site's or the coordinator's state directory, or an egress.jsonl or ingress.jsonl",
+    )
+    .action((path: string) => {
+      const file = statSync(path).isDirectory() ? logIn(path) : path;
       const { entries, findings } = verifyLog(file);
-      const receipts = new Set(
-        entries.filter((e) => e.type === 'receipt').map((e) => e.sealedSha256),
-      );
-      const rows = entries
-        .filter((e) => e.outcome === 'sent')
-        .map((e) => [
-          e.round ?? '-',
-          e.type,
-          e.bytes,
-          e.sealedSha256.slice(0, 16),
-          receipts.has(e.sealedSha256) ? 'yes' : 'no',
-          e.time,
-        ]);
-      process.stdout.write(
-        `${formatTable(['round', 'kind', 'bytes', 'sealed sha256', 'receipt', 'time'], rows)}\n`,
-      );
+      process.stdout.write(`${showEntries(entries)}\n`);
       for (const f of findings)
         process.stdout.write(
           `${f.severity.toUpperCase()} ${f.code}: line ${f.line ?? '-'}: ${f.message}\n`,
         );
       if (findings.some((f) => f.severity === 'error')) process.exitCode = 1;
     });
+}
+
+/** The state directory's egress log (a site), else its ingress log (the coordinator). */
+function logIn(dir: string): string {
+  const candidates = ['egress.jsonl', 'ingress.jsonl'].map((name) => join(dir, 'audit', name));
+  const found = candidates.find((file) => existsSync(file));
+  if (!found) throw new Error(`no audit log at ${candidates.join(' or ')}`);
+  return found;
+}
+
+function showEntries(entries: readonly AuditEntry[]): string {
+  return entries[0]?.log === 'ingress' ? ingressTables(entries) : egressTable(entries);
+}
+
+/** One line per site: how many of its deltas the coordinator kept, clipped and excluded. */
+function screeningSummary(report: AuditReport): string {
+  const lines = report.screening.map(
+    (s) =>
+      `  ${s.site} (${s.fingerprint}): ${s.actions.kept} kept, ${s.actions.clipped} clipped, ${s.actions.excluded} excluded`,
+  );
+  return [
+    'screening of deltas by the coordinator (fedflow audit show on its ingress log lists each):',
+    ...lines,
+  ].join('\n');
 }

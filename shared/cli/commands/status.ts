@@ -1,6 +1,9 @@
 /** `fedflow status`: the dashboard's view of a running coordinator, in the terminal. */
 import type { Command } from 'commander';
-import type { FederationStatus } from '../../../coordinator/status/federation-status.js';
+import type {
+  FederationStatus,
+  RoundStatus,
+} from '../../../coordinator/status/federation-status.js';
 import { formatTable } from '../../stats/report-table.js';
 
 interface StatusOptions {
@@ -47,11 +50,28 @@ export function formatStatus(s: FederationStatus): string {
       ]),
     ),
   ];
+  const screened = [...s.rounds].reverse().find((r) => r.updates.length > 0);
+  if (screened) lines.push('', updatesTable(screened));
   for (const t of s.thresholds)
     lines.push(
       `thresholds v${t.modelVersion}: ${t.targets.map((x) => `FPR ${x.fpr} -> ${x.threshold.toFixed(3)}`).join(', ')}`,
     );
   return lines.join('\n');
+}
+
+/** A training round's per-site updates: norm, cosine, share, and why one was clipped or excluded. */
+function updatesTable(round: RoundStatus): string {
+  const header = `updates in training round ${round.round} (strategy ${round.strategy ?? 'unknown'}):`;
+  const rows = round.updates.map((u) => [
+    u.site,
+    u.norm,
+    u.cosine,
+    u.weight,
+    u.action,
+    u.action === 'kept' ? '' : (u.reason ?? ''),
+  ]);
+  const table = formatTable(['site', 'norm', 'cosine', 'weight', 'action', 'reason'], rows);
+  return `${header}\n${table}`;
 }
 
 export function registerStatus(program: Command): void {

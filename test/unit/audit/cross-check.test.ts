@@ -17,6 +17,7 @@ import {
   receiptFields,
   receiptFor,
   receivedFields,
+  screeningFields,
   sentFields,
   siteA,
   siteB,
@@ -57,6 +58,11 @@ class Federation {
 
   receive(m: Message, fields: AuditFields = receivedFields(m)): void {
     this.ingress.append(fields, fields.outcome === 'accepted' ? m.plaintext : undefined);
+  }
+
+  /** The coordinator's record of what its strategy did with the accepted delta `m`. */
+  screen(m: Message, decision: Parameters<typeof screeningFields>[1]): void {
+    this.ingress.append(screeningFields(m, decision));
   }
 
   site(identity: Identity): AuditLogWriter {
@@ -103,6 +109,18 @@ describe('crossCheck', () => {
       federation.deliver(message(siteA, kind, round, `a${round}`, round + 1));
       federation.deliver(message(siteB, kind, round, `b${round}`, round + 11));
     }
+
+    expect(federation.check()).to.deep.equal([]);
+  });
+
+  it("does not expect the coordinator's screening entries in any egress log", () => {
+    const a = message(siteA, 'delta', 1, 'a1', 1);
+    const b = message(siteB, 'delta', 1, 'b1', 2);
+    federation.deliver(a);
+    federation.deliver(b);
+    federation.screen(a, { norm: 0.9, cosine: 0.99, action: 'kept', weight: 0.5 });
+    const reason = 'norm 90 clipped to 1.35';
+    federation.screen(b, { norm: 90, cosine: 0.1, action: 'clipped', reason, weight: 0.5 });
 
     expect(federation.check()).to.deep.equal([]);
   });

@@ -2,6 +2,7 @@
 import nacl from 'tweetnacl';
 import { type AuditReceipt, sha256Hex, toAuditReceipt } from '../../../shared/audit/audit-entry.js';
 import type { AuditFields, AuditLogOptions } from '../../../shared/audit/audit-log-writer.js';
+import { type ScreeningNumbers, toAuditScreening } from '../../../shared/audit/screening-entry.js';
 import { sha256 } from '../../../shared/crypto/bytes.js';
 import { fingerprint, type Identity } from '../../../shared/crypto/identity.js';
 import { type EnvelopeKind, sealEnvelope } from '../../../shared/crypto/sealed-envelope.js';
@@ -64,6 +65,20 @@ export function receivedFields(m: Message, reason?: string): AuditFields {
     peer: fingerprint(m.from.signPublicKey),
     outcome: reason === undefined ? 'accepted' : 'rejected',
     ...(reason === undefined ? {} : { reason, plaintextSha256: null }),
+  };
+}
+
+/** What the coordinator logs when its strategy has screened the delta `m` it accepted. */
+export function screeningFields(
+  m: Message,
+  decision: Omit<ScreeningNumbers, 'strategy'>,
+  strategy = 'fedavg+norm-bound',
+): AuditFields {
+  return {
+    ...receivedFields(m),
+    type: 'screening',
+    outcome: 'screened',
+    screening: toAuditScreening({ ...decision, strategy }),
   };
 }
 
