@@ -10,6 +10,7 @@ import { scoreHistogram } from '../../shared/federation/calibration.js';
 import { sketchPayload } from '../../shared/federation/encoder-round.js';
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import type { ClientPayload, Task } from '../../shared/federation/messages.js';
+import { sampleFlows } from '../../shared/model/sample-flows.js';
 import { meanScore, scoreTable } from '../../shared/model/score-table.js';
 import { CategoricalVae } from '../../shared/model/vae.js';
 import {
@@ -103,13 +104,14 @@ export class SiteWorker {
   ): Promise<void> {
     const t = task.training;
     const latent = model.spec.architecture.latent;
+    const rows = withReplay(train, t.replayShare, task, vae, encoder, this.settings.seed);
     const steps = t.localSteps > 0 ? t.localSteps : undefined;
-    const batchesPerEpoch = Math.max(1, Math.ceil(train.length / t.batchSize));
+    const batchesPerEpoch = Math.max(1, Math.ceil(rows.length / t.batchSize));
     const trainer = this.settings.trainer ?? trainLocal;
     await trainer(
       vae,
       encoder,
-      train,
+      rows,
       null,
       {
         epochs: steps === undefined ? t.epochs : Math.ceil(steps / batchesPerEpoch),
@@ -146,4 +148,22 @@ export class SiteWorker {
     }
     return this.encoded;
   }
+}
+
+/**
+ * The round's training rows: the site's own, plus flows sampled from the global model so
+ * that they make up `share` of the whole (generative replay). Not in the first training round,
+ * whose global model is untrained.
+ */
+function withReplay(
+  own: FlowTable,
+  share: number,
+  task: Task,
+  global: CategoricalVae,
+  encoder: FlowEncoder,
+  seed: number,
+): FlowTable {
+  if (share <= 0 || task.round <= 1) return own;
+  const count = Math.round((own.length * share) / (1 - share));
+  return own.concat(sampleFlows(global, encoder, count, seed * 7919 + task.round));
 }

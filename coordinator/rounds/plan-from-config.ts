@@ -24,6 +24,7 @@ export async function planFromConfig(
       learningRate: f.learningRate,
       proximalMu,
       keepOptimizerState: f.keepOptimizerState,
+      replayShare: f.replayShare,
     },
     minClients: f.minClients,
     quorum: f.quorum,

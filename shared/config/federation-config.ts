@@ -94,6 +94,16 @@ export const coordinatorConfigSchema = {
       format: positive('federation.learningRate', false),
       default: 0.004,
     },
+    replayShare: {
+      doc: 'Share of local training flows sampled from the global model (generative replay, from round 2 on) so sites keep what it knows of the others; 0 = off',
+      format: (v: unknown) => {
+        if (typeof v !== 'number' || !(v >= 0 && v < 1))
+          throw new Error(
+            `federation.replayShare must be a number in [0, 1), got ${JSON.stringify(v)}`,
+          );
+      },
+      default: 0.5,
+    },
     keepOptimizerState: {
       doc: 'Sites keep their Adam moments across rounds instead of starting each round afresh',
       format: Boolean,

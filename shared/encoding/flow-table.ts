@@ -47,6 +47,22 @@ export class FlowTable {
     return out;
   }
 
+  /** A new table holding this table's rows, then `other`'s (same fields). */
+  concat(other: FlowTable): FlowTable {
+    if (other.fieldCount !== this.fieldCount)
+      throw new Error(
+        `cannot join a table of ${other.fieldCount} fields to one of ${this.fieldCount}`,
+      );
+    const out = new FlowTable(this.fieldCount, Math.max(1, this.length + other.length));
+    for (const table of [this, other]) {
+      for (let r = 0; r < table.length; r++) {
+        const at = out.appendRow(table.label(r));
+        out.buffer.set(table.buffer.subarray(r * this.fieldCount, (r + 1) * this.fieldCount), at);
+      }
+    }
+    return out;
+  }
+
   private labelId(label: string): number {
     let id = this.labelIndex.get(label);
     if (id === undefined) {

@@ -35,6 +35,11 @@ export interface LocalTrainingSettings {
   readonly proximalMu: number;
   /** Keep the site's Adam moments across rounds instead of starting each round afresh. */
   readonly keepOptimizerState: boolean;
+  /**
+   * Share of local training flows sampled from the global model (generative replay) from the
+   * second training round on, so local steps keep what the model knows of other sites; 0 = off.
+   */
+  readonly replayShare: number;
 }
 
 /** Why published training settings cannot be used, or null when they can. */
@@ -53,7 +58,10 @@ export function localTrainingProblem(t: LocalTrainingSettings): string | null {
     positive('learningRate', t.learningRate) ??
     (Number.isFinite(t.proximalMu) && t.proximalMu >= 0
       ? null
-      : `proximalMu must be a non-negative number, got ${t.proximalMu}`)
+      : `proximalMu must be a non-negative number, got ${t.proximalMu}`) ??
+    (t.replayShare >= 0 && t.replayShare < 1
+      ? null
+      : `replayShare must be in [0, 1), got ${t.replayShare}`)
   );
 }
 

@@ -138,6 +138,14 @@ export class CategoricalVae {
     return result;
   }
 
+  /**
+   * Decoder logits (one row over all fields' codes) for latent rows `z`: one-hot components
+   * for a mixture, points of the latent space for a Gaussian. What sampling flows needs.
+   */
+  decodeLogits(z: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => this.decode(z));
+  }
+
   /** The weights as one flat vector in manifest order. */
   getWeights(): Float32Array {
     const parts = this.variables.map((v) => v.dataSync() as Float32Array);

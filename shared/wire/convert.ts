@@ -92,6 +92,7 @@ export function taskToWire(task: Task): TaskAssignment {
       learningRate: task.training.learningRate,
       proximalMu: task.training.proximalMu,
       keepOptimizerState: task.training.keepOptimizerState,
+      replayShare: task.training.replayShare,
     },
     minCategoryCount: checkUnsigned('minCategoryCount', task.minCategoryCount),
   };
@@ -109,6 +110,7 @@ export function taskFromWire(message: TaskAssignment__Output): Task {
     learningRate: t?.learningRate ?? 0,
     proximalMu: t?.proximalMu ?? 0,
     keepOptimizerState: t?.keepOptimizerState ?? false,
+    replayShare: t?.replayShare ?? 0,
   };
   const problem =
     kind === 'train'

@@ -8,4 +8,5 @@ export const TEST_TRAINING: LocalTrainingSettings = {
   learningRate: 0.004,
   proximalMu: 0,
   keepOptimizerState: false,
+  replayShare: 0,
 };

@@ -23,7 +23,7 @@ import { StaticRegistry } from '../helpers/memory-federation.js';
 describe('training settings the coordinator publishes', function () {
   this.timeout(120_000);
   let dir: string;
-  const seen: { site: string; options: TrainingOptions }[] = [];
+  const seen: { site: string; options: TrainingOptions; rows: number }[] = [];
   const sketches: EncoderSketchPayload[] = [];
 
   before(async () => {
@@ -33,7 +33,8 @@ describe('training settings the coordinator publishes', function () {
     for (const profile of files)
       await writeSyntheticConnLog(join(dir, `${profile}.log`), { profile, flows: 1500, seed: 3 });
     const config = loadCoordinatorConfig(undefined, {
-      'federation.rounds': 1,
+      'federation.rounds': 2,
+      'federation.replayShare': 0.5,
       'federation.minClients': 2,
       'federation.minRecords': 1,
       'federation.localSteps': 3,
@@ -57,7 +58,7 @@ describe('training settings the coordinator publishes', function () {
         shares: { validation: 0.1, calibration: 0.1, seed: i + 1 },
         seed: i + 1,
         trainer: (model, encoder, train, validation, options, hooks) => {
-          seen.push({ site: profile, options });
+          seen.push({ site: profile, options, rows: train.length });
           return trainLocal(model, encoder, train, validation, options, hooks);
         },
       });
@@ -85,13 +86,22 @@ describe('training settings the coordinator publishes', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reach every site: steps, batch size, learning rate, proximal term and optimiser state', () => {
-    expect(seen.map((s) => s.site).sort()).to.deep.equal(['internal', 'web']);
+    expect(seen.map((s) => s.site).sort()).to.deep.equal(['internal', 'internal', 'web', 'web']);
     for (const { options } of seen) {
       expect(options.maxSteps).to.equal(3);
       expect(options.batchSize).to.equal(64);
       expect(options.learningRate).to.equal(0.0123);
       expect(options.proximal?.mu).to.equal(0.07);
       expect(options.optimizer).to.not.equal(undefined);
+    }
+  });
+
+  it('add flows sampled from the global model as the published replay share, from round 2 on', () => {
+    for (const site of ['web', 'internal']) {
+      const [first, second] = seen.filter((s) => s.site === site);
+      // The 1,500 flows less the validation and calibration tenths; then as many replayed.
+      expect(first!.rows).to.equal(1200);
+      expect(second!.rows).to.equal(2400);
     }
   });
 

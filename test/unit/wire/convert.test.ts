@@ -75,6 +75,7 @@ describe('domain <-> wire conversion', () => {
       learningRate: 0.0025,
       proximalMu: 0.01,
       keepOptimizerState: true,
+      replayShare: 0.5,
     };
     const back = taskFromWire(taskToWire({ ...task, training }) as TaskAssignment__Output);
     expect(back.training).to.deep.equal(training);
@@ -99,6 +100,10 @@ describe('domain <-> wire conversion', () => {
       'learningRate',
     );
     expect(() => taskFromWire(wire({ proximalMu: -1 }))).to.throw(WireError, 'proximalMu');
+    expect(() => taskFromWire(wire({ replayShare: 1 }))).to.throw(
+      WireError,
+      'replayShare must be in [0, 1), got 1',
+    );
   });
 
   it('refuses a sketch task without a minimum category count', () => {

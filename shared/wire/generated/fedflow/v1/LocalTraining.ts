@@ -29,6 +29,11 @@ export interface LocalTraining {
    * Keep the site's Adam moments from round to round (true) or start each round afresh.
    */
   'keepOptimizerState'?: (boolean);
+  /**
+   * Share of local training flows drawn from the global model itself (generative replay), from
+   * the second training round on; in [0, 1), 0 = off.
+   */
+  'replayShare'?: (number | string);
 }
 
 /**
@@ -59,4 +64,9 @@ export interface LocalTraining__Output {
    * Keep the site's Adam moments from round to round (true) or start each round afresh.
    */
   'keepOptimizerState': (boolean);
+  /**
+   * Share of local training flows drawn from the global model itself (generative replay), from
+   * the second training round on; in [0, 1), 0 = off.
+   */
+  'replayShare': (number);
 }
