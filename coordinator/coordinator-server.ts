@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { AuditLogWriter } from '../shared/audit/audit-log-writer.js';
+import { describeFederation } from '../shared/config/describe-federation.js';
 import type { CoordinatorConfig } from '../shared/config/federation-config.js';
 import { fingerprint } from '../shared/crypto/identity.js';
 import { loadPrivateIdentity, loadPublicIdentity } from '../shared/crypto/key-files.js';
@@ -162,6 +163,7 @@ export async function startCoordinator(
   log(
     `coordinator ${identity.name} (${fingerprint(identity.signPublicKey)}) listening on ${config.listen.host}:${port}; ${allowList.length} clients on the allow-list`,
   );
+  log(`federation: ${describeFederation(config)}`);
   let dashboard: Dashboard | null = null;
   if (config.dashboard.enabled) {
     try {

@@ -12,6 +12,8 @@ import { scoreLabelledFlows, summariseDetection } from '../../../client/detect/e
 import { openModel } from '../../../client/detect/loaded-model.js';
 import { generateDashboardToken } from '../../../coordinator/http/bearer-token.js';
 import type { RoundRecord } from '../../../coordinator/store/federation-state.js';
+import { describeFederation } from '../../config/describe-federation.js';
+import { loadCoordinatorConfig } from '../../config/federation-config.js';
 import { generateIdentity } from '../../crypto/identity.js';
 import { writeIdentityFiles } from '../../crypto/key-files.js';
 import { loadModelDir, saveModelDir } from '../../model/model-dir.js';
@@ -29,8 +31,11 @@ import { formatEvaluation } from './evaluate.js';
 
 interface SimulateOptions {
   clients: number;
-  rounds: number;
-  epochs: number;
+  rounds?: number;
+  localSteps?: number;
+  epochs?: number;
+  strategy?: string;
+  screening?: string;
   data: 'synthetic' | 'nsl-kdd';
   split: string;
   flows: number;
@@ -44,8 +49,18 @@ export function registerSimulate(program: Command): void {
       'run a coordinator and N clients as processes on loopback and report per-round progress and final detection quality',
     )
     .option('--clients <n>', 'number of sites', Number, 3)
-    .option('--rounds <n>', 'training rounds', Number, 3)
-    .option('--epochs <n>', 'local epochs per round', Number, 2)
+    .option('--rounds <n>', "training rounds (default: the coordinator's, 5)", Number)
+    .option(
+      '--local-steps <n>',
+      "optimiser steps per site per round (default: the coordinator's)",
+      Number,
+    )
+    .option('--epochs <n>', 'local epochs per round instead of a number of steps', Number)
+    .option(
+      '--strategy <name>',
+      "fedavg, fedavgm, fedadam, fedyogi or fedprox (default: the coordinator's)",
+    )
+    .option('--screening <method>', 'none, norm-bound, median, trimmed-mean or multi-krum')
     .option('--data <kind>', 'synthetic or nsl-kdd', 'synthetic')
     .option('--split <mode>', 'nsl-kdd split: iid, by-service or dirichlet:ALPHA', 'by-service')
     .option('--flows <n>', 'synthetic flows per site', Number, 10_000)
@@ -157,14 +172,24 @@ async function simulate(dir: string, options: SimulateOptions): Promise<void> {
         stateDir: join(coordinatorDir, 'state'),
         listen: { host: '127.0.0.1', port: 0 },
         data: { format: data.format },
+        // Only what was asked for: everything else is the coordinator's default.
         federation: {
-          rounds: options.rounds,
-          epochs: options.epochs,
+          ...(options.rounds === undefined ? {} : { rounds: options.rounds }),
+          ...(options.epochs === undefined ? {} : { epochs: options.epochs, localSteps: 0 }),
+          ...(options.localSteps === undefined ? {} : { localSteps: options.localSteps }),
           minClients: options.clients,
           roundTimeoutSeconds: 600,
           waitForClientsSeconds: 120,
           minRecords: 5,
         },
+        ...(options.strategy || options.screening
+          ? {
+              strategy: {
+                ...(options.strategy ? { name: options.strategy } : {}),
+                ...(options.screening ? { screening: { method: options.screening } } : {}),
+              },
+            }
+          : {}),
         transport: { heartbeatSeconds: 2 },
         tls: {
           ca: caFile,
@@ -180,6 +205,7 @@ async function simulate(dir: string, options: SimulateOptions): Promise<void> {
     ),
   );
 
+  say(describeFederation(loadCoordinatorConfig(coordinatorConfig)));
   const rounds: RoundRecord[] = [];
   let port = 0;
   let finalModelDir = '';
