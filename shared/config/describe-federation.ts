@@ -3,10 +3,12 @@ import type { CoordinatorConfig } from './federation-config.js';
 
 export function describeFederation(config: CoordinatorConfig): string {
   const { federation: f, strategy: s } = config;
-  const work = f.localSteps > 0 ? `${f.localSteps} local steps` : `${f.epochs} local epochs`;
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  const work =
+    f.localSteps > 0 ? plural(f.localSteps, 'local step') : plural(f.epochs, 'local epoch');
   const screening =
     s.screening.method === 'none' ? 'no screening' : `${s.screening.method} screening`;
   const prox = s.name === 'fedprox' ? ` (mu ${s.proximalMu})` : '';
   const replay = f.replayShare > 0 ? `, replay share ${f.replayShare}` : ', no replay';
-  return `${f.rounds} rounds of ${work} per site; strategy ${s.name}${prox}, ${screening}${replay}`;
+  return `${plural(f.rounds, 'round')} of ${work} per site; strategy ${s.name}${prox}, ${screening}${replay}`;
 }

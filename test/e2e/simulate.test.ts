@@ -37,6 +37,8 @@ describe('fedflow simulate', function () {
     ]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/round\s+task\s+outcome/);
+    // It says how the federation trains: the coordinator's defaults except what was asked.
+    expect(r.stderr).to.match(/2 rounds of 1 local epoch per site; strategy fedavg/);
     expect(r.stdout).to.match(/AUROC/);
     for (const line of ['0  sketch', '1  train', '2  train', '3  calibrate'])
       expect(r.stdout).to.include(line);
