@@ -3,6 +3,7 @@
  * combining and one server optimiser (strategy.ts). The only place that knows them all.
  */
 import { composeStrategy } from './compose-strategy.js';
+import { clipThen } from './screening/clip-then.js';
 import { medianScreening } from './screening/median.js';
 import { multiKrumScreening } from './screening/multi-krum.js';
 import { noScreening } from './screening/no-screening.js';
@@ -25,6 +26,7 @@ const SCREENING_BUILDERS: Screenings = {
   median: () => medianScreening,
   'trimmed-mean': (s) => trimmedMeanScreening(s.trimShare),
   'multi-krum': (s) => multiKrumScreening(s.byzantine),
+  'norm-bound+multi-krum': (s) => clipThen(s.normBound, multiKrumScreening(s.byzantine)),
 };
 
 const adaptive = (s: StrategySettings) => ({

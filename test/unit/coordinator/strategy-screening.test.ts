@@ -82,3 +82,27 @@ describe('update reports', () => {
     );
   });
 });
+
+describe('norm-bound in front of Multi-Krum', () => {
+  it('clips a x100 delta where Multi-Krum cannot exclude anything (4 sites)', () => {
+    const four = SITES.slice(0, 4);
+    const loud = { ...four[1]!, delta: four[1]!.delta.map((v) => v * 100) };
+    const { reports } = screenWith('norm-bound+multi-krum', [four[0]!, loud, ...four.slice(2)]);
+    expect(reports[1]!.action).to.equal('clipped');
+    expect(reports[1]!.reason).to.match(
+      /^norm .* clipped to .*2x the round's median.*; Multi-Krum tolerates f=0/,
+    );
+    expect(
+      norm(screenWith('norm-bound+multi-krum', [four[0]!, loud, ...four.slice(2)]).update),
+    ).to.be.below(norm(screenWith('none', [four[0]!, loud, ...four.slice(2)]).update) / 10);
+  });
+
+  it('excludes a sign-flipped delta of 5 as Multi-Krum alone does, saying why', () => {
+    const flipped = { ...SITES[2]!, delta: SITES[2]!.delta.map((v) => -v * 3) };
+    const results = [...SITES.slice(0, 2), flipped, ...SITES.slice(3)];
+    const { reports } = screenWith('norm-bound+multi-krum', results);
+    expect(reports[2]!.action).to.equal('excluded');
+    expect(reports[2]!.reason).to.match(/Multi-Krum score .*: excluded/);
+    expect(reports.filter((r) => r.action === 'excluded')).to.have.length(1);
+  });
+});
