@@ -4,7 +4,7 @@
  * personalised models, on NSL-KDD and on the demo's synthetic sites; poisoning. Writes JSON to
  * bench/results/ with the backend and machine named.
  * Usage: node dist/bench/run.js [quality] [federated] [diagnosis] [federated-synthetic] [poisoning] [memory]
- *   [--seeds 1,2,3] [--poisoning-seeds 1]
+ *   [--seeds 1,2,3] (poisoning: every seed for the default screening, the first for the others)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -28,7 +28,6 @@ const seedsFrom = (flag: string, fallback: number[]) => {
   return at >= 0 ? args[at + 1]!.split(',').map(Number) : fallback;
 };
 const seeds = seedsFrom('--seeds', [1, 2, 3]);
-const poisoningSeeds = seedsFrom('--poisoning-seeds', [1]);
 const wanted = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
 const runs = (name: string) => wanted.length === 0 || wanted.includes(name);
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -116,7 +115,7 @@ if (runs('poisoning')) {
   if (!dir) {
     log(`skipping poisoning: no KDDTest+.txt in ${nslKddCandidates().join(' or ')}`);
   } else {
-    const result = await runPoisoning(dir, poisoningSeeds, log);
+    const result = await runPoisoning(dir, seeds, log);
     save('poisoning-nsl-kdd', {
       protocol:
         '5 sites on NSL-KDD split by service, one modified; AUROC on KDDTest+; cost = clean AUROC with the same defence minus attacked AUROC',

@@ -1,6 +1,7 @@
 /**
  * The federation settings the benchmarks compare: the old default (FedAvg, 2 local epochs),
- * each strategy with the new local work, and the current defaults ('default': no overrides).
+ * each strategy with the new local work but without replay, replay on its own, and the
+ * current defaults ('default': no overrides, robust screening included).
  */
 export interface FederationVariant {
   readonly name: string;
@@ -8,30 +9,38 @@ export interface FederationVariant {
   readonly settings: Record<string, unknown>;
 }
 
-const fedavgEpochs = {
-  'federation.localSteps': 0,
-  'federation.epochs': 2,
-  'strategy.name': 'fedavg',
+/** What main had besides the strategy: no replay, a fresh Adam each round, no screening. */
+const plain = {
+  'federation.replayShare': 0,
+  'federation.keepOptimizerState': false,
+  'strategy.screening.method': 'none',
 };
 
 export const FEDERATION_VARIANTS: readonly FederationVariant[] = [
-  { name: 'fedavg, 2 local epochs (the old default)', settings: fedavgEpochs },
-  { name: 'fedavg, 100 local steps', settings: { 'strategy.name': 'fedavg' } },
+  {
+    name: 'fedavg, 2 local epochs (the old default)',
+    settings: { ...plain, 'federation.localSteps': 0, 'federation.epochs': 2 },
+  },
+  { name: 'fedavg, 100 local steps', settings: plain },
   {
     name: 'fedprox mu 0.01, 100 local steps',
-    settings: { 'strategy.name': 'fedprox', 'strategy.proximalMu': 0.01 },
+    settings: { ...plain, 'strategy.name': 'fedprox', 'strategy.proximalMu': 0.01 },
   },
   {
-    name: 'fedavgm momentum 0.3',
-    settings: { 'strategy.name': 'fedavgm', 'strategy.serverMomentum': 0.3 },
+    name: 'fedavgm momentum 0.3, 100 local steps',
+    settings: { ...plain, 'strategy.name': 'fedavgm', 'strategy.serverMomentum': 0.3 },
   },
   {
-    name: 'fedadam eta 0.01',
-    settings: { 'strategy.name': 'fedadam', 'strategy.serverLearningRate': 0.01 },
+    name: 'fedadam eta 0.01, 100 local steps',
+    settings: { ...plain, 'strategy.name': 'fedadam', 'strategy.serverLearningRate': 0.01 },
   },
   {
-    name: 'fedyogi eta 0.01',
-    settings: { 'strategy.name': 'fedyogi', 'strategy.serverLearningRate': 0.01 },
+    name: 'fedyogi eta 0.01, 100 local steps',
+    settings: { ...plain, 'strategy.name': 'fedyogi', 'strategy.serverLearningRate': 0.01 },
+  },
+  {
+    name: 'fedavg, 100 local steps, replay 0.7, Adam kept (no screening)',
+    settings: { 'strategy.screening.method': 'none' },
   },
   { name: 'default', settings: {} },
 ];

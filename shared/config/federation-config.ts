@@ -102,12 +102,12 @@ export const coordinatorConfigSchema = {
             `federation.replayShare must be a number in [0, 1), got ${JSON.stringify(v)}`,
           );
       },
-      default: 0.5,
+      default: 0.7,
     },
     keepOptimizerState: {
       doc: 'Sites keep their Adam moments across rounds instead of starting each round afresh',
       format: Boolean,
-      default: false,
+      default: true,
     },
     minClients: {
       doc: 'Fewest clients a round starts and closes with',

@@ -2,7 +2,14 @@
 
 /** The server optimisers and screenings coordinator/strategy implements. */
 export const SERVER_OPTIMIZERS = ['fedavg', 'fedavgm', 'fedadam', 'fedyogi', 'fedprox'] as const;
-export const SCREENINGS = ['none', 'norm-bound', 'median', 'trimmed-mean', 'multi-krum'] as const;
+export const SCREENINGS = [
+  'none',
+  'norm-bound',
+  'median',
+  'trimmed-mean',
+  'multi-krum',
+  'norm-bound+multi-krum',
+] as const;
 
 const nonNegative = (name: string) => (value: unknown) => {
   if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value))
@@ -18,7 +25,7 @@ export const STRATEGY_DEFAULTS = {
   tau: 1e-3,
   proximalMu: 0.01,
   screening: {
-    method: 'none' as (typeof SCREENINGS)[number],
+    method: 'norm-bound+multi-krum' as (typeof SCREENINGS)[number],
     normBound: 2,
     trimShare: 0.2,
     byzantine: 1,
@@ -60,13 +67,13 @@ export const strategyConfigSchema = {
   },
   screening: {
     method: {
-      doc: 'Update screening: none, norm-bound, median, trimmed-mean or multi-krum',
+      doc: 'Update screening: none, norm-bound, median, trimmed-mean, multi-krum, or norm-bound+multi-krum (clip, then Multi-Krum)',
       format: [...SCREENINGS],
       default: d.screening.method as string,
       env: 'FEDFLOW_SCREENING',
     },
     normBound: {
-      doc: "norm-bound: clip each delta to this multiple of the round's median delta norm",
+      doc: "norm-bound (also before multi-krum): clip each delta to this multiple of the round's median delta norm",
       format: nonNegative('strategy.screening.normBound'),
       default: d.screening.normBound,
     },
