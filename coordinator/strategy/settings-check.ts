@@ -38,6 +38,12 @@ function numberRules(s: StrategySettings): Rule[] {
     ['strategy.tau', s.tau, positive, 'be > 0'],
     ['strategy.proximalMu', s.proximalMu, (x) => x >= 0, 'be >= 0'],
     ['strategy.screening.normBound', s.screening?.normBound, positive, 'be > 0'],
+    [
+      'strategy.screening.krumOutlierRatio',
+      s.screening?.krumOutlierRatio,
+      (x) => x >= 0,
+      'be >= 0',
+    ],
     ['strategy.screening.trimShare', s.screening?.trimShare, share, 'be in [0, 0.5)'],
     ['strategy.screening.byzantine', s.screening?.byzantine, count, 'be a whole number >= 0'],
   ];

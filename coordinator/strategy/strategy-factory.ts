@@ -25,8 +25,9 @@ const SCREENING_BUILDERS: Screenings = {
   'norm-bound': (s) => normBoundScreening(s.normBound),
   median: () => medianScreening,
   'trimmed-mean': (s) => trimmedMeanScreening(s.trimShare),
-  'multi-krum': (s) => multiKrumScreening(s.byzantine),
-  'norm-bound+multi-krum': (s) => clipThen(s.normBound, multiKrumScreening(s.byzantine)),
+  'multi-krum': (s) => multiKrumScreening(s.byzantine, s.krumOutlierRatio),
+  'norm-bound+multi-krum': (s) =>
+    clipThen(s.normBound, multiKrumScreening(s.byzantine, s.krumOutlierRatio)),
 };
 
 const adaptive = (s: StrategySettings) => ({

@@ -40,6 +40,12 @@ export interface StrategySettings {
      * fewer, a round tolerates max(0, floor((n - 3) / 2)) and its reports say so.
      */
     readonly byzantine: number;
+    /**
+     * multi-krum: exclude a delta only if its score is above this multiple of the round's
+     * median score (0 = always exclude the f highest, as in the paper). Honest sites that see
+     * different traffic stay in; a scaled, random or far-off delta does not.
+     */
+    readonly krumOutlierRatio: number;
   };
 }
 

@@ -29,6 +29,7 @@ export const STRATEGY_DEFAULTS = {
     normBound: 2,
     trimShare: 0.2,
     byzantine: 1,
+    krumOutlierRatio: 2,
   },
 };
 const d = STRATEGY_DEFAULTS;
@@ -86,6 +87,11 @@ export const strategyConfigSchema = {
       doc: 'multi-krum: how many malicious sites to tolerate',
       format: 'nat',
       default: d.screening.byzantine,
+    },
+    krumOutlierRatio: {
+      doc: "multi-krum: exclude a delta only when its score exceeds this multiple of the round's median score (0 = always exclude the byzantine highest)",
+      format: nonNegative('strategy.screening.krumOutlierRatio'),
+      default: d.screening.krumOutlierRatio,
     },
   },
 };

@@ -4,27 +4,31 @@
  * average those by examples. Outliers and sign flips sit far from the honest cluster.
  */
 import type { FitResult } from '../strategy.js';
-import { formatNumber, sharesOf, squaredDistance, weightedMean } from '../vectors.js';
+import { formatNumber, medianOf, sharesOf, squaredDistance, weightedMean } from '../vectors.js';
 import type { Screening, Verdict } from './screening.js';
 
 /**
  * Krum's guarantee needs n > 2f + 2. With fewer results, rather than fail the round, it
  * tolerates f' = max(0, min(f, floor((n - 3) / 2))) and says so in every report's reason;
- * with f' = 0 (fewer than 5 results) nothing is excluded.
+ * with f' = 0 (fewer than 5 results) nothing is excluded. Of the f' highest scores, only those
+ * above `outlierRatio` x the median score are excluded (0: all f', as in the paper): sites
+ * that see different traffic score high too, and excluding one every round would silently
+ * drop an honest partner.
  *
- * @example multiKrumScreening(1)(results) // excludes the 1 highest-scoring delta of 5
+ * @example multiKrumScreening(1, 2)(results) // excludes the highest of 5 if above 2x the median
  */
-export function multiKrumScreening(byzantine: number): Screening {
+export function multiKrumScreening(byzantine: number, outlierRatio = 0): Screening {
   return (results) => {
     const n = results.length;
     const f = toleratedFaults(byzantine, n);
     const scores = f === 0 ? [] : krumScores(results, n - f - 2);
-    const excluded = highestScores(scores, f);
+    const floor = outlierRatio * medianOf(scores);
+    const excluded = new Set([...highestScores(scores, f)].filter((k) => scores[k]! > floor));
     const masses = results.map((r, k) => (excluded.has(k) ? 0 : r.examples));
     const note = f < byzantine ? degradedNote(byzantine, f, n) : undefined;
     const verdicts = sharesOf(masses).map((weight, k) => {
       if (!excluded.has(k)) return verdict('kept', weight, [note]);
-      const why = `Multi-Krum score ${formatNumber(scores[k]!)}, among the ${f} highest of ${n}`;
+      const why = `Multi-Krum score ${formatNumber(scores[k]!)}, among the ${f} highest of ${n}${outlierRatio > 0 ? ` and above ${outlierRatio}x the median ${formatNumber(medianOf(scores))}` : ''}`;
       return verdict('excluded', 0, [`${why}: excluded`, note]);
     });
     const deltas = results.map((r) => r.delta);

@@ -45,12 +45,24 @@ describe('multi-krum screening', () => {
       const { reports, update } = screenWith('multi-krum', [...honest(4), attacker]);
       expect(reports.map((r) => r.action)).to.deep.equal(KEPT_4_EXCLUDED_1);
       expect(reports[4]!.reason).to.match(
-        /^Multi-Krum score [\d.e]+, among the 1 highest of 5: excluded$/,
+        /^Multi-Krum score [\d.e]+, among the 1 highest of 5 and above 2x the median [\d.e]+: excluded$/,
       );
       expect(reports.map((r) => r.weight)).to.deep.equal([20, 30, 40, 50, 0].map((n) => n / 140));
       expectClose(update, screenWith('none', honest(4)).update);
     });
   }
+
+  it('keeps a site that merely differs from the others: its score is under 2x the median', () => {
+    // Five sites, each its own direction (different traffic): no score stands out.
+    const diverse = Array.from({ length: 5 }, (_, k) =>
+      site(`d${k}`, randomValues(200 + k, DIM), 30),
+    );
+    const { reports } = screenWith('multi-krum', diverse);
+    expect(reports.every((r) => r.action === 'kept')).to.equal(true);
+    // With the ratio at 0 (the paper's rule) the highest score is excluded all the same.
+    const classic = screenWith('multi-krum', diverse, { krumOutlierRatio: 0 }).reports;
+    expect(classic.filter((r) => r.action === 'excluded')).to.have.length(1);
+  });
 
   it('excludes both attackers among 7 sites when told to tolerate 2', () => {
     const { reports } = screenWith('multi-krum', [...honest(5), random, flipped], { byzantine: 2 });
