@@ -11,6 +11,7 @@ import {
   MemoryFederationStore,
   type RoundRecord,
 } from '../../coordinator/store/federation-state.js';
+import { siteSeed } from '../../shared/cli/simulate/site-data.js';
 import { loadCoordinatorConfig } from '../../shared/config/federation-config.js';
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import type { ClientPayload, Task } from '../../shared/federation/messages.js';
@@ -58,8 +59,8 @@ export async function runInProcess(run: InProcessRun): Promise<InProcessResult> 
   const proxies: ClientProxy[] = run.sites.map((site, i) => {
     const worker = new SiteWorker({
       selection: { files: site.files, format: run.format, onlyLabel: run.onlyLabel, read: {} },
-      shares: { validation: 0.1, calibration: 0.1, seed: i + 1 },
-      seed: run.seed * 100 + i + 1,
+      shares: { validation: 0.1, calibration: 0.1, seed: siteSeed(run.seed, i) },
+      seed: siteSeed(run.seed, i),
     });
     workers.push(worker);
     const honest = (task: Task) => worker.run(task, loop!.current);

@@ -25,6 +25,7 @@ import {
   nslKddSites,
   parseSplit,
   type SimulationData,
+  siteSeed,
   syntheticSites,
 } from '../simulate/site-data.js';
 import { formatEvaluation } from './evaluate.js';
@@ -36,6 +37,7 @@ interface SimulateOptions {
   epochs?: number;
   strategy?: string;
   screening?: string;
+  seed: number;
   data: 'synthetic' | 'nsl-kdd';
   split: string;
   flows: number;
@@ -60,7 +62,11 @@ export function registerSimulate(program: Command): void {
       '--strategy <name>',
       "fedavg, fedavgm, fedadam, fedyogi or fedprox (default: the coordinator's)",
     )
-    .option('--screening <method>', 'none, norm-bound, median, trimmed-mean or multi-krum')
+    .option(
+      '--screening <method>',
+      'none, norm-bound, median, trimmed-mean, multi-krum or norm-bound+multi-krum',
+    )
+    .option('--seed <n>', 'seed of the global model and the sites (as the benchmarks)', Number, 1)
     .option('--data <kind>', 'synthetic or nsl-kdd', 'synthetic')
     .option('--split <mode>', 'nsl-kdd split: iid, by-service or dirichlet:ALPHA', 'by-service')
     .option('--flows <n>', 'synthetic flows per site', Number, 10_000)
@@ -146,7 +152,7 @@ async function simulate(dir: string, options: SimulateOptions): Promise<void> {
           coordinator: { publicKey: coordinatorKeys.publicPath },
           stateDir: siteDir,
           data: { files: data.siteFiles[i], format: data.format, onlyLabel: data.onlyLabel },
-          training: { seed: i + 1 },
+          training: { seed: siteSeed(options.seed, i) },
           tls: {
             ca: caFile,
             cert: siteCert.certPath,
@@ -178,6 +184,7 @@ async function simulate(dir: string, options: SimulateOptions): Promise<void> {
           ...(options.epochs === undefined ? {} : { epochs: options.epochs, localSteps: 0 }),
           ...(options.localSteps === undefined ? {} : { localSteps: options.localSteps }),
           minClients: options.clients,
+          seed: options.seed,
           roundTimeoutSeconds: 600,
           waitForClientsSeconds: 120,
           minRecords: 5,

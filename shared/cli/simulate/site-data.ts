@@ -25,6 +25,15 @@ export function parseSplit(text: string): SplitMode {
   throw new Error(`--split must be iid, by-service or dirichlet:ALPHA (ALPHA > 0), got '${text}'`);
 }
 
+/**
+ * The seed of site `index` (0-based) in a simulated federation of seed `seed`: sites 1, 2, 3...
+ * for seed 1, 101, 102... for seed 2. `simulate --seed` and the federation benchmarks use the
+ * same, so a simulation reproduces a benchmark run.
+ */
+export function siteSeed(seed: number, index: number): number {
+  return (seed - 1) * 100 + index + 1;
+}
+
 export interface SimulationData {
   readonly format: FlowFormat;
   /** Training files per site, in site order. */
