@@ -8,6 +8,7 @@ import { medianScreening } from './screening/median.js';
 import { multiKrumScreening } from './screening/multi-krum.js';
 import { noScreening } from './screening/no-screening.js';
 import { normBoundScreening } from './screening/norm-bound.js';
+import { robustScreening } from './screening/robust.js';
 import type { Screening } from './screening/screening.js';
 import { trimmedMeanScreening } from './screening/trimmed-mean.js';
 import { fedAdamStep } from './server/fedadam-step.js';
@@ -28,6 +29,7 @@ const SCREENING_BUILDERS: Screenings = {
   'multi-krum': (s) => multiKrumScreening(s.byzantine, s.krumOutlierRatio),
   'norm-bound+multi-krum': (s) =>
     clipThen(s.normBound, multiKrumScreening(s.byzantine, s.krumOutlierRatio)),
+  robust: (s) => robustScreening(s),
 };
 
 const adaptive = (s: StrategySettings) => ({

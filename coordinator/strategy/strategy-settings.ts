@@ -46,6 +46,8 @@ export interface StrategySettings {
      * different traffic stay in; a scaled, random or far-off delta does not.
      */
     readonly krumOutlierRatio: number;
+    /** robust: exclude a delta whose cosine to the other sites' mean update is below this. */
+    readonly minCosine: number;
   };
 }
 

@@ -9,6 +9,7 @@ export const SCREENINGS = [
   'trimmed-mean',
   'multi-krum',
   'norm-bound+multi-krum',
+  'robust',
 ] as const;
 
 const nonNegative = (name: string) => (value: unknown) => {
@@ -25,11 +26,12 @@ export const STRATEGY_DEFAULTS = {
   tau: 1e-3,
   proximalMu: 0.01,
   screening: {
-    method: 'norm-bound+multi-krum' as (typeof SCREENINGS)[number],
+    method: 'robust' as (typeof SCREENINGS)[number],
     normBound: 2,
     trimShare: 0.2,
     byzantine: 1,
     krumOutlierRatio: 2,
+    minCosine: 0,
   },
 };
 const d = STRATEGY_DEFAULTS;
@@ -68,7 +70,7 @@ export const strategyConfigSchema = {
   },
   screening: {
     method: {
-      doc: 'Update screening: none, norm-bound, median, trimmed-mean, multi-krum, or norm-bound+multi-krum (clip, then Multi-Krum)',
+      doc: 'Update screening: none, norm-bound, median, trimmed-mean, multi-krum, norm-bound+multi-krum (clip, then Multi-Krum), or robust (clip, then exclude opposed or outlying deltas)',
       format: [...SCREENINGS],
       default: d.screening.method as string,
       env: 'FEDFLOW_SCREENING',
@@ -87,6 +89,16 @@ export const strategyConfigSchema = {
       doc: 'multi-krum: how many malicious sites to tolerate',
       format: 'nat',
       default: d.screening.byzantine,
+    },
+    minCosine: {
+      doc: "robust: exclude a delta whose cosine to the other sites' mean update is below this (a sign flip)",
+      format: (v: unknown) => {
+        if (typeof v !== 'number' || !(v >= -1 && v <= 1))
+          throw new Error(
+            `strategy.screening.minCosine must be a number in [-1, 1], got ${JSON.stringify(v)}`,
+          );
+      },
+      default: d.screening.minCosine,
     },
     krumOutlierRatio: {
       doc: "multi-krum: exclude a delta only when its score exceeds this multiple of the round's median score (0 = always exclude the byzantine highest)",

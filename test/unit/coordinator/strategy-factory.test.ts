@@ -19,7 +19,7 @@ const build = ({ screening, ...rest }: Tuning) =>
 describe('strategy factory', () => {
   it('names a strategy by its server optimiser and, when there is one, its screening', () => {
     expect(createStrategy(settingsFor('fedavg', 'none')).name).to.equal('fedavg');
-    expect(createStrategy(DEFAULT_STRATEGY).name).to.equal('fedavg+norm-bound+multi-krum');
+    expect(createStrategy(DEFAULT_STRATEGY).name).to.equal('fedavg+robust');
     expect(createStrategy(settingsFor('fedadam', 'multi-krum')).name).to.equal(
       'fedadam+multi-krum',
     );
@@ -63,7 +63,7 @@ describe('strategy factory', () => {
     ],
     [
       { screening: { method: 'krum' as 'none' } },
-      "strategy.screening.method must be one of none, norm-bound, median, trimmed-mean, multi-krum, norm-bound+multi-krum, got 'krum'",
+      "strategy.screening.method must be one of none, norm-bound, median, trimmed-mean, multi-krum, norm-bound+multi-krum, robust, got 'krum'",
     ],
   ];
   for (const [tuning, message] of rejected) {

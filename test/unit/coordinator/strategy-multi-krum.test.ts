@@ -86,3 +86,82 @@ describe('multi-krum screening', () => {
     );
   });
 });
+
+describe('robust screening (clip, then exclude opposed or outlying deltas)', () => {
+  /** Five sites that see different traffic: a shared direction plus a large site-own part. */
+  const diverse = Array.from({ length: 5 }, (_, k) =>
+    site(
+      `d${k}`,
+      BASE.map((v, i) => v + 1.5 * randomValues(300 + k, DIM)[i]!),
+      k === 0 ? 200 : 50,
+    ),
+  );
+  const replaced = (k: number, delta: number[]) =>
+    diverse.map((s, j) => (j === k ? site(s.clientId, delta, s.examples) : s));
+
+  it('keeps every site that merely sees different traffic', () => {
+    const { reports } = screenWith('robust', diverse);
+    expect(reports.map((r) => r.action)).to.deep.equal(['kept', 'kept', 'kept', 'kept', 'kept']);
+  });
+
+  it('excludes a sign flip, even from the site with most of the examples, saying why', () => {
+    const flipped = replaced(
+      0,
+      [...diverse[0]!.delta].map((v) => -v),
+    );
+    const { reports, update } = screenWith('robust', flipped);
+    expect(reports.map((r) => r.action)).to.deep.equal([
+      'excluded',
+      'kept',
+      'kept',
+      'kept',
+      'kept',
+    ]);
+    expect(reports[0]!.reason).to.match(
+      /^cosine -[\d.]+ to the other sites' mean update, below 0: excluded$/,
+    );
+    expectClose(update, screenWith('none', diverse.slice(1)).update);
+  });
+
+  it('excludes random values of magnitude 1e4 after clipping them, and clips but keeps nothing else', () => {
+    const { reports } = screenWith(
+      'robust',
+      replaced(
+        2,
+        randomValues(9, DIM).map((v) => v * 1e4),
+      ),
+    );
+    expect(reports.map((r) => r.action)).to.deep.equal([
+      'kept',
+      'kept',
+      'excluded',
+      'kept',
+      'kept',
+    ]);
+    expect(reports[2]!.reason).to.match(
+      /^norm .* clipped to .*; (cosine|Multi-Krum score) .*: excluded$/,
+    );
+  });
+
+  it('excludes no more than the configured number of sites', () => {
+    const two = replaced(
+      1,
+      randomValues(10, DIM).map((v) => v * 1e4),
+    ).map((s, j) =>
+      j === 3
+        ? site(
+            s.clientId,
+            [...s.delta].map((v) => -v * 5),
+            s.examples,
+          )
+        : s,
+    );
+    const once = screenWith('robust', two).reports;
+    expect(once.filter((r) => r.action === 'excluded')).to.have.length(1);
+    const twice = screenWith('robust', two, { byzantine: 2 }).reports;
+    expect(twice.filter((r) => r.action === 'excluded').map((r) => r.clientId)).to.have.members([
+      'd1',
+      'd3',
+    ]);
+  });
+});
