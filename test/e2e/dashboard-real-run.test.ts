@@ -81,8 +81,8 @@ describe('the dashboard of a real federation run, in a browser', function () {
       expect(await page.locator('#rounds-body tr').count()).to.equal(5); // sketch, 3 x train, calibrate
       expect(await page.locator('#rounds-body .badge.outcome-closed').count()).to.equal(5);
       expect(await page.locator('#model-version').textContent()).to.equal('v4');
-      // The default strategy (plain FedAvg) kept every site's update of the last round.
-      expect(await page.locator('#updates-round').textContent()).to.equal('round 3 · fedavg');
+      // The default strategy (FedAvg after robust screening) kept every honest site's update of the last round.
+      expect(await page.locator('#updates-round').textContent()).to.equal('round 3 · fedavg+robust');
       expect(await page.locator('#updates-body .badge.action-kept').count()).to.equal(3);
       for (const id of ['loss-chart', 'threshold-chart', 'norm-chart']) {
         const box = await page.locator(`#${id} svg, #${id} canvas`).first().boundingBox();
@@ -103,7 +103,7 @@ describe('the dashboard of a real federation run, in a browser', function () {
     expect(checkScreening(entries, path)).to.deep.equal([]);
     const screened = entries.filter((e) => e.type === 'screening');
     expect(screened).to.have.length(9); // 3 sites x 3 training rounds
-    expect(screened.every((e) => e.screening?.strategy === 'fedavg')).to.equal(true);
+    expect(screened.every((e) => e.screening?.strategy === 'fedavg+robust')).to.equal(true);
     expect(screened.every((e) => e.screening?.action === 'kept')).to.equal(true);
   });
 });
