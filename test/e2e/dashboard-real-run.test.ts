@@ -82,7 +82,9 @@ describe('the dashboard of a real federation run, in a browser', function () {
       expect(await page.locator('#rounds-body .badge.outcome-closed').count()).to.equal(5);
       expect(await page.locator('#model-version').textContent()).to.equal('v4');
       // The default strategy (FedAvg after robust screening) kept every honest site's update of the last round.
-      expect(await page.locator('#updates-round').textContent()).to.equal('round 3 · fedavg+robust');
+      expect(await page.locator('#updates-round').textContent()).to.equal(
+        'round 3 · fedavg+robust',
+      );
       expect(await page.locator('#updates-body .badge.action-kept').count()).to.equal(3);
       for (const id of ['loss-chart', 'threshold-chart', 'norm-chart']) {
         const box = await page.locator(`#${id} svg, #${id} canvas`).first().boundingBox();
