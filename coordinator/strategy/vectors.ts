@@ -60,6 +60,15 @@ export function medianOf(values: readonly number[]): number {
   return (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/**
+ * The lower of the two middle values for an even count (the smaller value of two), else the
+ * median: a bound derived from it cannot be raised by the larger half of the values.
+ */
+export function lowerMedianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[(sorted.length - 1) >> 1]!;
+}
+
 /** A number as people read it in a report: 5 significant digits, or 4.12e9 when far from 1. */
 export function formatNumber(x: number): string {
   if (x === 0 || (Math.abs(x) >= 1e-3 && Math.abs(x) < 1e6))

@@ -23,6 +23,21 @@ describe('norm-bound screening', () => {
     expect(screenWith('norm-bound', SITES)).to.deep.equal(screenWith('none', SITES));
   });
 
+  it("bounds a huge delta of two sites by the other site's norm, so one of two cannot raise the bound", () => {
+    const huge = { ...SITES[1]!, delta: SITES[1]!.delta.map((v) => v * 1e30) };
+    for (const method of ['norm-bound', 'robust'] as const) {
+      const { reports, update } = screenWith(method, [SITES[0]!, huge]);
+      expect(reports[1]!.action, method).to.equal('clipped');
+      expect(reports[0]!.action, method).to.equal('kept');
+      expect(norm(update), method).to.be.at.most(2 * norm(SITES[0]!.delta) + 1e-6);
+    }
+  });
+
+  it('never clips a site alone, having nothing to compare it with', () => {
+    const { reports } = screenWith('norm-bound', [SITES[1]!]);
+    expect(reports[0]!.action).to.equal('kept');
+  });
+
   it('bounds every non-zero delta to length 0 when most deltas are zero, without NaN', () => {
     const zero = (s: FitResult) => ({ ...s, delta: new Float32Array(GLOBAL.length) });
     const { update, reports } = screenWith('norm-bound', [
