@@ -23,6 +23,7 @@ import type {
   RoundRecord,
 } from '../store/federation-state.js';
 import { INITIAL_STATE } from '../store/federation-state.js';
+import { aggregationProblem } from '../strategy/check-results.js';
 import type { AggregationStrategy } from '../strategy/strategy.js';
 import type { ClientProxy, ClientRegistry } from './client-proxy.js';
 import { type FederationPlan, quorumCount } from './federation-plan.js';
@@ -123,13 +124,15 @@ export class FederationLoop {
       return { clientId, delta: p.delta, examples: p.examples, validationLoss: p.validationLoss };
     });
     const aggregation = this.strategy.aggregate(before.weights, fits, this.state.serverState);
+    const problem = aggregationProblem(aggregation);
+    if (problem) {
+      // Nothing is published and the previous model stays; the round runs again.
+      const reason = `aggregation not published: ${problem}`;
+      this.commit(this.state, { ...record, outcome: 'failed', reason });
+      this.events.onLog?.(`round ${round} (train) failed: ${reason}; reopening`);
+      return;
+    }
     const { weights } = aggregation;
-    // Accepted deltas are finite, but their weighted sum can still overflow float32.
-    const bad = weights.findIndex((w) => !Number.isFinite(w));
-    if (bad >= 0)
-      throw new Error(
-        `round ${round}: aggregated weight ${bad} is ${weights[bad]}; refusing to publish`,
-      );
     const examples = fits.reduce((n, f) => n + f.examples, 0);
     const validationLoss = fits.reduce((s, f) => s + f.validationLoss * f.examples, 0) / examples;
     const model: GlobalModel = { ...before, version: before.version + 1, weights };

@@ -40,6 +40,8 @@ export interface RoundStatus {
   /** Site names that delivered an accepted result. */
   readonly reported: readonly string[];
   readonly failures: readonly { site: string; reason: string }[];
+  /** Why a round with enough results failed all the same (its aggregate overflowed); else null. */
+  readonly reason: string | null;
   /** Example-weighted validation loss of the global model at the round's start (training rounds). */
   readonly validationLoss: number | null;
   /** The strategy that combined a closed training round (e.g. 'fedavg+norm-bound'); else null. */

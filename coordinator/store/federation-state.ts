@@ -36,8 +36,10 @@ export interface RoundRecord {
   readonly validationLoss?: number;
   /** The aggregation strategy that combined this training round (e.g. 'fedavg+norm-bound'). */
   readonly strategy?: string;
-  /** 'closed' when it produced a result, 'failed' when too few clients reported. */
+  /** 'closed' when it produced a result, 'failed' when too few clients reported or `reason`. */
   readonly outcome: 'closed' | 'failed';
+  /** Why a round with enough results still failed (e.g. an aggregate that overflowed). */
+  readonly reason?: string;
 }
 
 export type FederationPhase = 'encoder' | 'training' | 'calibration' | 'done';

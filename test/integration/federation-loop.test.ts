@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { type SiteSettings, SiteWorker } from '../../client/agent/site-worker.js';
 import { scoreLabelledFlows, summariseDetection } from '../../client/detect/evaluate-model.js';
-import { FederationLoop } from '../../coordinator/rounds/federation-loop.js';
+import { FederationLoop, type LoopEvents } from '../../coordinator/rounds/federation-loop.js';
 import type { FederationPlan } from '../../coordinator/rounds/federation-plan.js';
 import { MemoryFederationStore } from '../../coordinator/store/federation-state.js';
 import { fedAvg } from '../../coordinator/strategy/fedavg.js';
+import type { AggregationStrategy } from '../../coordinator/strategy/strategy.js';
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import { ZEEK_CONN_SCHEMA } from '../../shared/flows/builtin-schemas.js';
 import { type OrganisationProfile, writeSyntheticConnLog } from '../../shared/flows/synth/index.js';
@@ -67,10 +68,12 @@ describe('federation round loop with in-memory sites', function () {
     proxies: (loop: () => FederationLoop) => ReturnType<typeof scriptedProxy>[],
     plan = PLAN,
     store = new MemoryFederationStore(),
+    strategy: AggregationStrategy = fedAvg,
+    events: LoopEvents = {},
   ) {
     let loop: FederationLoop | null = null;
     const registry = new StaticRegistry(proxies(() => loop!));
-    loop = new FederationLoop(plan, registry, fedAvg, store);
+    loop = new FederationLoop(plan, registry, strategy, store, events);
     return loop;
   }
 
@@ -170,6 +173,39 @@ describe('federation round loop with in-memory sites', function () {
     expect(reasons[1]).to.match(
       /^stale: rejected: payload is for model version \d+, the round is on version \d+/,
     );
+  });
+
+  it('fails a training round whose aggregate overflows, keeps the published model, and runs the round again', async () => {
+    let calls = 0;
+    const overflowingOnce: AggregationStrategy = {
+      ...fedAvg,
+      aggregate(global, results, state) {
+        const aggregation = fedAvg.aggregate(global, results, state);
+        if (calls++ > 0) return aggregation;
+        return { ...aggregation, weights: Float32Array.from(global, () => Infinity) };
+      },
+    };
+    const logs: string[] = [];
+    const store = new MemoryFederationStore();
+    const loop = loopWith(
+      (l) => sites.map((s) => siteProxy(s.id, s.worker, () => l().current)),
+      { ...PLAN, rounds: 1 },
+      store,
+      overflowingOnce,
+      { onLog: (line) => logs.push(line) },
+    );
+    const model = await loop.run();
+    const train = loop.rounds.filter((r) => r.kind === 'train');
+    expect(train.map((r) => r.outcome)).to.deep.equal(['failed', 'closed']);
+    expect(train[0]!.reason).to.equal('aggregation not published: aggregated weight 0 is Infinity');
+    expect(train[0]!.results).to.have.length(3);
+    expect(train[1]!.taskId).to.not.equal(train[0]!.taskId);
+    expect(
+      logs.some((l) => /round 1 \(train\) failed: aggregation not published/.test(l)),
+    ).to.equal(true);
+    expect(model.version).to.equal(2);
+    expect(model.weights.every(Number.isFinite)).to.equal(true);
+    expect(store.load()!.rounds.at(-1)!.outcome).to.equal('closed');
   });
 
   it('closes a round at the deadline when a client drops out, if enough others reported', async () => {

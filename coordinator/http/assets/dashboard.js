@@ -117,14 +117,16 @@
     setText('audit-last-hash', audit.lastEntryHash ?? 'no entry yet', audit.lastEntryHash ?? '');
   }
 
-  function failureList(failures) {
-    if (failures.length === 0) return [el('span', { text: dash, className: 'muted' })];
+  function failureList(failures, roundReason) {
+    if (failures.length === 0 && !roundReason)
+      return [el('span', { text: dash, className: 'muted' })];
     const items = failures.map((failure) =>
       el('li', {}, [
         el('strong', { text: failure.site }),
         document.createTextNode(`: ${failure.reason}`),
       ]),
     );
+    if (roundReason) items.push(el('li', { text: roundReason }));
     return [el('ul', { className: 'failures' }, items)];
   }
 
@@ -143,7 +145,7 @@
           text: round.reported.length > 0 ? round.reported.join(', ') : dash,
           className: 'reported',
         }),
-        el('td', {}, failureList(round.failures)),
+        el('td', {}, failureList(round.failures, round.reason)),
         el('td', {
           text: round.durationMs === null ? 'running' : formatDuration(round.durationMs),
           className: 'num',

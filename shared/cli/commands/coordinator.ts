@@ -37,6 +37,7 @@ export function registerCoordinator(program: Command): void {
           outcome: round.outcome,
           results: round.results.length,
           failures: round.failures.map((f) => `${f.clientId}: ${f.reason}`),
+          ...(round.reason ? { reason: round.reason } : {}),
           seconds: round.collectMs / 1000,
         };
         if (round.outcome === 'failed') logger.warn(fields, 'round failed');

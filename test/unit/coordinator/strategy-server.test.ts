@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { aggregationProblem } from '../../../coordinator/strategy/check-results.js';
 import type { ServerState } from '../../../coordinator/strategy/strategy.js';
 import { createStrategy } from '../../../coordinator/strategy/strategy-factory.js';
 import {
@@ -78,5 +79,37 @@ describe('server updates', () => {
     expect(() => fedadam.aggregate(f32(0, 0), [site('a', [1, 1], 1)], second.state)).to.throw(
       "fedadam needs server state slot 'variance' of 2 values, found none",
     );
+  });
+});
+
+describe('aggregations that must not be published', () => {
+  it('names a server slot that overflowed float32 even when the weights stayed finite', () => {
+    // A 1e21 update is finite, its square is not in float32; the weights move by about eta.
+    const fedadam = createStrategy({
+      ...DEFAULT_STRATEGY,
+      name: 'fedadam',
+      screening: { ...DEFAULT_STRATEGY.screening, method: 'none' },
+    });
+    const aggregation = fedadam.aggregate(f32(0, 0), [site('a', [1e21, 1], 1)], null);
+    expect(aggregation.weights.every(Number.isFinite)).to.equal(true);
+    expect(aggregationProblem(aggregation)).to.equal('server variance 0 is Infinity');
+  });
+
+  it('names the first weight that is not finite', () => {
+    const aggregation = createStrategy(DEFAULT_STRATEGY).aggregate(
+      f32(3e38, 0),
+      [site('a', [3e38, 1], 1)],
+      null,
+    );
+    expect(aggregationProblem(aggregation)).to.equal('aggregated weight 0 is Infinity');
+  });
+
+  it('passes a finite aggregation', () => {
+    const aggregation = createStrategy(DEFAULT_STRATEGY).aggregate(
+      f32(0, 0),
+      [site('a', [1, 1], 1)],
+      null,
+    );
+    expect(aggregationProblem(aggregation)).to.equal(null);
   });
 });
