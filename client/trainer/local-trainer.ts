@@ -91,6 +91,7 @@ export async function trainLocal(
   let stoppedEarly = false;
   const latent = model.spec.architecture.latent;
   let stepsTaken = 0;
+  const maxSteps = options.maxSteps ?? Number.POSITIVE_INFINITY;
   try {
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       shuffle(order, rng);
@@ -103,9 +104,11 @@ export async function trainLocal(
           : 1;
       const started = performance.now();
       let lossSum = 0;
+      let flowsTrained = 0;
       let step = 0;
       for (let start = 0; start < order.length; start += options.batchSize) {
-        if (options.maxSteps !== undefined && stepsTaken++ >= options.maxSteps) break;
+        if (stepsTaken >= maxSteps) break;
+        stepsTaken++;
         const count = Math.min(options.batchSize, order.length - start);
         const x = builder.build(train.codes, order, start, count);
         const seed = options.seed * 1_000_003 + epoch * 10_007 + step++;
@@ -126,6 +129,7 @@ export async function trainLocal(
           model.variables,
         );
         lossSum += loss!.dataSync()[0]! * count;
+        flowsTrained += count;
         loss!.dispose();
         x.dispose();
         hooks.onBatch?.(start + count, order.length, epoch, options.epochs);
@@ -136,26 +140,28 @@ export async function trainLocal(
       const report: EpochReport = {
         epoch,
         epochs: options.epochs,
-        trainLoss: lossSum / order.length,
+        // An epoch cut short by maxSteps reports over the flows it trained on.
+        trainLoss: lossSum / flowsTrained,
         validationLoss,
         klWeight,
         temperature,
-        flowsPerSecond: order.length / seconds,
+        flowsPerSecond: flowsTrained / seconds,
         seconds,
       };
       history.push(report);
-      if (options.maxSteps !== undefined && stepsTaken >= options.maxSteps) break;
       hooks.onEpoch?.(report);
       // Let timers and I/O run between epochs.
       await new Promise((resolve) => setImmediate(resolve));
-      if (validationLoss === null) continue;
-      // Before the KL weight reaches 1 the objective is still changing: track but don't stop.
-      if (validationLoss < best.loss || epoch <= options.klWarmupEpochs) {
-        best = { loss: validationLoss, epoch, weights: model.getWeights() };
-      } else if (epoch - best.epoch >= options.patience) {
-        stoppedEarly = true;
-        break;
+      if (validationLoss !== null) {
+        // Before the KL weight reaches 1 the objective is still changing: track but don't stop.
+        if (validationLoss < best.loss || epoch <= options.klWarmupEpochs) {
+          best = { loss: validationLoss, epoch, weights: model.getWeights() };
+        } else if (epoch - best.epoch >= options.patience) {
+          stoppedEarly = true;
+          break;
+        }
       }
+      if (stepsTaken >= maxSteps) break;
     }
   } finally {
     if (!options.optimizer) optimizer.dispose();
