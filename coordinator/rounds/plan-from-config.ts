@@ -1,6 +1,10 @@
 /** Builds the federation plan and the aggregation strategy from the coordinator's configuration. */
 import type { CoordinatorConfig } from '../../shared/config/federation-config.js';
 import { architectureFromConfig } from '../../shared/config/model-config.js';
+import {
+  type LocalTrainingSettings,
+  localTrainingProblem,
+} from '../../shared/federation/messages.js';
 import { schemaForFormat } from '../../shared/flows/format-schema.js';
 import { parseFlowFormat } from '../../shared/flows/formats.js';
 import type { AggregationStrategy } from '../strategy/strategy.js';
@@ -14,18 +18,22 @@ export async function planFromConfig(
   proximalMu: number,
 ): Promise<FederationPlan> {
   const f = config.federation;
+  const training: LocalTrainingSettings = {
+    epochs: f.epochs,
+    localSteps: f.localSteps,
+    batchSize: f.batchSize,
+    learningRate: f.learningRate,
+    proximalMu,
+    keepOptimizerState: f.keepOptimizerState,
+    replayShare: f.replayShare,
+  };
+  // Refuse at start what every site would refuse with each task.
+  const problem = localTrainingProblem(training);
+  if (problem) throw new Error(`federation local training settings: ${problem}`);
   return {
     schema: await schemaForFormat(parseFlowFormat(config.data.format), config.data.csvSchema),
     rounds: f.rounds,
-    training: {
-      epochs: f.epochs,
-      localSteps: f.localSteps,
-      batchSize: f.batchSize,
-      learningRate: f.learningRate,
-      proximalMu,
-      keepOptimizerState: f.keepOptimizerState,
-      replayShare: f.replayShare,
-    },
+    training,
     minClients: f.minClients,
     quorum: f.quorum,
     roundTimeoutMs: f.roundTimeoutSeconds * 1000,

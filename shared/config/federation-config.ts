@@ -5,6 +5,7 @@
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import convict from 'convict';
+import { LOCAL_TRAINING_LIMITS } from '../federation/messages.js';
 import { FLOW_FORMATS } from '../flows/formats.js';
 import { modelConfigSchema } from './model-config.js';
 import { strategyConfigSchema } from './strategy-config.js';
@@ -13,6 +14,18 @@ const positive = (name: string, integer: boolean) => (value: unknown) => {
   if (typeof value !== 'number' || !(value > 0) || (integer && !Number.isInteger(value))) {
     throw new Error(
       `${name} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(value)}`,
+    );
+  }
+};
+/** A number in [min, max] (an integer when asked): a published local training setting. */
+const within = (name: string, min: number, max: number, integer: boolean) => (value: unknown) => {
+  if (
+    typeof value !== 'number' ||
+    !(value >= min && value <= max) ||
+    (integer && !Number.isInteger(value))
+  ) {
+    throw new Error(
+      `${name} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got ${JSON.stringify(value)}`,
     );
   }
 };
@@ -76,17 +89,17 @@ export const coordinatorConfigSchema = {
     rounds: { doc: 'Training rounds', format: positive('federation.rounds', true), default: 5 },
     epochs: {
       doc: 'Local epochs per round, when localSteps is 0',
-      format: positive('federation.epochs', true),
+      format: within('federation.epochs', 1, LOCAL_TRAINING_LIMITS.epochs, true),
       default: 2,
     },
     localSteps: {
       doc: 'Optimiser steps each site takes per round, the same at every site whatever its size (0 = train epochs epochs instead)',
-      format: 'nat',
+      format: within('federation.localSteps', 0, LOCAL_TRAINING_LIMITS.localSteps, true),
       default: 100,
     },
     batchSize: {
       doc: 'Flows per mini-batch in local training (published to the sites)',
-      format: positive('federation.batchSize', true),
+      format: within('federation.batchSize', 1, LOCAL_TRAINING_LIMITS.batchSize, true),
       default: 512,
     },
     learningRate: {
@@ -96,12 +109,7 @@ export const coordinatorConfigSchema = {
     },
     replayShare: {
       doc: 'Share of local training flows sampled from the global model (generative replay, from round 2 on) so sites keep what it knows of the others; 0 = off',
-      format: (v: unknown) => {
-        if (typeof v !== 'number' || !(v >= 0 && v < 1))
-          throw new Error(
-            `federation.replayShare must be a number in [0, 1), got ${JSON.stringify(v)}`,
-          );
-      },
+      format: within('federation.replayShare', 0, LOCAL_TRAINING_LIMITS.replayShare, false),
       default: 0.7,
     },
     keepOptimizerState: {

@@ -43,25 +43,37 @@ export interface LocalTrainingSettings {
 }
 
 /** Why published training settings cannot be used, or null when they can. */
+/**
+ * The most work a site accepts from one task, so that a faulty or hostile coordinator cannot
+ * make it train for days or sample without bound: replayShare 0.9 is 9 replayed flows for
+ * each of the site's own.
+ */
+export const LOCAL_TRAINING_LIMITS = {
+  epochs: 1_000,
+  localSteps: 100_000,
+  batchSize: 65_536,
+  replayShare: 0.9,
+} as const;
+
 export function localTrainingProblem(t: LocalTrainingSettings): string | null {
-  const whole = (name: string, v: number) =>
-    Number.isInteger(v) && v >= 0 ? null : `${name} must be a non-negative integer, got ${v}`;
+  const whole = (name: keyof typeof LOCAL_TRAINING_LIMITS, v: number) =>
+    Number.isInteger(v) && v >= 0 && v <= LOCAL_TRAINING_LIMITS[name]
+      ? null
+      : `${name} must be an integer in [0, ${LOCAL_TRAINING_LIMITS[name]}], got ${v}`;
   const positive = (name: string, v: number) =>
     Number.isFinite(v) && v > 0 ? null : `${name} must be a positive number, got ${v}`;
   return (
     whole('epochs', t.epochs) ??
     whole('localSteps', t.localSteps) ??
     (t.epochs === 0 && t.localSteps === 0 ? 'one of epochs and localSteps must be > 0' : null) ??
-    (Number.isInteger(t.batchSize)
-      ? positive('batchSize', t.batchSize)
-      : `batchSize must be an integer, got ${t.batchSize}`) ??
+    (t.batchSize > 0 ? whole('batchSize', t.batchSize) : positive('batchSize', t.batchSize)) ??
     positive('learningRate', t.learningRate) ??
     (Number.isFinite(t.proximalMu) && t.proximalMu >= 0
       ? null
       : `proximalMu must be a non-negative number, got ${t.proximalMu}`) ??
-    (t.replayShare >= 0 && t.replayShare < 1
+    (t.replayShare >= 0 && t.replayShare <= LOCAL_TRAINING_LIMITS.replayShare
       ? null
-      : `replayShare must be in [0, 1), got ${t.replayShare}`)
+      : `replayShare must be in [0, ${LOCAL_TRAINING_LIMITS.replayShare}], got ${t.replayShare}`)
   );
 }
 

@@ -60,4 +60,16 @@ describe('federation configuration', () => {
     writeFileSync(file, JSON.stringify({ federation: { round: 3 } }));
     expect(() => loadCoordinatorConfig(file)).to.throw(/federation\.round/);
   });
+
+  it('refuses local training settings that every site would refuse, with the limit', () => {
+    const file = join(dir, 'coordinator.json');
+    writeFileSync(file, JSON.stringify({ federation: { replayShare: 0.95 } }));
+    expect(() => loadCoordinatorConfig(file)).to.throw(
+      'federation.replayShare must be a number in [0, 0.9], got 0.95',
+    );
+    writeFileSync(file, JSON.stringify({ federation: { localSteps: 1e6 } }));
+    expect(() => loadCoordinatorConfig(file)).to.throw(
+      'federation.localSteps must be an integer in [0, 100000], got 1000000',
+    );
+  });
 });

@@ -102,7 +102,31 @@ describe('domain <-> wire conversion', () => {
     expect(() => taskFromWire(wire({ proximalMu: -1 }))).to.throw(WireError, 'proximalMu');
     expect(() => taskFromWire(wire({ replayShare: 1 }))).to.throw(
       WireError,
-      'replayShare must be in [0, 1), got 1',
+      'replayShare must be in [0, 0.9], got 1',
+    );
+  });
+
+  it('refuses more work than a site accepts from one task, naming the limit', () => {
+    const wire = (patch: object) =>
+      ({
+        ...taskToWire(task),
+        training: { ...taskToWire(task).training, ...patch },
+      }) as TaskAssignment__Output;
+    expect(() => taskFromWire(wire({ localSteps: 100_001 }))).to.throw(
+      WireError,
+      'localSteps must be an integer in [0, 100000], got 100001',
+    );
+    expect(() => taskFromWire(wire({ epochs: 5_000 }))).to.throw(
+      WireError,
+      'epochs must be an integer in [0, 1000], got 5000',
+    );
+    expect(() => taskFromWire(wire({ batchSize: 1e6 }))).to.throw(
+      WireError,
+      'batchSize must be an integer in [0, 65536], got 1000000',
+    );
+    expect(() => taskFromWire(wire({ replayShare: 0.95 }))).to.throw(
+      WireError,
+      'replayShare must be in [0, 0.9], got 0.95',
     );
   });
 
