@@ -22,6 +22,12 @@ import {
 } from '../pipeline/training-set.js';
 import { type TrainingHooks, trainLocal } from '../trainer/local-trainer.js';
 
+/**
+ * No categorical value seen fewer times than this leaves a site in its encoder-round sketch,
+ * whatever floor the coordinator publishes.
+ */
+export const SITE_MIN_CATEGORY_COUNT = 3;
+
 export interface SiteSettings {
   readonly selection: FlowSelection;
   readonly shares: SplitShares;
@@ -44,8 +50,12 @@ export class SiteWorker {
     validation: FlowTable;
     calibration: FlowTable;
   } | null = null;
-  /** Adam kept across rounds when the coordinator asks for it (keepOptimizerState). */
-  private optimizer: { learningRate: number; adam: tf.Optimizer } | null = null;
+  /**
+   * Adam kept across rounds when the coordinator asks for it (keepOptimizerState), for one
+   * model shape and learning rate: a coordinator that starts over with another model gets a
+   * fresh one instead of moments of the wrong shapes.
+   */
+  private optimizer: { key: string; adam: tf.Optimizer } | null = null;
 
   constructor(private readonly settings: SiteSettings) {}
 
@@ -53,7 +63,8 @@ export class SiteWorker {
   async run(task: Task, model: GlobalModel | null): Promise<ClientPayload> {
     if (task.kind === 'sketch') {
       const { sketch } = await sketchFlows(this.settings.selection);
-      return sketchPayload(sketch, task.minCategoryCount);
+      // The coordinator may ask for a higher floor, never for a lower one than the site's own.
+      return sketchPayload(sketch, Math.max(SITE_MIN_CATEGORY_COUNT, task.minCategoryCount));
     }
     if (!model) throw new Error(`a ${task.kind} task needs the global model`);
     const data = await this.localData(model);
@@ -124,17 +135,18 @@ export class SiteWorker {
         klWarmupEpochs: 0,
         patience: Number.POSITIVE_INFINITY,
         mixtureObjective: latent.kind === 'mixture' ? (latent.objective ?? 'exact') : 'exact',
-        optimizer: t.keepOptimizerState ? this.keptOptimizer(t.learningRate) : undefined,
+        optimizer: t.keepOptimizerState ? this.keptOptimizer(model, t.learningRate) : undefined,
         proximal: t.proximalMu > 0 ? { mu: t.proximalMu, anchor: model.weights } : undefined,
       },
       this.settings.hooks,
     );
   }
 
-  private keptOptimizer(learningRate: number): tf.Optimizer {
-    if (this.optimizer?.learningRate !== learningRate) {
+  private keptOptimizer(model: GlobalModel, learningRate: number): tf.Optimizer {
+    const key = JSON.stringify([learningRate, model.spec.weights]);
+    if (this.optimizer?.key !== key) {
       this.dispose();
-      this.optimizer = { learningRate, adam: tf.train.adam(learningRate) };
+      this.optimizer = { key, adam: tf.train.adam(learningRate) };
     }
     return this.optimizer.adam;
   }
