@@ -10,6 +10,7 @@ import type { ServerState } from '../strategy/strategy.js';
 
 interface Header {
   readonly format: 'fedflow-server-state';
+  readonly optimizer: string;
   readonly step: number;
   readonly slots: readonly { name: string; length: number }[];
 }
@@ -26,7 +27,12 @@ export function saveServerState(dir: string, version: number, state: ServerState
   }
   // Values first: the header is what makes a version's state exist.
   writeFileDurably(join(dir, `v${version}.bin`), new Uint8Array(values.buffer));
-  const header: Header = { format: 'fedflow-server-state', step: state.step, slots };
+  const header: Header = {
+    format: 'fedflow-server-state',
+    optimizer: state.optimizer,
+    step: state.step,
+    slots,
+  };
   writeFileDurably(join(dir, `v${version}.json`), `${JSON.stringify(header)}\n`);
 }
 
@@ -34,10 +40,13 @@ export function saveServerState(dir: string, version: number, state: ServerState
 export function loadServerState(dir: string, version: number): ServerState | null {
   const headerPath = join(dir, `v${version}.json`);
   if (!existsSync(headerPath)) return null;
-  const header = JSON.parse(readFileSync(headerPath, 'utf8')) as Header;
-  const bytes = readFileSync(join(dir, `v${version}.bin`));
+  const header = readHeader(headerPath);
+  const binPath = join(dir, `v${version}.bin`);
+  if (!existsSync(binPath))
+    throw new Error(`${binPath} is missing; the server state of ${headerPath} is damaged`);
+  const bytes = readFileSync(binPath);
   const total = header.slots.reduce((n, s) => n + s.length, 0);
-  if (header.format !== 'fedflow-server-state' || bytes.length !== total * 4)
+  if (bytes.length !== total * 4)
     throw new Error(
       `${headerPath}: expected ${total} float32 values in v${version}.bin, found ${bytes.length} bytes; the server state is damaged`,
     );
@@ -50,7 +59,33 @@ export function loadServerState(dir: string, version: number): ServerState | nul
     slots[slot.name] = values.slice(at, at + slot.length);
     at += slot.length;
   }
-  return { step: header.step, slots };
+  return { optimizer: header.optimizer, step: header.step, slots };
+}
+
+function readHeader(path: string): Header {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`${path}: not a server state header: ${(error as Error).message}`);
+  }
+  const h = parsed as Partial<Header> | null;
+  const problem =
+    h?.format !== 'fedflow-server-state'
+      ? `format is ${JSON.stringify(h?.format)}, expected "fedflow-server-state"`
+      : typeof h.optimizer !== 'string'
+        ? 'optimizer must name the server optimiser that wrote it'
+        : !(Number.isInteger(h.step) && h.step! >= 0)
+          ? `step must be a non-negative integer, got ${JSON.stringify(h.step)}`
+          : !Array.isArray(h.slots) ||
+              h.slots.some(
+                (s) =>
+                  typeof s?.name !== 'string' || !(Number.isInteger(s.length) && s.length >= 0),
+              )
+            ? 'slots must be a list of { name, length }'
+            : null;
+  if (problem) throw new Error(`${path}: ${problem}; the server state is damaged`);
+  return h as Header;
 }
 
 /** Drops states of versions the coordinator state never named (a crash mid-save). */

@@ -48,6 +48,8 @@ export interface UpdateReport {
  * Plain data so the coordinator's store can persist it; null before the first round.
  */
 export interface ServerState {
+  /** The server optimiser that wrote it ('fedavgm', 'fedadam', 'fedyogi'). */
+  readonly optimizer: string;
   /** Server updates applied so far. */
   readonly step: number;
   /** Named vectors of the model's length ('momentum', 'variance'). */

@@ -35,7 +35,7 @@ export function adaptiveStep(
     const slots = { momentum: Float32Array.from(m), variance: Float32Array.from(v) };
     return {
       weights: applyStep(global, step, s.learningRate),
-      state: { step: nextStep(state), slots },
+      state: { optimizer: name, step: nextStep(state), slots },
     };
   };
 }

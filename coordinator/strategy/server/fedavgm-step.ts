@@ -11,7 +11,11 @@ export function fedAvgMStep(learningRate: number, beta1: number): ServerOptimize
     }
     return {
       weights: applyStep(global, momentum, learningRate),
-      state: { step: nextStep(state), slots: { momentum: Float32Array.from(momentum) } },
+      state: {
+        optimizer: 'fedavgm',
+        step: nextStep(state),
+        slots: { momentum: Float32Array.from(momentum) },
+      },
     };
   };
 }

@@ -29,8 +29,9 @@ export function applyStep(
 }
 
 /**
- * A state slot of the model's length, or null on the first round. A state without the slot
- * was written by another optimiser: refuse it rather than silently restart the moments.
+ * A state slot of the model's length, or null on the first round. A state written by another
+ * optimiser is refused rather than its moments silently restarted or misread (FedAdam's and
+ * FedYogi's slots share names, not meaning).
  */
 export function readSlot(
   state: ServerState | null,
@@ -39,6 +40,10 @@ export function readSlot(
   optimizer: string,
 ): Float32Array | null {
   if (state === null) return null;
+  if (state.optimizer !== optimizer)
+    throw new Error(
+      `the server state was written by ${state.optimizer}; ${optimizer} cannot continue from it (start a new federation, or configure ${state.optimizer} again)`,
+    );
   const values = state.slots[slot];
   if (values?.length !== length) {
     const found = values ? `${values.length} values` : 'none';

@@ -65,14 +65,45 @@ describe('coordinator state on disk', () => {
     vae.dispose();
     const model = { version: 2, spec: vae.spec, weights, thresholds: null };
     const serverState = {
+      optimizer: 'fedadam',
       step: 4,
       slots: { momentum: weights.map((w) => w / 2), variance: weights.map((w) => w * w) },
     };
     store.save({ ...INITIAL_STATE, phase: 'training', nextRound: 2, model, serverState });
     const again = new FileFederationStore(dir).load()!;
     expect(again.serverState!.step).to.equal(4);
+    expect(again.serverState!.optimizer).to.equal('fedadam');
     expect([...again.serverState!.slots.momentum!]).to.deep.equal([...serverState.slots.momentum]);
     expect([...again.serverState!.slots.variance!]).to.deep.equal([...serverState.slots.variance]);
+  });
+
+  it('refuses a damaged server state header, naming the file and what is wrong', () => {
+    const store = new FileFederationStore(dir);
+    const vae = toyModel(toyEncoder());
+    const weights = vae.getWeights();
+    vae.dispose();
+    const model = { version: 2, spec: vae.spec, weights, thresholds: null };
+    const serverState = { optimizer: 'fedavgm', step: 1, slots: { momentum: weights } };
+    store.save({ ...INITIAL_STATE, phase: 'training', nextRound: 2, model, serverState });
+    const header = join(dir, 'server-state', 'v2.json');
+    const saved = readFileSync(header, 'utf8');
+    writeFileSync(header, '{"format":');
+    expect(() => new FileFederationStore(dir).load()).to.throw(
+      `${header}: not a server state header:`,
+    );
+    writeFileSync(header, JSON.stringify({ ...JSON.parse(saved), optimizer: undefined }));
+    expect(() => new FileFederationStore(dir).load()).to.throw(
+      `${header}: optimizer must name the server optimiser that wrote it; the server state is damaged`,
+    );
+    writeFileSync(header, JSON.stringify({ ...JSON.parse(saved), step: -1 }));
+    expect(() => new FileFederationStore(dir).load()).to.throw(
+      `${header}: step must be a non-negative integer, got -1`,
+    );
+    writeFileSync(header, saved);
+    rmSync(join(dir, 'server-state', 'v2.bin'));
+    expect(() => new FileFederationStore(dir).load()).to.throw(
+      `${join(dir, 'server-state', 'v2.bin')} is missing`,
+    );
   });
 
   it('has no server state for a stateless strategy, and drops one the state never named', () => {

@@ -77,7 +77,21 @@ describe('server updates', () => {
     const { second } = twoRounds('fedavgm', SIMPLE);
     const fedadam = createStrategy({ ...DEFAULT_STRATEGY, name: 'fedadam' });
     expect(() => fedadam.aggregate(f32(0, 0), [site('a', [1, 1], 1)], second.state)).to.throw(
-      "fedadam needs server state slot 'variance' of 2 values, found none",
+      'the server state was written by fedavgm; fedadam cannot continue from it',
+    );
+    // FedAdam's and FedYogi's slots share names but not meaning.
+    const adam = twoRounds('fedadam', SIMPLE).second.state;
+    const fedyogi = createStrategy({ ...DEFAULT_STRATEGY, name: 'fedyogi' });
+    expect(() => fedyogi.aggregate(f32(0, 0), [site('a', [1, 1], 1)], adam)).to.throw(
+      'the server state was written by fedadam; fedyogi cannot continue from it',
+    );
+  });
+
+  it('refuses a state of the right optimiser whose slot does not fit the model', () => {
+    const { second } = twoRounds('fedavgm', SIMPLE);
+    const fedavgm = createStrategy({ ...DEFAULT_STRATEGY, name: 'fedavgm' });
+    expect(() => fedavgm.aggregate(f32(0, 0, 0), [site('a', [1, 1, 1], 1)], second.state)).to.throw(
+      "fedavgm needs server state slot 'momentum' of 3 values, found 2 values",
     );
   });
 });
