@@ -18,7 +18,12 @@ import { fedYogiStep } from './server/fedyogi-step.js';
 import type { ServerOptimizer } from './server/server-optimizer.js';
 import { checkStrategySettings } from './settings-check.js';
 import type { AggregationStrategy } from './strategy.js';
-import type { ScreeningName, ServerOptimizerName, StrategySettings } from './strategy-settings.js';
+import {
+  DEFAULT_SERVER_LEARNING_RATE,
+  type ScreeningName,
+  type ServerOptimizerName,
+  type StrategySettings,
+} from './strategy-settings.js';
 
 type Screenings = Record<ScreeningName, (s: StrategySettings['screening']) => Screening>;
 const SCREENING_BUILDERS: Screenings = {
@@ -32,16 +37,17 @@ const SCREENING_BUILDERS: Screenings = {
   robust: (s) => robustScreening(s),
 };
 
+const eta = (s: StrategySettings) => s.serverLearningRate ?? DEFAULT_SERVER_LEARNING_RATE[s.name];
 const adaptive = (s: StrategySettings) => ({
-  learningRate: s.serverLearningRate,
+  learningRate: eta(s),
   beta1: s.serverMomentum,
   beta2: s.beta2,
   tau: s.tau,
 });
 const OPTIMIZER_BUILDERS: Record<ServerOptimizerName, (s: StrategySettings) => ServerOptimizer> = {
-  fedavg: (s) => fedAvgStep(s.serverLearningRate),
-  fedprox: (s) => fedAvgStep(s.serverLearningRate), // FedProx changes the sites, not the server
-  fedavgm: (s) => fedAvgMStep(s.serverLearningRate, s.serverMomentum),
+  fedavg: (s) => fedAvgStep(eta(s)),
+  fedprox: (s) => fedAvgStep(eta(s)), // FedProx changes the sites, not the server
+  fedavgm: (s) => fedAvgMStep(eta(s), s.serverMomentum),
   fedadam: (s) => fedAdamStep(adaptive(s)),
   fedyogi: (s) => fedYogiStep(adaptive(s)),
 };

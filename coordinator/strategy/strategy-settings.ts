@@ -1,12 +1,13 @@
 /** The configuration that selects and tunes an aggregation strategy (see strategy-factory.ts). */
 
 import {
+  DEFAULT_SERVER_LEARNING_RATE,
   SCREENINGS,
   SERVER_OPTIMIZERS,
   STRATEGY_DEFAULTS,
 } from '../../shared/config/strategy-config.js';
 
-export { SCREENINGS, SERVER_OPTIMIZERS };
+export { DEFAULT_SERVER_LEARNING_RATE, SCREENINGS, SERVER_OPTIMIZERS };
 export type ServerOptimizerName = (typeof SERVER_OPTIMIZERS)[number];
 export type ScreeningName = (typeof SCREENINGS)[number];
 
@@ -19,8 +20,9 @@ export interface StrategySettings {
   /**
    * Server learning rate eta (fedavg/fedprox/fedavgm: 1 is plain averaging). fedadam/fedyogi
    * move each weight by about eta per round, so they want far less (Reddi et al.: 1e-2 to 1e-1).
+   * null: DEFAULT_SERVER_LEARNING_RATE of the optimiser.
    */
-  readonly serverLearningRate: number;
+  readonly serverLearningRate: number | null;
   /** beta1: momentum of fedavgm, first-moment decay of fedadam/fedyogi. */
   readonly serverMomentum: number;
   /** beta2: second-moment decay of fedadam/fedyogi. */

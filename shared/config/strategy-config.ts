@@ -12,15 +12,66 @@ export const SCREENINGS = [
   'robust',
 ] as const;
 
-const nonNegative = (name: string) => (value: unknown) => {
-  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value))
-    throw new Error(`${name} must be a non-negative number, got ${JSON.stringify(value)}`);
+/**
+ * The server learning rate when none is set: 1 is plain averaging for fedavg, fedavgm and
+ * fedprox; fedadam and fedyogi move each weight by about eta a round, so they want far less
+ * (Reddi et al. 2021 tune it in 1e-2 to 1e-1; 0.01 measured best here, docs/federation.md).
+ */
+export const DEFAULT_SERVER_LEARNING_RATE: Record<(typeof SERVER_OPTIMIZERS)[number], number> = {
+  fedavg: 1,
+  fedavgm: 1,
+  fedprox: 1,
+  fedadam: 0.01,
+  fedyogi: 0.01,
 };
+
+/**
+ * What each numeric setting must be: one table for the config file (convict) and for the
+ * strategy factory, so that both accept and refuse the same values.
+ */
+export const STRATEGY_NUMBER_RULES: Record<
+  string,
+  { readonly valid: (x: number) => boolean; readonly must: string }
+> = {
+  'strategy.serverLearningRate': { valid: (x) => x > 0, must: 'be > 0' },
+  'strategy.serverMomentum': { valid: (x) => x >= 0 && x < 1, must: 'be in [0, 1)' },
+  'strategy.beta2': { valid: (x) => x >= 0 && x < 1, must: 'be in [0, 1)' },
+  'strategy.tau': { valid: (x) => x > 0, must: 'be > 0' },
+  'strategy.proximalMu': { valid: (x) => x >= 0, must: 'be >= 0' },
+  'strategy.screening.normBound': { valid: (x) => x > 0, must: 'be > 0' },
+  'strategy.screening.trimShare': { valid: (x) => x >= 0 && x < 0.5, must: 'be in [0, 0.5)' },
+  'strategy.screening.byzantine': {
+    valid: (x) => Number.isInteger(x) && x >= 0,
+    must: 'be a whole number >= 0',
+  },
+  'strategy.screening.krumOutlierRatio': { valid: (x) => x >= 0, must: 'be >= 0' },
+  'strategy.screening.minCosine': { valid: (x) => x >= -1 && x <= 1, must: 'be in [-1, 1]' },
+};
+
+/** The problem with a numeric setting's value, or null (`nullable`: null means "default"). */
+export function strategyNumberProblem(
+  setting: string,
+  value: unknown,
+  nullable = false,
+): string | null {
+  if (nullable && value === null) return null;
+  const rule = STRATEGY_NUMBER_RULES[setting]!;
+  if (typeof value === 'number' && Number.isFinite(value) && rule.valid(value)) return null;
+  return `${setting} must ${rule.must}${nullable ? ' (or null)' : ''}, got ${typeof value === 'string' ? `'${value}'` : String(value)}`;
+}
+
+const ruled =
+  (setting: string, nullable = false) =>
+  (value: unknown) => {
+    const problem = strategyNumberProblem(setting, value, nullable);
+    if (problem) throw new Error(problem);
+  };
 
 /** Defaults of the `strategy` settings (chosen by measurement: docs/federation.md). */
 export const STRATEGY_DEFAULTS = {
   name: 'fedavg' as (typeof SERVER_OPTIMIZERS)[number],
-  serverLearningRate: 1,
+  /** null: DEFAULT_SERVER_LEARNING_RATE of the optimiser. */
+  serverLearningRate: null as number | null,
   serverMomentum: 0.9,
   beta2: 0.99,
   tau: 1e-3,
@@ -44,28 +95,28 @@ export const strategyConfigSchema = {
     env: 'FEDFLOW_STRATEGY',
   },
   serverLearningRate: {
-    doc: 'Server learning rate (1 with fedavg is plain averaging)',
-    format: nonNegative('strategy.serverLearningRate'),
+    doc: 'Server learning rate; null = 1 for fedavg, fedavgm and fedprox (plain averaging), 0.01 for fedadam and fedyogi',
+    format: ruled('strategy.serverLearningRate', true),
     default: d.serverLearningRate,
   },
   serverMomentum: {
     doc: 'Server momentum of fedavgm; first-moment decay of fedadam/fedyogi',
-    format: nonNegative('strategy.serverMomentum'),
+    format: ruled('strategy.serverMomentum'),
     default: d.serverMomentum,
   },
   beta2: {
     doc: 'Second-moment decay of fedadam/fedyogi',
-    format: nonNegative('strategy.beta2'),
+    format: ruled('strategy.beta2'),
     default: d.beta2,
   },
   tau: {
     doc: 'Adaptivity floor of fedadam/fedyogi',
-    format: nonNegative('strategy.tau'),
+    format: ruled('strategy.tau'),
     default: d.tau,
   },
   proximalMu: {
     doc: 'FedProx mu, published to the sites (strategy fedprox only)',
-    format: nonNegative('strategy.proximalMu'),
+    format: ruled('strategy.proximalMu'),
     default: d.proximalMu,
   },
   screening: {
@@ -77,32 +128,27 @@ export const strategyConfigSchema = {
     },
     normBound: {
       doc: "norm-bound (also before multi-krum): clip each delta to this multiple of the round's median delta norm",
-      format: nonNegative('strategy.screening.normBound'),
+      format: ruled('strategy.screening.normBound'),
       default: d.screening.normBound,
     },
     trimShare: {
       doc: 'trimmed-mean: share of example weight trimmed from each end per coordinate',
-      format: nonNegative('strategy.screening.trimShare'),
+      format: ruled('strategy.screening.trimShare'),
       default: d.screening.trimShare,
     },
     byzantine: {
       doc: 'multi-krum: how many malicious sites to tolerate',
-      format: 'nat',
+      format: ruled('strategy.screening.byzantine'),
       default: d.screening.byzantine,
     },
     minCosine: {
       doc: "robust: exclude a delta whose cosine to the other sites' mean update is below this (a sign flip)",
-      format: (v: unknown) => {
-        if (typeof v !== 'number' || !(v >= -1 && v <= 1))
-          throw new Error(
-            `strategy.screening.minCosine must be a number in [-1, 1], got ${JSON.stringify(v)}`,
-          );
-      },
+      format: ruled('strategy.screening.minCosine'),
       default: d.screening.minCosine,
     },
     krumOutlierRatio: {
       doc: "multi-krum: exclude a delta only when its score exceeds this multiple of the round's median score (0 = always exclude the byzantine highest)",
-      format: nonNegative('strategy.screening.krumOutlierRatio'),
+      format: ruled('strategy.screening.krumOutlierRatio'),
       default: d.screening.krumOutlierRatio,
     },
   },

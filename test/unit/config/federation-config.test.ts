@@ -61,6 +61,24 @@ describe('federation configuration', () => {
     expect(() => loadCoordinatorConfig(file)).to.throw(/federation\.round/);
   });
 
+  it('refuses strategy settings the strategy factory would refuse, with the same words', () => {
+    const file = join(dir, 'coordinator.json');
+    writeFileSync(file, JSON.stringify({ strategy: { serverMomentum: 1 } }));
+    expect(() => loadCoordinatorConfig(file)).to.throw(
+      'strategy.serverMomentum must be in [0, 1), got 1',
+    );
+    writeFileSync(file, JSON.stringify({ strategy: { screening: { trimShare: 0.5 } } }));
+    expect(() => loadCoordinatorConfig(file)).to.throw(
+      'strategy.screening.trimShare must be in [0, 0.5), got 0.5',
+    );
+    writeFileSync(file, JSON.stringify({ strategy: { screening: { minCosine: 2 } } }));
+    expect(() => loadCoordinatorConfig(file)).to.throw(
+      'strategy.screening.minCosine must be in [-1, 1], got 2',
+    );
+    writeFileSync(file, JSON.stringify({ strategy: { name: 'fedadam' } }));
+    expect(loadCoordinatorConfig(file).strategy.serverLearningRate).to.equal(null);
+  });
+
   it('refuses local training settings that every site would refuse, with the limit', () => {
     const file = join(dir, 'coordinator.json');
     writeFileSync(file, JSON.stringify({ federation: { replayShare: 0.95 } }));

@@ -34,6 +34,25 @@ describe('strategy factory', () => {
     }
   });
 
+  it('gives fedadam and fedyogi a server learning rate of 0.01 unless one is set, the others 1', () => {
+    // One site, one round from 0: FedAdam's first step is eta * (1 - b1) u / (sqrt((1 - b2) u^2 + b2 tau^2) + tau).
+    const step = (tuning: Tuning) =>
+      build({ ...tuning, screening: { method: 'none' } }).aggregate(
+        Float32Array.from([0]),
+        [{ clientId: 'a', delta: Float32Array.from([1]), examples: 1 }],
+        null,
+      ).weights[0]!;
+    const adam = step({ name: 'fedadam' });
+    expect(adam).to.be.closeTo(step({ name: 'fedadam', serverLearningRate: 0.01 }), 1e-9);
+    expect(adam).to.be.closeTo(step({ name: 'fedadam', serverLearningRate: 1 }) / 100, 1e-9);
+    expect(step({ name: 'fedyogi' })).to.be.closeTo(
+      step({ name: 'fedyogi', serverLearningRate: 0.01 }),
+      1e-9,
+    );
+    expect(step({ name: 'fedavg' })).to.equal(1);
+    expect(step({ name: 'fedavgm' })).to.equal(1);
+  });
+
   const rejected: [Tuning, string][] = [
     [
       { screening: { trimShare: 0.7 } },
@@ -52,7 +71,15 @@ describe('strategy factory', () => {
       'strategy.screening.byzantine must be a whole number >= 0, got -1',
     ],
     [{ screening: { normBound: 0 } }, 'strategy.screening.normBound must be > 0, got 0'],
-    [{ serverLearningRate: Number.NaN }, 'strategy.serverLearningRate must be > 0, got NaN'],
+    [
+      { serverLearningRate: Number.NaN },
+      'strategy.serverLearningRate must be > 0 (or null), got NaN',
+    ],
+    [{ screening: { minCosine: 1.5 } }, 'strategy.screening.minCosine must be in [-1, 1], got 1.5'],
+    [
+      { screening: { krumOutlierRatio: -1 } },
+      'strategy.screening.krumOutlierRatio must be >= 0, got -1',
+    ],
     [{ serverMomentum: 1 }, 'strategy.serverMomentum must be in [0, 1), got 1'],
     [{ beta2: -0.1 }, 'strategy.beta2 must be in [0, 1), got -0.1'],
     [{ tau: 0 }, 'strategy.tau must be > 0, got 0'],
