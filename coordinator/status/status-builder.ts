@@ -1,8 +1,8 @@
 /** Builds the operator's snapshot of a running coordinator from its parts. */
-import { createHash } from 'node:crypto';
 import type { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
 import { fingerprint, type Identity, type PublicIdentity } from '../../shared/crypto/identity.js';
 import type { GlobalModel } from '../../shared/federation/global-model.js';
+import { weightsSha256 } from '../../shared/model/model-dir.js';
 import type { ClientRegistry } from '../rounds/client-proxy.js';
 import type { FederationLoop } from '../rounds/federation-loop.js';
 import type { RoundRecord } from '../store/federation-state.js';
@@ -72,14 +72,8 @@ export function statusBuilder(sources: StatusSources): () => FederationStatus {
   let digest: { version: number; sha256: string } | null = null;
   const thresholds = new Map<number, ThresholdHistory>();
   const modelFacts = (model: GlobalModel) => {
-    if (digest?.version !== model.version) {
-      const bytes = new Uint8Array(
-        model.weights.buffer,
-        model.weights.byteOffset,
-        model.weights.byteLength,
-      );
-      digest = { version: model.version, sha256: createHash('sha256').update(bytes).digest('hex') };
-    }
+    if (digest?.version !== model.version)
+      digest = { version: model.version, sha256: weightsSha256(model.weights) };
     if (model.thresholds)
       thresholds.set(model.version, {
         modelVersion: model.version,
