@@ -14,6 +14,7 @@ import { generateDashboardToken } from '../../../coordinator/http/bearer-token.j
 import type { RoundRecord } from '../../../coordinator/store/federation-state.js';
 import { describeFederation } from '../../config/describe-federation.js';
 import { loadCoordinatorConfig } from '../../config/federation-config.js';
+import { SCREENINGS, SERVER_OPTIMIZERS } from '../../config/strategy-config.js';
 import { generateIdentity } from '../../crypto/identity.js';
 import { writeIdentityFiles } from '../../crypto/key-files.js';
 import { loadModelDir, saveModelDir } from '../../model/model-dir.js';
@@ -58,14 +59,8 @@ export function registerSimulate(program: Command): void {
       Number,
     )
     .option('--epochs <n>', 'local epochs per round instead of a number of steps', Number)
-    .option(
-      '--strategy <name>',
-      "fedavg, fedavgm, fedadam, fedyogi or fedprox (default: the coordinator's)",
-    )
-    .option(
-      '--screening <method>',
-      'none, norm-bound, median, trimmed-mean, multi-krum or norm-bound+multi-krum',
-    )
+    .option('--strategy <name>', `${SERVER_OPTIMIZERS.join(', ')} (default: the coordinator's)`)
+    .option('--screening <method>', `${SCREENINGS.join(', ')} (default: the coordinator's)`)
     .option('--seed <n>', 'seed of the global model and the sites (as the benchmarks)', Number, 1)
     .option('--data <kind>', 'synthetic or nsl-kdd', 'synthetic')
     .option('--split <mode>', 'nsl-kdd split: iid, by-service or dirichlet:ALPHA', 'by-service')
