@@ -118,7 +118,7 @@ if (runs('poisoning')) {
     const result = await runPoisoning(dir, seeds, log);
     save('poisoning-nsl-kdd', {
       protocol:
-        '5 sites on NSL-KDD split by service, one modified; AUROC on KDDTest+; cost = clean AUROC with the same defence minus attacked AUROC',
+        '5 sites on NSL-KDD split by service, one modified; AUROC on KDDTest+; cost = clean AUROC with the same defence minus attacked AUROC; withoutAttacker = the 4 other sites alone, default settings',
       targets: { attackCostWithDefault: 0.01, cleanCostOfDefaultVsPlain: 0.002 },
       ...result,
     });

@@ -12,13 +12,14 @@ import { SCREENINGS, STRATEGY_DEFAULTS } from '../../shared/config/strategy-conf
 import { detectionQuality } from './detection-quality.js';
 import { type Attack, type BenchSite, runInProcess } from './in-process.js';
 import { mislabelledSiteFile, PAYLOAD_ATTACKS } from './poisoning.js';
+import { spread } from './seed-summary.js';
 
-/** Every screening with its default tuning (norm bound 2x the median, trim 20%, f = 1). */
+/** Every screening with its default tuning, the default first (it runs every seed). */
 export const DEFENCES = SCREENINGS.map((method) => ({
   name: method === 'none' ? 'none (plain averaging)' : method,
   settings: { 'strategy.screening.method': method },
   isDefault: method === STRATEGY_DEFAULTS.screening.method,
-}));
+})).sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
 
 /** Site 1 holds about half of the rows (mostly http); site 3 about a ninth (mostly smtp). */
 const ATTACKER_SITES = [0, 2];
@@ -51,7 +52,22 @@ export async function runPoisoning(
       });
       return (await detectionQuality(run.model, data.testFiles, 'nsl-kdd')).auroc;
     };
-    const results = [];
+    // What the federation reaches without the attacker's site at all: no defence can do
+    // better against a site whose deltas carry nothing honest (sign flip, random values).
+    const withoutAttacker = [];
+    for (const site of ATTACKER_SITES)
+      for (const seed of seeds) {
+        const value = await auroc(
+          honest.filter((_, i) => i !== site),
+          {},
+          seed,
+        );
+        withoutAttacker.push({ without: honest[site]!.name, seed, auroc: value });
+        log(
+          `default seed ${seed}: the 4 sites without ${honest[site]!.name}: AUROC ${value.toFixed(4)}`,
+        );
+      }
+    const results: Result[] = [];
     for (const defence of DEFENCES) {
       // Every seed for the default screening, the first for the others.
       for (const seed of defence.isDefault ? seeds : seeds.slice(0, 1)) {
@@ -90,8 +106,58 @@ export async function runPoisoning(
         });
       }
     }
-    return { attackerSites: ATTACKER_SITES.map((i) => honest[i]!.name), results };
+    return {
+      attackerSites: ATTACKER_SITES.map((i) => honest[i]!.name),
+      summary: summarise(results, withoutAttacker),
+      withoutAttacker,
+      results,
+    };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+type Result = {
+  defence: string;
+  isDefault: boolean;
+  seed: number;
+  clean: number;
+  attacked: { attack: string; attackerSite: string; auroc: number; cost: number }[];
+};
+
+/**
+ * The default screening per attack and attacker, medians over seeds: its AUROC, its cost
+ * against the clean 5-site run, and against the 4 sites without the attacker (the most a
+ * defence can keep of a site that sends nothing honest). Also what the default costs when
+ * no one attacks, against plain averaging on the same seed.
+ */
+function summarise(
+  results: readonly Result[],
+  withoutAttacker: readonly { without: string; seed: number; auroc: number }[],
+) {
+  const defaults = results.filter((r) => r.isDefault);
+  const cases = defaults[0]?.attacked.map((a) => [a.attack, a.attackerSite] as const) ?? [];
+  const plain = results.find((r) => r.defence.startsWith('none'));
+  const defaultOfPlainSeed = defaults.find((r) => r.seed === plain?.seed);
+  return {
+    defaultScreening: defaults[0]?.defence,
+    cleanCostOfDefaultVsPlain:
+      plain && defaultOfPlainSeed ? plain.clean - defaultOfPlainSeed.clean : null,
+    clean: spread(defaults.map((r) => r.clean)),
+    byAttack: cases.map(([attack, site]) => {
+      const runs = defaults.map(
+        (r) => r.attacked.find((a) => a.attack === attack && a.attackerSite === site)!,
+      );
+      const without = spread(withoutAttacker.filter((w) => w.without === site).map((w) => w.auroc));
+      const auroc = spread(runs.map((a) => a.auroc));
+      return {
+        attack,
+        attackerSite: site,
+        auroc,
+        cost: spread(runs.map((a) => a.cost)).median,
+        withoutAttackerSite: without.median,
+        costBeyondWithoutAttackerSite: without.median - auroc.median,
+      };
+    }),
+  };
 }
