@@ -78,7 +78,7 @@ export const STRATEGY_DEFAULTS = {
   proximalMu: 0.01,
   screening: {
     method: 'robust' as (typeof SCREENINGS)[number],
-    normBound: 2,
+    normBound: 1.5,
     trimShare: 0.2,
     byzantine: 1,
     krumOutlierRatio: 2,

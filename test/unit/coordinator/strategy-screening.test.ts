@@ -8,7 +8,7 @@ describe('norm-bound screening', () => {
   it("clips a delta 100 times longer than the others to 2x the round's median norm, with the numbers", () => {
     const loud = { ...SITES[1]!, delta: SITES[1]!.delta.map((v) => v * 100) };
     const results = [SITES[0]!, loud, ...SITES.slice(2)];
-    const { reports, update } = screenWith('norm-bound', results);
+    const { reports, update } = screenWith('norm-bound', results, { normBound: 2 });
     const bound = 2 * norm(SITES[3]!.delta); // d has the median norm of a, b x100, c, d, e
     expect(reports[1]).to.include({ action: 'clipped', weight: 50 / 150 });
     expect(reports[1]!.reason).to.match(
@@ -40,10 +40,11 @@ describe('norm-bound screening', () => {
 
   it('bounds every non-zero delta to length 0 when most deltas are zero, without NaN', () => {
     const zero = (s: FitResult) => ({ ...s, delta: new Float32Array(GLOBAL.length) });
-    const { update, reports } = screenWith('norm-bound', [
-      ...SITES.slice(0, 3).map(zero),
-      ...SITES.slice(3),
-    ]);
+    const { update, reports } = screenWith(
+      'norm-bound',
+      [...SITES.slice(0, 3).map(zero), ...SITES.slice(3)],
+      { normBound: 2 },
+    );
     expect([...update]).to.deep.equal([0, 0, 0, 0]);
     expect(reports[4]!.reason).to.equal("norm 0.15 clipped to 0 (2x the round's median 0)");
   });
@@ -105,7 +106,7 @@ describe('norm-bound in front of Multi-Krum', () => {
     const { reports } = screenWith('norm-bound+multi-krum', [four[0]!, loud, ...four.slice(2)]);
     expect(reports[1]!.action).to.equal('clipped');
     expect(reports[1]!.reason).to.match(
-      /^norm .* clipped to .*2x the round's median.*; Multi-Krum tolerates f=0/,
+      /^norm .* clipped to .*1\.5x the round's median.*; Multi-Krum tolerates f=0/,
     );
     expect(
       norm(screenWith('norm-bound+multi-krum', [four[0]!, loud, ...four.slice(2)]).update),
