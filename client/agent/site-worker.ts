@@ -22,12 +22,6 @@ import {
 } from '../pipeline/training-set.js';
 import { type TrainingHooks, trainLocal } from '../trainer/local-trainer.js';
 
-/**
- * No categorical value seen fewer times than this leaves a site in its encoder-round sketch,
- * whatever floor the coordinator publishes.
- */
-export const SITE_MIN_CATEGORY_COUNT = 3;
-
 export interface SiteSettings {
   readonly selection: FlowSelection;
   readonly shares: SplitShares;
@@ -62,9 +56,9 @@ export class SiteWorker {
   /** Runs one task; `model` is the verified global model for train/calibrate tasks. */
   async run(task: Task, model: GlobalModel | null): Promise<ClientPayload> {
     if (task.kind === 'sketch') {
-      const { sketch } = await sketchFlows(this.settings.selection);
-      // The coordinator may ask for a higher floor, never for a lower one than the site's own.
-      return sketchPayload(sketch, Math.max(SITE_MIN_CATEGORY_COUNT, task.minCategoryCount));
+      const { schema, sketch } = await sketchFlows(this.settings.selection);
+      // The coordinator may ask for a higher floor, never for a lower one (MIN_SKETCH_COUNT).
+      return sketchPayload(sketch, task.minCategoryCount, schema.name);
     }
     if (!model) throw new Error(`a ${task.kind} task needs the global model`);
     const data = await this.localData(model);

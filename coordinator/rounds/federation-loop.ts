@@ -218,6 +218,7 @@ export class FederationLoop {
               this.state.model,
               payload,
               this.declaredRows(clientId),
+              this.plan.maxSiteRows,
             )
           : 'client was not selected for this round',
     });

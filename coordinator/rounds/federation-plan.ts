@@ -22,6 +22,8 @@ export interface FederationPlan {
   readonly kAnonymity: KAnonymityFloor;
   /** Sites drop categorical values rarer than this before sending a sketch. */
   readonly siteMinCategoryCount: number;
+  /** The most rows a site's sketch may declare (what it may later claim as examples). */
+  readonly maxSiteRows: number;
   readonly encoderFit: EncoderFitOptions;
   readonly architecture: ArchitectureSpec;
   readonly seed: number;

@@ -1,6 +1,10 @@
 /** Checks a client's payload against the task it answers and the published model. */
 import { histogramProblem } from '../../shared/federation/calibration.js';
-import { sketchProblem } from '../../shared/federation/encoder-round.js';
+import {
+  MAX_SKETCH_ROWS,
+  MIN_SKETCH_COUNT,
+  sketchProblem,
+} from '../../shared/federation/encoder-round.js';
 import {
   type ClientPayload,
   PAYLOAD_FOR_TASK,
@@ -12,7 +16,8 @@ import type { GlobalModel } from '../store/federation-state.js';
 /**
  * Why the payload is rejected, or null when it may be aggregated. `maxRows` bounds the
  * example and flow counts a client may claim (what it declared in the encoder round), so one
- * client cannot outweigh all others in FedAvg or swamp the calibration histogram.
+ * client cannot outweigh all others in FedAvg or swamp the calibration histogram;
+ * `maxSketchRows` bounds what a sketch may declare in the first place.
  */
 export function payloadProblem(
   task: Task,
@@ -20,12 +25,18 @@ export function payloadProblem(
   model: GlobalModel | null,
   payload: ClientPayload,
   maxRows = Number.POSITIVE_INFINITY,
+  maxSketchRows = MAX_SKETCH_ROWS,
 ): string | null {
   const expected = PAYLOAD_FOR_TASK[task.kind];
   if (payload.kind !== expected)
     return `a ${task.kind} task expects a ${expected} payload, got ${payload.kind}`;
   if (payload.kind === 'sketch')
-    return model ? 'the encoder is already fitted' : sketchProblem(schema.fields, payload);
+    return model
+      ? 'the encoder is already fitted'
+      : sketchProblem(schema, payload, {
+          minCount: Math.max(MIN_SKETCH_COUNT, task.minCategoryCount),
+          maxRows: maxSketchRows,
+        });
   if (!model) return 'no global model yet';
   if (payload.modelVersion !== model.version)
     return `payload is for model version ${payload.modelVersion}, the round is on version ${model.version}`;

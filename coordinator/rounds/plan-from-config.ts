@@ -40,6 +40,7 @@ export async function planFromConfig(
     waitForClientsMs: f.waitForClientsSeconds * 1000,
     kAnonymity: { minSites: f.minSites, minRecords: f.minRecords },
     siteMinCategoryCount: f.siteMinCategoryCount,
+    maxSiteRows: f.maxSiteRows,
     encoderFit: config.encoder,
     architecture: architectureFromConfig(config.model),
     seed: f.seed,

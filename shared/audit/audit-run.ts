@@ -269,7 +269,8 @@ function siteTotals(
     } else if (payload.kind === 'histogram') {
       problem = histogramProblem(payload.counts, payload.flows);
     } else if (schema) {
-      problem = sketchProblem(schema.fields, payload);
+      // The protocol's rules, not the run's settings: an auditor trusts no coordinator config.
+      problem = sketchProblem(schema, payload);
     } else {
       problem = 'no published model v1 (with the schema) to check this sketch against';
     }

@@ -5,6 +5,7 @@
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import convict from 'convict';
+import { MAX_SKETCH_ROWS } from '../federation/encoder-round.js';
 import { LOCAL_TRAINING_LIMITS } from '../federation/messages.js';
 import { FLOW_FORMATS } from '../flows/formats.js';
 import { modelConfigSchema } from './model-config.js';
@@ -148,9 +149,14 @@ export const coordinatorConfigSchema = {
       default: 10,
     },
     siteMinCategoryCount: {
-      doc: 'Sites drop categorical values rarer than this from their sketch',
+      doc: 'Sites drop categorical values rarer than this from their sketch (never fewer than 3: a site keeps its own floor)',
       format: positive('federation.siteMinCategoryCount', true),
       default: 3,
+    },
+    maxSiteRows: {
+      doc: "The most flows a site's encoder-round sketch may declare; a site claiming more is refused (its later example counts are capped by what it declared)",
+      format: within('federation.maxSiteRows', 1, MAX_SKETCH_ROWS, true),
+      default: 100_000_000,
     },
     seed: { doc: 'Seed of the initial global model', format: 'int', default: 1 },
   },

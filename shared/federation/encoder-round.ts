@@ -5,23 +5,65 @@
  */
 import type { EncoderSketch } from '../encoding/sketch.js';
 import { EncoderSketch as Sketch } from '../encoding/sketch.js';
-import type { ModelField } from '../flows/schema.js';
+import type { FlowSchema, ModelField } from '../flows/schema.js';
+import { domainProblem, valueDomain } from '../flows/value-domains.js';
 import { bucketCount, DEFAULT_LOG_GRID } from '../stats/log-histogram.js';
 import type { EncoderSketchPayload } from './messages.js';
 
-/** A site's sketch as it may leave the site: categorical values seen fewer than `minCount` times are dropped. */
-export function sketchPayload(sketch: EncoderSketch, minCount: number): EncoderSketchPayload {
+/** Least count of a categorical value in any sketch: a site's own floor, whatever is published. */
+export const MIN_SKETCH_COUNT = 3;
+/** Most values one categorical field of a sketch may carry (an encoder keeps a few hundred). */
+export const MAX_SKETCH_VALUES = 1024;
+/** Most bytes of categorical value text in one sketch (honest sketches carry a few KB). */
+export const MAX_SKETCH_VALUE_BYTES = 32_768;
+/** Most rows a sketch may declare unless the coordinator sets a lower ceiling. */
+export const MAX_SKETCH_ROWS = 1_000_000_000;
+
+export interface SketchLimits {
+  /** Least count of a categorical value: the published floor, never below MIN_SKETCH_COUNT. */
+  readonly minCount: number;
+  /** Most rows a sketch may declare. */
+  readonly maxRows: number;
+}
+
+/** What the protocol allows whatever a coordinator publishes (the auditor's rules). */
+export const PROTOCOL_SKETCH_LIMITS: SketchLimits = {
+  minCount: MIN_SKETCH_COUNT,
+  maxRows: MAX_SKETCH_ROWS,
+};
+
+/**
+ * A site's sketch as it may leave the site: categorical values seen fewer than `minCount`
+ * (at least MIN_SKETCH_COUNT) times, or outside their field's value domain, are dropped (they
+ * map to "other"), and at most MAX_SKETCH_VALUES of the most frequent values per field and
+ * MAX_SKETCH_VALUE_BYTES of value text in all are kept.
+ */
+export function sketchPayload(
+  sketch: EncoderSketch,
+  minCount: number,
+  schemaName: string,
+): EncoderSketchPayload {
+  const floor = Math.max(MIN_SKETCH_COUNT, minCount);
   const categorical: { field: string; values: string[]; counts: number[] }[] = [];
   const numeric: { field: string; counts: number[] }[] = [];
+  let budget = MAX_SKETCH_VALUE_BYTES;
   for (const field of sketch.fields) {
     if (field.kind === 'categorical') {
-      const kept = [...field.counts]
-        .filter(([, n]) => n >= minCount)
-        .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      const domain = valueDomain(schemaName, field.name);
+      const frequent: [string, number][] = [];
+      const byCount = [...field.counts]
+        .filter(([v, n]) => n >= floor && domainProblem(domain, v) === null)
+        .sort((a, b) => b[1] - a[1] || compare(a[0], b[0]));
+      for (const [value, n] of byCount.slice(0, MAX_SKETCH_VALUES)) {
+        budget -= byteLength(value);
+        if (budget < 0) break;
+        frequent.push([value, n]);
+      }
+      frequent.sort((a, b) => compare(a[0], b[0]));
       categorical.push({
         field: field.name,
-        values: kept.map(([v]) => v),
-        counts: kept.map(([, n]) => n),
+        values: frequent.map(([v]) => v),
+        counts: frequent.map(([, n]) => n),
       });
     } else {
       numeric.push({ field: field.name, counts: [...field.histogram.counts] });
@@ -30,13 +72,23 @@ export function sketchPayload(sketch: EncoderSketch, minCount: number): EncoderS
   return { kind: 'sketch', rows: sketch.rows, categorical, numeric };
 }
 
-/** Why a sketch payload does not fit the published schema and grid, or null when it does. */
+/**
+ * Why a sketch payload breaks the rules every site keeps, or null: the published schema and
+ * grid; a declared row count under the ceiling and equal to every numeric field's count (each
+ * row has one value per field); every categorical value in its field's domain, at least
+ * `minCount` times, at most MAX_SKETCH_VALUES per field and MAX_SKETCH_VALUE_BYTES in all.
+ * The coordinator refuses such a sketch and `fedflow audit verify` fails a run that sent one.
+ */
 export function sketchProblem(
-  fields: readonly ModelField[],
+  schema: FlowSchema,
   payload: EncoderSketchPayload,
+  limits: SketchLimits = PROTOCOL_SKETCH_LIMITS,
 ): string | null {
+  const { fields } = schema;
   if (!(Number.isInteger(payload.rows) && payload.rows >= 0))
     return `rows must be a non-negative integer, got ${payload.rows}`;
+  if (payload.rows > limits.maxRows)
+    return `declares ${payload.rows} rows, more than the ${limits.maxRows} a site may declare`;
   const sameNames = (list: readonly { field: string }[], kind: ModelField['kind']) => {
     const expected = fields.filter((f) => f.kind === kind).map((f) => f.name);
     // Element by element: a field named "a,b" must not pass for the two fields a and b.
@@ -54,30 +106,43 @@ export function sketchProblem(
     if (entry.counts.some((c) => !(Number.isInteger(c) && c >= 0)))
       return `numeric field ${entry.field} has a count that is not a non-negative integer`;
     const total = entry.counts.reduce((a, b) => a + b, 0);
-    if (total > payload.rows)
-      return `numeric field ${entry.field} counts ${total} values in ${payload.rows} rows`;
+    if (total !== payload.rows)
+      return `numeric field ${entry.field} counts ${total} values in ${payload.rows} rows; every row has one`;
   }
+  let bytes = 0;
   for (const entry of payload.categorical) {
     if (entry.values.length !== entry.counts.length)
       return `categorical field ${entry.field} has ${entry.values.length} values but ${entry.counts.length} counts`;
     if (entry.values.length > MAX_SKETCH_VALUES)
       return `categorical field ${entry.field} has ${entry.values.length} values, at most ${MAX_SKETCH_VALUES} are accepted`;
-    if (entry.values.some((v) => v.length > MAX_VALUE_CHARS))
-      return `categorical field ${entry.field} has a value longer than ${MAX_VALUE_CHARS} characters`;
-    if (entry.counts.some((c) => !(Number.isInteger(c) && c > 0)))
-      return `categorical field ${entry.field} has a count that is not a positive integer`;
+    const domain = valueDomain(schema.name, entry.field);
+    for (const [i, value] of entry.values.entries()) {
+      const outside = domainProblem(domain, value);
+      if (outside) return `categorical field ${entry.field} value ${show(value)} ${outside}`;
+      const count = entry.counts[i]!;
+      if (!(Number.isInteger(count) && count >= limits.minCount))
+        return `categorical field ${entry.field} value ${show(value)} has count ${count}; counts must be integers of at least ${limits.minCount}`;
+      bytes += byteLength(value);
+    }
     if (new Set(entry.values).size !== entry.values.length)
       return `categorical field ${entry.field} repeats a value`;
     const total = entry.counts.reduce((a, b) => a + b, 0);
     if (total > payload.rows)
       return `categorical field ${entry.field} counts ${total} values in ${payload.rows} rows`;
   }
+  if (bytes > MAX_SKETCH_VALUE_BYTES)
+    return `carries ${bytes} bytes of categorical values, at most ${MAX_SKETCH_VALUE_BYTES} are accepted`;
   return null;
 }
 
-/** Bounds on what one site's sketch may carry (a vocabulary keeps at most a few hundred values). */
-export const MAX_SKETCH_VALUES = 4096;
-export const MAX_VALUE_CHARS = 256;
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byteLength = (value: string) => Buffer.byteLength(value, 'utf8');
+
+/** A value as a finding quotes it: JSON, cut at 40 characters. */
+function show(value: string): string {
+  const quoted = JSON.stringify(value);
+  return quoted.length <= 42 ? quoted : `${quoted.slice(0, 40)}..." (${value.length} characters)`;
+}
 
 export interface KAnonymityFloor {
   /** A categorical value is kept only if at least this many sites reported it... */

@@ -1,4 +1,5 @@
 import {
+  cpSync,
   existsSync,
   mkdtempSync,
   readdirSync,
@@ -10,6 +11,11 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import type { AuditEntry } from '../../shared/audit/audit-entry.js';
+import { type AuditFields, AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
+import { keptPlaintext, payloadDirectory } from '../../shared/audit/plaintext-copies.js';
+import { loadPrivateIdentity } from '../../shared/crypto/key-files.js';
+import { decodeClientPayload, encodeClientPayload } from '../../shared/wire/payload-codec.js';
 import { runCli } from '../helpers/run-cli.js';
 
 describe('fedflow simulate', function () {
@@ -109,5 +115,58 @@ describe('fedflow simulate', function () {
     const ingressLines = readFileSync(ingress, 'utf8').trim().split('\n');
     writeFileSync(ingress, `${ingressLines.slice(0, -1).join('\n')}\n`); // the coordinator "lost" the last message
     await expectFinding(/ERROR missing-ingress/);
+    writeFileSync(ingress, `${ingressLines.join('\n')}\n`);
+  });
+
+  it('fails the audit of a modified site that put raw records into its sketch, naming the value', async () => {
+    // The modified site signs its own log honestly: its egress log and kept copy say what it
+    // sent, a sketch whose proto values are raw NSL-KDD records.
+    const run = join(dir, 'smuggled');
+    cpSync(join(dir, 'sim'), run, { recursive: true });
+    const egress = join(run, 'site-1', 'audit', 'egress.jsonl');
+    const entries = readFileSync(egress, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as AuditEntry);
+    rmSync(egress);
+    rmSync(payloadDirectory(egress), { recursive: true, force: true });
+    const site = loadPrivateIdentity(join(run, 'site-1', 'keys', 'site-1.private.json'));
+    const writer = AuditLogWriter.open(egress, site, 'egress', { keepPlaintext: true });
+    const record = '0,tcp,http,SF,181,5450,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,8,8,0.00,normal';
+    for (const entry of entries) {
+      const kept = keptPlaintext(join(dir, 'sim', 'site-1', 'audit', 'egress.jsonl'), entry);
+      let plaintext = kept ?? undefined;
+      if (entry.type === 'sketch' && kept) {
+        const sketch = decodeClientPayload(kept);
+        if (sketch.kind !== 'sketch') throw new Error('expected the sketch');
+        plaintext = encodeClientPayload({
+          ...sketch,
+          categorical: sketch.categorical.map((c) =>
+            c.field === 'proto'
+              ? { ...c, values: [...c.values, record], counts: [...c.counts, 5] }
+              : c,
+          ),
+        });
+      }
+      const { peer, type, round, taskId, bytes, sealedSha256, outcome } = entry;
+      const fields: AuditFields = {
+        peer,
+        type,
+        round,
+        taskId,
+        bytes,
+        sealedSha256,
+        outcome,
+        ...(entry.reason === undefined ? {} : { reason: entry.reason }),
+        ...(entry.receipt === undefined ? {} : { receipt: entry.receipt }),
+        ...(plaintext ? {} : { plaintextSha256: entry.plaintextSha256 }),
+      };
+      writer.append(fields, plaintext);
+    }
+    const r = await runCli(['audit', 'verify', run]);
+    expect(r.code, r.stdout).to.equal(1);
+    expect(r.stdout).to.match(
+      /ERROR payload-shape: .*categorical field proto value "0,tcp,http,SF,181,5450,0,0,0,0,0,1,0,0,\.\.\." \(70 characters\) is not one of tcp, udp, icmp/,
+    );
   });
 });

@@ -51,6 +51,7 @@ const PLAN: FederationPlan = {
   waitForClientsMs: 5_000,
   kAnonymity: { minSites: 1, minRecords: 5 },
   siteMinCategoryCount: 3,
+  maxSiteRows: 1_000_000,
   encoderFit: { minCategoryCount: 3, maxVocabulary: 64, numericBins: 8 },
   architecture: {
     hidden: [16],

@@ -10,6 +10,7 @@ import { MemoryFederationStore } from '../../coordinator/store/federation-state.
 import { fedAvg } from '../../coordinator/strategy/fedavg.js';
 import type { AggregationStrategy } from '../../coordinator/strategy/strategy.js';
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
+import type { EncoderSketchPayload } from '../../shared/federation/messages.js';
 import { ZEEK_CONN_SCHEMA } from '../../shared/flows/builtin-schemas.js';
 import { type OrganisationProfile, writeSyntheticConnLog } from '../../shared/flows/synth/index.js';
 import { CategoricalVae } from '../../shared/model/vae.js';
@@ -27,6 +28,7 @@ const PLAN: FederationPlan = {
   waitForClientsMs: 5_000,
   kAnonymity: { minSites: 1, minRecords: 5 },
   siteMinCategoryCount: 3,
+  maxSiteRows: 1_000_000,
   encoderFit: { minCategoryCount: 3, maxVocabulary: 256, numericBins: 8 },
   architecture: {
     hidden: [64],
@@ -206,6 +208,50 @@ describe('federation round loop with in-memory sites', function () {
     expect(model.version).to.equal(2);
     expect(model.weights.every(Number.isFinite)).to.equal(true);
     expect(store.load()!.rounds.at(-1)!.outcome).to.equal('closed');
+  });
+
+  it('refuses a sketch carrying raw records as values, and one declaring 1e12 rows, and goes on with the honest sites', async () => {
+    const record = '0,tcp,http,SF,181,5450,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,8,8,0.00,normal';
+    const modified = (id: string, change: (sketch: EncoderSketchPayload) => EncoderSketchPayload) =>
+      scriptedProxy(id, async (task) => {
+        const honest = await sites[2]!.worker.run(task, null);
+        return honest.kind === 'sketch' ? change(honest) : honest;
+      });
+    const loop = loopWith(
+      (l) => [
+        ...sites.slice(0, 2).map((s) => siteProxy(s.id, s.worker, () => l().current)),
+        modified('smuggler', (s) => ({
+          ...s,
+          categorical: s.categorical.map((c) =>
+            c.field === 'proto'
+              ? { ...c, values: [...c.values, record], counts: [...c.counts, 5] }
+              : c,
+          ),
+        })),
+        modified('inflater', (s) => ({ ...s, rows: 1e12 })),
+      ],
+      { ...PLAN, rounds: 1, quorum: 4 },
+    );
+    const run = loop.run();
+    while (!loop.rounds.some((r) => r.kind === 'sketch'))
+      await new Promise((r) => setTimeout(r, 50));
+    loop.stop();
+    await run.catch(() => {});
+    const sketch = loop.rounds.find((r) => r.kind === 'sketch')!;
+    expect(sketch.outcome).to.equal('closed');
+    expect(sketch.results.map((r) => r.clientId).sort()).to.deep.equal(
+      sites
+        .slice(0, 2)
+        .map((s) => s.id)
+        .sort(),
+    );
+    const reasons = Object.fromEntries(sketch.failures.map((f) => [f.clientId, f.reason]));
+    expect(reasons.smuggler).to.match(
+      /^rejected: categorical field proto value "0,tcp,http,SF,181,5450,0,0,0,0,0,1,0,0,\.\.\." \(70 characters\) is not one of tcp, udp, icmp/,
+    );
+    expect(reasons.inflater).to.equal(
+      'rejected: declares 1000000000000 rows, more than the 1000000 a site may declare',
+    );
   });
 
   it('closes a round at the deadline when a client drops out, if enough others reported', async () => {

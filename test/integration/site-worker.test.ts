@@ -2,10 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { SITE_MIN_CATEGORY_COUNT, SiteWorker } from '../../client/agent/site-worker.js';
+import { SiteWorker } from '../../client/agent/site-worker.js';
 import { sketchFlows } from '../../client/pipeline/training-set.js';
 import { DEFAULT_ENCODER_FIT, fitEncoder } from '../../shared/encoding/fit-encoder.js';
-import { mergeSketchPayloads, sketchPayload } from '../../shared/federation/encoder-round.js';
+import {
+  MIN_SKETCH_COUNT,
+  mergeSketchPayloads,
+  sketchPayload,
+} from '../../shared/federation/encoder-round.js';
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import type { Task } from '../../shared/federation/messages.js';
 import { ZEEK_CONN_SCHEMA } from '../../shared/flows/builtin-schemas.js';
@@ -51,9 +55,8 @@ describe('a site worker', function () {
       onlyLabel: null,
       read: {},
     });
-    const everything = sketchPayload(sketch, 1);
-    const rare = everything.categorical.flatMap((f) =>
-      f.counts.filter((n) => n < SITE_MIN_CATEGORY_COUNT),
+    const rare = sketch.fields.flatMap((f) =>
+      f.kind === 'categorical' ? [...f.counts.values()].filter((n) => n < MIN_SKETCH_COUNT) : [],
     );
     expect(
       rare.length,
@@ -63,7 +66,7 @@ describe('a site worker', function () {
     expect(sent.kind).to.equal('sketch');
     if (sent.kind !== 'sketch') return;
     for (const field of sent.categorical)
-      for (const n of field.counts) expect(n).to.be.at.least(SITE_MIN_CATEGORY_COUNT);
+      for (const n of field.counts) expect(n).to.be.at.least(MIN_SKETCH_COUNT);
   });
 
   it('starts a fresh kept optimiser when the coordinator starts over with a model of another shape', async () => {
@@ -73,10 +76,14 @@ describe('a site worker', function () {
       onlyLabel: null,
       read: {},
     });
-    const merged = mergeSketchPayloads(ZEEK_CONN_SCHEMA.fields, [sketchPayload(sketch, 3)], {
-      minSites: 1,
-      minRecords: 1,
-    });
+    const merged = mergeSketchPayloads(
+      ZEEK_CONN_SCHEMA.fields,
+      [sketchPayload(sketch, 3, 'zeek-conn')],
+      {
+        minSites: 1,
+        minRecords: 1,
+      },
+    );
     const encoder = fitEncoder(merged, DEFAULT_ENCODER_FIT);
     const model = (hidden: number): GlobalModel => {
       const fresh = createModel(

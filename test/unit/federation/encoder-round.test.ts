@@ -2,10 +2,14 @@ import { expect } from 'chai';
 import { fitEncoder } from '../../../shared/encoding/fit-encoder.js';
 import { EncoderSketch } from '../../../shared/encoding/sketch.js';
 import {
+  MAX_SKETCH_ROWS,
+  MAX_SKETCH_VALUE_BYTES,
+  MAX_SKETCH_VALUES,
   mergeSketchPayloads,
   sketchPayload,
   sketchProblem,
 } from '../../../shared/federation/encoder-round.js';
+import { ZEEK_CONN_SCHEMA } from '../../../shared/flows/builtin-schemas.js';
 import { TOY_SCHEMA, toyRows } from '../../helpers/toy-flows.js';
 
 function siteSketch(rows: ReturnType<typeof toyRows>) {
@@ -16,15 +20,15 @@ function siteSketch(rows: ReturnType<typeof toyRows>) {
 
 describe('federated encoder round', () => {
   it('drops categorical values rarer than the site floor before they leave the site', () => {
-    const payload = sketchPayload(siteSketch(toyRows(100, 50)), 3); // 'ssh' appears twice
+    const payload = sketchPayload(siteSketch(toyRows(100, 50)), 3, 'toy'); // 'ssh' appears twice
     const service = payload.categorical.find((c) => c.field === 'service')!;
     expect(service.values).to.have.members(['dns', 'http', 'https']);
     expect(payload.rows).to.equal(100);
   });
 
   it('keeps a value only when enough sites and flows have it', () => {
-    const a = sketchPayload(siteSketch(toyRows(300, 10)), 1); // has ssh (30 times)
-    const b = sketchPayload(siteSketch(toyRows(300)), 1); // no ssh
+    const a = sketchPayload(siteSketch(toyRows(300, 10)), 1, 'toy'); // has ssh (30 times)
+    const b = sketchPayload(siteSketch(toyRows(300)), 1, 'toy'); // no ssh
     const merged = mergeSketchPayloads(TOY_SCHEMA.fields, [a, b], { minSites: 2, minRecords: 5 });
     const service = merged.fields.find((f) => f.name === 'service')!;
     expect(service.kind === 'categorical' && [...service.counts.keys()].sort()).to.deep.equal([
@@ -42,7 +46,7 @@ describe('federated encoder round', () => {
     const rowsB = toyRows(600, 7);
     const merged = mergeSketchPayloads(
       TOY_SCHEMA.fields,
-      [sketchPayload(siteSketch(rowsA), 1), sketchPayload(siteSketch(rowsB), 1)],
+      [sketchPayload(siteSketch(rowsA), 1, 'toy'), sketchPayload(siteSketch(rowsB), 1, 'toy')],
       { minSites: 1, minRecords: 1 },
     );
     const central = siteSketch([...rowsA, ...rowsB]);
@@ -52,19 +56,145 @@ describe('federated encoder round', () => {
   });
 
   it('names what is wrong with a sketch that does not fit the schema or the grid', () => {
-    const good = sketchPayload(siteSketch(toyRows(50)), 1);
-    expect(sketchProblem(TOY_SCHEMA.fields, good)).to.equal(null);
+    const good = sketchPayload(siteSketch(toyRows(50)), 1, 'toy');
+    expect(sketchProblem(TOY_SCHEMA, good)).to.equal(null);
     const missing = { ...good, numeric: good.numeric.slice(1) };
-    expect(sketchProblem(TOY_SCHEMA.fields, missing)).to.match(/numeric fields are/);
+    expect(sketchProblem(TOY_SCHEMA, missing)).to.match(/numeric fields are/);
     const shortGrid = {
       ...good,
       numeric: good.numeric.map((n) => ({ ...n, counts: n.counts.slice(2) })),
     };
-    expect(sketchProblem(TOY_SCHEMA.fields, shortGrid)).to.match(/buckets, the grid has/);
+    expect(sketchProblem(TOY_SCHEMA, shortGrid)).to.match(/buckets, the grid has/);
     const negative = {
       ...good,
       categorical: good.categorical.map((c) => ({ ...c, counts: c.counts.map(() => -1) })),
     };
-    expect(sketchProblem(TOY_SCHEMA.fields, negative)).to.match(/not a positive integer/);
+    expect(sketchProblem(TOY_SCHEMA, negative)).to.match(/counts must be integers of at least 3/);
+  });
+});
+
+/** A Zeek conn.log sketch of `rows` honest-looking flows. */
+function zeekSketch(rows = 40) {
+  const sketch = new EncoderSketch(ZEEK_CONN_SCHEMA.fields);
+  for (let i = 0; i < rows; i++)
+    sketch.add({
+      line: i + 1,
+      values: [
+        'tcp',
+        i % 2 ? 'http' : 'ssl',
+        'SF',
+        'ShADadFf',
+        i % 2 ? '80' : '443',
+        'T',
+        'F',
+        0.5,
+        300,
+        4000,
+        0,
+        6,
+        620,
+        5,
+        4300,
+      ],
+      label: null,
+    });
+  return sketch;
+}
+
+describe('sketch rules every site, the coordinator and the auditor enforce', () => {
+  const honest = sketchPayload(zeekSketch(), 3, 'zeek-conn');
+  const withValue = (field: string, value: string, count = 5) => ({
+    ...honest,
+    categorical: honest.categorical.map((c) =>
+      c.field === field ? { ...c, values: [...c.values, value], counts: [...c.counts, count] } : c,
+    ),
+  });
+
+  it('accepts an honest sketch', () => {
+    expect(sketchProblem(ZEEK_CONN_SCHEMA, honest)).to.equal(null);
+  });
+
+  it('refuses raw records smuggled in as values of an enumerated field, naming the value', () => {
+    const record = '0,tcp,http,SF,181,5450,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,8,8,0.00,normal';
+    expect(sketchProblem(ZEEK_CONN_SCHEMA, withValue('proto', record))).to.equal(
+      'categorical field proto value "0,tcp,http,SF,181,5450,0,0,0,0,0,1,0,0,..." (70 characters) is not one of tcp, udp, icmp, unknown_transport, -',
+    );
+  });
+
+  it('refuses free text in a token field and a port that is not a port number', () => {
+    expect(sketchProblem(ZEEK_CONN_SCHEMA, withValue('service', 'GET /admin HTTP/1.1'))).to.match(
+      /^categorical field service value "GET \/admin HTTP\/1.1" is not a token of 1-32/,
+    );
+    expect(sketchProblem(ZEEK_CONN_SCHEMA, withValue('id.resp_p', '70000'))).to.equal(
+      'categorical field id.resp_p value "70000" is not a port number (0-65535)',
+    );
+    expect(sketchProblem(ZEEK_CONN_SCHEMA, withValue('id.resp_p', '080'))).to.match(/not a port/);
+  });
+
+  it('refuses a value below the floor, the published one when it is higher', () => {
+    expect(sketchProblem(ZEEK_CONN_SCHEMA, withValue('service', 'ftp', 2))).to.match(
+      /value "ftp" has count 2; counts must be integers of at least 3/,
+    );
+    const limits = { minCount: 10, maxRows: 1e6 };
+    expect(sketchProblem(ZEEK_CONN_SCHEMA, withValue('service', 'ftp', 9), limits)).to.match(
+      /at least 10/,
+    );
+  });
+
+  it('refuses a declared row count above the ceiling or above what its histograms count', () => {
+    expect(sketchProblem(ZEEK_CONN_SCHEMA, { ...honest, rows: 1e12 })).to.equal(
+      `declares 1000000000000 rows, more than the ${MAX_SKETCH_ROWS} a site may declare`,
+    );
+    expect(
+      sketchProblem(ZEEK_CONN_SCHEMA, { ...honest, rows: 41 }, { minCount: 3, maxRows: 40 }),
+    ).to.match(/more than the 40/);
+    expect(sketchProblem(ZEEK_CONN_SCHEMA, { ...honest, rows: 1_000_000 })).to.equal(
+      'numeric field duration counts 40 values in 1000000 rows; every row has one',
+    );
+  });
+
+  it('refuses more values per field or more value bytes than a sketch may carry', () => {
+    const many = {
+      ...honest,
+      rows: 1e6,
+      numeric: honest.numeric.map((n) => ({ ...n, counts: n.counts.map((c) => (c ? 1e6 : 0)) })),
+    };
+    const values = (n: number, width: number) =>
+      Array.from({ length: n }, (_, i) => `s${String(i).padStart(width - 1, '0')}`);
+    const service = (vs: string[]) => ({
+      ...many,
+      categorical: many.categorical.map((c) =>
+        c.field === 'service' ? { ...c, values: vs, counts: vs.map(() => 3) } : c,
+      ),
+    });
+    expect(sketchProblem(ZEEK_CONN_SCHEMA, service(values(MAX_SKETCH_VALUES + 1, 8)))).to.match(
+      /has 1025 values, at most 1024/,
+    );
+    const wide = { ...service(values(1000, 32)) };
+    const history = values(1000, 32).map((v) => `h${v.slice(1)}`);
+    const both = {
+      ...wide,
+      categorical: wide.categorical.map((c) =>
+        c.field === 'history' ? { ...c, values: history, counts: history.map(() => 3) } : c,
+      ),
+    };
+    expect(sketchProblem(ZEEK_CONN_SCHEMA, both)).to.match(
+      new RegExp(`bytes of categorical values, at most ${MAX_SKETCH_VALUE_BYTES}`),
+    );
+  });
+
+  it('leaves values outside their domain at the site, so an honest sketch never breaks a rule', () => {
+    const sketch = zeekSketch();
+    const service = sketch.fields.find((f) => f.name === 'service')!;
+    if (service.kind === 'categorical') service.counts.set('a value with spaces', 10);
+    const proto = sketch.fields.find((f) => f.name === 'proto')!;
+    if (proto.kind === 'categorical') proto.counts.set('sctp', 10);
+    const payload = sketchPayload(sketch, 1, 'zeek-conn');
+    expect(payload.categorical.find((c) => c.field === 'service')!.values).to.deep.equal([
+      'http',
+      'ssl',
+    ]);
+    expect(payload.categorical.find((c) => c.field === 'proto')!.values).to.deep.equal(['tcp']);
+    expect(sketchProblem(ZEEK_CONN_SCHEMA, payload)).to.equal(null);
   });
 });
