@@ -14,6 +14,14 @@ import type { FlowSchema } from '../../shared/flows/schema.js';
 import type { GlobalModel } from '../store/federation-state.js';
 
 /**
+ * The largest change of one weight a delta may carry. Honest rounds move a weight by at most
+ * steps x learning rate (about 0.4 with the defaults); the bound keeps every sum of deltas,
+ * every weight and every server moment finite in float32, so one site's finite but huge
+ * delta is refused on its own and the round goes on with the others.
+ */
+export const MAX_DELTA_MAGNITUDE = 1e6;
+
+/**
  * Why the payload is rejected, or null when it may be aggregated. `maxRows` bounds the
  * example and flow counts a client may claim (what it declared in the encoder round), so one
  * client cannot outweigh all others in FedAvg or swamp the calibration histogram;
@@ -48,7 +56,10 @@ export function payloadProblem(
   if (payload.delta.length !== model.weights.length)
     return `delta has ${payload.delta.length} values, the model has ${model.weights.length}`;
   for (let i = 0; i < payload.delta.length; i++) {
-    if (!Number.isFinite(payload.delta[i]!)) return `delta value ${i} is ${payload.delta[i]}`;
+    const v = payload.delta[i]!;
+    if (!Number.isFinite(v)) return `delta value ${i} is ${v}`;
+    if (Math.abs(v) > MAX_DELTA_MAGNITUDE)
+      return `delta value ${i} is ${v}, beyond the +-${MAX_DELTA_MAGNITUDE} a round of training can move a weight`;
   }
   if (!(Number.isInteger(payload.examples) && payload.examples > 0))
     return `examples must be a positive integer, got ${payload.examples}`;

@@ -254,6 +254,32 @@ describe('federation round loop with in-memory sites', function () {
     );
   });
 
+  it('refuses a delta of finite 3e38 values that would overflow the sum, and goes on with the honest sites', async () => {
+    const loop = loopWith(
+      (l) => [
+        ...sites.slice(0, 2).map((s) => siteProxy(s.id, s.worker, () => l().current)),
+        scriptedProxy('overflower', async (task) => {
+          const honest = await sites[2]!.worker.run(task, l().current);
+          return honest.kind === 'delta'
+            ? { ...honest, delta: honest.delta.map(() => 3e38) }
+            : honest;
+        }),
+      ],
+      { ...PLAN, rounds: 1, quorum: 3 },
+    );
+    const model = await loop.run();
+    const train = loop.rounds.filter((r) => r.kind === 'train');
+    expect(train.map((r) => r.outcome)).to.deep.equal(['closed']);
+    expect(train[0]!.failures).to.deep.equal([
+      {
+        clientId: 'overflower',
+        reason:
+          'rejected: delta value 0 is 3.0000000054977558e+38, beyond the +-1000000 a round of training can move a weight',
+      },
+    ]);
+    expect(model.weights.every(Number.isFinite)).to.equal(true);
+  });
+
   it('closes a round at the deadline when a client drops out, if enough others reported', async () => {
     const loop = loopWith(
       (l) => [
