@@ -3,6 +3,7 @@
  * operator put on the allow-list; it then gets a session token for its other calls.
  */
 import { randomBytes } from 'node:crypto';
+import nacl from 'tweetnacl';
 import { bytesEqual } from '../../shared/crypto/bytes.js';
 import { fingerprint, type Identity, type PublicIdentity } from '../../shared/crypto/identity.js';
 import { verifyBlob } from '../../shared/crypto/signed-blob.js';
@@ -10,6 +11,19 @@ import { ENROL_PURPOSE, enrolStatement } from '../../shared/federation/signed-st
 import { FedflowError } from '../../shared/wire/errors.js';
 
 const CHALLENGE_TTL_MS = 60_000;
+const CHALLENGE_BYTES = 32;
+const SIGN_KEY_BYTES = nacl.sign.publicKeyLength;
+const BOX_KEY_BYTES = nacl.box.publicKeyLength;
+const SIGNATURE_BYTES = nacl.sign.signatureLength;
+
+/** Malformed input is the caller's mistake: INVALID_ARGUMENT with the reason, no stack trace. */
+function checkLength(name: string, bytes: Uint8Array, expected: number): void {
+  if (bytes.length !== expected)
+    throw new FedflowError(
+      'invalid-argument',
+      `${name} must be ${expected} bytes, got ${bytes.length}`,
+    );
+}
 
 export interface Session {
   readonly token: string;
@@ -30,6 +44,7 @@ export class Enrolment {
   ) {}
 
   issueChallenge(clientSignKey: Uint8Array): { challenge: Uint8Array; expiresMs: number } {
+    checkLength('clientSignKey', clientSignKey, SIGN_KEY_BYTES);
     this.allowed(clientSignKey);
     const entry = {
       challenge: new Uint8Array(randomBytes(32)),
@@ -45,6 +60,10 @@ export class Enrolment {
     challenge: Uint8Array,
     signature: Uint8Array,
   ): Session {
+    checkLength('clientSignKey', clientSignKey, SIGN_KEY_BYTES);
+    checkLength('clientBoxKey', clientBoxKey, BOX_KEY_BYTES);
+    checkLength('challenge', challenge, CHALLENGE_BYTES);
+    checkLength('signature', signature, SIGNATURE_BYTES);
     const identity = this.allowed(clientSignKey);
     const key = Buffer.from(clientSignKey).toString('hex');
     const issued = this.challenges.get(key);

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { credentials, type ServiceError, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { participate } from '../../client/agent/participation.js';
 import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
@@ -9,6 +10,7 @@ import { generateIdentity } from '../../shared/crypto/identity.js';
 import type { Task } from '../../shared/federation/messages.js';
 import { initBackend } from '../../shared/runtime/backend.js';
 import { FedflowError } from '../../shared/wire/errors.js';
+import { loadFederation } from '../../shared/wire/proto-loader.js';
 import { federationFixture, publicIdentity, siteWorker } from '../helpers/federation-fixture.js';
 
 const quiet = () => {};
@@ -113,6 +115,42 @@ describe('federation over gRPC on loopback', function () {
     );
     await expectRejection(connection.enrol(), 'unauthenticated', /not on the allow-list/);
     connection.close();
+  });
+
+  it('answers GetChallenge and Enrol with malformed keys by INVALID_ARGUMENT and a reason, logging no stack trace', async () => {
+    const fixture = await federationFixture(dir, ['web']);
+    const lines: string[] = [];
+    coordinator = await startCoordinator(fixture.config({ 'federation.minClients': 1 }), (l) =>
+      lines.push(l),
+    );
+    const { Federation } = loadFederation().fedflow.v1;
+    const client = new Federation(`127.0.0.1:${coordinator.port}`, credentials.createInsecure());
+    const call = <R>(start: (done: (e: ServiceError | null, r?: R) => void) => void) =>
+      new Promise<ServiceError | null>((resolve) => start((e) => resolve(e)));
+    try {
+      for (const n of [0, 1, 31, 33, 64, 100_000]) {
+        const key = Buffer.alloc(n, 7);
+        const challenge = await call((cb) => client.getChallenge({ clientSignKey: key }, cb));
+        expect(challenge?.code, `GetChallenge, ${n}-byte key`).to.equal(status.INVALID_ARGUMENT);
+        expect(challenge?.details).to.equal(`clientSignKey must be 32 bytes, got ${n}`);
+        const enrol = await call((cb) =>
+          client.enrol(
+            {
+              clientSignKey: fixture.sites[0]!.identity.signPublicKey,
+              clientBoxKey: key,
+              challenge: Buffer.alloc(32),
+              signature: Buffer.alloc(64),
+            },
+            cb,
+          ),
+        );
+        expect(enrol?.code, `Enrol, ${n}-byte box key`).to.equal(status.INVALID_ARGUMENT);
+        expect(enrol?.details).to.equal(`clientBoxKey must be 32 bytes, got ${n}`);
+      }
+    } finally {
+      client.close();
+    }
+    expect(lines.filter((l) => /internal error|\n\s+at /.test(l))).to.deep.equal([]);
   });
 
   it('does not enrol with a server that presents other keys than the trusted coordinator', async () => {
