@@ -1,8 +1,9 @@
 /** Scores flow files into a JSON-lines file (or stdout): the `score` command's whole job. */
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
 import type { FlowFormat } from '../../shared/flows/formats.js';
 import type { ReadOptions } from '../../shared/flows/readers.js';
+import { streamOutputFile } from '../../shared/fs/output-file.js';
 import type { ScoreOptions } from '../../shared/model/vae.js';
 import { AlertFormatter } from './alert-lines.js';
 import type { LoadedModel } from './loaded-model.js';
@@ -21,21 +22,20 @@ export async function writeAlertLines(
   options: ScoreOptions & { topFields: number },
   outPath: string,
 ): Promise<AlertRunSummary> {
-  const out = outPath === '-' ? process.stdout : createWriteStream(outPath);
   const formatter = new AlertFormatter(
     loaded.saved.spec,
     loaded.saved.thresholds,
     options.topFields,
   );
   let alerts = 0;
-  const summary = await scoreFlowFiles(loaded, files, format, read, options, async (batch) => {
-    const formatted = formatter.format(batch);
-    alerts += formatted.alerts;
-    if (!out.write(formatted.text)) await once(out, 'drain');
-  });
-  if (out !== process.stdout) {
-    out.end();
-    await once(out, 'finish');
-  }
-  return { ...summary, alerts, seconds: summary.seconds };
+  const score = async (out: Writable) => {
+    const summary = await scoreFlowFiles(loaded, files, format, read, options, async (batch) => {
+      const formatted = formatter.format(batch);
+      alerts += formatted.alerts;
+      if (!out.write(formatted.text)) await once(out, 'drain');
+    });
+    return { ...summary, alerts, seconds: summary.seconds };
+  };
+  // A file is replaced only by a complete run: a failure leaves what was there.
+  return outPath === '-' ? score(process.stdout) : streamOutputFile(outPath, score);
 }

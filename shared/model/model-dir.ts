@@ -4,7 +4,15 @@
  * is never left half-overwritten; loading verifies every digest before use.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { validateEncoderSpec } from '../encoding/encoder-spec.js';
 import { fsyncDirectory, writeFileDurably } from '../fs/atomic-write.js';
@@ -49,7 +57,26 @@ function weightBytes(weights: Float32Array): Uint8Array {
   return new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength);
 }
 
+/**
+ * Throws unless `dir` may receive a model directory: absent, an empty directory, or a fedflow
+ * model directory (replaced whole, the old one kept until the new one is in place). Anything
+ * else, a file or a directory of other things, is never replaced.
+ */
+export function checkModelDirTarget(dir: string): void {
+  const target = resolve(dir);
+  if (!existsSync(target)) return;
+  if (!statSync(target).isDirectory())
+    throw new ModelDirectoryError(dir, 'exists and is not a directory; refusing to replace it');
+  const entries = readdirSync(target);
+  if (entries.length > 0 && !entries.includes(MODEL_FILES.integrity))
+    throw new ModelDirectoryError(
+      dir,
+      `exists and is not a fedflow model directory (no ${MODEL_FILES.integrity}); refusing to replace it`,
+    );
+}
+
 export function saveModelDir(dir: string, model: SavedModel): void {
+  checkModelDirTarget(dir);
   const target = resolve(dir);
   mkdirSync(dirname(target), { recursive: true });
   const staging = join(dirname(target), `.${basename(target)}.staging-${process.pid}`);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -136,5 +136,81 @@ describe('fedflow synth -> train -> evaluate -> score on synthetic flows', funct
     ]);
     expect(r.code).to.equal(1);
     expect(r.stderr).to.match(/^fedflow: /m);
+  });
+
+  describe('a failed command destroys nothing that was there', () => {
+    const score = (data: string, format: string, out: string) =>
+      runCli(['score', '--model', file('model'), '--data', data, '--format', format, '--out', out]);
+
+    it('leaves an existing --out file as it was when scoring fails midway or at once', async () => {
+      const out = file('kept.jsonl');
+      writeFileSync(out, 'yesterday\n');
+      // A malformed file after a good one: scoring starts, writes, then fails.
+      writeFileSync(file('garbage.log'), 'not a zeek log\n'.repeat(100));
+      for (const [data, format] of [
+        [[file('test.log'), file('garbage.log')], 'zeek'],
+        [[file('test.log')], 'nsl-kdd'],
+        [[file('missing.log')], 'zeek'],
+      ] as const) {
+        const r = await runCli([
+          'score',
+          '--model',
+          file('model'),
+          '--data',
+          ...data,
+          '--format',
+          format,
+          '--out',
+          out,
+        ]);
+        expect(r.code, r.stderr).to.equal(1);
+        expect(readFileSync(out, 'utf8')).to.equal('yesterday\n');
+      }
+      expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).to.deep.equal([]);
+    });
+
+    it('reports an --out in a missing directory as one line, with no stack trace and no work done', async () => {
+      const r = await score(file('test.log'), 'zeek', file('no/such/dir/x.jsonl'));
+      expect(r.code).to.equal(1);
+      expect(r.stderr.trim()).to.equal(
+        `fedflow: cannot write ${file('no/such/dir/x.jsonl')}: directory ${file('no/such/dir')} does not exist`,
+      );
+    });
+
+    it('refuses to train onto an existing regular file or a directory of other things, before training', async () => {
+      const notes = file('notes.txt');
+      writeFileSync(notes, 'mine\n');
+      const other = file('photos');
+      mkdirSync(other);
+      writeFileSync(join(other, 'cat.jpg'), 'meow');
+      for (const [out, why] of [
+        [notes, 'exists and is not a directory'],
+        [other, 'exists and is not a fedflow model directory (no integrity.json)'],
+      ] as const) {
+        const r = await runCli([
+          'train',
+          '--data',
+          file('train.log'),
+          '--format',
+          'zeek',
+          '--epochs',
+          '1',
+          '--out',
+          out,
+        ]);
+        expect(r.code).to.equal(1);
+        expect(r.stderr).to.include(`model directory ${out}: ${why}; refusing to replace it`);
+        expect(r.stderr).to.not.match(/epoch/);
+      }
+      expect(readFileSync(notes, 'utf8')).to.equal('mine\n');
+      expect(readFileSync(join(other, 'cat.jpg'), 'utf8')).to.equal('meow');
+    });
+
+    it('writes the whole report when it succeeds, replacing the file', async () => {
+      const out = file('kept.jsonl');
+      const r = await score(file('test.log'), 'zeek', out);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(readFileSync(out, 'utf8').trim().split('\n')).to.have.length(8000);
+    });
   });
 });

@@ -2,13 +2,14 @@
  * `fedflow audit verify` and `fedflow audit show`: offline checks of the egress and ingress
  * logs (no network), for auditors. verify exits non-zero on any error finding.
  */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { AuditEntry } from '../../audit/audit-entry.js';
 import { type AuditReport, auditFederation } from '../../audit/audit-run.js';
 import { egressTable, ingressTables } from '../../audit/audit-tables.js';
 import { verifyLog } from '../../audit/verify-chain.js';
+import { writeOutputFile } from '../../fs/output-file.js';
 import { formatTable } from '../../stats/report-table.js';
 
 export function registerAudit(program: Command): void {
@@ -74,7 +75,7 @@ export function registerAudit(program: Command): void {
             : `FAILED: ${report.errors} errors, ${report.warnings} warnings`,
         );
         process.stdout.write(`${out.join('\n')}\n`);
-        if (options.json) writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
+        if (options.json) writeOutputFile(options.json, `${JSON.stringify(report, null, 2)}\n`);
         if (report.errors > 0) process.exitCode = 1;
       },
     );

@@ -1,5 +1,5 @@
 /** `fedflow evaluate`: detection quality of a model on labelled flows (table, JSON, ROC image). */
-import { writeFileSync } from 'node:fs';
+
 import type { Command } from 'commander';
 import {
   type Evaluation,
@@ -8,6 +8,7 @@ import {
 } from '../../../client/detect/evaluate-model.js';
 import { openModel } from '../../../client/detect/loaded-model.js';
 import { loadModelConfig } from '../../config/model-config.js';
+import { checkOutputFile, writeOutputFile } from '../../fs/output-file.js';
 import { formatTable } from '../../stats/report-table.js';
 import { renderRocChart, rocChartCurve } from '../../stats/roc-chart.js';
 import {
@@ -35,6 +36,8 @@ export function registerEvaluate(program: Command): void {
     .option('--json <file>', 'also write the report as JSON')
     .option('--roc <file.svg>', 'write the ROC curve as an SVG image')
     .action(async (options: EvaluateOptions) => {
+      // Outputs are checked before the work, so a bad path costs nothing.
+      for (const path of [options.json, options.roc]) if (path) checkOutputFile(path);
       const config = loadModelConfig(options.config, { backend: options.backend }).getProperties();
       const backend = await startBackend(config.backend);
       const loaded = openModel(options.model);
@@ -52,7 +55,7 @@ export function registerEvaluate(program: Command): void {
       const evaluation = summariseDetection(scored, thresholds, scored.badRows, scored.seconds);
       process.stdout.write(`${formatEvaluation(evaluation)}\n`);
       if (options.json)
-        writeFileSync(
+        writeOutputFile(
           options.json,
           `${JSON.stringify({ model: options.model, data: options.data, backend: backend.name, ...evaluation }, null, 2)}\n`,
         );
@@ -64,7 +67,7 @@ export function registerEvaluate(program: Command): void {
           positives,
           thresholds.map((t) => ({ label: `FPR ${t.fpr * 100}%`, threshold: t.threshold })),
         );
-        writeFileSync(
+        writeOutputFile(
           options.roc,
           renderRocChart([curve], { title: `ROC: ${options.data.join(', ')}`, fprScale: 'log' }),
         );

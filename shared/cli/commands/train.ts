@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { type ModelInit, modelInitFromDir } from '../../../client/pipeline/model-init.js';
 import { trainSiteModel } from '../../../client/pipeline/train-site-model.js';
 import { loadModelConfig } from '../../config/model-config.js';
+import { checkModelDirTarget } from '../../model/model-dir.js';
 import {
   addFlowOptions,
   type FlowFileOptions,
@@ -51,6 +52,7 @@ export function registerTrain(program: Command): void {
     )
     .option('--seed <n>', 'random seed', Number)
     .action(async (options: TrainOptions) => {
+      checkModelDirTarget(options.out); // before any training, not after
       const init = startingModel(options);
       const config = loadModelConfig(options.config, {
         'model.latent': options.latent,

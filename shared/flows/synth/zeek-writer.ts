@@ -2,9 +2,9 @@
  * Writes flows in Zeek's ASCII log format (conn.log TSV with its `#` header and `#close`
  * trailer), plus the `label` column that labelled data sets such as IoT-23 add.
  */
-import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { streamOutputFile } from '../../fs/output-file.js';
 import type { SyntheticFlow } from './flow.js';
 
 /** conn.log columns in Zeek's order with Zeek's type of each, then the `label` column. */
@@ -141,13 +141,15 @@ export function* connLogChunks(
 
 /**
  * Writes `flows` to `path` as a conn.log opened at `openTime` (epoch seconds). The pipeline
- * pulls the next chunk only when the file stream has room (backpressure) and removes nothing
- * on failure: a partial file is left for inspection and the error is rethrown.
+ * pulls the next chunk only when the file has room (backpressure); the file replaces `path`
+ * only when complete, so a failure leaves what was there.
  */
 export async function writeConnLog(
   path: string,
   flows: Iterable<SyntheticFlow>,
   openTime: number,
 ): Promise<void> {
-  await pipeline(Readable.from(connLogChunks(flows, openTime)), createWriteStream(path));
+  await streamOutputFile(path, (out) =>
+    pipeline(Readable.from(connLogChunks(flows, openTime)), out, { end: false }),
+  );
 }

@@ -169,7 +169,7 @@ describe('writeSyntheticConnLog', () => {
       expect(summary.attacks[kind]).to.equal(labels.filter((label) => label === kind).length);
   });
 
-  it('rejects an unwritable path with the file system error', async () => {
+  it('rejects a path in a missing directory with one line naming it, writing nothing', async () => {
     const missing = path.join(dir, 'no-such-dir', 'x.log');
 
     let failure: unknown = null;
@@ -180,6 +180,21 @@ describe('writeSyntheticConnLog', () => {
     }
 
     expect(failure).to.be.instanceOf(Error);
-    expect((failure as NodeJS.ErrnoException).code).to.equal('ENOENT');
+    expect((failure as Error).message).to.equal(
+      `cannot write ${missing}: directory ${path.join(dir, 'no-such-dir')} does not exist`,
+    );
+  });
+
+  it('leaves an existing file as it was when writing fails', async () => {
+    const target = path.join(dir, 'kept.log');
+    fs.writeFileSync(target, 'yesterday\n');
+    let failure: unknown = null;
+    try {
+      await writeSyntheticConnLog(target, { profile: 'web', flows: -1, seed: 1 });
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).to.be.instanceOf(Error);
+    expect(fs.readFileSync(target, 'utf8')).to.equal('yesterday\n');
   });
 });

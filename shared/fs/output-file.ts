@@ -1,0 +1,76 @@
+/**
+ * Output files of the commands (`score --out`, `synth --out`, `--json` reports): checked
+ * before any work, written to a temp file beside the target and renamed over it only when
+ * complete, so a failed command never truncates or half-writes what was there.
+ */
+import { once } from 'node:events';
+import {
+  accessSync,
+  constants,
+  createWriteStream,
+  existsSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Writable } from 'node:stream';
+import { fsyncDirectory, writeFileDurably } from './atomic-write.js';
+
+/** Thrown before any work when an output path cannot be written; its message is one line. */
+export class OutputPathError extends Error {
+  constructor(path: string, reason: string) {
+    super(`cannot write ${path}: ${reason}`);
+    this.name = 'OutputPathError';
+  }
+}
+
+/** Throws OutputPathError unless `path` can receive a file. */
+export function checkOutputFile(path: string): void {
+  const target = resolve(path);
+  const dir = dirname(target);
+  if (!existsSync(dir)) throw new OutputPathError(path, `directory ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw new OutputPathError(path, `${dir} is not a directory`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new OutputPathError(path, `directory ${dir} is not writable`);
+  }
+  if (existsSync(target) && !statSync(target).isFile())
+    throw new OutputPathError(path, 'it exists and is not a regular file');
+}
+
+/** Writes `data` to `path` whole or not at all. */
+export function writeOutputFile(path: string, data: string | Uint8Array): void {
+  checkOutputFile(path);
+  writeFileDurably(path, data);
+}
+
+/**
+ * Streams into a temp file beside `path` and renames it over `path` once `write` resolves;
+ * if `write` fails the temp file is removed and `path` is untouched.
+ */
+export async function streamOutputFile<T>(
+  path: string,
+  write: (out: Writable) => Promise<T>,
+): Promise<T> {
+  checkOutputFile(path);
+  const target = resolve(path);
+  const temp = `${target}.tmp-${process.pid}`;
+  const out = createWriteStream(temp, { flags: 'wx', mode: 0o644 });
+  // A write error (disk full) must reject the command, not crash the process.
+  const failed = new Promise<never>((_, reject) => out.once('error', reject));
+  failed.catch(() => {});
+  try {
+    const result = await Promise.race([write(out), failed]);
+    out.end();
+    await Promise.race([once(out, 'finish'), failed]);
+    renameSync(temp, target);
+    fsyncDirectory(dirname(target));
+    return result;
+  } catch (error) {
+    out.destroy();
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
