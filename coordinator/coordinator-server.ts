@@ -79,6 +79,10 @@ export async function startCoordinator(
     'ingress',
     { keepPlaintext: config.audit.keepPlaintext, onAppend: screening.observe },
   );
+  if (ingress.quarantined)
+    log(
+      `warning: the ingress log's last line was cut off (a crash mid write); moved to ${ingress.quarantined} and noted in the log`,
+    );
   const loop = new FederationLoop(plan, clients, strategy, store, {
     onLog: log,
     onRound: (record) => {

@@ -22,9 +22,15 @@ export const GENESIS_PREV_HASH = '0'.repeat(64);
 export const RESULT_TYPES: readonly string[] = ENVELOPE_KINDS;
 /** The entry type of a coordinator's screening decision on a delta (see AuditEntry). */
 export const SCREENING_TYPE = 'screening';
+/**
+ * A writer's note, in either log, that it found the log's last line cut off (a crash mid
+ * append), moved those bytes to a side file and went on: outcome 'quarantined', `reason`
+ * naming the file, `bytes` and `sealedSha256` the moved bytes' length and SHA-256.
+ */
+export const QUARANTINE_TYPE = 'quarantine';
 
 export type AuditLogKind = 'egress' | 'ingress';
-export type AuditOutcome = 'sent' | 'accepted' | 'rejected' | 'screened';
+export type AuditOutcome = 'sent' | 'accepted' | 'rejected' | 'screened' | 'quarantined';
 
 /** The coordinator's signed receipt for an accepted result (shared/federation RECEIPT_PURPOSE). */
 export interface AuditReceipt {
@@ -49,8 +55,9 @@ export interface AuditReceipt {
  *   delta. It is the coordinator's own record, not a message: no egress log holds it. It
  *   repeats the judged delta's peer, round, taskId, bytes and sealedSha256 (as a receipt
  *   entry repeats its message's); plaintextSha256 is null (the delta's entry has it).
- * - `reason` is present exactly when outcome is 'rejected' (a screening's reason is inside
- *   `screening`).
+ * - either log, type 'quarantine' (outcome 'quarantined'): see QUARANTINE_TYPE.
+ * - `reason` is present exactly when outcome is 'rejected' or 'quarantined' (a screening's
+ *   reason is inside `screening`).
  * - result types (sketch, delta, histogram) and screening entries have a round and a taskId.
  */
 export interface AuditEntry {

@@ -13,11 +13,11 @@ import {
   readFileSync,
   writeSync,
 } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { toBase64 } from '../crypto/base64.js';
 import { bytesEqual } from '../crypto/bytes.js';
 import { fingerprint, type Identity } from '../crypto/identity.js';
-import { fsyncDirectory } from '../fs/atomic-write.js';
+import { fsyncDirectory, writeFileDurably } from '../fs/atomic-write.js';
 import {
   AUDIT_FORMAT,
   AUDIT_VERSION,
@@ -25,6 +25,7 @@ import {
   type AuditLogKind,
   entryBytes,
   GENESIS_PREV_HASH,
+  QUARANTINE_TYPE,
   sha256Hex,
   signAuditEntry,
   verifyAuditEntrySignature,
@@ -87,9 +88,12 @@ export class AuditLogWriter {
 
   /**
    * Opens the log at `path` for appending, creating it (and its directory) if absent. An
-   * existing log resumes after its last entry once that entry is checked: complete line,
-   * canonical form, this log kind, signed by `signer`, chained to the line before. Throws
-   * otherwise, leaving the file untouched for an auditor, rather than fork the chain.
+   * existing log resumes after its last entry once that entry is checked: canonical form,
+   * this log kind, signed by `signer`, chained to the line before. A last line cut off
+   * (a crash mid append) is moved to a side file, `<log>.torn-<time>.bin`, and a signed
+   * 'quarantine' entry naming it is appended, so the log goes on and an auditor sees what
+   * happened (`quarantined` says where). Any other damage throws, leaving the file
+   * untouched for an auditor, rather than fork the chain.
    */
   static open(
     path: string,
@@ -102,9 +106,51 @@ export class AuditLogWriter {
       closeSync(openSync(path, 'a', 0o644));
       fsyncDirectory(dirname(path));
     }
-    const data = readFileSync(path);
+    let data = readFileSync(path);
+    const cut = data.length > 0 && data[data.length - 1] !== 0x0a;
+    const torn = cut ? data.subarray(data.lastIndexOf(0x0a) + 1) : null;
+    if (torn) data = data.subarray(0, data.length - torn.length);
+    // Check what stays before touching anything: a torn line on a damaged log moves nothing.
     const tail = resumePoint(path, data, signer, log);
-    return new AuditLogWriter(path, signer, log, options, tail.nextSeq, tail.lastHash, data.length);
+    const writer = new AuditLogWriter(
+      path,
+      signer,
+      log,
+      options,
+      tail.nextSeq,
+      tail.lastHash,
+      data.length,
+    );
+    if (torn) writer.quarantine(torn);
+    return writer;
+  }
+
+  /** Where the cut-off last line found at open was moved, if one was. */
+  quarantined: string | null = null;
+
+  private quarantine(torn: Buffer): void {
+    const time = (this.options.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
+    const side = `${this.path}.torn-${time}.bin`;
+    writeFileDurably(side, torn);
+    const fd = openSync(this.path, 'r+');
+    try {
+      ftruncateSync(fd, this.size);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    this.append({
+      peer: null,
+      type: QUARANTINE_TYPE,
+      round: null,
+      taskId: null,
+      bytes: torn.length,
+      sealedSha256: sha256Hex(torn),
+      plaintextSha256: null,
+      outcome: 'quarantined',
+      reason: `a cut-off last line of ${torn.length} bytes was moved to ${basename(side)}`,
+    });
+    this.quarantined = side;
   }
 
   /** The seq the next entry will get. */
@@ -208,15 +254,13 @@ function resumePoint(
   log: AuditLogKind,
 ): { nextSeq: number; lastHash: string } {
   if (data.length === 0) return { nextSeq: 0, lastHash: GENESIS_PREV_HASH };
-  const complete = data[data.length - 1] === 0x0a;
-  let lines = complete ? 0 : 1;
+  let lines = 0;
   for (const byte of data) if (byte === 0x0a) lines += 1;
   const refuse = (line: number, problem: string): never => {
     throw new Error(
       `cannot resume audit log ${path}: line ${line}: ${problem}; the file is left as it is for an auditor (run verifyLog on it), start a new log elsewhere`,
     );
   };
-  if (!complete) refuse(lines, 'expected a complete entry ending in a newline, got a cut-off line');
   const end = data.length - 1;
   const start = lineStart(data, end);
   const lastBytes = data.subarray(start, end);

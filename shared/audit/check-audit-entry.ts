@@ -11,6 +11,7 @@ import {
   ENTRY_MEMBERS,
   isResultType,
   OPTIONAL_MEMBERS,
+  QUARANTINE_TYPE,
   RECEIPT_MEMBERS,
   SCREENING_TYPE,
   show,
@@ -105,16 +106,19 @@ function ruleProblem(e: Record<string, unknown>): string | null {
   const outcomes =
     type === SCREENING_TYPE
       ? ['screened']
-      : e.log === 'ingress'
-        ? ['accepted', 'rejected']
-        : [type === 'receipt' ? 'accepted' : 'sent'];
+      : type === QUARANTINE_TYPE
+        ? ['quarantined']
+        : e.log === 'ingress'
+          ? ['accepted', 'rejected']
+          : [type === 'receipt' ? 'accepted' : 'sent'];
   if (!outcomes.includes(e.outcome as string))
     return `outcome: expected ${outcomes.map((o) => `"${o}"`).join(' or ')} for a ${type} entry of an ${e.log} log, got ${show(e.outcome)}`;
-  if (e.outcome === 'rejected') {
+  if (e.outcome === 'rejected' || e.outcome === 'quarantined') {
     if (typeof e.reason !== 'string' || e.reason.length < 1 || e.reason.length > MAX_REASON_LENGTH)
-      return `reason: expected 1-${MAX_REASON_LENGTH} characters for a rejected message, got ${show(e.reason)}`;
+      return `reason: expected 1-${MAX_REASON_LENGTH} characters for a ${e.outcome} entry, got ${show(e.reason)}`;
     if (!wellFormed(e.reason)) return 'reason: expected well-formed Unicode, got a lone surrogate';
-  } else if ('reason' in e) return `reason: expected none unless rejected, got ${show(e.reason)}`;
+  } else if ('reason' in e)
+    return `reason: expected none unless rejected or quarantined, got ${show(e.reason)}`;
   const screening = screeningRule(e, type);
   if (screening !== null) return screening;
   const receiptExpected = e.log === 'egress' && type === 'receipt';

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentials, type ServiceError, status } from '@grpc/grpc-js';
@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { participate } from '../../client/agent/participation.js';
 import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
 import { type RunningCoordinator, startCoordinator } from '../../coordinator/coordinator-server.js';
+import { verifyLog } from '../../shared/audit/verify-chain.js';
 import { generateIdentity } from '../../shared/crypto/identity.js';
 import type { Task } from '../../shared/federation/messages.js';
 import { initBackend } from '../../shared/runtime/backend.js';
@@ -151,6 +152,32 @@ describe('federation over gRPC on loopback', function () {
       client.close();
     }
     expect(lines.filter((l) => /internal error|\n\s+at /.test(l))).to.deep.equal([]);
+  });
+
+  it('restarts after a crash that tore the last line of its ingress log: the line is quarantined, the log goes on and verifies', async () => {
+    const fixture = await federationFixture(dir, ['web']);
+    const config = fixture.config({ 'federation.minClients': 1 });
+    coordinator = await startCoordinator(config, quiet);
+    const stranger = generateIdentity('client', 'stranger');
+    const connection = new CoordinatorConnection(
+      `127.0.0.1:${coordinator.port}`,
+      stranger,
+      publicIdentity(fixture.coordinator),
+    );
+    await connection.enrol().catch(() => {}); // an ingress entry or none; the log exists either way
+    connection.close();
+    await coordinator.stop();
+    coordinator = null;
+    const ingress = join(dir, 'coordinator-state', 'audit', 'ingress.jsonl');
+    appendFileSync(ingress, '{"format":"fedflow-audit","version":1,"log":"ingr');
+    const lines: string[] = [];
+    coordinator = await startCoordinator(config, (l) => lines.push(l));
+    expect(
+      lines.some((l) => /ingress log's last line was cut off .*torn-.*\.bin/.test(l)),
+    ).to.equal(true);
+    const { entries, findings } = verifyLog(ingress, fixture.coordinator.signPublicKey);
+    expect(findings.filter((f) => f.severity === 'error')).to.deep.equal([]);
+    expect(entries.at(-1)!.type).to.equal('quarantine');
   });
 
   it('does not enrol with a server that presents other keys than the trusted coordinator', async () => {

@@ -94,6 +94,10 @@ export function registerClient(program: Command): void {
         'egress',
         { keepPlaintext: config.audit.keepPlaintext },
       );
+      if (egress.quarantined)
+        log(
+          `warning: the egress log's last line was cut off (a crash mid write); moved to ${egress.quarantined} and noted in the log`,
+        );
       const connection = new CoordinatorConnection(
         config.coordinator.address,
         identity,

@@ -141,6 +141,36 @@ describe('AuditLogWriter', () => {
     expect(verifyLog(path, siteA.signPublicKey).findings).to.deep.equal([]);
   });
 
+  it('moves a cut-off last line (a crash mid append) to a side file, notes it in a signed entry, and goes on', () => {
+    const first = AuditLogWriter.open(path, siteA, 'egress');
+    first.append(sentFields(message(siteA, 'delta', 1, 'weights', 1)));
+    first.append(sentFields(message(siteA, 'delta', 2, 'weights', 2)));
+    const text = readFileSync(path, 'utf8');
+    const cut = text.slice(0, text.length - 40);
+    writeFileSync(path, cut);
+    const torn = Buffer.from(cut.slice(cut.lastIndexOf('\n') + 1));
+
+    const log = AuditLogWriter.open(path, siteA, 'egress');
+    expect(log.quarantined).to.match(/egress\.jsonl\.torn-.*\.bin$/);
+    expect(readFileSync(log.quarantined!).equals(torn)).to.equal(true);
+    log.append(sentFields(message(siteA, 'delta', 3, 'weights', 3)));
+
+    const { entries, findings } = verifyLog(path, siteA.signPublicKey);
+    expect(findings).to.deep.equal([]);
+    expect(entries.map((e) => [e.seq, e.type, e.outcome])).to.deep.equal([
+      [0, 'delta', 'sent'],
+      [1, 'quarantine', 'quarantined'],
+      [2, 'delta', 'sent'],
+    ]);
+    expect(entries[1]!.bytes).to.equal(torn.length);
+    expect(entries[1]!.sealedSha256).to.equal(sha256Hex(torn));
+    expect(entries[1]!.reason).to.match(
+      /^a cut-off last line of \d+ bytes was moved to egress\.jsonl\.torn-/,
+    );
+    // Opening again finds a whole log: nothing more is moved.
+    expect(AuditLogWriter.open(path, siteA, 'egress').quarantined).to.equal(null);
+  });
+
   describe('refuses to resume', () => {
     beforeEach(() => {
       const log = AuditLogWriter.open(path, siteA, 'egress');
@@ -148,13 +178,14 @@ describe('AuditLogWriter', () => {
       log.append(sentFields(message(siteA, 'delta', 2, 'weights', 2)));
     });
 
-    it('a log whose last line was cut off', () => {
-      const text = readFileSync(path, 'utf8');
-      writeFileSync(path, text.slice(0, text.length - 40));
+    it('a log whose last complete line is damaged, even when a cut-off line follows it', () => {
+      appendFileSync(path, '{"format":"fedflow-audit"}\n{"form');
+      const before = readFileSync(path);
 
       expect(() => AuditLogWriter.open(path, siteA, 'egress')).to.throw(
-        /line 2: expected a complete entry ending in a newline, got a cut-off line/,
+        /line 3: expected an audit entry/,
       );
+      expect(readFileSync(path).equals(before)).to.equal(true);
     });
 
     it('a log whose last line is not an entry', () => {
