@@ -50,6 +50,8 @@ export interface AuditOptions {
   readonly allowUnpinned?: boolean;
   /** Accept sent results whose plaintext copy was not kept (sites with audit.keepPlaintext off). */
   readonly allowMissingPayloads?: boolean;
+  /** Only some of the sites' logs are given on purpose (see CrossCheckOptions.partial). */
+  readonly partial?: boolean;
 }
 
 /** Files under `paths` that pass `test` (recursively; shallow enough for state directories). */
@@ -170,7 +172,7 @@ export function auditFederation(paths: readonly string[], options: AuditOptions 
           file: s.file,
         })),
         ingress.entries,
-        { ingressFile: ingress.file },
+        { ingressFile: ingress.file, partial: options.partial ?? false },
       ),
     );
     findings.push(

@@ -19,6 +19,11 @@ export interface EgressLog {
 export interface CrossCheckOptions {
   /** How findings name the ingress log (its path, when known). */
   readonly ingressFile?: string;
+  /**
+   * Only some sites' logs were given on purpose: a site whose results the coordinator
+   * accepted but whose log is missing is then a warning, not an error.
+   */
+  readonly partial?: boolean;
 }
 
 /**
@@ -43,7 +48,11 @@ export interface CrossCheckOptions {
  *    warning (a message lost in transit cannot be told from one dropped from the log).
  * 6. An unpaired ingress result: `extra-ingress` (no site logged sending it), an error if
  *    accepted, a warning with the reason if rejected. Results from a peer whose egress log was
- *    not given: one `no-egress-log` warning per peer.
+ *    not given: one `no-egress-log` per peer, an error when the coordinator accepted any (the
+ *    site took part; a warning with `partial`), else a warning.
+ *    A paired result the coordinator receipted whose receipt the site's log lacks:
+ *    `receipt-missing`, an error where the site's log ends at that result (entries removed
+ *    from its end), else a warning (an answer lost in transit).
  * 7. Receipts (egress entries of type 'receipt'): the site's log must hold an earlier sent
  *    result with that sealedSha256, round, taskId and bytes (`receipt-orphan`); the ingress
  *    log an accepted entry of that digest (`receipt-unmatched`), with the same receivedMs and
@@ -60,7 +69,9 @@ export function crossCheck(
   ingress: readonly AuditEntry[],
   options: CrossCheckOptions = {},
 ): Finding[] {
-  return new CrossChecker(ingress, options.ingressFile ?? 'ingress').run(egress);
+  return new CrossChecker(ingress, options.ingressFile ?? 'ingress', options.partial ?? false).run(
+    egress,
+  );
 }
 
 type Severity = Finding['severity'];
@@ -77,6 +88,7 @@ class CrossChecker {
   constructor(
     private readonly ingress: readonly AuditEntry[],
     private readonly ingressFile: string,
+    private readonly partial: boolean,
   ) {
     this.coordinator = ingress[0] ?? null;
     this.coordinatorKey = this.coordinator ? fromBase64(this.coordinator.actorKey) : null;
@@ -112,6 +124,9 @@ class CrossChecker {
   private pairByDigest(log: EgressLog): AuditEntry[] {
     const unpaired: AuditEntry[] = [];
     let lastIngressSeq = -1;
+    const receipted = new Set(
+      log.entries.filter((e) => e.type === 'receipt').map((e) => e.sealedSha256),
+    );
     for (const e of log.entries.filter((entry) => isResultType(entry.type))) {
       const coordinator = this.coordinator?.actor;
       if (coordinator !== undefined && e.peer !== coordinator) {
@@ -136,6 +151,15 @@ class CrossChecker {
       if (i.outcome === 'rejected') {
         const message = `the coordinator rejected ${describe(e)} (ingress seq ${i.seq}): ${i.reason}`;
         this.onEgress(log, e, 'warning', 'rejected', message);
+      }
+      if (i.receipt && !receipted.has(e.sealedSha256)) {
+        // The site logs every receipt it gets. Where its log ends at the message, entries
+        // were removed from its end; further on, the answer may have been lost in transit.
+        const last = e === log.entries.at(-1);
+        const message = last
+          ? `the coordinator issued a receipt for ${describe(e)} (ingress seq ${i.seq}) that the site's log does not hold, and the log ends there: entries were removed from its end`
+          : `the coordinator issued a receipt for ${describe(e)} (ingress seq ${i.seq}) that the site's log does not hold (lost in transit?)`;
+        this.onEgress(log, e, last ? 'error' : 'warning', 'receipt-missing', message);
       }
       if (i.seq < lastIngressSeq) {
         const message = `${describe(e)} was sent after a message the coordinator logged later (ingress seq ${i.seq} < ${lastIngressSeq})`;
@@ -227,10 +251,16 @@ class CrossChecker {
       }
     }
     for (const [peer, count] of unknownPeers) {
-      const message = `${count} result message(s) from ${peer} cannot be cross-checked: no egress log of that site was given`;
+      // A site whose results the coordinator accepted took part: its log must be audited too.
+      const accepted = this.results.some(
+        (i) => i.peer === peer && i.outcome === 'accepted' && !this.paired.has(i),
+      );
+      const message = accepted
+        ? `the coordinator accepted result message(s) from ${peer}, but no egress log of that site was given: the site took part, so its log is needed to verify what left it (${count} message(s) unchecked)`
+        : `${count} result message(s) from ${peer} cannot be cross-checked: no egress log of that site was given`;
       const file = this.ingressFile;
       this.findings.push({
-        severity: 'warning',
+        severity: accepted && !this.partial ? 'error' : 'warning',
         file,
         line: null,
         seq: null,

@@ -32,14 +32,24 @@ export function registerAudit(program: Command): void {
       '--allow-missing-payloads',
       'accept sent results without a kept plaintext copy (sites with audit.keepPlaintext off)',
     )
+    .option(
+      '--partial',
+      'audit only the sites whose logs are given: a site that took part but whose log is missing is a warning, not an error',
+    )
     .action(
       (
         paths: string[],
-        options: { json?: string; unpinned?: boolean; allowMissingPayloads?: boolean },
+        options: {
+          json?: string;
+          unpinned?: boolean;
+          allowMissingPayloads?: boolean;
+          partial?: boolean;
+        },
       ) => {
         const report = auditFederation(paths, {
           allowUnpinned: options.unpinned,
           allowMissingPayloads: options.allowMissingPayloads,
+          partial: options.partial,
         });
         const out: string[] = [];
         out.push(`coordinator log: ${report.coordinatorLog ?? '(none)'}`);

@@ -70,7 +70,7 @@ class Federation {
   }
 
   /** Verifies each log (none may have errors) and cross-checks them. */
-  check(sites: ('a' | 'b')[] = ['a', 'b']): Finding[] {
+  check(sites: ('a' | 'b')[] = ['a', 'b'], options: { partial?: boolean } = {}): Finding[] {
     const verified = (path: string, key: Uint8Array) => {
       const { entries, findings } = verifyLog(path, key);
       expect(findings, path).to.deep.equal([]);
@@ -84,7 +84,7 @@ class Federation {
         entries: verified(this.paths[site], keys[site]),
       })),
       verified(this.paths.ingress, coordinator.signPublicKey),
-      { ingressFile: this.paths.ingress },
+      { ingressFile: this.paths.ingress, ...options },
     );
   }
 }
@@ -177,7 +177,11 @@ describe('crossCheck', () => {
   it('finds an extra message no site sent, and says which peers it could not check', () => {
     federation.deliver(message(siteA, 'delta', 1, 'weights', 1));
     federation.receive(message(siteA, 'delta', 1, 'forged in the coordinator', 7));
-    federation.deliver(message(siteB, 'delta', 1, 'weights of b', 2));
+    federation.receive(message(siteB, 'delta', 1, 'refused weights of b', 2), {
+      ...receivedFields(message(siteB, 'delta', 1, 'refused weights of b', 2)),
+      outcome: 'rejected',
+      reason: 'stale',
+    });
 
     const findings = federation.check(['a']);
 
@@ -186,6 +190,31 @@ describe('crossCheck', () => {
       ['warning', 'no-egress-log', null],
     ]);
     expect(findings[1]!.message).to.match(/1 result message\(s\) from [0-9a-f]{16} cannot be/);
+  });
+
+  it('fails a run where a site that took part (the coordinator accepted its results) has no egress log, unless the audit is partial', () => {
+    federation.deliver(message(siteA, 'delta', 1, 'weights', 1));
+    federation.deliver(message(siteB, 'delta', 1, 'weights of b', 2));
+
+    const findings = federation.check(['a']);
+    expect(summary(findings)).to.deep.equal([['error', 'no-egress-log', null]]);
+    expect(findings[0]!.message).to.match(
+      /accepted result message\(s\) from [0-9a-f]{16}, but no egress log of that site was given: the site took part/,
+    );
+    expect(summary(federation.check(['a'], { partial: true }))).to.deep.equal([
+      ['warning', 'no-egress-log', null],
+    ]);
+  });
+
+  it("fails a site log whose last entry, the coordinator's receipt, was deleted", () => {
+    federation.deliver(message(siteA, 'delta', 1, 'weights', 1));
+    federation.deliver(message(siteA, 'delta', 2, 'weights', 2));
+    const text = readFileSync(federation.paths.a, 'utf8').trim().split('\n');
+    writeFileSync(federation.paths.a, `${text.slice(0, -1).join('\n')}\n`);
+
+    const findings = federation.check(['a']);
+    expect(summary(findings)).to.deep.equal([['error', 'receipt-missing', 2]]);
+    expect(findings[0]!.message).to.match(/the log ends there: entries were removed from its end/);
   });
 
   it('accepts a rejected message with its reason, as a warning', () => {
