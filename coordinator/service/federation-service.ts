@@ -135,7 +135,9 @@ export function federationHandlers(ctx: ServiceContext): FederationHandlers {
           }
         } finally {
           clearInterval(heartbeat);
-          ctx.clients.detach(session.clientId, send);
+          // Within a second of its deadline, the stream expired rather than the client leaving.
+          const deadline = Number(call.getDeadline());
+          ctx.clients.detach(session.clientId, send, Date.now() >= deadline - 1000);
         }
       },
       { onUnexpectedError },

@@ -73,13 +73,19 @@ export class RemoteClients implements ClientRegistry {
     this.notify();
   }
 
-  /** The stream closed: the client's open tasks fail unless it attaches again in time. */
-  detach(clientId: string, send: (task: Task) => void): void {
+  /**
+   * The stream closed: the client's open tasks fail unless it attaches again within the
+   * reattach window. A stream that ran out its own deadline (`expired`) is a live client
+   * busy training, which renews its stream only after it submits: its tasks are kept until
+   * their deadline. A stream that closed early (the connection or the process went away)
+   * releases them at the reattach window, so a dead site does not stall the round.
+   */
+  detach(clientId: string, send: (task: Task) => void, expired = false): void {
     const client = this.clients.get(clientId);
     if (!client || client.send !== send) return;
-    // Keep open tasks at least until their own deadline: a client busy training may only
-    // renew its stream after it submits.
-    const deadlines = [...client.pending.values()].map((p) => p.task.deadlineMs - Date.now());
+    const deadlines = expired
+      ? [...client.pending.values()].map((p) => p.task.deadlineMs - Date.now())
+      : [];
     client.detachTimer = setTimeout(
       () => {
         client.dropAll('the client disconnected');

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { participate } from '../../client/agent/participation.js';
 import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
 import { type RunningCoordinator, startCoordinator } from '../../coordinator/coordinator-server.js';
+import type { RoundRecord } from '../../coordinator/store/federation-state.js';
 import { verifyLog } from '../../shared/audit/verify-chain.js';
 import { generateIdentity } from '../../shared/crypto/identity.js';
 import type { Task } from '../../shared/federation/messages.js';
@@ -178,6 +179,59 @@ describe('federation over gRPC on loopback', function () {
     const { entries, findings } = verifyLog(ingress, fixture.coordinator.signPublicKey);
     expect(findings.filter((f) => f.severity === 'error')).to.deep.equal([]);
     expect(entries.at(-1)!.type).to.equal('quarantine');
+  });
+
+  it('releases the task of a site whose process died mid-round at the reattach window, not at the round deadline', async () => {
+    const fixture = await federationFixture(dir, ['web', 'mail-dns']);
+    const rounds: RoundRecord[] = [];
+    coordinator = await startCoordinator(
+      fixture.config({
+        'federation.minClients': 2,
+        'federation.quorum': 2,
+        'federation.roundTimeoutSeconds': 120,
+        'transport.reattachSeconds': 1,
+      }),
+      quiet,
+      (r) => rounds.push(r),
+    );
+    const address = `127.0.0.1:${coordinator.port}`;
+    const abort = new AbortController();
+    const honest = participate({
+      connection: new CoordinatorConnection(
+        address,
+        fixture.sites[0]!.identity,
+        publicIdentity(fixture.coordinator),
+      ),
+      worker: siteWorker(fixture.sites[0]!.file, 1),
+      reconnect: { initialMs: 50, maxMs: 500 },
+      log: quiet,
+      signal: abort.signal,
+    }).catch(() => null);
+    // The other site enrols, takes the sketch task and dies: its connection goes away.
+    const dying = new CoordinatorConnection(
+      address,
+      fixture.sites[1]!.identity,
+      publicIdentity(fixture.coordinator),
+    );
+    const { token } = await dying.enrol();
+    const stream = dying.tasks(token);
+    await nextTask(stream.events[Symbol.asyncIterator](), 'sketch');
+    const died = Date.now();
+    stream.cancel(); // what the socket closing does when a process dies
+    dying.close();
+    while (!rounds.some((r) => r.kind === 'sketch')) await new Promise((r) => setTimeout(r, 50));
+    const sketch = rounds.find((r) => r.kind === 'sketch')!;
+    expect(Date.now() - died).to.be.below(20_000); // about the 1 s window, far from 120 s
+    expect(sketch.failures).to.deep.equal([
+      {
+        clientId: sketch.selected.find((id) => !sketch.results.some((r) => r.clientId === id))!,
+        reason: 'the client disconnected',
+      },
+    ]);
+    abort.abort();
+    await coordinator.stop();
+    coordinator = null;
+    await honest;
   });
 
   it('does not enrol with a server that presents other keys than the trusted coordinator', async () => {

@@ -32,7 +32,25 @@ describe('connected clients registry', () => {
     expect(await result).to.deep.equal(payload);
   });
 
-  it('fails the open tasks of a client that does not come back before the later of the grace period and the task deadline', async () => {
+  it('fails the open tasks of a client whose stream closed early (a dead site) at the reattach window, not the task deadline', async () => {
+    const clients = new RemoteClients(50);
+    const send = () => {};
+    clients.attach('a', send);
+    const started = Date.now();
+    const result = clients
+      .connected()[0]!
+      .run({ ...task, deadlineMs: started + 60_000 }, new AbortController().signal);
+    clients.detach('a', send);
+    const error = await result.then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(error?.message).to.equal('the client disconnected');
+    expect(Date.now() - started).to.be.below(5_000); // the window (50 ms), not the deadline
+    expect(clients.pendingTask('a', 't-2')).to.equal(null);
+  });
+
+  it('keeps the open tasks of a client whose stream ran out its own deadline (busy training) until the task deadline', async () => {
     const clients = new RemoteClients(50);
     const send = () => {};
     clients.attach('a', send);
@@ -40,7 +58,7 @@ describe('connected clients registry', () => {
     const result = clients
       .connected()[0]!
       .run({ ...task, deadlineMs: started + 300 }, new AbortController().signal);
-    clients.detach('a', send);
+    clients.detach('a', send, true);
     const error = await result.then(
       () => null,
       (e: Error) => e,
