@@ -19,7 +19,9 @@ import { FederationLoop } from './rounds/federation-loop.js';
 import { planFromConfig, strategyFromConfig } from './rounds/plan-from-config.js';
 import { Enrolment } from './service/enrolment.js';
 import { federationHandlers } from './service/federation-service.js';
+import { InFlightResults } from './service/in-flight.js';
 import { ModelReleases } from './service/model-releases.js';
+import { RateLimitedLog } from './service/rate-limited-log.js';
 import { RemoteClients } from './service/remote-clients.js';
 import { CoordinatorMetrics } from './status/coordinator-metrics.js';
 import type { FederationStatus } from './status/federation-status.js';
@@ -131,6 +133,9 @@ export async function startCoordinator(
       schema: plan.schema,
       heartbeatMs: config.transport.heartbeatSeconds * 1000,
       maxPayloadBytes: config.transport.maxPayloadBytes,
+      // Two of the largest results at once, however many clients send.
+      inFlight: new InFlightResults(2 * config.transport.maxPayloadBytes),
+      unauthenticated: new RateLimitedLog('refused results from no enrolled client', log),
       current: () => loop.current,
       declaredRows: (clientId) => loop.declaredRows(clientId),
       finished,

@@ -35,6 +35,7 @@ export interface Session {
 export class Enrolment {
   private readonly challenges = new Map<string, { challenge: Uint8Array; expiresMs: number }>();
   private readonly sessions = new Map<string, Session>();
+  private readonly byClient = new Map<string, string>();
 
   constructor(
     readonly coordinator: Identity,
@@ -93,9 +94,19 @@ export class Enrolment {
       clientId: fingerprint(clientSignKey),
       identity,
     };
+    // One session per client: enrolling again ends the previous one, so sessions stay as
+    // many as the allow-list has clients however often each enrols.
+    const previous = this.byClient.get(session.clientId);
+    if (previous) this.sessions.delete(previous);
+    this.byClient.set(session.clientId, session.token);
     this.sessions.set(session.token, session);
     this.onEnrolled(session);
     return session;
+  }
+
+  /** How many sessions are open (at most one per allow-listed client). */
+  get sessionCount(): number {
+    return this.sessions.size;
   }
 
   /** The session of a token, or UNAUTHENTICATED (e.g. after a coordinator restart: enrol again). */

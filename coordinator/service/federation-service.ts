@@ -29,7 +29,9 @@ import { payloadProblem } from '../rounds/payload-checks.js';
 import type { CoordinatorMetrics } from '../status/coordinator-metrics.js';
 import type { SiteActivity } from '../status/site-activity.js';
 import type { Enrolment } from './enrolment.js';
+import type { InFlightResults } from './in-flight.js';
 import type { ModelReleases } from './model-releases.js';
+import type { RateLimitedLog } from './rate-limited-log.js';
 import type { RemoteClients } from './remote-clients.js';
 
 export interface ServiceContext {
@@ -41,6 +43,10 @@ export interface ServiceContext {
   readonly schema: FlowSchema;
   readonly heartbeatMs: number;
   readonly maxPayloadBytes: number;
+  /** Result bytes being received, reserved per client before buffering. */
+  readonly inFlight: InFlightResults;
+  /** Counts and, at most every few seconds, logs results refused for an unknown session. */
+  readonly unauthenticated: RateLimitedLog;
   /** The model clients may fetch now. */
   current(): GlobalModel | null;
   /** Last contact and rejections per site, for the operator's status. */
@@ -167,6 +173,7 @@ export function federationHandlers(ctx: ServiceContext): FederationHandlers {
         let assembler: ChunkAssembler | null = null;
         let header: ReturnType<typeof resultHeaderFromWire> | null = null;
         let bytes: Uint8Array | null = null;
+        let release = () => {};
         try {
           for await (const message of call as AsyncIterable<{
             header?: unknown;
@@ -179,11 +186,19 @@ export function federationHandlers(ctx: ServiceContext): FederationHandlers {
                   'the first message of SubmitResult must be the header',
                 );
               header = resultHeaderFromWire(message.header as never);
+              // Who sends, and for which open task, is settled before a byte is buffered.
+              const session = ctx.enrolment.session(header.sessionToken);
+              if (!ctx.clients.pendingTask(session.clientId, header.taskId))
+                throw new FedflowError(
+                  'failed-precondition',
+                  `task ${header.taskId} is not open for this client (wrong round, or the round has closed)`,
+                );
               if (header.totalBytes > ctx.maxPayloadBytes)
                 throw new FedflowError(
                   'resource-exhausted',
                   `result of ${header.totalBytes} bytes exceeds the limit of ${ctx.maxPayloadBytes}`,
                 );
+              release = ctx.inFlight.reserve(session.clientId, header.totalBytes);
               assembler = new ChunkAssembler({
                 maxTotalBytes: ctx.maxPayloadBytes,
                 expectedTotalBytes: header.totalBytes,
@@ -202,6 +217,8 @@ export function federationHandlers(ctx: ServiceContext): FederationHandlers {
         } catch (error) {
           if (header) recordRejection(ctx, header, bytes, error);
           throw error;
+        } finally {
+          release();
         }
       },
       { onUnexpectedError },
@@ -317,6 +334,12 @@ function recordRejection(
     outcome: 'rejected',
     reason: error instanceof FedflowError ? error.code : 'internal',
   });
+  if (peer === null) {
+    // Noise from no enrolled client: counted and logged compactly, never signed and fsynced
+    // one entry at a time (no site's egress log can hold it anyway).
+    ctx.unauthenticated.note(reason);
+    return;
+  }
   if (bytes) ctx.metrics?.bytesReceived.inc({ kind }, bytes.length);
   // The header came from the client: keep only well-formed facts, and never let logging
   // replace the reason the result was refused.

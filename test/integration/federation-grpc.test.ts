@@ -11,6 +11,7 @@ import { verifyLog } from '../../shared/audit/verify-chain.js';
 import { generateIdentity } from '../../shared/crypto/identity.js';
 import type { Task } from '../../shared/federation/messages.js';
 import { initBackend } from '../../shared/runtime/backend.js';
+import { resultHeaderToWire } from '../../shared/wire/convert.js';
 import { FedflowError } from '../../shared/wire/errors.js';
 import { loadFederation } from '../../shared/wire/proto-loader.js';
 import { federationFixture, publicIdentity, siteWorker } from '../helpers/federation-fixture.js';
@@ -232,6 +233,54 @@ describe('federation over gRPC on loopback', function () {
     await coordinator.stop();
     coordinator = null;
     await honest;
+  });
+
+  it('refuses a result stream from no enrolled client at its header, before buffering, without signing a log entry for it', async () => {
+    const fixture = await federationFixture(dir, ['web']);
+    const lines: string[] = [];
+    coordinator = await startCoordinator(fixture.config({ 'federation.minClients': 1 }), (l) =>
+      lines.push(l),
+    );
+    const { Federation } = loadFederation().fedflow.v1;
+    const client = new Federation(`127.0.0.1:${coordinator.port}`, credentials.createInsecure());
+    const ingress = join(dir, 'coordinator-state', 'audit', 'ingress.jsonl');
+    const entriesBefore = readFileSync(ingress, 'utf8').length;
+    try {
+      for (let i = 0; i < 50; i++) {
+        const error = await new Promise<ServiceError | null>((resolve) => {
+          const call = client.submitResult((e) => resolve(e));
+          call.write({
+            header: resultHeaderToWire({
+              sessionToken: `forged-${i}`,
+              round: 0,
+              taskId: 't',
+              kind: 'sketch',
+              totalBytes: 200 * 1024 * 1024,
+              sha256: new Uint8Array(32),
+            }),
+          });
+          // Chunks keep coming; none may be buffered.
+          for (let c = 0; c < 4; c++)
+            call.write({
+              chunk: {
+                index: c,
+                total: 800,
+                data: Buffer.alloc(256 * 1024),
+                sha256: Buffer.alloc(32),
+              },
+            });
+          call.end();
+        });
+        expect(error?.code).to.equal(status.UNAUTHENTICATED);
+        expect(error?.details).to.equal('unknown session: enrol again');
+      }
+    } finally {
+      client.close();
+    }
+    expect(readFileSync(ingress, 'utf8').length).to.equal(entriesBefore);
+    const noted = lines.filter((l) => l.startsWith('refused results from no enrolled client'));
+    expect(noted.length).to.be.within(1, 2);
+    expect(noted[0]).to.include('unauthenticated: unknown session');
   });
 
   it('does not enrol with a server that presents other keys than the trusted coordinator', async () => {
