@@ -13,6 +13,7 @@ import { ReplayGuard } from '../shared/crypto/replay-guard.js';
 import type { GlobalModel } from '../shared/federation/global-model.js';
 import { appendJsonLine } from '../shared/fs/append-log.js';
 import { loadServerCredentials } from '../shared/tls/credentials.js';
+import { decodeClientPayload } from '../shared/wire/payload-codec.js';
 import { loadFederation } from '../shared/wire/proto-loader.js';
 import { type Dashboard, startDashboard } from './http/dashboard-server.js';
 import { FederationLoop } from './rounds/federation-loop.js';
@@ -30,6 +31,7 @@ import { SiteActivity } from './status/site-activity.js';
 import { siteNames, statusBuilder } from './status/status-builder.js';
 import type { RoundRecord } from './store/federation-state.js';
 import { FileFederationStore } from './store/file-store.js';
+import { FileOpenRoundStore } from './store/open-round.js';
 
 export interface RunningCoordinator {
   readonly port: number;
@@ -65,6 +67,10 @@ export async function startCoordinator(
   const strategy = strategyFromConfig(config);
   const plan = await planFromConfig(config, strategy.siteTraining.proximalMu);
   const store = new FileFederationStore(config.stateDir);
+  const openRounds = new FileOpenRoundStore(
+    join(config.stateDir, 'open-round'),
+    decodeClientPayload,
+  );
   const clients = new RemoteClients(config.transport.reattachSeconds * 1000);
   let finish: (end: { reason: string; complete: boolean }) => void = () => {};
   const finished = new Promise<{ reason: string; complete: boolean }>(
@@ -85,21 +91,28 @@ export async function startCoordinator(
     log(
       `warning: the ingress log's last line was cut off (a crash mid write); moved to ${ingress.quarantined} and noted in the log`,
     );
-  const loop = new FederationLoop(plan, clients, strategy, store, {
-    onLog: log,
-    onRound: (record) => {
-      metrics.rounds.inc({ kind: record.kind, outcome: record.outcome });
-      if (record.outcome === 'closed')
-        metrics.aggregationSeconds.observe({ kind: record.kind }, record.aggregateMs / 1000);
-      screening.roundEnded(record, ingress);
-      onRound?.(record);
-      notifyDashboard();
+  const loop = new FederationLoop(
+    plan,
+    clients,
+    strategy,
+    store,
+    {
+      onLog: log,
+      onRound: (record) => {
+        metrics.rounds.inc({ kind: record.kind, outcome: record.outcome });
+        if (record.outcome === 'closed')
+          metrics.aggregationSeconds.observe({ kind: record.kind }, record.aggregateMs / 1000);
+        screening.roundEnded(record, ingress);
+        onRound?.(record);
+        notifyDashboard();
+      },
+      onPublish: (model) => {
+        metrics.modelVersion.set(model.version);
+        notifyDashboard();
+      },
     },
-    onPublish: (model) => {
-      metrics.modelVersion.set(model.version);
-      notifyDashboard();
-    },
-  });
+    openRounds,
+  );
   screening.resume(loop.rounds);
   const status = statusBuilder({
     identity,
@@ -133,6 +146,7 @@ export async function startCoordinator(
       schema: plan.schema,
       heartbeatMs: config.transport.heartbeatSeconds * 1000,
       maxPayloadBytes: config.transport.maxPayloadBytes,
+      openRounds,
       // Two of the largest results at once, however many clients send.
       inFlight: new InFlightResults(2 * config.transport.maxPayloadBytes),
       unauthenticated: new RateLimitedLog('refused results from no enrolled client', log),

@@ -4,7 +4,7 @@
  * with exponential backoff and jitter; after a coordinator restart the site enrols again.
  */
 import type { GlobalModel } from '../../shared/federation/global-model.js';
-import type { Task } from '../../shared/federation/messages.js';
+import type { ClientPayload, Task } from '../../shared/federation/messages.js';
 import { describeTlsError } from '../../shared/tls/handshake-errors.js';
 import { FedflowError } from '../../shared/wire/errors.js';
 import type { CoordinatorConnection } from '../transport/coordinator-connection.js';
@@ -26,8 +26,10 @@ export async function participate(options: ParticipationOptions): Promise<Global
   let delay = options.reconnect.initialMs;
   let model: GlobalModel | null = null;
   let lastVersion = 0;
-  // A task may be sent again after a reconnect; each is done once.
+  // A task may be sent again after a reconnect (or a coordinator restart, which resumes an
+  // open round under its task id): each is computed once, and sent until it is answered.
   const done = new Set<string>();
+  const unanswered = new Map<string, ClientPayload>();
   while (!signal?.aborted) {
     let stream: ReturnType<CoordinatorConnection['tasks']> | null = null;
     try {
@@ -58,12 +60,16 @@ export async function participate(options: ParticipationOptions): Promise<Global
           if (task.kind !== 'sketch' && model?.version !== task.modelVersion)
             model = await connection.fetchModel(token, task.modelVersion);
           lastVersion = task.modelVersion;
-          const payload = await worker.run(task, model).catch((error: unknown) => {
-            throw new LocalTaskError(task, error);
-          });
-          done.add(task.taskId);
+          const payload =
+            unanswered.get(task.taskId) ??
+            (await worker.run(task, model).catch((error: unknown) => {
+              throw new LocalTaskError(task, error);
+            }));
+          unanswered.set(task.taskId, payload);
           try {
             const receipt = await connection.submit(token, task, payload);
+            done.add(task.taskId);
+            unanswered.delete(task.taskId);
             options.onSubmitted?.(task, receipt.sealedBytes);
             log(`submitted ${payload.kind}`, {
               round: task.round,
@@ -74,6 +80,8 @@ export async function participate(options: ParticipationOptions): Promise<Global
             // The round closed or moved on meanwhile: nothing to retry, wait for the next task.
             if (!(error instanceof FedflowError && error.code === 'failed-precondition'))
               throw error;
+            done.add(task.taskId);
+            unanswered.delete(task.taskId);
             log(`result not accepted: ${error.message}`, { round: task.round, task: task.kind });
           }
           watchdog.reset();

@@ -23,6 +23,7 @@ import type {
   RoundRecord,
 } from '../store/federation-state.js';
 import { INITIAL_STATE } from '../store/federation-state.js';
+import { MemoryOpenRoundStore, type OpenRoundStore } from '../store/open-round.js';
 import { aggregationProblem } from '../strategy/check-results.js';
 import type { AggregationStrategy } from '../strategy/strategy.js';
 import type { ClientProxy, ClientRegistry } from './client-proxy.js';
@@ -54,6 +55,8 @@ export class FederationLoop {
     private readonly strategy: AggregationStrategy,
     private readonly store: FederationStore,
     private readonly events: LoopEvents = {},
+    /** The round in progress, so that accepted results survive a restart. */
+    private readonly openRounds: OpenRoundStore = new MemoryOpenRoundStore(),
   ) {
     this.state = store.load() ?? INITIAL_STATE;
   }
@@ -191,37 +194,59 @@ export class FederationLoop {
     modelVersion: number,
   ): Promise<{ record: RoundRecord; outcome: TaskOutcome }> {
     const clients = await this.waitForClients();
+    // A round a crash left open resumes under its task id, with the results it accepted.
+    const left = this.openRounds.load();
+    const resumed =
+      left &&
+      left.task.kind === kind &&
+      left.task.round === round &&
+      left.task.modelVersion === modelVersion
+        ? left
+        : null;
     const task: Task = {
       kind,
       round,
-      taskId: randomUUID(),
+      taskId: resumed?.task.taskId ?? randomUUID(),
       modelVersion,
       deadlineMs: Date.now() + this.plan.roundTimeoutMs,
       training: this.plan.training,
       minCategoryCount: this.plan.siteMinCategoryCount,
     };
+    if (!resumed) this.openRounds.begin({ taskId: task.taskId, kind, round, modelVersion });
+    const problemOf = (clientId: string, payload: ClientPayload) =>
+      payloadProblem(
+        task,
+        this.plan.schema,
+        this.state.model,
+        payload,
+        this.declaredRows(clientId),
+        this.plan.maxSiteRows,
+      );
+    const kept = (resumed?.results ?? []).filter(
+      ({ clientId, payload }) => problemOf(clientId, payload) === null,
+    );
+    const asked = clients.filter((c) => !kept.some((k) => k.clientId === c.id));
     this.events.onLog?.(
-      `round ${round} (${kind}) started with ${clients.length} clients, task ${task.taskId}`,
+      resumed
+        ? `round ${round} (${kind}) resumed after a restart with ${kept.length} accepted results; asking ${asked.length} clients again, task ${task.taskId}`
+        : `round ${round} (${kind}) started with ${clients.length} clients, task ${task.taskId}`,
     );
     const startedMs = Date.now();
-    const selected = new Set(clients.map((c) => c.id));
+    const selected = new Set([...clients.map((c) => c.id), ...kept.map((k) => k.clientId)]);
     this.open = { round, kind, taskId: task.taskId, startedMs, selected: [...selected] };
-    const outcome = await runTasks(clients, task, {
-      quorum: quorumCount(this.plan, clients.length),
+    const asking = await runTasks(asked, task, {
+      quorum: quorumCount(this.plan, selected.size) - kept.length,
       signal: this.stopping.signal,
       deadlineMs: task.deadlineMs,
       validate: (clientId, payload) =>
         selected.has(clientId)
-          ? payloadProblem(
-              task,
-              this.plan.schema,
-              this.state.model,
-              payload,
-              this.declaredRows(clientId),
-              this.plan.maxSiteRows,
-            )
+          ? problemOf(clientId, payload)
           : 'client was not selected for this round',
     });
+    const outcome: TaskOutcome = {
+      results: [...kept, ...asking.results],
+      failures: asking.failures,
+    };
     this.open = null;
     for (const failure of outcome.failures)
       this.events.onLog?.(`round ${round}: ${failure.clientId}: ${failure.reason}`);
@@ -284,6 +309,8 @@ export class FederationLoop {
     if (this.stopped) return;
     this.state = { ...state, rounds: [...state.rounds, record] };
     this.store.save(this.state);
+    // The record holds the round's outcome now; a failed round runs again as a new task.
+    this.openRounds.clear();
     this.events.onRound?.(record);
   }
 }

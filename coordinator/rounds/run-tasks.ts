@@ -39,7 +39,8 @@ export async function runTasks(
       abort.abort(new Error('round closed'));
       resolve();
     }
-    if (clients.length === 0) finish();
+    // Nobody to ask, or the quorum already met (results a resumed round had accepted).
+    if (clients.length === 0 || policy.quorum <= 0) finish();
     for (const client of clients) {
       client.run(task, abort.signal).then(
         (payload) => {

@@ -28,6 +28,7 @@ import {
 import { payloadProblem } from '../rounds/payload-checks.js';
 import type { CoordinatorMetrics } from '../status/coordinator-metrics.js';
 import type { SiteActivity } from '../status/site-activity.js';
+import type { OpenRoundStore } from '../store/open-round.js';
 import type { Enrolment } from './enrolment.js';
 import type { InFlightResults } from './in-flight.js';
 import type { ModelReleases } from './model-releases.js';
@@ -43,6 +44,8 @@ export interface ServiceContext {
   readonly schema: FlowSchema;
   readonly heartbeatMs: number;
   readonly maxPayloadBytes: number;
+  /** The round in progress: accepted payloads are kept there before their receipt. */
+  readonly openRounds: OpenRoundStore;
   /** Result bytes being received, reserved per client before buffering. */
   readonly inFlight: InFlightResults;
   /** Counts and, at most every few seconds, logs results refused for an unknown session. */
@@ -283,6 +286,8 @@ function acceptResult(
     ctx.clients.fail(session.clientId, task.taskId, `rejected: ${problem}`);
     throw new FedflowError('invalid-argument', problem);
   }
+  // Durable before the receipt: a crash from here on cannot lose an accepted result.
+  ctx.openRounds.saveResult(task.taskId, session.clientId, plaintext);
   const digest = sha256(bytes);
   const receivedMs = Date.now();
   const coordinatorSignature = signBlob(

@@ -428,6 +428,72 @@ describe('coordinator restart over gRPC', function () {
   });
 });
 
+describe('coordinator crash mid-round over gRPC', function () {
+  this.timeout(240_000);
+  let dir: string;
+  before(async () => {
+    await initBackend();
+    dir = mkdtempSync(join(tmpdir(), 'fedflow-crash-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps a result it accepted and receipted before a crash, and aggregates it after the restart under the same task', async () => {
+    const fixture = await federationFixture(dir, ['web', 'internal']);
+    const config = fixture.config({ 'federation.rounds': 1 });
+    const first = await startCoordinator(config, quiet);
+    const port = first.port;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const receipted: Task[] = [];
+    const logs: string[] = [];
+    const agents = fixture.sites.map((site, i) => {
+      const worker = siteWorker(site.file, i + 1);
+      // Site 2 is still training round 1 when the coordinator goes down.
+      const slow = {
+        run: async (task: Task, model: Parameters<typeof worker.run>[1]) => {
+          if (i === 1 && task.kind === 'train') await held;
+          return worker.run(task, model);
+        },
+      } as unknown as typeof worker;
+      return participate({
+        connection: new CoordinatorConnection(
+          `127.0.0.1:${port}`,
+          site.identity,
+          publicIdentity(fixture.coordinator),
+        ),
+        worker: i === 1 ? slow : worker,
+        reconnect: { initialMs: 50, maxMs: 400 },
+        log: quiet,
+        onSubmitted: (task) => {
+          if (i === 0) receipted.push(task);
+        },
+      });
+    });
+    while (!receipted.some((t) => t.kind === 'train')) await new Promise((r) => setTimeout(r, 20));
+    const accepted = receipted.find((t) => t.kind === 'train')!;
+    await first.stop(); // the crash: nothing of round 1 was committed
+    const second = await startCoordinator({ ...config, listen: { ...config.listen, port } }, (l) =>
+      logs.push(l),
+    );
+    release();
+    try {
+      await second.done;
+      await Promise.all(agents);
+      const train = second.loop.rounds.filter((r) => r.kind === 'train');
+      expect(train.map((r) => r.outcome)).to.deep.equal(['closed']);
+      expect(train[0]!.taskId).to.equal(accepted.taskId);
+      expect(train[0]!.results).to.have.length(2);
+      expect(
+        logs.some((l) =>
+          /resumed after a restart with 1 accepted results; asking 1 clients again/.test(l),
+        ),
+      ).to.equal(true);
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
 describe('client restart over gRPC', function () {
   this.timeout(240_000);
   let dir: string;
