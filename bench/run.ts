@@ -18,6 +18,7 @@ import { runDiagnosis } from './federation/diagnosis-bench.js';
 import { runNslKddFederation } from './federation/nsl-kdd-federation.js';
 import { runPoisoning } from './federation/poisoning-bench.js';
 import { runSyntheticFederation } from './federation/synthetic-federation.js';
+import { runFuzz } from './hardening/fuzz.js';
 import { runNslKddQuality } from './nsl-kdd-quality.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -123,6 +124,18 @@ if (runs('poisoning')) {
       ...result,
     });
   }
+}
+
+if (runs('fuzz')) {
+  const messages = 100_000;
+  log(`fuzz: ${messages} random messages to every RPC of a coordinator process...`);
+  const result = await runFuzz(messages, log);
+  save('fuzz-coordinator', {
+    protocol:
+      'a fedflow coordinator process on loopback; messages of random bytes to GetChallenge, Enrol, WaitForTask, FetchModel and SubmitResult in turn, 32 at a time',
+    targets: { crashes: 0, ingressLogBytes: 'no entry per unauthenticated message' },
+    ...result,
+  });
 }
 
 if (runs('memory')) {
