@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { listeningPort } from '../../shared/cli/simulate/processes.js';
 import { loadCoordinatorConfig } from '../../shared/config/federation-config.js';
 import { generateIdentity } from '../../shared/crypto/identity.js';
 import { writeIdentityFiles } from '../../shared/crypto/key-files.js';
@@ -43,16 +44,7 @@ function startCoordinator(configFile: string): Promise<{ child: ChildProcess; po
   const child = spawn(process.execPath, [fedflow, 'coordinator', '--config', configFile], {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (text: string) => {
-      buffer += text;
-      const listening = /\{"event":"listening"[^\n]*"port":(\d+)/.exec(buffer);
-      if (listening) resolve({ child, port: Number(listening[1]) });
-    });
-    child.once('exit', (code) => reject(new Error(`coordinator exited with ${code}`)));
-  });
+  return listeningPort(child).then((port) => ({ child, port }));
 }
 
 type Federation = InstanceType<ReturnType<typeof loadFederation>['fedflow']['v1']['Federation']>;

@@ -9,6 +9,7 @@ import { CoordinatorConnection } from '../../client/transport/coordinator-connec
 import type { RoundRecord } from '../../coordinator/store/federation-state.js';
 import type { AuditEntry } from '../../shared/audit/audit-entry.js';
 import { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
+import { listeningPort } from '../../shared/cli/simulate/processes.js';
 import { fingerprint } from '../../shared/crypto/identity.js';
 import { initBackend } from '../../shared/runtime/backend.js';
 import { federationFixture, publicIdentity, siteWorker } from '../helpers/federation-fixture.js';
@@ -31,18 +32,7 @@ function startCoordinator(configFile: string): Promise<{ child: ChildProcess; po
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] },
   );
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (text: string) => {
-      buffer += text;
-      const listening = /\{"event":"listening"[^\n]*"port":(\d+)/.exec(buffer);
-      if (listening) resolve({ child, port: Number(listening[1]) });
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`coordinator exited with ${code} before listening`)),
-    );
-  });
+  return listeningPort(child).then((port) => ({ child, port }));
 }
 
 const entries = (file: string): AuditEntry[] =>

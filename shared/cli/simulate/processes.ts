@@ -37,3 +37,15 @@ export function jsonLines(
     }
   });
 }
+
+/** The port a `fedflow coordinator` process listens on, from its 'listening' event. */
+export function listeningPort(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    jsonLines(child, (event) => {
+      if (event.event === 'listening') resolve(Number(event.port));
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`the coordinator exited (${code}) before listening`)),
+    );
+  });
+}
