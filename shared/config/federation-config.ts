@@ -5,31 +5,12 @@
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import convict from 'convict';
-import { MAX_SKETCH_ROWS } from '../federation/encoder-round.js';
-import { LOCAL_TRAINING_LIMITS } from '../federation/messages.js';
 import { FLOW_FORMATS } from '../flows/formats.js';
+import { positive } from './config-formats.js';
+import { federationConfigSchema } from './federation-schema.js';
 import { modelConfigSchema } from './model-config.js';
 import { strategyConfigSchema } from './strategy-config.js';
 
-const positive = (name: string, integer: boolean) => (value: unknown) => {
-  if (typeof value !== 'number' || !(value > 0) || (integer && !Number.isInteger(value))) {
-    throw new Error(
-      `${name} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(value)}`,
-    );
-  }
-};
-/** A number in [min, max] (an integer when asked): a published local training setting. */
-const within = (name: string, min: number, max: number, integer: boolean) => (value: unknown) => {
-  if (
-    typeof value !== 'number' ||
-    !(value >= min && value <= max) ||
-    (integer && !Number.isInteger(value))
-  ) {
-    throw new Error(
-      `${name} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got ${JSON.stringify(value)}`,
-    );
-  }
-};
 const stringList = (name: string) => (value: unknown) => {
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
     throw new Error(`${name} must be a list of strings, got ${JSON.stringify(value)}`);
@@ -86,80 +67,7 @@ export const coordinatorConfigSchema = {
     },
     csvSchema: { doc: "Column mapping for format 'csv'", format: String, default: '' },
   },
-  federation: {
-    rounds: { doc: 'Training rounds', format: positive('federation.rounds', true), default: 5 },
-    epochs: {
-      doc: 'Local epochs per round, when localSteps is 0',
-      format: within('federation.epochs', 1, LOCAL_TRAINING_LIMITS.epochs, true),
-      default: 2,
-    },
-    localSteps: {
-      doc: 'Optimiser steps each site takes per round, the same at every site whatever its size (0 = train epochs epochs instead)',
-      format: within('federation.localSteps', 0, LOCAL_TRAINING_LIMITS.localSteps, true),
-      default: 100,
-    },
-    batchSize: {
-      doc: 'Flows per mini-batch in local training (published to the sites)',
-      format: within('federation.batchSize', 1, LOCAL_TRAINING_LIMITS.batchSize, true),
-      default: 512,
-    },
-    learningRate: {
-      doc: 'Adam learning rate of local training (published to the sites)',
-      format: positive('federation.learningRate', false),
-      default: 0.004,
-    },
-    replayShare: {
-      doc: 'Share of local training flows sampled from the global model (generative replay, from round 2 on) so sites keep what it knows of the others; 0 = off',
-      format: within('federation.replayShare', 0, LOCAL_TRAINING_LIMITS.replayShare, false),
-      default: 0.7,
-    },
-    keepOptimizerState: {
-      doc: 'Sites keep their Adam moments across rounds instead of starting each round afresh',
-      format: Boolean,
-      default: true,
-    },
-    minClients: {
-      doc: 'Fewest clients a round starts and closes with',
-      format: positive('federation.minClients', true),
-      default: 2,
-    },
-    quorum: {
-      doc: 'Results that close a round early: a fraction (0-1] of selected clients or a count (> 1)',
-      format: positive('federation.quorum', false),
-      default: 1,
-    },
-    roundTimeoutSeconds: {
-      doc: 'Round deadline',
-      format: positive('federation.roundTimeoutSeconds', false),
-      default: 600,
-    },
-    waitForClientsSeconds: {
-      doc: 'How long to wait for minClients to connect',
-      format: positive('federation.waitForClientsSeconds', false),
-      default: 3600,
-    },
-    minSites: {
-      doc: 'k-anonymity: sites that must report a categorical value to keep it',
-      format: positive('federation.minSites', true),
-      default: 2,
-    },
-    minRecords: {
-      doc: 'k-anonymity: flows across sites that must carry a categorical value to keep it',
-      format: positive('federation.minRecords', true),
-      default: 10,
-    },
-    siteMinCategoryCount: {
-      doc: 'Sites drop categorical values rarer than this from their sketch (never fewer than 3: a site keeps its own floor)',
-      format: positive('federation.siteMinCategoryCount', true),
-      default: 3,
-    },
-    maxSiteRows: {
-      doc: "The most flows a site's encoder-round sketch may declare; a site claiming more is refused (its later example counts are capped by what it declared)",
-      format: within('federation.maxSiteRows', 1, MAX_SKETCH_ROWS, true),
-      default: 100_000_000,
-    },
-    seed: { doc: 'Seed of the initial global model', format: 'int', default: 1 },
-  },
+  federation: federationConfigSchema,
   strategy: strategyConfigSchema,
   encoder: modelConfigSchema.encoder,
   model: modelConfigSchema.model,
