@@ -130,12 +130,16 @@ export async function startCoordinator(
     federationHandlers({
       identity,
       // Sessions live in memory (clients enrol again after a restart); enrolments are recorded.
-      enrolment: new Enrolment(identity, allowList, (session) =>
-        appendJsonLine(join(config.stateDir, 'enrolments.jsonl'), {
-          at: new Date().toISOString(),
-          client: session.identity.name,
-          fingerprint: session.clientId,
-        }),
+      enrolment: new Enrolment(
+        identity,
+        allowList,
+        (session) =>
+          appendJsonLine(join(config.stateDir, 'enrolments.jsonl'), {
+            at: new Date().toISOString(),
+            client: session.identity.name,
+            fingerprint: session.clientId,
+          }),
+        config.transport.sessionIdleSeconds * 1000,
       ),
       clients,
       releases: new ModelReleases(identity),

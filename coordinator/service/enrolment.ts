@@ -27,6 +27,8 @@ function checkLength(name: string, bytes: Uint8Array, expected: number): void {
 
 export interface Session {
   readonly token: string;
+  /** When it was last used: a session idle for longer than the limit expires. */
+  lastUsedMs: number;
   /** Fingerprint of the client's signing key. */
   readonly clientId: string;
   readonly identity: PublicIdentity;
@@ -42,6 +44,8 @@ export class Enrolment {
     private readonly allowList: readonly PublicIdentity[],
     /** Told of every enrolment (the coordinator records them in its state directory). */
     private readonly onEnrolled: (session: Session) => void = () => {},
+    private readonly sessionIdleMs = 3_600_000,
+    private readonly now: () => number = Date.now,
   ) {}
 
   issueChallenge(clientSignKey: Uint8Array): { challenge: Uint8Array; expiresMs: number } {
@@ -93,6 +97,7 @@ export class Enrolment {
       token: randomBytes(32).toString('hex'),
       clientId: fingerprint(clientSignKey),
       identity,
+      lastUsedMs: this.now(),
     };
     // One session per client: enrolling again ends the previous one, so sessions stay as
     // many as the allow-list has clients however often each enrols.
@@ -113,6 +118,13 @@ export class Enrolment {
   session(token: string): Session {
     const session = this.sessions.get(token);
     if (!session) throw new FedflowError('unauthenticated', 'unknown session: enrol again');
+    const now = this.now();
+    if (now - session.lastUsedMs > this.sessionIdleMs) {
+      this.sessions.delete(token);
+      if (this.byClient.get(session.clientId) === token) this.byClient.delete(session.clientId);
+      throw new FedflowError('unauthenticated', 'the session expired: enrol again');
+    }
+    session.lastUsedMs = now;
     return session;
   }
 

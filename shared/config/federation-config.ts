@@ -126,6 +126,11 @@ export const coordinatorConfigSchema = {
       format: positive('transport.maxPayloadBytes', true),
       default: 256 * 1024 * 1024,
     },
+    sessionIdleSeconds: {
+      doc: 'A session unused for this long expires (the client enrols again); task streams renew every 15 minutes',
+      format: positive('transport.sessionIdleSeconds', false),
+      default: 3600,
+    },
   },
 };
 

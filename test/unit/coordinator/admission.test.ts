@@ -26,6 +26,37 @@ describe('what the coordinator admits', () => {
     expect(() => enrolment.session(first.token)).to.throw(FedflowError, 'unknown session');
   });
 
+  it('expires a session left unused for longer than the idle limit, and keeps one in use', () => {
+    const coordinator = generateIdentity('coordinator', 'c');
+    const site = generateIdentity('client', 'site-a');
+    let now = 0;
+    const enrolment = new Enrolment(
+      coordinator,
+      [publicIdentity(site)],
+      () => {},
+      1000,
+      () => now,
+    );
+    const { challenge } = enrolment.issueChallenge(site.signPublicKey);
+    const { signature } = signBlob(
+      site,
+      ENROL_PURPOSE,
+      enrolStatement(challenge, site.boxPublicKey),
+    );
+    const session = enrolment.enrol(site.signPublicKey, site.boxPublicKey, challenge, signature);
+    for (let i = 0; i < 5; i++) {
+      now += 900; // used every 0.9 s: stays
+      expect(enrolment.session(session.token).clientId).to.equal(session.clientId);
+    }
+    now += 1001;
+    expect(() => enrolment.session(session.token)).to.throw(
+      FedflowError,
+      'the session expired: enrol again',
+    );
+    expect(() => enrolment.session(session.token)).to.throw(FedflowError, 'unknown session');
+    expect(enrolment.sessionCount).to.equal(0);
+  });
+
   it('receives one result at a time per client and refuses more bytes than its ceiling', () => {
     const inFlight = new InFlightResults(100);
     const releaseA = inFlight.reserve('a', 60);
