@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { FlowFormat } from '../../shared/flows/formats.js';
 import type { ReadOptions } from '../../shared/flows/readers.js';
-import { streamOutputFile } from '../../shared/fs/output-file.js';
+import { ALERT_LINES, streamOutputFile } from '../../shared/fs/output-file.js';
 import type { ScoreOptions } from '../../shared/model/vae.js';
 import { AlertFormatter } from './alert-lines.js';
 import type { LoadedModel } from './loaded-model.js';
@@ -37,5 +37,5 @@ export async function writeAlertLines(
     return { ...summary, alerts, seconds: summary.seconds };
   };
   // A file is replaced only by a complete run: a failure leaves what was there.
-  return outPath === '-' ? score(process.stdout) : streamOutputFile(outPath, score);
+  return outPath === '-' ? score(process.stdout) : streamOutputFile(outPath, score, ALERT_LINES);
 }

@@ -6,9 +6,12 @@
 import { once } from 'node:events';
 import {
   accessSync,
+  closeSync,
   constants,
   createWriteStream,
   existsSync,
+  openSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -25,8 +28,35 @@ export class OutputPathError extends Error {
   }
 }
 
-/** Throws OutputPathError unless `path` can receive a file. */
-export function checkOutputFile(path: string): void {
+/**
+ * What a command writes, told by the start of a file: an existing non-empty file that does
+ * not start so is someone else's and is never replaced.
+ */
+export interface OutputKind {
+  /** e.g. 'a fedflow alerts file (JSON lines)'. */
+  readonly what: string;
+  readonly looksLike: (head: string) => boolean;
+}
+
+export const JSON_REPORT: OutputKind = {
+  what: 'a JSON report',
+  looksLike: (head) => head.trimStart().startsWith('{'),
+};
+export const ALERT_LINES: OutputKind = {
+  what: 'a fedflow alerts file (JSON lines starting {"row":)',
+  looksLike: (head) => head.startsWith('{"row":'),
+};
+export const SVG_CHART: OutputKind = {
+  what: 'an SVG chart',
+  looksLike: (head) => /^\s*(<\?xml[^>]*>\s*)?<svg/.test(head),
+};
+export const ZEEK_LOG: OutputKind = {
+  what: 'a Zeek log (starting #separator)',
+  looksLike: (head) => head.startsWith('#separator'),
+};
+
+/** Throws OutputPathError unless `path` can receive a file (of `kind`, when it exists). */
+export function checkOutputFile(path: string, kind?: OutputKind): void {
   const target = resolve(path);
   const dir = dirname(target);
   if (!existsSync(dir)) throw new OutputPathError(path, `directory ${dir} does not exist`);
@@ -38,11 +68,26 @@ export function checkOutputFile(path: string): void {
   }
   if (existsSync(target) && !statSync(target).isFile())
     throw new OutputPathError(path, 'it exists and is not a regular file');
+  if (kind && existsSync(target) && statSync(target).size > 0 && !kind.looksLike(head(target)))
+    throw new OutputPathError(
+      path,
+      `it exists and is not ${kind.what}; refusing to replace it (remove it or choose another path)`,
+    );
+}
+
+function head(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(4096);
+    return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Writes `data` to `path` whole or not at all. */
-export function writeOutputFile(path: string, data: string | Uint8Array): void {
-  checkOutputFile(path);
+export function writeOutputFile(path: string, data: string | Uint8Array, kind?: OutputKind): void {
+  checkOutputFile(path, kind);
   writeFileDurably(path, data);
 }
 
@@ -53,8 +98,9 @@ export function writeOutputFile(path: string, data: string | Uint8Array): void {
 export async function streamOutputFile<T>(
   path: string,
   write: (out: Writable) => Promise<T>,
+  kind?: OutputKind,
 ): Promise<T> {
-  checkOutputFile(path);
+  checkOutputFile(path, kind);
   const target = resolve(path);
   const temp = `${target}.tmp-${process.pid}`;
   const out = createWriteStream(temp, { flags: 'wx', mode: 0o644 });

@@ -144,7 +144,8 @@ describe('fedflow synth -> train -> evaluate -> score on synthetic flows', funct
 
     it('leaves an existing --out file as it was when scoring fails midway or at once', async () => {
       const out = file('kept.jsonl');
-      writeFileSync(out, 'yesterday\n');
+      const yesterday = '{"row":1,"line":2,"score":3.5,"alerts":{},"top":[]}\n';
+      writeFileSync(out, yesterday);
       // A malformed file after a good one: scoring starts, writes, then fails.
       writeFileSync(file('garbage.log'), 'not a zeek log\n'.repeat(100));
       for (const [data, format] of [
@@ -164,7 +165,7 @@ describe('fedflow synth -> train -> evaluate -> score on synthetic flows', funct
           out,
         ]);
         expect(r.code, r.stderr).to.equal(1);
-        expect(readFileSync(out, 'utf8')).to.equal('yesterday\n');
+        expect(readFileSync(out, 'utf8')).to.equal(yesterday);
       }
       expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).to.deep.equal([]);
     });
@@ -204,6 +205,34 @@ describe('fedflow synth -> train -> evaluate -> score on synthetic flows', funct
       }
       expect(readFileSync(notes, 'utf8')).to.equal('mine\n');
       expect(readFileSync(join(other, 'cat.jpg'), 'utf8')).to.equal('meow');
+    });
+
+    it('refuses to replace a file that is not what the command writes, before any work', async () => {
+      const essay = file('essay.txt');
+      writeFileSync(essay, 'my thesis\n');
+      const scored = await score(file('test.log'), 'zeek', essay);
+      expect(scored.code).to.equal(1);
+      expect(scored.stderr).to.include(
+        `cannot write ${essay}: it exists and is not a fedflow alerts file (JSON lines starting {"row":); refusing to replace it`,
+      );
+      const synth = await runCli(['synth', '--profile', 'web', '--flows', '10', '--out', essay]);
+      expect(synth.code).to.equal(1);
+      expect(synth.stderr).to.include('it exists and is not a Zeek log (starting #separator)');
+      const evaluated = await runCli([
+        'evaluate',
+        '--model',
+        file('model'),
+        '--data',
+        file('test.log'),
+        '--format',
+        'zeek',
+        '--json',
+        essay,
+      ]);
+      expect(evaluated.code).to.equal(1);
+      expect(evaluated.stderr).to.include('it exists and is not a JSON report');
+      expect(evaluated.stdout).to.not.match(/AUROC/); // refused before the work
+      expect(readFileSync(essay, 'utf8')).to.equal('my thesis\n');
     });
 
     it('writes the whole report when it succeeds, replacing the file', async () => {

@@ -9,7 +9,7 @@ import type { AuditEntry } from '../../audit/audit-entry.js';
 import { type AuditReport, auditFederation } from '../../audit/audit-run.js';
 import { egressTable, ingressTables } from '../../audit/audit-tables.js';
 import { verifyLog } from '../../audit/verify-chain.js';
-import { writeOutputFile } from '../../fs/output-file.js';
+import { checkOutputFile, JSON_REPORT, writeOutputFile } from '../../fs/output-file.js';
 import { formatTable } from '../../stats/report-table.js';
 
 export function registerAudit(program: Command): void {
@@ -46,6 +46,7 @@ export function registerAudit(program: Command): void {
           partial?: boolean;
         },
       ) => {
+        if (options.json) checkOutputFile(options.json, JSON_REPORT);
         const report = auditFederation(paths, {
           allowUnpinned: options.unpinned,
           allowMissingPayloads: options.allowMissingPayloads,
@@ -85,7 +86,8 @@ export function registerAudit(program: Command): void {
             : `FAILED: ${report.errors} errors, ${report.warnings} warnings`,
         );
         process.stdout.write(`${out.join('\n')}\n`);
-        if (options.json) writeOutputFile(options.json, `${JSON.stringify(report, null, 2)}\n`);
+        if (options.json)
+          writeOutputFile(options.json, `${JSON.stringify(report, null, 2)}\n`, JSON_REPORT);
         if (report.errors > 0) process.exitCode = 1;
       },
     );

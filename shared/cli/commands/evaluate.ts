@@ -8,7 +8,7 @@ import {
 } from '../../../client/detect/evaluate-model.js';
 import { openModel } from '../../../client/detect/loaded-model.js';
 import { loadModelConfig } from '../../config/model-config.js';
-import { checkOutputFile, writeOutputFile } from '../../fs/output-file.js';
+import { checkOutputFile, JSON_REPORT, SVG_CHART, writeOutputFile } from '../../fs/output-file.js';
 import { formatTable } from '../../stats/report-table.js';
 import { renderRocChart, rocChartCurve } from '../../stats/roc-chart.js';
 import {
@@ -37,7 +37,8 @@ export function registerEvaluate(program: Command): void {
     .option('--roc <file.svg>', 'write the ROC curve as an SVG image')
     .action(async (options: EvaluateOptions) => {
       // Outputs are checked before the work, so a bad path costs nothing.
-      for (const path of [options.json, options.roc]) if (path) checkOutputFile(path);
+      if (options.json) checkOutputFile(options.json, JSON_REPORT);
+      if (options.roc) checkOutputFile(options.roc, SVG_CHART);
       const config = loadModelConfig(options.config, { backend: options.backend }).getProperties();
       const backend = await startBackend(config.backend);
       const loaded = openModel(options.model);
@@ -58,6 +59,7 @@ export function registerEvaluate(program: Command): void {
         writeOutputFile(
           options.json,
           `${JSON.stringify({ model: options.model, data: options.data, backend: backend.name, ...evaluation }, null, 2)}\n`,
+          JSON_REPORT,
         );
       if (options.roc) {
         const positives = scored.categories.map((c) => c !== 'normal');
@@ -70,6 +72,7 @@ export function registerEvaluate(program: Command): void {
         writeOutputFile(
           options.roc,
           renderRocChart([curve], { title: `ROC: ${options.data.join(', ')}`, fprScale: 'log' }),
+          SVG_CHART,
         );
       }
     });

@@ -4,7 +4,7 @@ import { openModel } from '../../../client/detect/loaded-model.js';
 import { writeAlertLines } from '../../../client/detect/write-alerts.js';
 import { SiteMetrics } from '../../../client/metrics/site-metrics.js';
 import { loadModelConfig } from '../../config/model-config.js';
-import { checkOutputFile } from '../../fs/output-file.js';
+import { ALERT_LINES, checkOutputFile } from '../../fs/output-file.js';
 import {
   addFlowOptions,
   type FlowFileOptions,
@@ -39,7 +39,7 @@ export function registerScore(program: Command): void {
       Number,
     )
     .action(async (options: ScoreOptions) => {
-      if (options.out !== '-') checkOutputFile(options.out);
+      if (options.out !== '-') checkOutputFile(options.out, ALERT_LINES);
       const config = loadModelConfig(options.config, {
         backend: options.backend,
         'scoring.importanceSamples': options.importanceSamples,

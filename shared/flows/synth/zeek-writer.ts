@@ -4,7 +4,7 @@
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { streamOutputFile } from '../../fs/output-file.js';
+import { streamOutputFile, ZEEK_LOG } from '../../fs/output-file.js';
 import type { SyntheticFlow } from './flow.js';
 
 /** conn.log columns in Zeek's order with Zeek's type of each, then the `label` column. */
@@ -149,7 +149,9 @@ export async function writeConnLog(
   flows: Iterable<SyntheticFlow>,
   openTime: number,
 ): Promise<void> {
-  await streamOutputFile(path, (out) =>
-    pipeline(Readable.from(connLogChunks(flows, openTime)), out, { end: false }),
+  await streamOutputFile(
+    path,
+    (out) => pipeline(Readable.from(connLogChunks(flows, openTime)), out, { end: false }),
+    ZEEK_LOG,
   );
 }

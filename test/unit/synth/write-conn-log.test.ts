@@ -187,7 +187,8 @@ describe('writeSyntheticConnLog', () => {
 
   it('leaves an existing file as it was when writing fails', async () => {
     const target = path.join(dir, 'kept.log');
-    fs.writeFileSync(target, 'yesterday\n');
+    const yesterday = '#separator \\x09\n#fields\tts\n';
+    fs.writeFileSync(target, yesterday);
     let failure: unknown = null;
     try {
       await writeSyntheticConnLog(target, { profile: 'web', flows: -1, seed: 1 });
@@ -195,6 +196,6 @@ describe('writeSyntheticConnLog', () => {
       failure = error;
     }
     expect(failure).to.be.instanceOf(Error);
-    expect(fs.readFileSync(target, 'utf8')).to.equal('yesterday\n');
+    expect(fs.readFileSync(target, 'utf8')).to.equal(yesterday);
   });
 });
