@@ -47,7 +47,9 @@ export async function participate(options: ParticipationOptions): Promise<Global
           if (event.type === 'finished') {
             log(`federation finished: ${event.reason}`);
             // The last version now carries the shared thresholds calibration placed.
-            return lastVersion > 0 ? await connection.fetchModel(token, lastVersion) : model;
+            const final = lastVersion > 0 ? await connection.fetchModel(token, lastVersion) : model;
+            if (final) connection.noteFinished(final);
+            return final;
           }
           watchdog.pause(); // our own work is not the coordinator going silent
           const task = event.task;

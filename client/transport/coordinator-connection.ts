@@ -4,7 +4,7 @@
  * a score histogram), and it does not import anything that reads flow records.
  */
 import * as grpc from '@grpc/grpc-js';
-import { sha256Hex, toAuditReceipt } from '../../shared/audit/audit-entry.js';
+import { FINISHED_TYPE, sha256Hex, toAuditReceipt } from '../../shared/audit/audit-entry.js';
 import type { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
 import { bytesEqual, sha256 } from '../../shared/crypto/bytes.js';
 import { fingerprint, type Identity, type PublicIdentity } from '../../shared/crypto/identity.js';
@@ -212,6 +212,27 @@ export class CoordinatorConnection {
       receipt: toAuditReceipt(receipt),
     });
     return receipt;
+  }
+
+  /**
+   * Closes this site's part in the egress log: a 'finished' entry naming the final model it
+   * received (its size and weights' SHA-256). An auditor then knows the log did not simply
+   * stop: a result without its receipt before this entry was answered and lost in transit.
+   */
+  noteFinished(model: GlobalModel): void {
+    this.egress?.append({
+      peer: fingerprint(this.coordinator.signPublicKey),
+      type: FINISHED_TYPE,
+      round: null,
+      taskId: null,
+      bytes: model.weights.byteLength,
+      // The digest `fedflow status` and the model directory's integrity.json give the weights.
+      sealedSha256: sha256Hex(
+        new Uint8Array(model.weights.buffer, model.weights.byteOffset, model.weights.byteLength),
+      ),
+      plaintextSha256: null,
+      outcome: 'sent',
+    });
   }
 
   /** The serialised sealed envelope of a payload for a task. */

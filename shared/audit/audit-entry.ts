@@ -28,6 +28,11 @@ export const SCREENING_TYPE = 'screening';
  * naming the file, `bytes` and `sealedSha256` the moved bytes' length and SHA-256.
  */
 export const QUARANTINE_TYPE = 'quarantine';
+/**
+ * A site's last egress entry once the federation finished: `bytes` and `sealedSha256` are the
+ * size and the weights' SHA-256 of the final model it received (outcome 'sent').
+ */
+export const FINISHED_TYPE = 'finished';
 
 export type AuditLogKind = 'egress' | 'ingress';
 export type AuditOutcome = 'sent' | 'accepted' | 'rejected' | 'screened' | 'quarantined';

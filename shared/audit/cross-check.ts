@@ -155,9 +155,11 @@ class CrossChecker {
       if (i.receipt && !receipted.has(e.sealedSha256)) {
         // The site logs every receipt it gets. Where its log ends at the message, entries
         // were removed from its end; further on, the answer may have been lost in transit.
+        // A site that finished notes it last; a log that ends at the message instead was cut
+        // short (or the site stopped for good before its receipt arrived).
         const last = e === log.entries.at(-1);
         const message = last
-          ? `the coordinator issued a receipt for ${describe(e)} (ingress seq ${i.seq}) that the site's log does not hold, and the log ends there: entries were removed from its end`
+          ? `the coordinator issued a receipt for ${describe(e)} (ingress seq ${i.seq}) that the site's log does not hold, and the log ends there: entries were removed from its end, or the site stopped for good before the receipt arrived`
           : `the coordinator issued a receipt for ${describe(e)} (ingress seq ${i.seq}) that the site's log does not hold (lost in transit?)`;
         this.onEgress(log, e, last ? 'error' : 'warning', 'receipt-missing', message);
       }

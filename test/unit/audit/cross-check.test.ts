@@ -5,7 +5,7 @@ import type { AuditFields } from '../../../shared/audit/audit-log-writer.js';
 import { AuditLogWriter } from '../../../shared/audit/audit-log-writer.js';
 import { crossCheck } from '../../../shared/audit/cross-check.js';
 import { type Finding, verifyLog } from '../../../shared/audit/verify-chain.js';
-import type { Identity } from '../../../shared/crypto/identity.js';
+import { fingerprint, type Identity } from '../../../shared/crypto/identity.js';
 import { tempDir } from '../crypto/fixtures.js';
 import {
   coordinator,
@@ -204,6 +204,26 @@ describe('crossCheck', () => {
     expect(summary(federation.check(['a'], { partial: true }))).to.deep.equal([
       ['warning', 'no-egress-log', null],
     ]);
+  });
+
+  it('warns only, when a site that finished lacks a receipt: the answer was lost in transit (a crash)', () => {
+    federation.deliver(message(siteA, 'delta', 1, 'weights', 1));
+    const m = message(siteA, 'delta', 2, 'weights', 2);
+    federation.send(m);
+    federation.receive(m, { ...receivedFields(m), receipt: receiptFor(m, 1_767_225_700_000) });
+    federation.site(siteA).append({
+      peer: fingerprint(coordinator.signPublicKey),
+      type: 'finished',
+      round: null,
+      taskId: null,
+      bytes: 4,
+      sealedSha256: randomDigest(),
+      plaintextSha256: null,
+      outcome: 'sent',
+    });
+
+    const findings = federation.check(['a']);
+    expect(summary(findings)).to.deep.equal([['warning', 'receipt-missing', 2]]);
   });
 
   it("fails a site log whose last entry, the coordinator's receipt, was deleted", () => {
