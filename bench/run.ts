@@ -19,6 +19,7 @@ import { runNslKddFederation } from './federation/nsl-kdd-federation.js';
 import { runPoisoning } from './federation/poisoning-bench.js';
 import { runSyntheticFederation } from './federation/synthetic-federation.js';
 import { runFuzz } from './hardening/fuzz.js';
+import { runKillLoop } from './hardening/kill-loop.js';
 import { runNslKddQuality } from './nsl-kdd-quality.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -134,6 +135,22 @@ if (runs('fuzz')) {
     protocol:
       'a fedflow coordinator process on loopback; messages of random bytes to GetChallenge, Enrol, WaitForTask, FetchModel and SubmitResult in turn, 32 at a time',
     targets: { crashes: 0, ingressLogBytes: 'no entry per unauthenticated message' },
+    ...result,
+  });
+}
+
+if (runs('kill-loop')) {
+  const kills = 10;
+  log(`kill-loop: a coordinator process killed ${kills} times mid-round...`);
+  const result = await runKillLoop({
+    kills,
+    fedflow: [process.execPath, join(here, '..', 'shared', 'cli', 'fedflow.js')],
+  });
+  log(`kill-loop: ${result.kills} kills, ${result.accepted} results accepted, ${result.lost.length} lost`);
+  save('kill-loop-coordinator', {
+    protocol:
+      '3 synthetic sites in-process, a fedflow coordinator process killed with SIGKILL right after it accepted one or two results of an open round, restarted on the same port; 3 training rounds',
+    targets: { lost: 0, auditExitCode: 0 },
     ...result,
   });
 }
