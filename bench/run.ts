@@ -146,7 +146,9 @@ if (runs('kill-loop')) {
     kills,
     fedflow: [process.execPath, join(here, '..', 'shared', 'cli', 'fedflow.js')],
   });
-  log(`kill-loop: ${result.kills} kills, ${result.accepted} results accepted, ${result.lost.length} lost`);
+  log(
+    `kill-loop: ${result.kills} kills, ${result.accepted} results accepted, ${result.lost.length} lost`,
+  );
   save('kill-loop-coordinator', {
     protocol:
       '3 synthetic sites in-process, a fedflow coordinator process killed with SIGKILL right after it accepted one or two results of an open round, restarted on the same port; 3 training rounds',
