@@ -200,7 +200,9 @@ export class FederationLoop {
       left &&
       left.task.kind === kind &&
       left.task.round === round &&
-      left.task.modelVersion === modelVersion
+      left.task.modelVersion === modelVersion &&
+      // A round whose record was committed (a crash before the store was cleared) is over.
+      !this.state.rounds.some((r) => r.taskId === left.task.taskId)
         ? left
         : null;
     const task: Task = {
@@ -225,7 +227,8 @@ export class FederationLoop {
     const kept = (resumed?.results ?? []).filter(
       ({ clientId, payload }) => problemOf(clientId, payload) === null,
     );
-    const asked = clients.filter((c) => !kept.some((k) => k.clientId === c.id));
+    const needed = quorumCount(this.plan, clients.length + kept.length) - kept.length;
+    const asked = needed > 0 ? clients.filter((c) => !kept.some((k) => k.clientId === c.id)) : [];
     this.events.onLog?.(
       resumed
         ? `round ${round} (${kind}) resumed after a restart with ${kept.length} accepted results; asking ${asked.length} clients again, task ${task.taskId}`
@@ -235,7 +238,7 @@ export class FederationLoop {
     const selected = new Set([...clients.map((c) => c.id), ...kept.map((k) => k.clientId)]);
     this.open = { round, kind, taskId: task.taskId, startedMs, selected: [...selected] };
     const asking = await runTasks(asked, task, {
-      quorum: quorumCount(this.plan, selected.size) - kept.length,
+      quorum: needed,
       signal: this.stopping.signal,
       deadlineMs: task.deadlineMs,
       validate: (clientId, payload) =>

@@ -39,8 +39,12 @@ export async function runTasks(
       abort.abort(new Error('round closed'));
       resolve();
     }
-    // Nobody to ask, or the quorum already met (results a resumed round had accepted).
-    if (clients.length === 0 || policy.quorum <= 0) finish();
+    // Nobody to ask, or the quorum already met (results a resumed round had accepted):
+    // no task is sent, so none is left pending at a client.
+    if (clients.length === 0 || policy.quorum <= 0) {
+      finish();
+      return;
+    }
     for (const client of clients) {
       client.run(task, abort.signal).then(
         (payload) => {
