@@ -2,8 +2,11 @@
  * A running coordinator: the gRPC server, the enrolment allow-list, the round loop and its
  * durable state, wired together from the validated configuration.
  */
+
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import type { AuditEntry } from '../shared/audit/audit-entry.js';
 import { AuditLogWriter } from '../shared/audit/audit-log-writer.js';
 import { describeFederation } from '../shared/config/describe-federation.js';
 import type { CoordinatorConfig } from '../shared/config/federation-config.js';
@@ -87,6 +90,15 @@ export async function startCoordinator(
     'ingress',
     { keepPlaintext: config.audit.keepPlaintext, onAppend: screening.observe },
   );
+  // A round resumed after a crash aggregates deltas accepted before it: name their entries too.
+  for (const line of readFileSync(ingress.path, 'utf8').split('\n')) {
+    if (!line.includes('"delta"')) continue;
+    try {
+      screening.observe(JSON.parse(line) as AuditEntry);
+    } catch {
+      // The writer checked the log's tail on open; a line it cannot parse names no delta.
+    }
+  }
   if (ingress.quarantined)
     log(
       `warning: the ingress log's last line was cut off (a crash mid write); moved to ${ingress.quarantined} and noted in the log`,
@@ -150,6 +162,7 @@ export async function startCoordinator(
       schema: plan.schema,
       heartbeatMs: config.transport.heartbeatSeconds * 1000,
       maxPayloadBytes: config.transport.maxPayloadBytes,
+      maxSiteRows: plan.maxSiteRows,
       openRounds,
       // Two of the largest results at once, however many clients send.
       inFlight: new InFlightResults(2 * config.transport.maxPayloadBytes),

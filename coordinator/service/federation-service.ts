@@ -57,6 +57,8 @@ export interface ServiceContext {
   readonly metrics: CoordinatorMetrics | null;
   /** Every result received is logged here, accepted or rejected (null: no audit log). */
   readonly ingress: AuditLogWriter | null;
+  /** The most rows a sketch may declare (federation.maxSiteRows), as the round loop checks. */
+  readonly maxSiteRows: number;
   /** The most rows a client may claim in a result (see FederationLoop.declaredRows). */
   declaredRows(clientId: string): number;
   /**
@@ -281,13 +283,12 @@ function acceptResult(
     ctx.current(),
     payload,
     ctx.declaredRows(session.clientId),
+    ctx.maxSiteRows,
   );
   if (problem) {
     ctx.clients.fail(session.clientId, task.taskId, `rejected: ${problem}`);
     throw new FedflowError('invalid-argument', problem);
   }
-  // Durable before the receipt: a crash from here on cannot lose an accepted result.
-  ctx.openRounds.saveResult(task.taskId, session.clientId, plaintext);
   const digest = sha256(bytes);
   const receivedMs = Date.now();
   const coordinatorSignature = signBlob(
@@ -310,6 +311,9 @@ function acceptResult(
     },
     plaintext,
   );
+  // Kept after its ingress entry and before the receipt leaves: a restart resumes the round
+  // with it, and every result it aggregates is one the audit log shows accepted.
+  ctx.openRounds.saveResult(task.taskId, session.clientId, plaintext);
   ctx.clients.deliver(session.clientId, task.taskId, payload);
   ctx.activity.acceptedResult(session.clientId);
   ctx.metrics?.results.inc({ kind: payload.kind, outcome: 'accepted', reason: '' });

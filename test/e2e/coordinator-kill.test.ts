@@ -21,7 +21,9 @@ describe('a coordinator killed with SIGKILL again and again, mid-round', functio
     expect(result.kills).to.equal(6);
     // 3 sites x (sketch, 3 training rounds, calibration): each result counted once.
     expect(result.resultsInClosedRounds).to.equal(15);
-    expect(result.accepted).to.be.at.most(15);
+    // A kill between the accepted entry and keeping the result makes the site send it again,
+    // so a result may be accepted twice; each accepted one is still counted (lost is empty).
+    expect(result.accepted).to.be.at.least(15);
     // Every result accepted, or receipted, is one some round record counted.
     expect(result.lost).to.deep.equal([]);
     expect(result.trainingRoundsClosed).to.equal(3);
