@@ -46,9 +46,13 @@ export function sketchPayload(
   const floor = Math.max(MIN_SKETCH_COUNT, minCount);
   const categorical: { field: string; values: string[]; counts: number[] }[] = [];
   const numeric: { field: string; counts: number[] }[] = [];
-  let budget = MAX_SKETCH_VALUE_BYTES;
+  // An equal share of the byte budget for each field, so one field's many values cannot
+  // leave the fields after it empty.
+  const categoricalFields = sketch.fields.filter((f) => f.kind === 'categorical').length;
+  const share = Math.floor(MAX_SKETCH_VALUE_BYTES / Math.max(1, categoricalFields));
   for (const field of sketch.fields) {
     if (field.kind === 'categorical') {
+      let budget = share;
       const domain = valueDomain(schemaName, field.name);
       const frequent: [string, number][] = [];
       const byCount = [...field.counts]
