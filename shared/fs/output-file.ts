@@ -10,6 +10,7 @@ import {
   constants,
   createWriteStream,
   existsSync,
+  fsyncSync,
   openSync,
   readSync,
   renameSync,
@@ -38,10 +39,11 @@ export interface OutputKind {
   readonly looksLike: (head: string) => boolean;
 }
 
-export const JSON_REPORT: OutputKind = {
-  what: 'a JSON report',
-  looksLike: (head) => head.trimStart().startsWith('{'),
-};
+/** A JSON object whose first member is `key` (how each report starts): not any JSON file. */
+export const jsonReport = (what: string, key: string): OutputKind => ({
+  what: `${what} (a JSON object starting with "${key}")`,
+  looksLike: (head) => new RegExp(`^\\s*\\{\\s*"${key}"\\s*:`).test(head),
+});
 export const ALERT_LINES: OutputKind = {
   what: 'a fedflow alerts file (JSON lines starting {"row":)',
   looksLike: (head) => head.startsWith('{"row":'),
@@ -110,7 +112,14 @@ export async function streamOutputFile<T>(
   try {
     const result = await Promise.race([write(out), failed]);
     out.end();
-    await Promise.race([once(out, 'finish'), failed]);
+    await Promise.race([once(out, 'close'), failed]);
+    // On disk before it replaces anything, as writeFileDurably does.
+    const fd = openSync(temp, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temp, target);
     fsyncDirectory(dirname(target));
     return result;

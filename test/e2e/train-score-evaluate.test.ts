@@ -230,7 +230,7 @@ describe('fedflow synth -> train -> evaluate -> score on synthetic flows', funct
         essay,
       ]);
       expect(evaluated.code).to.equal(1);
-      expect(evaluated.stderr).to.include('it exists and is not a JSON report');
+      expect(evaluated.stderr).to.include('it exists and is not an evaluation report');
       expect(evaluated.stdout).to.not.match(/AUROC/); // refused before the work
       expect(readFileSync(essay, 'utf8')).to.equal('my thesis\n');
     });

@@ -9,8 +9,11 @@ import type { AuditEntry } from '../../audit/audit-entry.js';
 import { type AuditReport, auditFederation } from '../../audit/audit-run.js';
 import { egressTable, ingressTables } from '../../audit/audit-tables.js';
 import { verifyLog } from '../../audit/verify-chain.js';
-import { checkOutputFile, JSON_REPORT, writeOutputFile } from '../../fs/output-file.js';
+import { checkOutputFile, jsonReport, writeOutputFile } from '../../fs/output-file.js';
 import { formatTable } from '../../stats/report-table.js';
+
+/** What this command's --json writes: it replaces only a file that starts the same way. */
+const AUDIT_JSON = jsonReport('an audit report', 'coordinatorLog');
 
 export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('verify and inspect audit logs offline');
@@ -46,7 +49,7 @@ export function registerAudit(program: Command): void {
           partial?: boolean;
         },
       ) => {
-        if (options.json) checkOutputFile(options.json, JSON_REPORT);
+        if (options.json) checkOutputFile(options.json, AUDIT_JSON);
         const report = auditFederation(paths, {
           allowUnpinned: options.unpinned,
           allowMissingPayloads: options.allowMissingPayloads,
@@ -87,7 +90,7 @@ export function registerAudit(program: Command): void {
         );
         process.stdout.write(`${out.join('\n')}\n`);
         if (options.json)
-          writeOutputFile(options.json, `${JSON.stringify(report, null, 2)}\n`, JSON_REPORT);
+          writeOutputFile(options.json, `${JSON.stringify(report, null, 2)}\n`, AUDIT_JSON);
         if (report.errors > 0) process.exitCode = 1;
       },
     );

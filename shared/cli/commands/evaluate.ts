@@ -8,7 +8,7 @@ import {
 } from '../../../client/detect/evaluate-model.js';
 import { openModel } from '../../../client/detect/loaded-model.js';
 import { loadModelConfig } from '../../config/model-config.js';
-import { checkOutputFile, JSON_REPORT, SVG_CHART, writeOutputFile } from '../../fs/output-file.js';
+import { checkOutputFile, jsonReport, SVG_CHART, writeOutputFile } from '../../fs/output-file.js';
 import { formatTable } from '../../stats/report-table.js';
 import { renderRocChart, rocChartCurve } from '../../stats/roc-chart.js';
 import {
@@ -17,6 +17,9 @@ import {
   readOptions,
   startBackend,
 } from '../flow-options.js';
+
+/** What this command's --json writes: it replaces only a file that starts the same way. */
+const EVALUATION_JSON = jsonReport('an evaluation report', 'model');
 
 interface EvaluateOptions extends FlowFileOptions {
   model: string;
@@ -37,7 +40,7 @@ export function registerEvaluate(program: Command): void {
     .option('--roc <file.svg>', 'write the ROC curve as an SVG image')
     .action(async (options: EvaluateOptions) => {
       // Outputs are checked before the work, so a bad path costs nothing.
-      if (options.json) checkOutputFile(options.json, JSON_REPORT);
+      if (options.json) checkOutputFile(options.json, EVALUATION_JSON);
       if (options.roc) checkOutputFile(options.roc, SVG_CHART);
       const config = loadModelConfig(options.config, { backend: options.backend }).getProperties();
       const backend = await startBackend(config.backend);
@@ -59,7 +62,7 @@ export function registerEvaluate(program: Command): void {
         writeOutputFile(
           options.json,
           `${JSON.stringify({ model: options.model, data: options.data, backend: backend.name, ...evaluation }, null, 2)}\n`,
-          JSON_REPORT,
+          EVALUATION_JSON,
         );
       if (options.roc) {
         const positives = scored.categories.map((c) => c !== 'normal');
