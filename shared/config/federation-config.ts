@@ -6,7 +6,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import convict from 'convict';
 import { FLOW_FORMATS } from '../flows/formats.js';
-import { positive } from './config-formats.js';
+import { positive, within } from './config-formats.js';
 import { federationConfigSchema } from './federation-schema.js';
 import { modelConfigSchema } from './model-config.js';
 import { strategyConfigSchema } from './strategy-config.js';
@@ -128,7 +128,8 @@ export const coordinatorConfigSchema = {
     },
     sessionIdleSeconds: {
       doc: 'A session unused for this long expires (the client enrols again); task streams renew every 15 minutes',
-      format: positive('transport.sessionIdleSeconds', false),
+      // Longer than a task stream's 15 minutes, after which clients renew it.
+      format: within('transport.sessionIdleSeconds', 900, 31_536_000, false),
       default: 3600,
     },
   },
