@@ -6,13 +6,13 @@
  * sites that had not answered. Cleared once the round's record is committed.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ClientPayload, TaskKind } from '../../shared/federation/messages.js';
 
 /** Reads a kept plaintext back (the wire codec, given by the composition root). */
 export type PayloadDecoder = (plaintext: Uint8Array) => ClientPayload;
 
-import { writeFileDurably } from '../../shared/fs/atomic-write.js';
+import { fsyncDirectory, writeFileDurably } from '../../shared/fs/atomic-write.js';
 
 export interface OpenTask {
   readonly taskId: string;
@@ -70,6 +70,7 @@ export class FileOpenRoundStore implements OpenRoundStore {
   begin(task: OpenTask): void {
     rmSync(this.dir, { recursive: true, force: true });
     mkdirSync(this.resultsDir, { recursive: true });
+    fsyncDirectory(dirname(this.dir));
     writeFileDurably(join(this.dir, 'task.json'), `${JSON.stringify(task)}\n`);
   }
 
@@ -98,6 +99,7 @@ export class FileOpenRoundStore implements OpenRoundStore {
 
   clear(): void {
     rmSync(this.dir, { recursive: true, force: true });
+    if (existsSync(dirname(this.dir))) fsyncDirectory(dirname(this.dir));
   }
 
   private readTask(): OpenTask | null {
