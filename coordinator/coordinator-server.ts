@@ -163,6 +163,7 @@ export async function startCoordinator(
       heartbeatMs: config.transport.heartbeatSeconds * 1000,
       maxPayloadBytes: config.transport.maxPayloadBytes,
       maxSiteRows: plan.maxSiteRows,
+      uploadIdleMs: config.transport.uploadIdleSeconds * 1000,
       openRounds,
       // Two of the largest results at once, however many clients send.
       inFlight: new InFlightResults(2 * config.transport.maxPayloadBytes),

@@ -46,6 +46,8 @@ export interface ServiceContext {
   readonly maxPayloadBytes: number;
   /** The round in progress: accepted payloads are kept there before their receipt. */
   readonly openRounds: OpenRoundStore;
+  /** How long a result stream may send nothing before it is dropped. */
+  readonly uploadIdleMs: number;
   /** Result bytes being received, reserved per client before buffering. */
   readonly inFlight: InFlightResults;
   /** Counts and, at most every few seconds, logs results refused for an unknown session. */
@@ -179,11 +181,28 @@ export function federationHandlers(ctx: ServiceContext): FederationHandlers {
         let header: ReturnType<typeof resultHeaderFromWire> | null = null;
         let bytes: Uint8Array | null = null;
         let release = () => {};
+        // A stream that stops sending gives its reservation back instead of holding it.
+        let idle: NodeJS.Timeout | null = null;
+        const stillSending = () => {
+          if (idle) clearTimeout(idle);
+          idle = setTimeout(
+            () =>
+              call.destroy(
+                new FedflowError(
+                  'deadline-exceeded',
+                  `no data for ${ctx.uploadIdleMs / 1000} s; the upload was abandoned`,
+                ),
+              ),
+            ctx.uploadIdleMs,
+          );
+        };
+        stillSending();
         try {
           for await (const message of call as AsyncIterable<{
             header?: unknown;
             chunk?: { index: number; total: number; data: Uint8Array; sha256: Uint8Array };
           }>) {
+            stillSending();
             if (!header) {
               if (!message.header)
                 throw new FedflowError(
@@ -223,6 +242,7 @@ export function federationHandlers(ctx: ServiceContext): FederationHandlers {
           if (header) recordRejection(ctx, header, bytes, error);
           throw error;
         } finally {
+          if (idle) clearTimeout(idle);
           release();
         }
       },

@@ -126,6 +126,11 @@ export const coordinatorConfigSchema = {
       format: positive('transport.maxPayloadBytes', true),
       default: 256 * 1024 * 1024,
     },
+    uploadIdleSeconds: {
+      doc: 'A result upload that sends nothing for this long is dropped, and its reserved bytes freed',
+      format: positive('transport.uploadIdleSeconds', false),
+      default: 60,
+    },
     sessionIdleSeconds: {
       doc: 'A session unused for this long expires (the client enrols again); task streams renew every 15 minutes',
       // Longer than a task stream's 15 minutes, after which clients renew it.

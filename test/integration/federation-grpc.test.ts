@@ -283,6 +283,51 @@ describe('federation over gRPC on loopback', function () {
     expect(noted[0]).to.include('unauthenticated: unknown session');
   });
 
+  it('drops a result upload that stalls after its header, freeing its reservation for the next one', async () => {
+    const fixture = await federationFixture(dir, ['web']);
+    coordinator = await startCoordinator(
+      fixture.config({ 'federation.minClients': 1, 'transport.uploadIdleSeconds': 1 }),
+      quiet,
+    );
+    const site = fixture.sites[0]!;
+    const connection = new CoordinatorConnection(
+      `127.0.0.1:${coordinator.port}`,
+      site.identity,
+      publicIdentity(fixture.coordinator),
+    );
+    const { token } = await connection.enrol();
+    const stream = connection.tasks(token);
+    const sketchTask = await nextTask(stream.events[Symbol.asyncIterator](), 'sketch');
+    const sealed = connection.seal(
+      sketchTask,
+      await siteWorker(site.file, 1).run(sketchTask, null),
+    );
+    const { Federation } = loadFederation().fedflow.v1;
+    const raw = new Federation(`127.0.0.1:${coordinator.port}`, credentials.createInsecure());
+    const started = Date.now();
+    const stalled = await new Promise<ServiceError | null>((resolve) => {
+      const call = raw.submitResult((e) => resolve(e));
+      call.write({
+        header: resultHeaderToWire({
+          sessionToken: token,
+          round: sketchTask.round,
+          taskId: sketchTask.taskId,
+          kind: 'sketch',
+          totalBytes: sealed.length,
+          sha256: new Uint8Array(32),
+        }),
+      });
+      // ...and nothing more: the site hung, its upload holds the one slot it has.
+    });
+    raw.close();
+    expect(stalled).to.not.equal(null);
+    expect(Date.now() - started).to.be.below(10_000);
+    const receipt = await connection.submitSealed(token, sketchTask, sealed);
+    expect(receipt.accepted).to.equal(true);
+    stream.cancel();
+    connection.close();
+  });
+
   it('does not enrol with a server that presents other keys than the trusted coordinator', async () => {
     const fixture = await federationFixture(dir, ['web']);
     coordinator = await startCoordinator(fixture.config({ 'federation.minClients': 1 }), quiet);
