@@ -81,12 +81,14 @@ describe('domain <-> wire conversion', () => {
     expect(back.training).to.deep.equal(training);
   });
 
+  /** The task on the wire with some of its training settings changed. */
+  const wire = (patch: object) =>
+    ({
+      ...taskToWire(task),
+      training: { ...taskToWire(task).training, ...patch },
+    }) as TaskAssignment__Output;
+
   it('refuses a training task whose settings cannot train, naming the setting', () => {
-    const wire = (patch: object) =>
-      ({
-        ...taskToWire(task),
-        training: { ...taskToWire(task).training, ...patch },
-      }) as TaskAssignment__Output;
     expect(() => taskFromWire(wire({ batchSize: 0 }))).to.throw(
       WireError,
       'expected usable settings for a train task: batchSize must be a positive number, got 0',
@@ -107,11 +109,6 @@ describe('domain <-> wire conversion', () => {
   });
 
   it('refuses more work than a site accepts from one task, naming the limit', () => {
-    const wire = (patch: object) =>
-      ({
-        ...taskToWire(task),
-        training: { ...taskToWire(task).training, ...patch },
-      }) as TaskAssignment__Output;
     expect(() => taskFromWire(wire({ localSteps: 100_001 }))).to.throw(
       WireError,
       'localSteps must be an integer in [0, 100000], got 100001',
