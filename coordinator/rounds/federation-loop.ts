@@ -227,7 +227,9 @@ export class FederationLoop {
     const kept = (resumed?.results ?? []).filter(
       ({ clientId, payload }) => problemOf(clientId, payload) === null,
     );
-    const needed = quorumCount(this.plan, clients.length + kept.length) - kept.length;
+    // Sites whose result was kept are usually connected again too: count each site once.
+    const selected = new Set([...clients.map((c) => c.id), ...kept.map((k) => k.clientId)]);
+    const needed = quorumCount(this.plan, selected.size) - kept.length;
     const asked = needed > 0 ? clients.filter((c) => !kept.some((k) => k.clientId === c.id)) : [];
     this.events.onLog?.(
       resumed
@@ -235,7 +237,6 @@ export class FederationLoop {
         : `round ${round} (${kind}) started with ${clients.length} clients, task ${task.taskId}`,
     );
     const startedMs = Date.now();
-    const selected = new Set([...clients.map((c) => c.id), ...kept.map((k) => k.clientId)]);
     this.open = { round, kind, taskId: task.taskId, startedMs, selected: [...selected] };
     const asking = await runTasks(asked, task, {
       quorum: needed,
