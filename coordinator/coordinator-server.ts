@@ -16,6 +16,7 @@ import { ReplayGuard } from '../shared/crypto/replay-guard.js';
 import type { GlobalModel } from '../shared/federation/global-model.js';
 import { appendJsonLine } from '../shared/fs/append-log.js';
 import { loadServerCredentials } from '../shared/tls/credentials.js';
+import { tolerantService } from '../shared/wire/malformed-request.js';
 import { decodeClientPayload } from '../shared/wire/payload-codec.js';
 import { loadFederation } from '../shared/wire/proto-loader.js';
 import { type Dashboard, startDashboard } from './http/dashboard-server.js';
@@ -138,7 +139,7 @@ export async function startCoordinator(
   });
   const server = new grpc.Server();
   server.addService(
-    loadFederation().fedflow.v1.Federation.service,
+    tolerantService(loadFederation().fedflow.v1.Federation.service),
     federationHandlers({
       identity,
       // Sessions live in memory (clients enrol again after a restart); enrolments are recorded.

@@ -18,6 +18,7 @@ import { ChunkAssembler, splitIntoChunks } from '../../shared/wire/chunks.js';
 import { receiptToWire, resultHeaderFromWire, taskEventToWire } from '../../shared/wire/convert.js';
 import { FedflowError } from '../../shared/wire/errors.js';
 import type { FederationHandlers } from '../../shared/wire/generated/fedflow/v1/Federation.js';
+import { type MalformedRequest, wellFormed } from '../../shared/wire/malformed-request.js';
 import { decodeClientPayload, decodeSealedEnvelope } from '../../shared/wire/payload-codec.js';
 import {
   wrapClientStream,
@@ -198,11 +199,15 @@ export function federationHandlers(ctx: ServiceContext): FederationHandlers {
         };
         stillSending();
         try {
-          for await (const message of call as AsyncIterable<{
-            header?: unknown;
-            chunk?: { index: number; total: number; data: Uint8Array; sha256: Uint8Array };
-          }>) {
+          for await (const raw of call as AsyncIterable<
+            | {
+                header?: unknown;
+                chunk?: { index: number; total: number; data: Uint8Array; sha256: Uint8Array };
+              }
+            | MalformedRequest
+          >) {
             stillSending();
+            const message = wellFormed(raw);
             if (!header) {
               if (!message.header)
                 throw new FedflowError(

@@ -15,6 +15,7 @@ import {
   status,
 } from '@grpc/grpc-js';
 import { FedflowError, type FedflowErrorCode } from './errors.js';
+import { wellFormed } from './malformed-request.js';
 
 /** What a handler sends back for a failure: a status code and text safe for the peer. */
 export type ServiceErrorStatus = Pick<StatusObject, 'code' | 'details'>;
@@ -137,12 +138,16 @@ export function wrapUnary<Request, Response>(
   handler: (call: ServerUnaryCall<Request, Response>) => Promise<Response>,
   options: WrapOptions = {},
 ): handleUnaryCall<Request, Response> {
-  return respondOnce(handler, options);
+  return respondOnce(async (call) => {
+    wellFormed(call.request);
+    return handler(call);
+  }, options);
 }
 
 /**
  * A client-streaming handler from an async function that reads `call` (e.g. `for await`) and
- * returns the response; its result or its error is sent exactly once.
+ * returns the response; its result or its error is sent exactly once. The handler passes each
+ * message it reads through `wellFormed` (see malformed-request.ts).
  */
 export function wrapClientStream<Request, Response>(
   handler: (call: ServerReadableStream<Request, Response>) => Promise<Response>,
@@ -161,7 +166,10 @@ export function wrapServerStream<Request, Response>(
 ): handleServerStreamingCall<Request, Response> {
   return (call) => {
     settle(
-      () => handler(call),
+      async () => {
+        wellFormed(call.request);
+        return handler(call);
+      },
       () => call.end(),
       (error) => {
         reportUnexpected(error, options);

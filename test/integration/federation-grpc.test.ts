@@ -1,7 +1,7 @@
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { credentials, type ServiceError, status } from '@grpc/grpc-js';
+import { Client, credentials, type ServiceError, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { participate } from '../../client/agent/participation.js';
 import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
@@ -149,6 +149,53 @@ describe('federation over gRPC on loopback', function () {
         );
         expect(enrol?.code, `Enrol, ${n}-byte box key`).to.equal(status.INVALID_ARGUMENT);
         expect(enrol?.details).to.equal(`clientBoxKey must be 32 bytes, got ${n}`);
+      }
+    } finally {
+      client.close();
+    }
+    expect(lines.filter((l) => /internal error|\n\s+at /.test(l))).to.deep.equal([]);
+  });
+
+  it('answers bytes that are not a protobuf message, on every RPC, by INVALID_ARGUMENT naming the message, logging no stack trace', async () => {
+    const fixture = await federationFixture(dir, ['web']);
+    const lines: string[] = [];
+    coordinator = await startCoordinator(fixture.config({ 'federation.minClients': 1 }), (l) =>
+      lines.push(l),
+    );
+    const client = new Client(`127.0.0.1:${coordinator.port}`, credentials.createInsecure());
+    const raw = (b: Buffer) => b;
+    // Field 1's length is a varint cut off after its first byte: no message type decodes it.
+    const garbage = Buffer.from([0x0a, 0xff]);
+    const path = (method: string) => `/fedflow.v1.Federation/${method}`;
+    const outcome = (method: string) =>
+      new Promise<ServiceError | null>((resolve) => {
+        if (method === 'GetChallenge' || method === 'Enrol') {
+          client.makeUnaryRequest(path(method), raw, raw, garbage, (e) => resolve(e));
+        } else if (method === 'SubmitResult') {
+          const call = client.makeClientStreamRequest(path(method), raw, raw, (e) => resolve(e));
+          call.write(garbage);
+          call.end();
+        } else {
+          const call = client.makeServerStreamRequest(path(method), raw, raw, garbage);
+          call.on('data', () => {});
+          call.on('error', (e: ServiceError) => resolve(e));
+          call.on('end', () => resolve(null));
+        }
+      });
+    const expected = {
+      GetChallenge: 'ChallengeRequest',
+      Enrol: 'EnrolRequest',
+      WaitForTask: 'WaitRequest',
+      FetchModel: 'FetchModelRequest',
+      SubmitResult: 'SubmitChunk',
+    };
+    try {
+      for (const [method, message] of Object.entries(expected)) {
+        const error = await outcome(method);
+        expect(error?.code, method).to.equal(status.INVALID_ARGUMENT);
+        expect(error?.details, method).to.match(
+          new RegExp(`^the request is not a valid ${message} message: `),
+        );
       }
     } finally {
       client.close();
