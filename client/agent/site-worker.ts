@@ -58,7 +58,7 @@ export class SiteWorker {
     if (task.kind === 'sketch') {
       const { schema, sketch } = await sketchFlows(this.settings.selection);
       // The coordinator may ask for a higher floor, never for a lower one (MIN_SKETCH_COUNT).
-      return sketchPayload(sketch, task.minCategoryCount, schema.name);
+      return sketchPayload(sketch, task.minCategoryCount, schema.name, task.maxCategoryValues);
     }
     if (!model) throw new Error(`a ${task.kind} task needs the global model`);
     const data = await this.localData(model);

@@ -213,6 +213,7 @@ export class FederationLoop {
       deadlineMs: Date.now() + this.plan.roundTimeoutMs,
       training: this.plan.training,
       minCategoryCount: this.plan.siteMinCategoryCount,
+      maxCategoryValues: this.plan.encoderFit.maxVocabulary,
     };
     if (!resumed) this.openRounds.begin({ taskId: task.taskId, kind, round, modelVersion });
     const problemOf = (clientId: string, payload: ClientPayload) =>

@@ -44,6 +44,7 @@ export function payloadProblem(
       : sketchProblem(schema, payload, {
           minCount: Math.max(MIN_SKETCH_COUNT, task.minCategoryCount),
           maxRows: maxSketchRows,
+          maxValues: task.maxCategoryValues,
         });
   if (!model) return 'no global model yet';
   if (payload.modelVersion !== model.version)

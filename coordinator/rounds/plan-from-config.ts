@@ -1,6 +1,7 @@
 /** Builds the federation plan and the aggregation strategy from the coordinator's configuration. */
 import type { CoordinatorConfig } from '../../shared/config/federation-config.js';
 import { architectureFromConfig } from '../../shared/config/model-config.js';
+import { MAX_SKETCH_VALUES } from '../../shared/federation/encoder-round.js';
 import {
   type LocalTrainingSettings,
   localTrainingProblem,
@@ -30,6 +31,11 @@ export async function planFromConfig(
   // Refuse at start what every site would refuse with each task.
   const problem = localTrainingProblem(training);
   if (problem) throw new Error(`federation local training settings: ${problem}`);
+  // Published with the sketch task: no site may send more values per field than the encoder keeps.
+  if (config.encoder.maxVocabulary > MAX_SKETCH_VALUES)
+    throw new Error(
+      `encoder.maxVocabulary is ${config.encoder.maxVocabulary}; a site sketch carries at most ${MAX_SKETCH_VALUES} values per field`,
+    );
   return {
     schema: await schemaForFormat(parseFlowFormat(config.data.format), config.data.csvSchema),
     rounds: f.rounds,

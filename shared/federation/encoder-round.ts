@@ -24,26 +24,31 @@ export interface SketchLimits {
   readonly minCount: number;
   /** Most rows a sketch may declare. */
   readonly maxRows: number;
+  /** Most values one categorical field may carry: the published limit, at most MAX_SKETCH_VALUES. */
+  readonly maxValues: number;
 }
 
 /** What the protocol allows whatever a coordinator publishes (the auditor's rules). */
 export const PROTOCOL_SKETCH_LIMITS: SketchLimits = {
   minCount: MIN_SKETCH_COUNT,
   maxRows: MAX_SKETCH_ROWS,
+  maxValues: MAX_SKETCH_VALUES,
 };
 
 /**
  * A site's sketch as it may leave the site: categorical values seen fewer than `minCount`
  * (at least MIN_SKETCH_COUNT) times, or outside their field's value domain, are dropped (they
- * map to "other"), and at most MAX_SKETCH_VALUES of the most frequent values per field and
- * MAX_SKETCH_VALUE_BYTES of value text in all are kept.
+ * map to "other"), and at most `maxValues` (at most MAX_SKETCH_VALUES) of the most frequent
+ * values per field and MAX_SKETCH_VALUE_BYTES of value text in all are kept.
  */
 export function sketchPayload(
   sketch: EncoderSketch,
   minCount: number,
   schemaName: string,
+  maxValues: number = MAX_SKETCH_VALUES,
 ): EncoderSketchPayload {
   const floor = Math.max(MIN_SKETCH_COUNT, minCount);
+  const most = Math.min(MAX_SKETCH_VALUES, maxValues);
   const categorical: { field: string; values: string[]; counts: number[] }[] = [];
   const numeric: { field: string; counts: number[] }[] = [];
   // An equal share of the byte budget for each field, so one field's many values cannot
@@ -58,7 +63,7 @@ export function sketchPayload(
       const byCount = [...field.counts]
         .filter(([v, n]) => n >= floor && domainProblem(domain, v) === null)
         .sort((a, b) => b[1] - a[1] || compare(a[0], b[0]));
-      for (const [value, n] of byCount.slice(0, MAX_SKETCH_VALUES)) {
+      for (const [value, n] of byCount.slice(0, most)) {
         budget -= byteLength(value);
         if (budget < 0) break;
         frequent.push([value, n]);
@@ -80,7 +85,7 @@ export function sketchPayload(
  * Why a sketch payload breaks the rules every site keeps, or null: the published schema and
  * grid; a declared row count under the ceiling and equal to every numeric field's count (each
  * row has one value per field); every categorical value in its field's domain, at least
- * `minCount` times, at most MAX_SKETCH_VALUES per field and MAX_SKETCH_VALUE_BYTES in all.
+ * `minCount` times, at most `maxValues` per field and MAX_SKETCH_VALUE_BYTES in all.
  * The coordinator refuses such a sketch and `fedflow audit verify` fails a run that sent one.
  */
 export function sketchProblem(
@@ -117,8 +122,8 @@ export function sketchProblem(
   for (const entry of payload.categorical) {
     if (entry.values.length !== entry.counts.length)
       return `categorical field ${entry.field} has ${entry.values.length} values but ${entry.counts.length} counts`;
-    if (entry.values.length > MAX_SKETCH_VALUES)
-      return `categorical field ${entry.field} has ${entry.values.length} values, at most ${MAX_SKETCH_VALUES} are accepted`;
+    if (entry.values.length > limits.maxValues)
+      return `categorical field ${entry.field} has ${entry.values.length} values, at most ${limits.maxValues} are accepted`;
     const domain = valueDomain(schema.name, entry.field);
     for (const [i, value] of entry.values.entries()) {
       const outside = domainProblem(domain, value);

@@ -21,6 +21,8 @@ export interface Task {
   readonly training: LocalTrainingSettings;
   /** Sketch tasks: categorical values seen fewer times stay out of the sketch. */
   readonly minCategoryCount: number;
+  /** Sketch tasks: at most this many values per categorical field (1..MAX_SKETCH_VALUES). */
+  readonly maxCategoryValues: number;
 }
 
 /** The local training of a federated round (see proto LocalTraining). */

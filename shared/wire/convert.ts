@@ -3,6 +3,8 @@
  * and back. Every conversion from the wire is total: an enum value or oneof case this version
  * does not know is a WireError, never a silent default.
  */
+
+import { MAX_SKETCH_VALUES } from '../federation/encoder-round.js';
 import {
   type ClientPayload,
   localTrainingProblem,
@@ -95,6 +97,7 @@ export function taskToWire(task: Task): TaskAssignment {
       replayShare: task.training.replayShare,
     },
     minCategoryCount: checkUnsigned('minCategoryCount', task.minCategoryCount),
+    maxCategoryValues: checkUnsigned('maxCategoryValues', task.maxCategoryValues),
   };
 }
 
@@ -112,12 +115,16 @@ export function taskFromWire(message: TaskAssignment__Output): Task {
     keepOptimizerState: t?.keepOptimizerState ?? false,
     replayShare: t?.replayShare ?? 0,
   };
+  // 0: a coordinator that does not publish it; the protocol's own limit applies.
+  const maxCategoryValues = message.maxCategoryValues || MAX_SKETCH_VALUES;
   const problem =
     kind === 'train'
       ? localTrainingProblem(training)
       : kind === 'sketch' && message.minCategoryCount < 1
         ? `minCategoryCount must be >= 1, got ${message.minCategoryCount}`
-        : null;
+        : kind === 'sketch' && maxCategoryValues > MAX_SKETCH_VALUES
+          ? `maxCategoryValues must be at most ${MAX_SKETCH_VALUES}, got ${maxCategoryValues}`
+          : null;
   if (problem) throw new WireError(`expected usable settings for a ${kind} task: ${problem}`);
   return {
     kind,
@@ -127,6 +134,7 @@ export function taskFromWire(message: TaskAssignment__Output): Task {
     deadlineMs: message.deadlineUnixMs,
     training,
     minCategoryCount: message.minCategoryCount,
+    maxCategoryValues,
   };
 }
 

@@ -210,7 +210,7 @@ describe('federation round loop with in-memory sites', function () {
     expect(store.load()!.rounds.at(-1)!.outcome).to.equal('closed');
   });
 
-  it('refuses a sketch carrying raw records as values, and one declaring 1e12 rows, and goes on with the honest sites', async () => {
+  it('refuses a sketch carrying raw records as values, one declaring 1e12 rows, and one with more values than published, and goes on with the honest sites', async () => {
     const record = '0,tcp,http,SF,181,5450,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,8,8,0.00,normal';
     const modified = (id: string, change: (sketch: EncoderSketchPayload) => EncoderSketchPayload) =>
       scriptedProxy(id, async (task) => {
@@ -229,8 +229,18 @@ describe('federation round loop with in-memory sites', function () {
           ),
         })),
         modified('inflater', (s) => ({ ...s, rows: 1e12 })),
+        // Well-formed values, each seen often enough, but more than the published limit.
+        modified('widener', (s) => {
+          const many = Array.from({ length: 300 }, (_, i) => `svc${i}`).sort();
+          return {
+            ...s,
+            categorical: s.categorical.map((c) =>
+              c.field === 'service' ? { ...c, values: many, counts: many.map(() => 3) } : c,
+            ),
+          };
+        }),
       ],
-      { ...PLAN, rounds: 1, quorum: 4 },
+      { ...PLAN, rounds: 1, quorum: 5 },
     );
     const run = loop.run();
     while (!loop.rounds.some((r) => r.kind === 'sketch'))
@@ -251,6 +261,9 @@ describe('federation round loop with in-memory sites', function () {
     );
     expect(reasons.inflater).to.equal(
       'rejected: declares 1000000000000 rows, more than the 1000000 a site may declare',
+    );
+    expect(reasons.widener).to.equal(
+      `rejected: categorical field service has 300 values, at most ${PLAN.encoderFit.maxVocabulary} are accepted`,
     );
   });
 

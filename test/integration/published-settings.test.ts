@@ -42,6 +42,7 @@ describe('training settings the coordinator publishes', function () {
       'federation.learningRate': 0.0123,
       'federation.keepOptimizerState': true,
       'federation.siteMinCategoryCount': 40,
+      'encoder.maxVocabulary': 3,
       'model.hidden': 16,
       'model.components': 4,
       'model.mixtureObjective': 'gumbel-softmax',
@@ -114,5 +115,21 @@ describe('training settings the coordinator publishes', function () {
     for (const sketch of sketches)
       for (const field of sketch.categorical)
         for (const n of field.counts) expect(n).to.be.at.least(40);
+  });
+
+  it("send no more values per field than the coordinator's encoder keeps", () => {
+    const widths = sketches.flatMap((sketch) => sketch.categorical.map((f) => f.values.length));
+    expect(Math.max(...widths)).to.equal(3);
+  });
+
+  it('refuse at start an encoder vocabulary larger than a sketch may carry', async () => {
+    const config = loadCoordinatorConfig(undefined, { 'encoder.maxVocabulary': 2000 });
+    const error = await planFromConfig(config, 0).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).to.equal(
+      'encoder.maxVocabulary is 2000; a site sketch carries at most 1024 values per field',
+    );
   });
 });

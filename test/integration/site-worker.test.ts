@@ -31,6 +31,7 @@ describe('a site worker', function () {
     deadlineMs: Date.now() + 60_000,
     training: TEST_TRAINING,
     minCategoryCount: 5,
+    maxCategoryValues: 256,
     ...patch,
   });
   const worker = () =>
@@ -67,6 +68,19 @@ describe('a site worker', function () {
     if (sent.kind !== 'sketch') return;
     for (const field of sent.categorical)
       for (const n of field.counts) expect(n).to.be.at.least(MIN_SKETCH_COUNT);
+  });
+
+  it('sends no more values per field than the task allows, however many its data holds', async () => {
+    const sent = await worker().run(task({ kind: 'sketch', maxCategoryValues: 1 }), null);
+    if (sent.kind !== 'sketch') throw new Error(`expected a sketch, got ${sent.kind}`);
+    const widest = Math.max(...sent.categorical.map((f) => f.values.length));
+    expect(widest).to.equal(1);
+    const open = await worker().run(task({ kind: 'sketch' }), null);
+    if (open.kind !== 'sketch') throw new Error(`expected a sketch, got ${open.kind}`);
+    expect(
+      Math.max(...open.categorical.map((f) => f.values.length)),
+      'the data must hold fields of several values for this test to mean anything',
+    ).to.be.greaterThan(1);
   });
 
   it('starts a fresh kept optimiser when the coordinator starts over with a model of another shape', async () => {

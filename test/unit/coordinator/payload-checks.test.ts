@@ -18,6 +18,7 @@ describe('result payload checks', () => {
     modelVersion: 4,
     training: TEST_TRAINING,
     minCategoryCount: 3,
+    maxCategoryValues: 256,
     deadlineMs: 0,
   };
   const calibrate: Task = { ...train, kind: 'calibrate' };

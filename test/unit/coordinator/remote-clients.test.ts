@@ -10,6 +10,7 @@ const task: Task = {
   modelVersion: 2,
   training: TEST_TRAINING,
   minCategoryCount: 3,
+  maxCategoryValues: 256,
   deadlineMs: Date.now() + 60_000,
 };
 const payload = { kind: 'histogram' as const, modelVersion: 2, counts: [], flows: 0 };

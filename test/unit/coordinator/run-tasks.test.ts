@@ -12,6 +12,7 @@ const task: Task = {
   deadlineMs: Date.now() + 60_000,
   training: TEST_TRAINING,
   minCategoryCount: 3,
+  maxCategoryValues: 256,
 };
 const histogram = { kind: 'histogram' as const, modelVersion: 4, counts: [1], flows: 1 };
 

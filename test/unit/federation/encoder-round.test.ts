@@ -55,6 +55,17 @@ describe('federated encoder round', () => {
     expect(merged.rows).to.equal(1000);
   });
 
+  it('keeps only the published number of most frequent values per field, so a sketch carries no more than the encoder can use', () => {
+    const sketch = siteSketch(toyRows(100, 25)); // dns, http, https often; ssh 4 times
+    const service = (maxValues: number) =>
+      sketchPayload(sketch, 1, 'toy', maxValues).categorical.find((c) => c.field === 'service')!;
+    expect(service(4).values).to.have.members(['dns', 'http', 'https', 'ssh']);
+    const two = service(2);
+    expect(two.values).to.have.length(2);
+    expect(two.values).to.not.include('ssh');
+    expect(service(1e9).values).to.have.length(4);
+  });
+
   it('names what is wrong with a sketch that does not fit the schema or the grid', () => {
     const good = sketchPayload(siteSketch(toyRows(50)), 1, 'toy');
     expect(sketchProblem(TOY_SCHEMA, good)).to.equal(null);
@@ -135,7 +146,7 @@ describe('sketch rules every site, the coordinator and the auditor enforce', () 
     expect(sketchProblem(ZEEK_CONN_SCHEMA, withValue('service', 'ftp', 2))).to.match(
       /value "ftp" has count 2; counts must be integers of at least 3/,
     );
-    const limits = { minCount: 10, maxRows: 1e6 };
+    const limits = { minCount: 10, maxRows: 1e6, maxValues: 1024 };
     expect(sketchProblem(ZEEK_CONN_SCHEMA, withValue('service', 'ftp', 9), limits)).to.match(
       /at least 10/,
     );
@@ -146,7 +157,11 @@ describe('sketch rules every site, the coordinator and the auditor enforce', () 
       `declares 1000000000000 rows, more than the ${MAX_SKETCH_ROWS} a site may declare`,
     );
     expect(
-      sketchProblem(ZEEK_CONN_SCHEMA, { ...honest, rows: 41 }, { minCount: 3, maxRows: 40 }),
+      sketchProblem(
+        ZEEK_CONN_SCHEMA,
+        { ...honest, rows: 41 },
+        { minCount: 3, maxRows: 40, maxValues: 1024 },
+      ),
     ).to.match(/more than the 40/);
     expect(sketchProblem(ZEEK_CONN_SCHEMA, { ...honest, rows: 1_000_000 })).to.equal(
       'numeric field duration counts 40 values in 1000000 rows; every row has one',
@@ -170,6 +185,11 @@ describe('sketch rules every site, the coordinator and the auditor enforce', () 
     expect(sketchProblem(ZEEK_CONN_SCHEMA, service(values(MAX_SKETCH_VALUES + 1, 8)))).to.match(
       /has 1025 values, at most 1024/,
     );
+    const published = { minCount: 3, maxRows: 1e6, maxValues: 256 };
+    expect(sketchProblem(ZEEK_CONN_SCHEMA, service(values(257, 8)), published)).to.match(
+      /has 257 values, at most 256/,
+    );
+    expect(sketchProblem(ZEEK_CONN_SCHEMA, service(values(256, 8)), published)).to.equal(null);
     const wide = { ...service(values(1000, 32)) };
     const history = values(1000, 32).map((v) => `h${v.slice(1)}`);
     const both = {

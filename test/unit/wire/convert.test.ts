@@ -32,6 +32,7 @@ const task: Task = {
   modelVersion: 2,
   training: TEST_TRAINING,
   minCategoryCount: 3,
+  maxCategoryValues: 256,
   deadlineMs: 1_763_800_000_000,
 };
 
@@ -132,6 +133,20 @@ describe('domain <-> wire conversion', () => {
     expect(() => taskFromWire(sketch as TaskAssignment__Output)).to.throw(
       WireError,
       'minCategoryCount must be >= 1, got 0',
+    );
+  });
+
+  it('reads a sketch task without a value limit as the protocol limit, and refuses one above it', () => {
+    const sketch = (maxCategoryValues: number) =>
+      ({
+        ...taskToWire({ ...task, kind: 'sketch' }),
+        maxCategoryValues,
+      }) as TaskAssignment__Output;
+    expect(taskFromWire(sketch(0)).maxCategoryValues).to.equal(1024);
+    expect(taskFromWire(sketch(64)).maxCategoryValues).to.equal(64);
+    expect(() => taskFromWire(sketch(5000))).to.throw(
+      WireError,
+      'maxCategoryValues must be at most 1024, got 5000',
     );
   });
 

@@ -82,6 +82,7 @@ function fakeFederation(state: FakeServerState): FederationHandlers {
             modelVersion: 0,
             training: TEST_TRAINING,
             minCategoryCount: 3,
+            maxCategoryValues: 256,
             deadlineMs: 2000,
           },
         }),

@@ -36,6 +36,11 @@ export interface TaskAssignment {
    * For a sketch task: categorical values seen fewer times stay out of the sketch (>= 1).
    */
   'minCategoryCount'?: (number);
+  /**
+   * For a sketch task: at most this many values of each categorical field, the most frequent
+   * (the encoder's vocabulary size; at most 1024); 0 = 1024.
+   */
+  'maxCategoryValues'?: (number);
 }
 
 /**
@@ -70,4 +75,9 @@ export interface TaskAssignment__Output {
    * For a sketch task: categorical values seen fewer times stay out of the sketch (>= 1).
    */
   'minCategoryCount': (number);
+  /**
+   * For a sketch task: at most this many values of each categorical field, the most frequent
+   * (the encoder's vocabulary size; at most 1024); 0 = 1024.
+   */
+  'maxCategoryValues': (number);
 }
