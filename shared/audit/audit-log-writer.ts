@@ -10,10 +10,11 @@ import {
   ftruncateSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   writeSync,
 } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { toBase64 } from '../crypto/base64.js';
 import { bytesEqual } from '../crypto/bytes.js';
 import { fingerprint, type Identity } from '../crypto/identity.js';
@@ -90,10 +91,11 @@ export class AuditLogWriter {
    * Opens the log at `path` for appending, creating it (and its directory) if absent. An
    * existing log resumes after its last entry once that entry is checked: canonical form,
    * this log kind, signed by `signer`, chained to the line before. A last line cut off
-   * (a crash mid append) is moved to a side file, `<log>.torn-<time>.bin`, and a signed
+   * (a crash mid append) is moved to a side file, `<log>.torn-at-<offset>.bin`, and a signed
    * 'quarantine' entry naming it is appended, so the log goes on and an auditor sees what
-   * happened (`quarantined` says where). Any other damage throws, leaving the file
-   * untouched for an auditor, rather than fork the chain.
+   * happened (`quarantined` says where); a last entry that lacks only its newline is whole
+   * and gets the newline. Any other damage throws, leaving the file untouched for an
+   * auditor, rather than fork the chain.
    */
   static open(
     path: string,
@@ -108,7 +110,13 @@ export class AuditLogWriter {
     }
     let data = readFileSync(path);
     const cut = data.length > 0 && data[data.length - 1] !== 0x0a;
-    const torn = cut ? data.subarray(data.lastIndexOf(0x0a) + 1) : null;
+    let torn = cut ? data.subarray(data.lastIndexOf(0x0a) + 1) : null;
+    if (torn && wholeEntry(path, data, signer, log)) {
+      // The crash fell between an entry and its newline: the entry stands.
+      appendDurably(path, NEWLINE);
+      data = Buffer.concat([data, NEWLINE]);
+      torn = null;
+    }
     if (torn) data = data.subarray(0, data.length - torn.length);
     // Check what stays before touching anything: a torn line on a damaged log moves nothing.
     const tail = resumePoint(path, data, signer, log);
@@ -121,16 +129,26 @@ export class AuditLogWriter {
       tail.lastHash,
       data.length,
     );
+    // The side file of these very bytes may be there from a crash before the cut: it is
+    // rewritten and noted by quarantine.
+    const retried = torn ? sideFileAt(path, data.length) : null;
     if (torn) writer.quarantine(torn);
+    // A crash after an earlier cut but before its note: note it now.
+    for (const side of unnotedSideFiles(path, data))
+      if (side !== retried) writer.noteQuarantine(side);
     return writer;
   }
 
   /** Where the cut-off last line found at open was moved, if one was. */
   quarantined: string | null = null;
 
+  /**
+   * Moves the cut-off bytes after the last whole line to a side file named by their offset,
+   * cuts them off the log, and notes them. Each step survives a crash after it: the side file
+   * is rewritten alike, and one not yet noted is noted at the next open.
+   */
   private quarantine(torn: Buffer): void {
-    const time = (this.options.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
-    const side = `${this.path}.torn-${time}.bin`;
+    const side = sideFileAt(this.path, this.size);
     writeFileDurably(side, torn);
     const fd = openSync(this.path, 'r+');
     try {
@@ -139,6 +157,12 @@ export class AuditLogWriter {
     } finally {
       closeSync(fd);
     }
+    this.noteQuarantine(side);
+  }
+
+  /** The signed entry naming a side file of cut-off bytes, with their length and SHA-256. */
+  private noteQuarantine(side: string): void {
+    const torn = readFileSync(side);
     this.append({
       peer: null,
       type: QUARANTINE_TYPE,
@@ -247,6 +271,45 @@ function plaintextDigest(fields: AuditFields, plaintext: Uint8Array | undefined)
 }
 
 /** Where an existing log continues, after checking its last entry and its link. */
+const NEWLINE = Buffer.from('\n');
+
+/** Where the bytes cut off at byte `offset` of the log go: one name per offset, so a retry rewrites it. */
+function sideFileAt(path: string, offset: number): string {
+  return `${path}.torn-at-${offset}.bin`;
+}
+
+/** Side files of this log that no entry names yet (their names are unique to one log). */
+function unnotedSideFiles(path: string, data: Buffer): string[] {
+  const prefix = `${basename(path)}.torn-at-`;
+  return readdirSync(dirname(path))
+    .filter((name) => name.startsWith(prefix) && name.endsWith('.bin'))
+    .filter((name) => !data.includes(`moved to ${name}"`))
+    .map((name) => join(dirname(path), name))
+    .sort((a, b) => offsetOf(a) - offsetOf(b));
+}
+
+const offsetOf = (side: string) => Number(/torn-at-(\d+)\.bin$/.exec(side)?.[1] ?? 0);
+
+/** Whether `data` plus a newline ends in a whole, signed, chained entry of this log. */
+function wholeEntry(path: string, data: Buffer, signer: Identity, log: AuditLogKind): boolean {
+  try {
+    resumePoint(path, Buffer.concat([data, NEWLINE]), signer, log);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function appendDurably(path: string, bytes: Buffer): void {
+  const fd = openSync(path, 'a');
+  try {
+    writeSync(fd, bytes);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function resumePoint(
   path: string,
   data: Buffer,

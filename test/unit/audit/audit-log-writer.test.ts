@@ -1,4 +1,11 @@
-import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import {
@@ -169,6 +176,56 @@ describe('AuditLogWriter', () => {
     );
     // Opening again finds a whole log: nothing more is moved.
     expect(AuditLogWriter.open(path, siteA, 'egress').quarantined).to.equal(null);
+  });
+
+  it('gives a last entry that lacks only its newline the newline, and moves nothing', () => {
+    const first = AuditLogWriter.open(path, siteA, 'egress');
+    first.append(sentFields(message(siteA, 'delta', 1, 'weights', 1)));
+    first.append(sentFields(message(siteA, 'delta', 2, 'weights', 2)));
+    const text = readFileSync(path, 'utf8');
+    writeFileSync(path, text.slice(0, -1));
+
+    const log = AuditLogWriter.open(path, siteA, 'egress');
+    expect(log.quarantined).to.equal(null);
+    expect(readFileSync(path, 'utf8')).to.equal(text);
+    log.append(sentFields(message(siteA, 'delta', 3, 'weights', 3)));
+    const { entries, findings } = verifyLog(path, siteA.signPublicKey);
+    expect(findings).to.deep.equal([]);
+    expect(entries.map((e) => e.type)).to.deep.equal(['delta', 'delta', 'delta']);
+    expect(readdirSync(dir).filter((f) => f.includes('.torn-'))).to.deep.equal([]);
+  });
+
+  it('notes at the next open a side file whose note a crash prevented (after the cut, before the note)', () => {
+    const first = AuditLogWriter.open(path, siteA, 'egress');
+    first.append(sentFields(message(siteA, 'delta', 1, 'weights', 1)));
+    const size = readFileSync(path).length;
+    const torn = Buffer.from('{"format":"fedflow-au');
+    writeFileSync(`${path}.torn-at-${size}.bin`, torn);
+
+    const log = AuditLogWriter.open(path, siteA, 'egress');
+    expect(log.quarantined).to.equal(`${path}.torn-at-${size}.bin`);
+    const { entries, findings } = verifyLog(path, siteA.signPublicKey);
+    expect(findings).to.deep.equal([]);
+    expect(entries.map((e) => [e.type, e.bytes, e.sealedSha256])).to.deep.equal([
+      ['delta', entries[0]!.bytes, entries[0]!.sealedSha256],
+      ['quarantine', torn.length, sha256Hex(torn)],
+    ]);
+    expect(AuditLogWriter.open(path, siteA, 'egress').quarantined).to.equal(null);
+    expect(verifyLog(path, siteA.signPublicKey).entries).to.have.length(2);
+  });
+
+  it('notes cut-off bytes once when a crash came after their side file was written but before the cut', () => {
+    const first = AuditLogWriter.open(path, siteA, 'egress');
+    first.append(sentFields(message(siteA, 'delta', 1, 'weights', 1)));
+    const size = readFileSync(path).length;
+    const torn = Buffer.from('{"format":"fedflow-au');
+    appendFileSync(path, torn);
+    writeFileSync(`${path}.torn-at-${size}.bin`, torn);
+
+    AuditLogWriter.open(path, siteA, 'egress');
+    const { entries, findings } = verifyLog(path, siteA.signPublicKey);
+    expect(findings).to.deep.equal([]);
+    expect(entries.map((e) => e.type)).to.deep.equal(['delta', 'quarantine']);
   });
 
   describe('refuses to resume', () => {
