@@ -1,10 +1,10 @@
 /** Builds the federation plan and the aggregation strategy from the coordinator's configuration. */
 import type { CoordinatorConfig } from '../../shared/config/federation-config.js';
 import { architectureFromConfig } from '../../shared/config/model-config.js';
-import { MAX_SKETCH_VALUES } from '../../shared/federation/encoder-round.js';
 import {
   type LocalTrainingSettings,
   localTrainingProblem,
+  MAX_SKETCH_VALUES,
 } from '../../shared/federation/messages.js';
 import { schemaForFormat } from '../../shared/flows/format-schema.js';
 import { parseFlowFormat } from '../../shared/flows/formats.js';

@@ -8,12 +8,10 @@ import { EncoderSketch as Sketch } from '../encoding/sketch.js';
 import type { FlowSchema, ModelField } from '../flows/schema.js';
 import { domainProblem, valueDomain } from '../flows/value-domains.js';
 import { bucketCount, DEFAULT_LOG_GRID } from '../stats/log-histogram.js';
-import type { EncoderSketchPayload } from './messages.js';
+import { type EncoderSketchPayload, MAX_SKETCH_VALUES } from './messages.js';
 
 /** Least count of a categorical value in any sketch: a site's own floor, whatever is published. */
 export const MIN_SKETCH_COUNT = 3;
-/** Most values one categorical field of a sketch may carry (an encoder keeps a few hundred). */
-export const MAX_SKETCH_VALUES = 1024;
 /** Most bytes of categorical value text in one sketch (honest sketches carry a few KB). */
 export const MAX_SKETCH_VALUE_BYTES = 32_768;
 /** Most rows a sketch may declare unless the coordinator sets a lower ceiling. */

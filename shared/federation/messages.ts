@@ -4,6 +4,12 @@
  * only these (model updates and aggregate statistics) can ever be sent by a client.
  */
 
+/**
+ * Most values one categorical field of a sketch may carry, whatever a coordinator publishes
+ * (an encoder keeps a few hundred). A protocol limit: sites, coordinators and auditors use it.
+ */
+export const MAX_SKETCH_VALUES = 1024;
+
 /** Work the coordinator hands out. */
 export type TaskKind = 'sketch' | 'train' | 'calibrate';
 

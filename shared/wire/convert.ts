@@ -4,10 +4,10 @@
  * does not know is a WireError, never a silent default.
  */
 
-import { MAX_SKETCH_VALUES } from '../federation/encoder-round.js';
 import {
   type ClientPayload,
   localTrainingProblem,
+  MAX_SKETCH_VALUES,
   type Task,
   type TaskKind,
 } from '../federation/messages.js';

@@ -4,11 +4,11 @@ import { EncoderSketch } from '../../../shared/encoding/sketch.js';
 import {
   MAX_SKETCH_ROWS,
   MAX_SKETCH_VALUE_BYTES,
-  MAX_SKETCH_VALUES,
   mergeSketchPayloads,
   sketchPayload,
   sketchProblem,
 } from '../../../shared/federation/encoder-round.js';
+import { MAX_SKETCH_VALUES } from '../../../shared/federation/messages.js';
 import { ZEEK_CONN_SCHEMA } from '../../../shared/flows/builtin-schemas.js';
 import { TOY_SCHEMA, toyRows } from '../../helpers/toy-flows.js';
 
