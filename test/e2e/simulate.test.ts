@@ -169,4 +169,23 @@ describe('fedflow simulate', function () {
       /ERROR payload-shape: .*categorical field proto value "0,tcp,http,SF,181,5450,0,0,0,0,0,1,0,0,\.\.\." \(70 characters\) is not one of tcp, udp, icmp/,
     );
   });
+
+  it('runs again into the same --out, replacing the earlier simulation, and refuses a directory it did not make', async () => {
+    const out = join(dir, 'sim');
+    const small = ['--clients', '2', '--rounds', '1', '--epochs', '1', '--flows', '2000'];
+    const again = await runCli(['simulate', ...small, '--out', out]);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(again.stdout).to.match(/AUROC/);
+    const audit = await runCli(['audit', 'verify', out]);
+    expect(audit.code, audit.stdout).to.equal(0);
+
+    const mine = join(dir, 'mine');
+    cpSync(join(out, 'data'), mine, { recursive: true });
+    const refused = await runCli(['simulate', ...small, '--out', mine]);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.include(
+      `--out ${mine} is not empty and holds no earlier simulation; choose an empty or new directory`,
+    );
+    expect(readdirSync(mine)).to.deep.equal(readdirSync(join(out, 'data')));
+  });
 });

@@ -3,7 +3,14 @@
  * client with only its own share of the data; prints a per-round table and the final
  * model's detection quality. With --out DIR everything stays there for inspection.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -65,13 +72,19 @@ export function registerSimulate(program: Command): void {
     .option('--data <kind>', 'synthetic or nsl-kdd', 'synthetic')
     .option('--split <mode>', 'nsl-kdd split: iid, by-service or dirichlet:ALPHA', 'by-service')
     .option('--flows <n>', 'synthetic flows per site', Number, 10_000)
-    .option('--out <dir>', 'keep coordinator state, site states and the final model here')
+    .option(
+      '--out <dir>',
+      'keep coordinator state, site states and the final model here (replacing an earlier simulation there)',
+    )
     .action(async (options: SimulateOptions) => {
       await startBackend('auto');
       const dir = options.out
         ? resolve(options.out)
         : mkdtempSync(join(tmpdir(), 'fedflow-simulate-'));
+      // Every simulation is a new consortium (new keys, CA and logs): start from an empty dir.
+      if (options.out) clearEarlierSimulation(dir);
       mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, SIMULATION_MARKER), 'made by fedflow simulate; replaced by the next\n');
       try {
         await simulate(dir, options);
         if (!options.out)
@@ -82,6 +95,22 @@ export function registerSimulate(program: Command): void {
         if (!options.out) rmSync(dir, { recursive: true, force: true });
       }
     });
+}
+
+/** Marks a directory as a simulation's output, which the next simulation may replace. */
+const SIMULATION_MARKER = '.fedflow-simulation';
+
+/**
+ * Empties `dir` when an earlier simulation made it; refuses any other non-empty directory
+ * rather than delete what the user keeps there.
+ */
+function clearEarlierSimulation(dir: string): void {
+  if (!existsSync(dir) || readdirSync(dir).length === 0) return;
+  if (!existsSync(join(dir, SIMULATION_MARKER)))
+    throw new Error(
+      `--out ${dir} is not empty and holds no earlier simulation; choose an empty or new directory`,
+    );
+  for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
 }
 
 async function simulate(dir: string, options: SimulateOptions): Promise<void> {
