@@ -1,13 +1,15 @@
 /**
  * The poisoning benchmark's attackers: a modified site that sends (a) its delta scaled by 100,
- * (b) its delta sign-flipped, (c) random finite values of magnitude 1e4, or (d) an honest
- * delta from data in which attacks are labelled normal (written by mislabelledSiteFile).
+ * (b) its delta sign-flipped, (c) random finite values of magnitude 1e4, (e) honest deltas
+ * but as many rows and examples as the row ceiling allows, with histograms that add up, or
+ * (d) an honest delta from data in which attacks are labelled normal (mislabelledSiteFile).
  */
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { federationConfigSchema } from '../../shared/config/federation-schema.js';
 import type { Attack } from './in-process.js';
 
 const mapDelta =
@@ -17,6 +19,31 @@ const mapDelta =
     return payload.kind === 'delta' ? { ...payload, delta: f(payload.delta) } : payload;
   };
 
+/**
+ * (e): every count the site reports multiplied by the largest factor that keeps its declared
+ * rows under the default federation.maxSiteRows, so every consistency check still passes.
+ * Every run starts with the sketch, which sets the factor its later payloads use.
+ */
+function inflatedRows(): Attack {
+  const ceiling = federationConfigSchema.maxSiteRows.default;
+  let factor = 1;
+  const times = (counts: readonly number[]) => counts.map((n) => n * factor);
+  return async (_task, honest) => {
+    const payload = await honest();
+    if (payload.kind === 'sketch') {
+      factor = Math.max(1, Math.floor(ceiling / Math.max(1, payload.rows)));
+      return {
+        ...payload,
+        rows: payload.rows * factor,
+        categorical: payload.categorical.map((c) => ({ ...c, counts: times(c.counts) })),
+        numeric: payload.numeric.map((n) => ({ ...n, counts: times(n.counts) })),
+      };
+    }
+    if (payload.kind === 'delta') return { ...payload, examples: payload.examples * factor };
+    return { ...payload, flows: payload.flows * factor, counts: times(payload.counts) };
+  };
+}
+
 export const PAYLOAD_ATTACKS: Readonly<Record<string, Attack>> = {
   'scaled-x100': mapDelta((d) => d.map((v) => v * 100)),
   'sign-flipped': mapDelta((d) => d.map((v) => -v)),
@@ -24,6 +51,7 @@ export const PAYLOAD_ATTACKS: Readonly<Record<string, Attack>> = {
     const rng = xoroshiro128plus(d.length);
     return d.map(() => (uniformFloat64(rng) * 2 - 1) * 1e4);
   }),
+  'inflated-rows': inflatedRows(),
 };
 
 /**

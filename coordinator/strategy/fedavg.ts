@@ -12,7 +12,7 @@ export const fedAvg: AggregationStrategy = createStrategy({
   ...DEFAULT_STRATEGY,
   name: 'fedavg',
   serverLearningRate: 1,
-  screening: { ...DEFAULT_STRATEGY.screening, method: 'none' },
+  screening: { ...DEFAULT_STRATEGY.screening, method: 'none', maxWeightRatio: 0 },
 });
 
 /**

@@ -36,6 +36,7 @@ function numberProblems(s: StrategySettings): string[] {
     ['strategy.screening.trimShare', s.screening?.trimShare],
     ['strategy.screening.byzantine', s.screening?.byzantine],
     ['strategy.screening.minCosine', s.screening?.minCosine],
+    ['strategy.screening.maxWeightRatio', s.screening?.maxWeightRatio],
   ];
   return values.flatMap(([setting, value, nullable]) => {
     const problem = strategyNumberProblem(setting, value, nullable);

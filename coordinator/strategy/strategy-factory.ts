@@ -67,5 +67,6 @@ export function createStrategy(settings: StrategySettings): AggregationStrategy 
     siteTraining: { proximalMu: name === 'fedprox' ? settings.proximalMu : 0 },
     screening: SCREENING_BUILDERS[screening.method](screening),
     serverOptimizer: OPTIMIZER_BUILDERS[name](settings),
+    maxWeightRatio: screening.maxWeightRatio,
   });
 }

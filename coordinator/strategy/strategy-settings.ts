@@ -50,6 +50,12 @@ export interface StrategySettings {
     readonly krumOutlierRatio: number;
     /** robust: exclude a delta whose cosine to the other sites' mean update is below this. */
     readonly minCosine: number;
+    /**
+     * Every method: a site's example weight counts at most this multiple of the round's
+     * median site's examples (0 = as claimed), so a site claiming more flows than it has
+     * cannot decide the model alone.
+     */
+    readonly maxWeightRatio: number;
   };
 }
 

@@ -46,6 +46,10 @@ export const STRATEGY_NUMBER_RULES: Record<
   },
   'strategy.screening.krumOutlierRatio': { valid: (x) => x >= 0, must: 'be >= 0' },
   'strategy.screening.minCosine': { valid: (x) => x >= -1 && x <= 1, must: 'be in [-1, 1]' },
+  'strategy.screening.maxWeightRatio': {
+    valid: (x) => x === 0 || x >= 1,
+    must: 'be 0 (off) or >= 1',
+  },
 };
 
 /** The problem with a numeric setting's value, or null (`nullable`: null means "default"). */
@@ -83,6 +87,7 @@ export const STRATEGY_DEFAULTS = {
     byzantine: 1,
     krumOutlierRatio: 2,
     minCosine: 0,
+    maxWeightRatio: 5,
   },
 };
 const d = STRATEGY_DEFAULTS;
@@ -150,6 +155,11 @@ export const strategyConfigSchema = {
       doc: "multi-krum: exclude a delta only when its score exceeds this multiple of the round's median score (0 = always exclude the byzantine highest)",
       format: ruled('strategy.screening.krumOutlierRatio'),
       default: d.screening.krumOutlierRatio,
+    },
+    maxWeightRatio: {
+      doc: "Every method: a site's example weight counts at most this multiple of the round's median site's (0 = as claimed), so a site claiming more flows than it has cannot decide the model alone",
+      format: ruled('strategy.screening.maxWeightRatio'),
+      default: d.screening.maxWeightRatio,
     },
   },
 };

@@ -9,6 +9,8 @@ import type { FederationPlan } from '../../coordinator/rounds/federation-plan.js
 import { MemoryFederationStore } from '../../coordinator/store/federation-state.js';
 import { fedAvg } from '../../coordinator/strategy/fedavg.js';
 import type { AggregationStrategy } from '../../coordinator/strategy/strategy.js';
+import { createStrategy } from '../../coordinator/strategy/strategy-factory.js';
+import { DEFAULT_STRATEGY } from '../../coordinator/strategy/strategy-settings.js';
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import type { EncoderSketchPayload } from '../../shared/federation/messages.js';
 import { ZEEK_CONN_SCHEMA } from '../../shared/flows/builtin-schemas.js';
@@ -265,6 +267,46 @@ describe('federation round loop with in-memory sites', function () {
     expect(reasons.widener).to.equal(
       `rejected: categorical field service has 300 values, at most ${PLAN.encoderFit.maxVocabulary} are accepted`,
     );
+  });
+
+  it('gives a site that declares and claims 100 times its flows, consistently and under the ceiling, at most 5x the median site weight', async () => {
+    const K = 100; // 6,000 flows become 600,000, under the plan's 1,000,000
+    const inflate = (p: Awaited<ReturnType<SiteWorker['run']>>) =>
+      p.kind === 'sketch'
+        ? {
+            ...p,
+            rows: p.rows * K,
+            categorical: p.categorical.map((c) => ({ ...c, counts: c.counts.map((n) => n * K) })),
+            numeric: p.numeric.map((n) => ({ ...n, counts: n.counts.map((c) => c * K) })),
+          }
+        : p.kind === 'delta'
+          ? { ...p, examples: p.examples * K }
+          : p;
+    const loop = loopWith(
+      (l) => [
+        ...sites.slice(0, 2).map((s) => siteProxy(s.id, s.worker, () => l().current)),
+        scriptedProxy('inflater', async (task) =>
+          inflate(await sites[2]!.worker.run(task, l().current)),
+        ),
+      ],
+      { ...PLAN, rounds: 1, quorum: 3 },
+      new MemoryFederationStore(),
+      // The default cap, without screening that could set some other delta aside.
+      createStrategy({
+        ...DEFAULT_STRATEGY,
+        screening: { ...DEFAULT_STRATEGY.screening, method: 'none' },
+      }),
+    );
+    await loop.run();
+    const train = loop.rounds.find((r) => r.kind === 'train')!;
+    expect(train.outcome).to.equal('closed');
+    const honest = train.results.filter((r) => r.clientId !== 'inflater');
+    const median = Math.min(...honest.map((r) => r.examples!)); // the lower median of three
+    const claimed = train.results.find((r) => r.clientId === 'inflater')!.examples!;
+    expect(claimed, 'the claim passes the declared-rows check').to.be.greaterThan(20 * median);
+    const total = honest.reduce((n, r) => n + r.examples!, 0) + 5 * median;
+    const weight = train.results.find((r) => r.clientId === 'inflater')!.update!.weight;
+    expect(weight).to.be.closeTo((5 * median) / total, 1e-9);
   });
 
   it('refuses a delta of finite 3e38 values that would overflow the sum, and goes on with the honest sites', async () => {

@@ -122,3 +122,38 @@ describe('norm-bound in front of Multi-Krum', () => {
     expect(reports.filter((r) => r.action === 'excluded')).to.have.length(1);
   });
 });
+
+describe('the cap on example weight', () => {
+  it('gives a site that claims 10^8 examples at most the configured multiple of the median site, under every method', () => {
+    // Claimed: a 30, b 50, c 20, d 40, e 10^8; the median is 40, so e counts 3 x 40.
+    const inflated = { ...SITES[4]!, examples: 1e8 };
+    const results = [...SITES.slice(0, 4), inflated];
+    for (const method of ['none', 'norm-bound', 'robust', 'trimmed-mean'] as const) {
+      const capped = screenWith(method, results, { maxWeightRatio: 3 });
+      const asIf = screenWith(method, [...SITES.slice(0, 4), { ...inflated, examples: 120 }], {
+        maxWeightRatio: 0,
+      });
+      expectClose(capped.update, asIf.update);
+      expect(
+        capped.reports.map((r) => r.weight),
+        method,
+      ).to.deep.equal(asIf.reports.map((r) => r.weight));
+      if (method === 'none') expect(capped.reports[4]!.weight).to.be.closeTo(120 / 260, 1e-12);
+    }
+    const uncapped = screenWith('none', results, { maxWeightRatio: 0 });
+    expect(uncapped.reports[4]!.weight).to.be.greaterThan(0.999);
+  });
+
+  it('leaves honest sites within the multiple exactly as claimed', () => {
+    expect(screenWith('robust', SITES, { maxWeightRatio: 2 })).to.deep.equal(
+      screenWith('robust', SITES, { maxWeightRatio: 0 }),
+    );
+  });
+
+  it('cannot be raised by one of two sites: the lower median is the honest one', () => {
+    const { reports } = screenWith('none', [SITES[0]!, { ...SITES[1]!, examples: 1e9 }], {
+      maxWeightRatio: 2,
+    });
+    expect(reports[1]!.weight).to.be.closeTo(60 / 90, 1e-12);
+  });
+});
