@@ -11,6 +11,7 @@ import type { FlowTable } from '../../shared/encoding/flow-table.js';
 import { MultiHotBuilder } from '../../shared/model/multi-hot.js';
 import { unflatten } from '../../shared/model/parameters.js';
 import { meanScore } from '../../shared/model/score-table.js';
+import { TRAINING_DEFAULTS } from '../../shared/model/training-defaults.js';
 import type { CategoricalVae, MixtureObjective } from '../../shared/model/vae.js';
 
 export interface TrainingOptions {
@@ -35,15 +36,7 @@ export interface TrainingOptions {
   readonly maxSteps?: number;
 }
 
-export const DEFAULT_TRAINING: TrainingOptions = {
-  epochs: 80,
-  batchSize: 512,
-  learningRate: 0.004,
-  klWarmupEpochs: 5,
-  patience: 6,
-  seed: 1,
-  mixtureObjective: 'exact',
-};
+export const DEFAULT_TRAINING: TrainingOptions = TRAINING_DEFAULTS;
 
 export interface EpochReport {
   readonly epoch: number;

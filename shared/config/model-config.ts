@@ -3,9 +3,9 @@
  * defaults < config file (--config) < FEDFLOW_* environment variables < command-line flags.
  */
 import convict from 'convict';
-import { DEFAULT_TRAINING } from '../../client/trainer/local-trainer.js';
 import { DEFAULT_ENCODER_FIT } from '../encoding/fit-encoder.js';
 import type { ArchitectureSpec, MixtureObjective } from '../model/model-spec.js';
+import { TRAINING_DEFAULTS } from '../model/training-defaults.js';
 import { BACKEND_CHOICES } from '../runtime/backend.js';
 
 const positiveInt = (name: string) => (value: unknown) => {
@@ -87,18 +87,18 @@ export const modelConfigSchema = {
     epochs: {
       doc: 'Most epochs to train',
       format: positiveInt('training.epochs'),
-      default: DEFAULT_TRAINING.epochs,
+      default: TRAINING_DEFAULTS.epochs,
       env: 'FEDFLOW_EPOCHS',
     },
     batchSize: {
       doc: 'Flows per mini-batch',
       format: positiveInt('training.batchSize'),
-      default: DEFAULT_TRAINING.batchSize,
+      default: TRAINING_DEFAULTS.batchSize,
     },
     learningRate: {
       doc: 'Adam learning rate',
       format: Number,
-      default: DEFAULT_TRAINING.learningRate,
+      default: TRAINING_DEFAULTS.learningRate,
     },
     klWarmupEpochs: {
       doc: 'Epochs over which the KL weight ramps to 1; null = by latent (gaussian 5, mixture 0: warm-up collapses a Gumbel-softmax mixture onto one component)',
@@ -113,12 +113,12 @@ export const modelConfigSchema = {
     patience: {
       doc: 'Early stopping: epochs without validation improvement',
       format: positiveInt('training.patience'),
-      default: DEFAULT_TRAINING.patience,
+      default: TRAINING_DEFAULTS.patience,
     },
     seed: {
       doc: 'Random seed (same data + seed => same model on one backend)',
       format: 'int',
-      default: DEFAULT_TRAINING.seed,
+      default: TRAINING_DEFAULTS.seed,
       env: 'FEDFLOW_SEED',
     },
     validationShare: {
