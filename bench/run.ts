@@ -12,8 +12,8 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import { nslKddCandidates, nslKddDir } from '../cli/datasets.js';
 import { describeBackend, initBackend } from '../shared/runtime/backend.js';
-import { nslKddCandidates, nslKddDir } from './datasets.js';
 import { runDiagnosis } from './federation/diagnosis-bench.js';
 import { runNslKddFederation } from './federation/nsl-kdd-federation.js';
 import { runPoisoning } from './federation/poisoning-bench.js';
@@ -144,7 +144,7 @@ if (runs('kill-loop')) {
   log(`kill-loop: a coordinator process killed ${kills} times mid-round...`);
   const result = await runKillLoop({
     kills,
-    fedflow: [process.execPath, join(here, '..', 'shared', 'cli', 'fedflow.js')],
+    fedflow: [process.execPath, join(here, '..', 'cli', 'fedflow.js')],
   });
   log(
     `kill-loop: ${result.kills} kills, ${result.accepted} results accepted, ${result.lost.length} lost`,

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 export const NSL_KDD_ENV = 'FEDFLOW_NSL_KDD_DIR';
 
 function repoRoot(): string {
-  // This file lives at bench/datasets.ts (or dist/bench/datasets.js once built).
+  // This file lives at cli/datasets.ts (or dist/cli/datasets.js once built).
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
   return dir;

@@ -1,15 +1,15 @@
 /** Command-line options shared by the commands that read flow files. */
 import { type Command, Option } from 'commander';
-import { loadCsvMapping } from '../flows/builtin-schemas.js';
-import { FLOW_FORMATS, type FlowFormat } from '../flows/formats.js';
-import type { ReadOptions } from '../flows/readers.js';
-import { describeIssue, type RowIssue } from '../flows/schema.js';
+import { loadCsvMapping } from '../shared/flows/builtin-schemas.js';
+import { FLOW_FORMATS, type FlowFormat } from '../shared/flows/formats.js';
+import type { ReadOptions } from '../shared/flows/readers.js';
+import { describeIssue, type RowIssue } from '../shared/flows/schema.js';
 import {
   type BackendReport,
   describeBackend,
   initBackend,
   parseBackendChoice,
-} from '../runtime/backend.js';
+} from '../shared/runtime/backend.js';
 
 export interface FlowFileOptions {
   data: string[];

@@ -3,7 +3,7 @@
  * is a terminal, one plain line per epoch otherwise.
  */
 import cliProgress from 'cli-progress';
-import type { EpochReport, TrainingHooks } from '../../client/trainer/local-trainer.js';
+import type { EpochReport, TrainingHooks } from '../client/trainer/local-trainer.js';
 
 export function trainingProgress(
   stream: NodeJS.WriteStream = process.stderr,

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nslKddSites, parseSplit } from '../../shared/cli/simulate/site-data.js';
+import { nslKddSites, parseSplit } from '../../cli/simulate/site-data.js';
 import { initialWeights } from '../../shared/model/parameters.js';
 import type { BackendReport } from '../../shared/runtime/backend.js';
 import { fixedPoint, forgetting, perSiteLoss, siteTables } from './diagnosis.js';

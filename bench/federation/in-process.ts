@@ -3,6 +3,8 @@
  * and one real SiteWorker per site, with nothing but the transport left out (the same maths
  * as over gRPC, which test/integration checks). A site can be swapped for an attacker.
  */
+
+import { siteSeed } from '../../cli/simulate/site-data.js';
 import { SiteWorker } from '../../client/agent/site-worker.js';
 import type { ClientProxy } from '../../coordinator/rounds/client-proxy.js';
 import { FederationLoop } from '../../coordinator/rounds/federation-loop.js';
@@ -11,7 +13,6 @@ import {
   MemoryFederationStore,
   type RoundRecord,
 } from '../../coordinator/store/federation-state.js';
-import { siteSeed } from '../../shared/cli/simulate/site-data.js';
 import { loadCoordinatorConfig } from '../../shared/config/federation-config.js';
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import type { ClientPayload, Task } from '../../shared/federation/messages.js';

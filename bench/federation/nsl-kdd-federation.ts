@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nslKddSites, parseSplit } from '../../shared/cli/simulate/site-data.js';
+import { nslKddSites, parseSplit } from '../../cli/simulate/site-data.js';
 import type { BackendReport } from '../../shared/runtime/backend.js';
 import { type DetectionQuality, detectionQuality } from './detection-quality.js';
 import { type BenchSite, runInProcess } from './in-process.js';

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nslKddSites, parseSplit } from '../../shared/cli/simulate/site-data.js';
+import { nslKddSites, parseSplit } from '../../cli/simulate/site-data.js';
 import { SCREENINGS, STRATEGY_DEFAULTS } from '../../shared/config/strategy-config.js';
 import { detectionQuality } from './detection-quality.js';
 import { type Attack, type BenchSite, runInProcess } from './in-process.js';

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { syntheticSites } from '../../shared/cli/simulate/site-data.js';
+import { syntheticSites } from '../../cli/simulate/site-data.js';
 import type { BackendReport } from '../../shared/runtime/backend.js';
 import { type DetectionQuality, detectionQuality } from './detection-quality.js';
 import { runInProcess } from './in-process.js';

@@ -11,14 +11,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
-import { listeningPort } from '../../shared/cli/simulate/processes.js';
+import { listeningPort } from '../../cli/simulate/processes.js';
 import { loadCoordinatorConfig } from '../../shared/config/federation-config.js';
 import { generateIdentity } from '../../shared/crypto/identity.js';
 import { writeIdentityFiles } from '../../shared/crypto/key-files.js';
 import { loadFederation } from '../../shared/wire/proto-loader.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const fedflow = join(here, '..', '..', 'shared', 'cli', 'fedflow.js');
+const fedflow = join(here, '..', '..', 'cli', 'fedflow.js');
 const SERVICE = '/fedflow.v1.Federation';
 const METHODS = ['GetChallenge', 'Enrol', 'WaitForTask', 'FetchModel', 'SubmitResult'] as const;
 

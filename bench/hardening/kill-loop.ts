@@ -9,13 +9,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listeningPort } from '../../cli/simulate/processes.js';
 import { participate } from '../../client/agent/participation.js';
 import { SiteWorker } from '../../client/agent/site-worker.js';
 import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
 import type { RoundRecord } from '../../coordinator/store/federation-state.js';
 import type { AuditEntry } from '../../shared/audit/audit-entry.js';
 import { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
-import { listeningPort } from '../../shared/cli/simulate/processes.js';
 import { loadCoordinatorConfig } from '../../shared/config/federation-config.js';
 import { fingerprint, generateIdentity, publicIdentity } from '../../shared/crypto/identity.js';
 import { writeIdentityFiles } from '../../shared/crypto/key-files.js';
@@ -23,7 +23,7 @@ import { type OrganisationProfile, writeSyntheticConnLog } from '../../shared/fl
 
 export interface KillLoopOptions {
   readonly kills: number;
-  /** How to run `fedflow`: e.g. [node, 'dist/shared/cli/fedflow.js'] or tsx on the sources. */
+  /** How to run `fedflow`: e.g. [node, 'dist/cli/fedflow.js'] or tsx on the sources. */
   readonly fedflow: readonly string[];
 }
 

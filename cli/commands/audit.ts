@@ -5,12 +5,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { AuditEntry } from '../../audit/audit-entry.js';
-import { type AuditReport, auditFederation } from '../../audit/audit-run.js';
-import { egressTable, ingressTables } from '../../audit/audit-tables.js';
-import { verifyLog } from '../../audit/verify-chain.js';
-import { checkOutputFile, jsonReport, writeOutputFile } from '../../fs/output-file.js';
-import { formatTable } from '../../stats/report-table.js';
+import type { AuditEntry } from '../../shared/audit/audit-entry.js';
+import { type AuditReport, auditFederation } from '../../shared/audit/audit-run.js';
+import { egressTable, ingressTables } from '../../shared/audit/audit-tables.js';
+import { verifyLog } from '../../shared/audit/verify-chain.js';
+import { checkOutputFile, jsonReport, writeOutputFile } from '../../shared/fs/output-file.js';
+import { formatTable } from '../../shared/stats/report-table.js';
 
 /** What this command's --json writes: it replaces only a file that starts the same way. */
 const AUDIT_JSON = jsonReport('an audit report', 'coordinatorLog');

@@ -7,15 +7,15 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { KeyFilesExistError } from '../../crypto/key-files.js';
+import { KeyFilesExistError } from '../../shared/crypto/key-files.js';
 import {
   type CertificateBundle,
   type CertificateRole,
   createCa,
   issueCertificate,
   writeCertificateFiles,
-} from '../../tls/certificates.js';
-import { extendedKeyUsages, loadTlsFiles } from '../../tls/tls-files.js';
+} from '../../shared/tls/certificates.js';
+import { extendedKeyUsages, loadTlsFiles } from '../../shared/tls/tls-files.js';
 
 /** File name (without .crt/.key) of the CA that `certs ca` writes and `--ca-dir` reads. */
 export const CA_FILE_NAME = 'ca';

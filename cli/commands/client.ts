@@ -5,19 +5,19 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { participate } from '../../../client/agent/participation.js';
-import { SiteWorker } from '../../../client/agent/site-worker.js';
-import { SiteMetrics } from '../../../client/metrics/site-metrics.js';
-import { personaliseGlobalModel } from '../../../client/pipeline/personalise.js';
-import type { EpochReport } from '../../../client/trainer/local-trainer.js';
-import { CoordinatorConnection } from '../../../client/transport/coordinator-connection.js';
-import { AuditLogWriter } from '../../audit/audit-log-writer.js';
-import { loadClientConfig } from '../../config/federation-config.js';
-import { loadPrivateIdentity, loadPublicIdentity } from '../../crypto/key-files.js';
-import { parseFlowFormat } from '../../flows/formats.js';
-import { createLogger } from '../../logging/logger.js';
-import { saveModelDir, weightsSha256 } from '../../model/model-dir.js';
-import { loadClientCredentials, tlsChannelOptions } from '../../tls/credentials.js';
+import { participate } from '../../client/agent/participation.js';
+import { SiteWorker } from '../../client/agent/site-worker.js';
+import { SiteMetrics } from '../../client/metrics/site-metrics.js';
+import { personaliseGlobalModel } from '../../client/pipeline/personalise.js';
+import type { EpochReport } from '../../client/trainer/local-trainer.js';
+import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
+import { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
+import { loadClientConfig } from '../../shared/config/federation-config.js';
+import { loadPrivateIdentity, loadPublicIdentity } from '../../shared/crypto/key-files.js';
+import { parseFlowFormat } from '../../shared/flows/formats.js';
+import { createLogger } from '../../shared/logging/logger.js';
+import { saveModelDir, weightsSha256 } from '../../shared/model/model-dir.js';
+import { loadClientCredentials, tlsChannelOptions } from '../../shared/tls/credentials.js';
 import { readOptions, startBackend } from '../flow-options.js';
 import { trainingProgress } from '../progress.js';
 

@@ -3,9 +3,9 @@
  * logs go to stderr; one JSON event per line on stdout (listening, round, done) for tools.
  */
 import type { Command } from 'commander';
-import { startCoordinator } from '../../../coordinator/coordinator-server.js';
-import { loadCoordinatorConfig } from '../../config/federation-config.js';
-import { createLogger } from '../../logging/logger.js';
+import { startCoordinator } from '../../coordinator/coordinator-server.js';
+import { loadCoordinatorConfig } from '../../shared/config/federation-config.js';
+import { createLogger } from '../../shared/logging/logger.js';
 import { startBackend } from '../flow-options.js';
 
 interface CoordinatorOptions {

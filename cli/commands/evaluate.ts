@@ -5,12 +5,17 @@ import {
   type Evaluation,
   scoreLabelledFlows,
   summariseDetection,
-} from '../../../client/detect/evaluate-model.js';
-import { openModel } from '../../../client/detect/loaded-model.js';
-import { loadModelConfig } from '../../config/model-config.js';
-import { checkOutputFile, jsonReport, SVG_CHART, writeOutputFile } from '../../fs/output-file.js';
-import { formatTable } from '../../stats/report-table.js';
-import { renderRocChart, rocChartCurve } from '../../stats/roc-chart.js';
+} from '../../client/detect/evaluate-model.js';
+import { openModel } from '../../client/detect/loaded-model.js';
+import { loadModelConfig } from '../../shared/config/model-config.js';
+import {
+  checkOutputFile,
+  jsonReport,
+  SVG_CHART,
+  writeOutputFile,
+} from '../../shared/fs/output-file.js';
+import { formatTable } from '../../shared/stats/report-table.js';
+import { renderRocChart, rocChartCurve } from '../../shared/stats/roc-chart.js';
 import {
   addFlowOptions,
   type FlowFileOptions,

@@ -3,9 +3,13 @@
  * (`fedflow keys show FILE`) without ever printing a secret.
  */
 import { type Command, Option } from 'commander';
-import { toBase64 } from '../../crypto/base64.js';
-import { fingerprint, generateIdentity, ROLES, type Role } from '../../crypto/identity.js';
-import { KeyFilesExistError, loadKeyFile, writeIdentityFiles } from '../../crypto/key-files.js';
+import { toBase64 } from '../../shared/crypto/base64.js';
+import { fingerprint, generateIdentity, ROLES, type Role } from '../../shared/crypto/identity.js';
+import {
+  KeyFilesExistError,
+  loadKeyFile,
+  writeIdentityFiles,
+} from '../../shared/crypto/key-files.js';
 
 interface KeysCommandOptions {
   role?: Role;

@@ -1,10 +1,10 @@
 /** `fedflow score`: score flow files with a model, one JSON line per input row, in order. */
 import type { Command } from 'commander';
-import { openModel } from '../../../client/detect/loaded-model.js';
-import { writeAlertLines } from '../../../client/detect/write-alerts.js';
-import { SiteMetrics } from '../../../client/metrics/site-metrics.js';
-import { loadModelConfig } from '../../config/model-config.js';
-import { ALERT_LINES, checkOutputFile } from '../../fs/output-file.js';
+import { openModel } from '../../client/detect/loaded-model.js';
+import { writeAlertLines } from '../../client/detect/write-alerts.js';
+import { SiteMetrics } from '../../client/metrics/site-metrics.js';
+import { loadModelConfig } from '../../shared/config/model-config.js';
+import { ALERT_LINES, checkOutputFile } from '../../shared/fs/output-file.js';
 import {
   addFlowOptions,
   type FlowFileOptions,

@@ -3,30 +3,27 @@
  * client with only its own share of the data; prints a per-round table and the final
  * model's detection quality. With --out DIR everything stays there for inspection.
  */
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { nslKddCandidates, nslKddDir } from '../../../bench/datasets.js';
-import { scoreLabelledFlows, summariseDetection } from '../../../client/detect/evaluate-model.js';
-import { openModel } from '../../../client/detect/loaded-model.js';
-import { generateDashboardToken } from '../../../coordinator/http/bearer-token.js';
-import type { RoundRecord } from '../../../coordinator/store/federation-state.js';
-import { describeFederation } from '../../config/describe-federation.js';
-import { loadCoordinatorConfig } from '../../config/federation-config.js';
-import { SCREENINGS, SERVER_OPTIMIZERS } from '../../config/strategy-config.js';
-import { generateIdentity } from '../../crypto/identity.js';
-import { writeIdentityFiles } from '../../crypto/key-files.js';
-import { loadModelDir, saveModelDir } from '../../model/model-dir.js';
-import { formatTable } from '../../stats/report-table.js';
-import { createCa, issueCertificate, writeCertificateFiles } from '../../tls/certificates.js';
+import { scoreLabelledFlows, summariseDetection } from '../../client/detect/evaluate-model.js';
+import { openModel } from '../../client/detect/loaded-model.js';
+import { generateDashboardToken } from '../../coordinator/http/bearer-token.js';
+import type { RoundRecord } from '../../coordinator/store/federation-state.js';
+import { describeFederation } from '../../shared/config/describe-federation.js';
+import { loadCoordinatorConfig } from '../../shared/config/federation-config.js';
+import { SCREENINGS, SERVER_OPTIMIZERS } from '../../shared/config/strategy-config.js';
+import { generateIdentity } from '../../shared/crypto/identity.js';
+import { writeIdentityFiles } from '../../shared/crypto/key-files.js';
+import { loadModelDir, saveModelDir } from '../../shared/model/model-dir.js';
+import { formatTable } from '../../shared/stats/report-table.js';
+import {
+  createCa,
+  issueCertificate,
+  writeCertificateFiles,
+} from '../../shared/tls/certificates.js';
+import { nslKddCandidates, nslKddDir } from '../datasets.js';
 import { startBackend } from '../flow-options.js';
 import { exited, jsonLines, spawnFedflow } from '../simulate/processes.js';
 import {
@@ -84,7 +81,10 @@ export function registerSimulate(program: Command): void {
       // Every simulation is a new consortium (new keys, CA and logs): start from an empty dir.
       if (options.out) clearEarlierSimulation(dir);
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, SIMULATION_MARKER), 'made by fedflow simulate; replaced by the next\n');
+      writeFileSync(
+        join(dir, SIMULATION_MARKER),
+        'made by fedflow simulate; replaced by the next\n',
+      );
       try {
         await simulate(dir, options);
         if (!options.out)

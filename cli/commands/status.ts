@@ -1,10 +1,7 @@
 /** `fedflow status`: the dashboard's view of a running coordinator, in the terminal. */
 import type { Command } from 'commander';
-import type {
-  FederationStatus,
-  RoundStatus,
-} from '../../../coordinator/status/federation-status.js';
-import { formatTable } from '../../stats/report-table.js';
+import type { FederationStatus, RoundStatus } from '../../coordinator/status/federation-status.js';
+import { formatTable } from '../../shared/stats/report-table.js';
 
 interface StatusOptions {
   coordinator: string;

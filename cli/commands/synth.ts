@@ -6,7 +6,7 @@ import {
   ORGANISATION_PROFILES,
   type OrganisationProfile,
   writeSyntheticConnLog,
-} from '../../flows/synth/index.js';
+} from '../../shared/flows/synth/index.js';
 
 interface SynthCommandOptions {
   profile: OrganisationProfile;

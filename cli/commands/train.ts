@@ -3,10 +3,10 @@
  * --init-from, fine-tune an existing model (e.g. the federation's) on them instead.
  */
 import type { Command } from 'commander';
-import { type ModelInit, modelInitFromDir } from '../../../client/pipeline/model-init.js';
-import { trainSiteModel } from '../../../client/pipeline/train-site-model.js';
-import { loadModelConfig } from '../../config/model-config.js';
-import { checkModelDirTarget } from '../../model/model-dir.js';
+import { type ModelInit, modelInitFromDir } from '../../client/pipeline/model-init.js';
+import { trainSiteModel } from '../../client/pipeline/train-site-model.js';
+import { loadModelConfig } from '../../shared/config/model-config.js';
+import { checkModelDirTarget } from '../../shared/model/model-dir.js';
 import {
   addFlowOptions,
   type FlowFileOptions,

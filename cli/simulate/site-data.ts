@@ -10,8 +10,8 @@ import { createInterface } from 'node:readline';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import type { FlowFormat } from '../../flows/formats.js';
-import { ORGANISATION_PROFILES, writeSyntheticConnLog } from '../../flows/synth/index.js';
+import type { FlowFormat } from '../../shared/flows/formats.js';
+import { ORGANISATION_PROFILES, writeSyntheticConnLog } from '../../shared/flows/synth/index.js';
 
 export type SplitMode =
   | { kind: 'iid' }

@@ -12,7 +12,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 function fedflow(args: string[]) {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', join(root, 'shared', 'cli', 'fedflow.ts'), ...args],
+    ['--import', 'tsx', join(root, 'cli', 'fedflow.ts'), ...args],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const output = { stdout: '', stderr: '' };

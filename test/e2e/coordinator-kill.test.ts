@@ -15,7 +15,7 @@ describe('a coordinator killed with SIGKILL again and again, mid-round', functio
   it('loses no result it accepted and receipted, finishes the federation, and its logs verify', async () => {
     const result = await runKillLoop({
       kills: 6,
-      fedflow: [process.execPath, '--import', 'tsx', join(root, 'shared', 'cli', 'fedflow.ts')],
+      fedflow: [process.execPath, '--import', 'tsx', join(root, 'cli', 'fedflow.ts')],
     });
     expect(result.phase).to.equal('done');
     expect(result.kills).to.equal(6);

@@ -15,7 +15,7 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(root, 'shared', 'cli', 'fedflow.ts'), ...args],
+      ['--import', 'tsx', join(root, 'cli', 'fedflow.ts'), ...args],
       {
         cwd: root,
         env: { ...process.env, ...env },

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { layerViolations } from '../helpers/layers.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -41,6 +42,20 @@ function reachable(entry: string): Set<string> {
 }
 
 describe('architecture boundaries', () => {
+  it('keeps every layer to its imports: shared/ under client/ and coordinator/, those two apart, cli/ on top, nothing importing bench/', () => {
+    expect(layerViolations(root)).to.deep.equal([]);
+  });
+
+  it('catches each forbidden import direction in a tree built to break them, type-only and dynamic imports too', () => {
+    expect(layerViolations(join(root, 'test', 'fixtures', 'layers'))).to.deep.equal([
+      'cli/uses-bench.ts imports bench/timer.ts',
+      'client/uses-coordinator.ts imports coordinator/names-client.ts',
+      'coordinator/names-client.ts imports client/site-type.ts',
+      'shared/loads-cli.ts imports cli/uses-bench.ts',
+      'shared/reads-client.ts imports client/uses-coordinator.ts',
+    ]);
+  });
+
   it("keeps the client's network code from reaching anything that reads flow records", () => {
     const files = reachable(join(root, 'client', 'transport', 'coordinator-connection.ts'));
     const forbidden = [...files].filter(

@@ -2,7 +2,7 @@ import { chmodSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { Command } from 'commander';
-import { registerKeys } from '../../../shared/cli/commands/keys.js';
+import { registerKeys } from '../../../cli/commands/keys.js';
 import { fingerprint } from '../../../shared/crypto/identity.js';
 import { loadPrivateIdentity, loadPublicIdentity } from '../../../shared/crypto/key-files.js';
 import { tempDir } from './fixtures.js';

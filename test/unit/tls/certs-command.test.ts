@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { Command } from 'commander';
-import { registerCerts } from '../../../shared/cli/commands/certs.js';
+import { registerCerts } from '../../../cli/commands/certs.js';
 import { loadTlsFiles } from '../../../shared/tls/tls-files.js';
 
 async function runCerts(args: string[]): Promise<string> {
