@@ -1,0 +1,53 @@
+/** What the gRPC handlers work with: the coordinator's parts they translate to and from. */
+import type { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
+import type { Identity } from '../../shared/crypto/identity.js';
+import type { ReplayGuard } from '../../shared/crypto/replay-guard.js';
+import type { GlobalModel } from '../../shared/federation/global-model.js';
+import type { FlowSchema } from '../../shared/flows/schema.js';
+import type { CoordinatorMetrics } from '../status/coordinator-metrics.js';
+import type { SiteActivity } from '../status/site-activity.js';
+import type { OpenRoundStore } from '../store/open-round.js';
+import type { Enrolment } from './enrolment.js';
+import type { InFlightResults } from './in-flight.js';
+import type { ModelReleases } from './model-releases.js';
+import type { RateLimitedLog } from './rate-limited-log.js';
+import type { RemoteClients } from './remote-clients.js';
+
+export interface ServiceContext {
+  readonly identity: Identity;
+  readonly enrolment: Enrolment;
+  readonly clients: RemoteClients;
+  readonly releases: ModelReleases;
+  readonly replayGuard: ReplayGuard;
+  readonly schema: FlowSchema;
+  readonly heartbeatMs: number;
+  readonly maxPayloadBytes: number;
+  /** The round in progress: accepted payloads are kept there before their receipt. */
+  readonly openRounds: OpenRoundStore;
+  /** How long a result stream may send nothing before it is dropped. */
+  readonly uploadIdleMs: number;
+  /** Result bytes being received, reserved per client before buffering. */
+  readonly inFlight: InFlightResults;
+  /** Counts and, at most every few seconds, logs results refused for an unknown session. */
+  readonly unauthenticated: RateLimitedLog;
+  /** The model clients may fetch now. */
+  current(): GlobalModel | null;
+  /** Last contact and rejections per site, for the operator's status. */
+  readonly activity: SiteActivity;
+  readonly metrics: CoordinatorMetrics | null;
+  /** Every result received is logged here, accepted or rejected (null: no audit log). */
+  readonly ingress: AuditLogWriter | null;
+  /** The most rows a sketch may declare (federation.maxSiteRows), as the round loop checks. */
+  readonly maxSiteRows: number;
+  /** The most rows a client may claim in a result (see FederationLoop.declaredRows). */
+  declaredRows(clientId: string): number;
+  /**
+   * Resolves when task streams must end: with Finished when the federation is complete,
+   * or with UNAVAILABLE when the coordinator is shutting down (clients then reconnect).
+   */
+  readonly finished: Promise<{ reason: string; complete: boolean }>;
+  log(line: string): void;
+}
+
+/** Receives every error that is not raised on purpose (the peer sees only 'internal error'). */
+export type UnexpectedErrorSink = (error: unknown) => void;
