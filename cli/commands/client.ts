@@ -1,25 +1,13 @@
 /**
  * `fedflow client`: a site joins the federation, trains on its own flows in rounds, and
  * saves the final global model (with the shared thresholds) as a model directory; optionally
- * fine-tunes it on its own flows into a personalised one beside it.
+ * fine-tunes it on its own flows into a personalised one beside it (cli/roles/site.ts).
  */
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { participate } from '../../client/agent/participation.js';
-import { SiteWorker } from '../../client/agent/site-worker.js';
-import { SiteMetrics } from '../../client/metrics/site-metrics.js';
-import { personaliseGlobalModel } from '../../client/pipeline/personalise.js';
-import type { EpochReport } from '../../client/trainer/local-trainer.js';
-import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
-import { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
 import { loadClientConfig } from '../../shared/config/federation-config.js';
-import { loadPrivateIdentity, loadPublicIdentity } from '../../shared/crypto/key-files.js';
-import { parseFlowFormat } from '../../shared/flows/formats.js';
 import { createLogger } from '../../shared/logging/logger.js';
-import { saveModelDir, weightsSha256 } from '../../shared/model/model-dir.js';
-import { loadClientCredentials, tlsChannelOptions } from '../../shared/tls/credentials.js';
-import { readOptions, startBackend } from '../flow-options.js';
-import { trainingProgress } from '../progress.js';
+import { startBackend } from '../flow-options.js';
+import { runSite } from '../roles/site.js';
 
 interface ClientOptions {
   config?: string;
@@ -38,131 +26,7 @@ export function registerClient(program: Command): void {
       });
       const backend = await startBackend(config.backend);
       const logger = createLogger({ role: 'client', site: config.name });
-      const log = (line: string, fields: Record<string, unknown> = {}) => logger.info(fields, line);
-      if (config.data.files.length === 0)
-        throw new Error('data.files: list the flow files this site trains on');
-      const format = parseFlowFormat(config.data.format);
-      const metrics = new SiteMetrics();
-      const metricsServer =
-        config.metrics.port >= 0 ? await metrics.serve(config.metrics.port) : null;
-      if (metricsServer)
-        logger.info({ port: metricsServer.port }, 'metrics on http://127.0.0.1:PORT/metrics');
-      const bar = trainingProgress();
-      const progress = {
-        ...bar,
-        onEpoch: (r: EpochReport) => {
-          metrics.trainingSeconds.inc(r.seconds);
-          metrics.flowsTrained.inc(Math.round(r.flowsPerSecond * r.seconds));
-          bar.onEpoch?.(r);
-        },
-      };
-      const selection = {
-        files: config.data.files,
-        format,
-        onlyLabel: config.data.onlyLabel || null,
-        read: await readOptions(
-          { data: config.data.files, format, csvSchema: config.data.csvSchema || undefined },
-          config.input.maxBadShare,
-        ),
-      };
-      const worker = new SiteWorker({
-        selection,
-        shares: {
-          validation: config.training.validationShare,
-          calibration: config.training.calibrationShare,
-          seed: config.training.seed,
-        },
-        seed: config.training.seed,
-        // A bar while training on a terminal; one line per epoch in logs.
-        hooks: progress,
-      });
-      const identity = loadPrivateIdentity(config.privateKey);
-      const tls = config.tls.enabled
-        ? loadClientCredentials({
-            ca: config.tls.ca || undefined,
-            cert: config.tls.cert || undefined,
-            key: config.tls.key || undefined,
-          }).credentials
-        : undefined;
-      if (!tls)
-        log(
-          'warning: TLS is off (tls.enabled=false): connections are plaintext; use only on loopback',
-        );
-      const egress = AuditLogWriter.open(
-        join(config.stateDir, 'audit', 'egress.jsonl'),
-        identity,
-        'egress',
-        { keepPlaintext: config.audit.keepPlaintext },
-      );
-      if (egress.quarantined)
-        log(
-          `warning: the egress log's last line was cut off (a crash mid write); moved to ${egress.quarantined} and noted in the log`,
-        );
-      const connection = new CoordinatorConnection(
-        config.coordinator.address,
-        identity,
-        loadPublicIdentity(config.coordinator.publicKey),
-        {
-          credentials: tls,
-          channelOptions: tlsChannelOptions(config.tls.serverName || undefined),
-          egress,
-        },
-      );
-      const abort = new AbortController();
-      process.once('SIGINT', () => abort.abort());
-      process.once('SIGTERM', () => abort.abort());
-      const model = await participate({
-        onSubmitted: (task, bytes) => {
-          metrics.tasks.inc({ kind: task.kind });
-          metrics.bytesSent.inc(bytes);
-          metrics.modelVersion.set(task.modelVersion);
-        },
-        connection,
-        worker,
-        reconnect: config.reconnect,
-        log,
-        signal: abort.signal,
-      }).finally(() => {
-        // Nothing may keep the process alive once the site is done, or has failed.
-        progress.stop();
-        worker.dispose();
-        connection.close();
-        metricsServer?.server.close();
-      });
-      if (!model) throw new Error('the federation ended before this site received a model');
-      if (!model.thresholds)
-        throw new Error(`the final model v${model.version} came without shared thresholds`);
-      const dir = join(config.stateDir, 'model');
-      saveModelDir(dir, {
-        spec: model.spec,
-        weights: model.weights,
-        thresholds: model.thresholds,
-        metadata: {
-          createdBy: 'fedflow client',
-          site: config.name,
-          version: model.version,
-          sha256: weightsSha256(model.weights),
-        },
-      });
-      logger.info({ version: model.version, dir }, 'final global model saved');
-      process.stdout.write(`${dir}\n`);
-      if (config.personalise.epochs === 0) return;
-      // The site's own variant of the final model, beside it; the global model stays as is.
-      const tunedDir = join(config.stateDir, 'model-personalised');
-      const settings = { selection, training: config.training, epochs: config.personalise.epochs };
-      const tuningBar = trainingProgress();
-      const tuned = await personaliseGlobalModel(
-        model,
-        dir,
-        settings,
-        tunedDir,
-        backend,
-        tuningBar,
-      ).finally(() => tuningBar.stop());
-      logger.info(
-        { from: dir, dir: tunedDir, epochs: tuned.training.history.length },
-        'personalised model saved: the global model fine-tuned on local flows, thresholds re-placed on them',
-      );
-      process.stdout.write(`${tunedDir}\n`);
+      // Each saved model directory on its own line, for scripts.
+      await runSite(config, backend, logger, (dir) => process.stdout.write(`${dir}\n`));
     });
 }
