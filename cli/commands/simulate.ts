@@ -9,40 +9,25 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { scoreLabelledFlows, summariseDetection } from '../../client/detect/evaluate-model.js';
 import { openModel } from '../../client/detect/loaded-model.js';
-import { generateDashboardToken } from '../../coordinator/http/bearer-token.js';
 import type { RoundRecord } from '../../coordinator/store/federation-state.js';
 import { describeFederation } from '../../shared/config/describe-federation.js';
 import { loadCoordinatorConfig } from '../../shared/config/federation-config.js';
 import { SCREENINGS, SERVER_OPTIMIZERS } from '../../shared/config/strategy-config.js';
-import { generateIdentity } from '../../shared/crypto/identity.js';
-import { writeIdentityFiles } from '../../shared/crypto/key-files.js';
 import { loadModelDir, saveModelDir } from '../../shared/model/model-dir.js';
 import { formatTable } from '../../shared/stats/report-table.js';
-import {
-  createCa,
-  issueCertificate,
-  writeCertificateFiles,
-} from '../../shared/tls/certificates.js';
 import { nslKddCandidates, nslKddDir } from '../datasets.js';
 import { startBackend } from '../flow-options.js';
-import { exited, jsonLines, spawnFedflow } from '../simulate/processes.js';
+import { type FederationRequest, provisionConsortium } from '../simulate/consortium.js';
+import { runFederation } from '../simulate/run-federation.js';
 import {
   nslKddSites,
   parseSplit,
   type SimulationData,
-  siteSeed,
   syntheticSites,
 } from '../simulate/site-data.js';
 import { formatEvaluation } from './evaluate.js';
 
-interface SimulateOptions {
-  clients: number;
-  rounds?: number;
-  localSteps?: number;
-  epochs?: number;
-  strategy?: string;
-  screening?: string;
-  seed: number;
+interface SimulateOptions extends FederationRequest {
   data: 'synthetic' | 'nsl-kdd';
   split: string;
   flows: number;
@@ -130,172 +115,9 @@ async function simulate(dir: string, options: SimulateOptions): Promise<void> {
   }
   say(`prepared ${options.clients} sites (${options.data}) in ${dir}`);
 
-  const coordinatorDir = join(dir, 'coordinator');
-  const coordinator = generateIdentity('coordinator', 'coordinator');
-  const coordinatorKeys = writeIdentityFiles(join(coordinatorDir, 'keys'), coordinator, {
-    overwrite: true,
-  });
-  // A throw-away CA per run: the simulation exercises mutual TLS like a real consortium.
-  const tlsDir = join(dir, 'tls');
-  const ca = await createCa('fedflow simulate CA (throw-away)', 2);
-  writeCertificateFiles(tlsDir, 'ca', ca, { overwrite: true });
-  const serverCert = await issueCertificate(ca, {
-    commonName: 'coordinator',
-    dnsNames: ['localhost'],
-    ipAddresses: ['127.0.0.1'],
-    role: 'server',
-    validDays: 1,
-  });
-  const serverFiles = writeCertificateFiles(
-    join(coordinatorDir, 'tls'),
-    'coordinator',
-    serverCert,
-    { overwrite: true },
-  );
-  const caFile = join(tlsDir, 'ca.crt');
-  const siteConfigs: string[] = [];
-  const allowList: string[] = [];
-  for (let i = 0; i < options.clients; i++) {
-    const siteDir = join(dir, `site-${i + 1}`);
-    const identity = generateIdentity('client', `site-${i + 1}`);
-    const keys = writeIdentityFiles(join(siteDir, 'keys'), identity, { overwrite: true });
-    allowList.push(keys.publicPath);
-    const siteCert = writeCertificateFiles(
-      join(siteDir, 'tls'),
-      identity.name,
-      await issueCertificate(ca, { commonName: identity.name, role: 'client', validDays: 1 }),
-      { overwrite: true },
-    );
-    const config = join(siteDir, 'client.json');
-    writeFileSync(
-      config,
-      JSON.stringify(
-        {
-          name: identity.name,
-          privateKey: keys.privatePath,
-          coordinator: { publicKey: coordinatorKeys.publicPath },
-          stateDir: siteDir,
-          data: { files: data.siteFiles[i], format: data.format, onlyLabel: data.onlyLabel },
-          training: { seed: siteSeed(options.seed, i) },
-          tls: {
-            ca: caFile,
-            cert: siteCert.certPath,
-            key: siteCert.keyPath,
-            serverName: 'localhost',
-          },
-          audit: { keepPlaintext: true },
-        },
-        null,
-        2,
-      ),
-    );
-    siteConfigs.push(config);
-  }
-  const coordinatorConfig = join(coordinatorDir, 'coordinator.json');
-  const dashboardToken = generateDashboardToken();
-  writeFileSync(
-    coordinatorConfig,
-    JSON.stringify(
-      {
-        privateKey: coordinatorKeys.privatePath,
-        clients: allowList,
-        stateDir: join(coordinatorDir, 'state'),
-        listen: { host: '127.0.0.1', port: 0 },
-        data: { format: data.format },
-        // Only what was asked for: everything else is the coordinator's default.
-        federation: {
-          ...(options.rounds === undefined ? {} : { rounds: options.rounds }),
-          ...(options.epochs === undefined ? {} : { epochs: options.epochs, localSteps: 0 }),
-          ...(options.localSteps === undefined ? {} : { localSteps: options.localSteps }),
-          minClients: options.clients,
-          seed: options.seed,
-          roundTimeoutSeconds: 600,
-          waitForClientsSeconds: 120,
-          minRecords: 5,
-        },
-        ...(options.strategy || options.screening
-          ? {
-              strategy: {
-                ...(options.strategy ? { name: options.strategy } : {}),
-                ...(options.screening ? { screening: { method: options.screening } } : {}),
-              },
-            }
-          : {}),
-        transport: { heartbeatSeconds: 2 },
-        tls: {
-          ca: caFile,
-          cert: serverFiles.certPath,
-          key: serverFiles.keyPath,
-          requireClientCert: true,
-        },
-        // The demo shows the operator's dashboard (off by default elsewhere), behind a fresh token.
-        dashboard: { enabled: true, port: 0, token: dashboardToken },
-      },
-      null,
-      2,
-    ),
-  );
-
-  say(describeFederation(loadCoordinatorConfig(coordinatorConfig)));
-  const rounds: RoundRecord[] = [];
-  let port = 0;
-  let finalModelDir = '';
-  const server = spawnFedflow(
-    ['coordinator', '--config', coordinatorConfig],
-    join(coordinatorDir, 'log.txt'),
-  );
-  const listening = new Promise<void>((ready) =>
-    jsonLines(server, (event) => {
-      if (event.event === 'listening') {
-        port = event.port as number;
-        if (event.dashboardPort)
-          say(
-            `dashboard (while the run lasts): http://127.0.0.1:${event.dashboardPort}/?token=${dashboardToken}`,
-          );
-        ready();
-      } else if (event.event === 'round') {
-        const round = event as unknown as RoundRecord;
-        rounds.push(round);
-        say(
-          `round ${round.round} ${round.kind}: ${round.outcome}, ${round.results.length}/${round.selected.length} results in ${(round.collectMs / 1000).toFixed(1)} s`,
-        );
-      } else if (event.event === 'done') {
-        finalModelDir = event.modelDir as string;
-      }
-    }),
-  );
-  const serverExit = exited(server);
-  await Promise.race([
-    listening,
-    serverExit.then((code) =>
-      Promise.reject(
-        new Error(
-          `the coordinator exited (${code}) before listening; see ${join(coordinatorDir, 'log.txt')}`,
-        ),
-      ),
-    ),
-  ]);
-  say(`coordinator listening on 127.0.0.1:${port}; starting ${options.clients} clients`);
-  const clients = siteConfigs.map((config, i) =>
-    spawnFedflow(
-      ['client', '--config', config, '--coordinator', `127.0.0.1:${port}`],
-      join(dir, `site-${i + 1}`, 'log.txt'),
-    ),
-  );
-  // One process failing ends the simulation: stop the others instead of waiting on them.
-  const all = [server, ...clients];
-  const codes = await Promise.all(
-    all.map((child) =>
-      exited(child).then((code) => {
-        if (code !== 0) for (const other of all) if (other.exitCode === null) other.kill('SIGTERM');
-        return code;
-      }),
-    ),
-  );
-  if (codes.some((c) => c !== 0))
-    throw new Error(
-      `a process failed (exit codes: coordinator ${codes[0]}, clients ${codes.slice(1).join(', ')}); logs are in ${dir}`,
-    );
+  const consortium = await provisionConsortium(dir, options, data);
+  say(describeFederation(loadCoordinatorConfig(consortium.coordinatorConfig)));
+  const { rounds, finalModelDir } = await runFederation(dir, consortium, say);
 
   process.stdout.write(`\n${roundTable(rounds)}\n\n`);
   const modelDir = join(dir, 'model');
