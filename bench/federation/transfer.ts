@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { participate } from '../../client/agent/participation.js';
 import { SiteWorker } from '../../client/agent/site-worker.js';
 import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
-import { startCoordinator } from '../../coordinator/coordinator-server.js';
+import { startCoordinator } from '../../cli/roles/coordinator.js';
 import {
   type CoordinatorConfig,
   loadCoordinatorConfig,

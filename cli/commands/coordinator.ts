@@ -3,10 +3,10 @@
  * logs go to stderr; one JSON event per line on stdout (listening, round, done) for tools.
  */
 import type { Command } from 'commander';
-import { startCoordinator } from '../../coordinator/coordinator-server.js';
 import { loadCoordinatorConfig } from '../../shared/config/federation-config.js';
 import { createLogger } from '../../shared/logging/logger.js';
 import { startBackend } from '../flow-options.js';
+import { startCoordinator } from '../roles/coordinator.js';
 
 interface CoordinatorOptions {
   config?: string;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { participate } from '../../client/agent/participation.js';
 import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
-import { type RunningCoordinator, startCoordinator } from '../../coordinator/coordinator-server.js';
+import { type RunningCoordinator, startCoordinator } from '../../cli/roles/coordinator.js';
 import { checkScreening } from '../../shared/audit/screening-check.js';
 import { verifyLog } from '../../shared/audit/verify-chain.js';
 import { initBackend } from '../../shared/runtime/backend.js';

@@ -4,7 +4,7 @@
  * sending its delta x100. The real round loop runs over scripted proxies (real sketches and
  * histograms from site workers, scripted deltas); each delta is sealed and logged as accepted
  * in a real ingress log as the coordinator's service does, and the screening is recorded,
- * counted and shown as the coordinator wires it (coordinator-server.ts).
+ * counted and shown as the coordinator wires it (cli/roles/coordinator.ts).
  */
 import { join } from 'node:path';
 import { FederationLoop } from '../../coordinator/rounds/federation-loop.js';

@@ -5,7 +5,7 @@ import { Client, credentials, type ServiceError, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { participate } from '../../client/agent/participation.js';
 import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
-import { type RunningCoordinator, startCoordinator } from '../../coordinator/coordinator-server.js';
+import { type RunningCoordinator, startCoordinator } from '../../cli/roles/coordinator.js';
 import type { RoundRecord } from '../../coordinator/store/federation-state.js';
 import { verifyLog } from '../../shared/audit/verify-chain.js';
 import { generateIdentity } from '../../shared/crypto/identity.js';

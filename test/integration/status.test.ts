@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { type RunningCoordinator, startCoordinator } from '../../coordinator/coordinator-server.js';
+import { type RunningCoordinator, startCoordinator } from '../../cli/roles/coordinator.js';
 import { type Dashboard, startDashboard } from '../../coordinator/http/dashboard-server.js';
 import { checkScreening, keptDelta } from '../../shared/audit/screening-check.js';
 import { verifyLog } from '../../shared/audit/verify-chain.js';
