@@ -55,40 +55,7 @@ export function registerAudit(program: Command): void {
           allowMissingPayloads: options.allowMissingPayloads,
           partial: options.partial,
         });
-        const out: string[] = [];
-        out.push(`coordinator log: ${report.coordinatorLog ?? '(none)'}`);
-        out.push(`site logs: ${report.siteLogs.length}`);
-        const kinds = ['sketch', 'delta', 'histogram'];
-        out.push(
-          formatTable(
-            [
-              'site',
-              'fingerprint',
-              ...kinds.map((k) => `${k} msgs`),
-              ...kinds.map((k) => `${k} bytes`),
-              'payloads checked',
-            ],
-            report.sites.map((s) => [
-              s.site,
-              s.fingerprint,
-              ...kinds.map((k) => s.messages[k] ?? 0),
-              ...kinds.map((k) => s.bytes[k] ?? 0),
-              s.plaintextsChecked,
-            ]),
-          ),
-        );
-        if (report.screening.length > 0) out.push('', screeningSummary(report), '');
-        for (const f of report.findings) {
-          out.push(
-            `${f.severity.toUpperCase()} ${f.code}: ${f.file}${f.line === null ? '' : `:${f.line}`}${f.seq === null ? '' : ` (seq ${f.seq})`}: ${f.message}`,
-          );
-        }
-        out.push(
-          report.errors === 0
-            ? `OK: no errors, ${report.warnings} warnings`
-            : `FAILED: ${report.errors} errors, ${report.warnings} warnings`,
-        );
-        process.stdout.write(`${out.join('\n')}\n`);
+        process.stdout.write(`${formatAuditReport(report)}\n`);
         if (options.json)
           writeOutputFile(options.json, `${JSON.stringify(report, null, 2)}\n`, AUDIT_JSON);
         if (report.errors > 0) process.exitCode = 1;
@@ -137,4 +104,42 @@ function screeningSummary(report: AuditReport): string {
     'screening of deltas by the coordinator (fedflow audit show on its ingress log lists each):',
     ...lines,
   ].join('\n');
+}
+
+/** The report as verify prints it: the sites' traffic, the screening, each finding, a verdict. */
+function formatAuditReport(report: AuditReport): string {
+  const out: string[] = [];
+  out.push(`coordinator log: ${report.coordinatorLog ?? '(none)'}`);
+  out.push(`site logs: ${report.siteLogs.length}`);
+  const kinds = ['sketch', 'delta', 'histogram'];
+  out.push(
+    formatTable(
+      [
+        'site',
+        'fingerprint',
+        ...kinds.map((k) => `${k} msgs`),
+        ...kinds.map((k) => `${k} bytes`),
+        'payloads checked',
+      ],
+      report.sites.map((s) => [
+        s.site,
+        s.fingerprint,
+        ...kinds.map((k) => s.messages[k] ?? 0),
+        ...kinds.map((k) => s.bytes[k] ?? 0),
+        s.plaintextsChecked,
+      ]),
+    ),
+  );
+  if (report.screening.length > 0) out.push('', screeningSummary(report), '');
+  for (const f of report.findings) {
+    out.push(
+      `${f.severity.toUpperCase()} ${f.code}: ${f.file}${f.line === null ? '' : `:${f.line}`}${f.seq === null ? '' : ` (seq ${f.seq})`}: ${f.message}`,
+    );
+  }
+  out.push(
+    report.errors === 0
+      ? `OK: no errors, ${report.warnings} warnings`
+      : `FAILED: ${report.errors} errors, ${report.warnings} warnings`,
+  );
+  return out.join('\n');
 }
