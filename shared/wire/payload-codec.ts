@@ -8,6 +8,7 @@ import type { SealedEnvelope } from '../crypto/sealed-envelope.js';
 import type { ClientPayload } from '../federation/messages.js';
 import { checkUnsigned, payloadKindFromWire, payloadKindToWire } from './convert.js';
 import { WireError } from './errors.js';
+import { float32VectorFromWire, float32VectorToWire } from './float-vector.js';
 import type { ClientPayload__Output } from './generated/fedflow/v1/ClientPayload.js';
 import type { ModelRelease__Output } from './generated/fedflow/v1/ModelRelease.js';
 import type { SealedEnvelope__Output } from './generated/fedflow/v1/SealedEnvelope.js';
@@ -62,7 +63,7 @@ function clientPayloadToWire(payload: ClientPayload): Record<string, unknown> {
       return {
         delta: {
           modelVersion: checkUnsigned('modelVersion', payload.modelVersion),
-          values: Array.from(payload.delta),
+          delta: float32VectorToWire(payload.delta),
           examples: checkUnsigned('examples', payload.examples),
           validationLoss: payload.validationLoss,
         },
@@ -87,11 +88,11 @@ export function decodeClientPayload(bytes: Uint8Array): ClientPayload {
       return { kind: 'sketch', rows, categorical, numeric };
     }
     case 'delta': {
-      const { modelVersion, values, examples, validationLoss } = message.delta!;
+      const { modelVersion, delta, examples, validationLoss } = message.delta!;
       return {
         kind: 'delta',
         modelVersion,
-        delta: Float32Array.from(values),
+        delta: float32VectorFromWire(delta, 'the delta'),
         examples,
         validationLoss,
       };
@@ -122,7 +123,7 @@ export function encodeModelRelease(release: ModelRelease): Uint8Array {
   return encodeMessage(loadPayloadTypes().ModelRelease, {
     version: checkUnsigned('version', release.version),
     specJson: release.specJson,
-    weights: float32ToLittleEndian(release.weights),
+    weights: float32VectorToWire(release.weights),
     thresholdsJson: release.thresholdsJson,
     createdUnixMs: checkUnsigned('createdMs', release.createdMs),
   });
@@ -134,7 +135,7 @@ export function decodeModelRelease(bytes: Uint8Array): ModelRelease {
   return {
     version: message.version,
     specJson: message.specJson,
-    weights: float32FromLittleEndian(message.weights),
+    weights: float32VectorFromWire(message.weights, 'the weights'),
     thresholdsJson: message.thresholdsJson,
     createdMs: message.createdUnixMs,
   };
@@ -172,24 +173,4 @@ export function decodeSealedEnvelope(bytes: Uint8Array): SealedEnvelope {
       taskId: message.taskId,
     },
   };
-}
-
-const FLOAT32_BYTES = 4;
-
-/** Float32 values as little-endian bytes, whatever the host's byte order. */
-function float32ToLittleEndian(values: Float32Array): Uint8Array {
-  const bytes = new Uint8Array(values.length * FLOAT32_BYTES);
-  const view = new DataView(bytes.buffer);
-  for (let i = 0; i < values.length; i++) view.setFloat32(i * FLOAT32_BYTES, values[i]!, true);
-  return bytes;
-}
-
-function float32FromLittleEndian(bytes: Uint8Array): Float32Array {
-  if (bytes.length % FLOAT32_BYTES !== 0) {
-    throw new WireError(`expected weights of a multiple of 4 bytes (float32), got ${bytes.length}`);
-  }
-  const values = new Float32Array(bytes.length / FLOAT32_BYTES);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(i * FLOAT32_BYTES, true);
-  return values;
 }

@@ -12,6 +12,7 @@ import type { EnrolResponse as _fedflow_v1_EnrolResponse, EnrolResponse__Output 
 import type { FederationClient as _fedflow_v1_FederationClient, FederationDefinition as _fedflow_v1_FederationDefinition } from './fedflow/v1/Federation.js';
 import type { FetchModelRequest as _fedflow_v1_FetchModelRequest, FetchModelRequest__Output as _fedflow_v1_FetchModelRequest__Output } from './fedflow/v1/FetchModelRequest.js';
 import type { Finished as _fedflow_v1_Finished, Finished__Output as _fedflow_v1_Finished__Output } from './fedflow/v1/Finished.js';
+import type { Float32Vector as _fedflow_v1_Float32Vector, Float32Vector__Output as _fedflow_v1_Float32Vector__Output } from './fedflow/v1/Float32Vector.js';
 import type { Heartbeat as _fedflow_v1_Heartbeat, Heartbeat__Output as _fedflow_v1_Heartbeat__Output } from './fedflow/v1/Heartbeat.js';
 import type { LocalTraining as _fedflow_v1_LocalTraining, LocalTraining__Output as _fedflow_v1_LocalTraining__Output } from './fedflow/v1/LocalTraining.js';
 import type { ModelDelta as _fedflow_v1_ModelDelta, ModelDelta__Output as _fedflow_v1_ModelDelta__Output } from './fedflow/v1/ModelDelta.js';
@@ -44,6 +45,7 @@ export interface ProtoGrpcType {
       Federation: SubtypeConstructor<typeof grpc.Client, _fedflow_v1_FederationClient> & { service: _fedflow_v1_FederationDefinition }
       FetchModelRequest: MessageTypeDefinition<_fedflow_v1_FetchModelRequest, _fedflow_v1_FetchModelRequest__Output>
       Finished: MessageTypeDefinition<_fedflow_v1_Finished, _fedflow_v1_Finished__Output>
+      Float32Vector: MessageTypeDefinition<_fedflow_v1_Float32Vector, _fedflow_v1_Float32Vector__Output>
       Heartbeat: MessageTypeDefinition<_fedflow_v1_Heartbeat, _fedflow_v1_Heartbeat__Output>
       LocalTraining: MessageTypeDefinition<_fedflow_v1_LocalTraining, _fedflow_v1_LocalTraining__Output>
       ModelDelta: MessageTypeDefinition<_fedflow_v1_ModelDelta, _fedflow_v1_ModelDelta__Output>

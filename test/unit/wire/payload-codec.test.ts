@@ -173,18 +173,68 @@ describe('model release codec', () => {
       createdMs: 0,
     });
     const message = loadPayloadTypes().ModelRelease.decode(bytes) as unknown as {
-      weights: Uint8Array;
+      weights: { littleEndian: Uint8Array };
     };
 
-    expect(Array.from(message.weights)).to.deep.equal([0x00, 0x00, 0x80, 0x3f]);
+    expect(Array.from(message.weights.littleEndian)).to.deep.equal([0x00, 0x00, 0x80, 0x3f]);
   });
 
-  it('rejects weights whose length is not a multiple of four bytes', () => {
-    const bytes = loadPayloadTypes()
-      .ModelRelease.encode({ version: 1, weights: Uint8Array.of(1, 2, 3) })
+  it('rejects weights whose length is not a multiple of four bytes, and a release without weights', () => {
+    const cut = loadPayloadTypes()
+      .ModelRelease.encode({ version: 1, weights: { littleEndian: Uint8Array.of(1, 2, 3) } })
       .finish();
+    expect(() => decodeModelRelease(cut)).to.throw(
+      WireError,
+      'expected the weights of a multiple of 4 bytes (float32), got 3 bytes',
+    );
+    const none = loadPayloadTypes().ModelRelease.encode({ version: 1 }).finish();
+    expect(() => decodeModelRelease(none)).to.throw(
+      WireError,
+      'expected the weights as a Float32Vector, got none',
+    );
+  });
+});
 
-    expect(() => decodeModelRelease(bytes)).to.throw(WireError, 'multiple of 4 bytes');
+describe('float vectors on the wire', () => {
+  it('encodes a delta and a release the same way: 4 little-endian bytes a value, exactly', () => {
+    const values = Float32Array.of(1, -0.5, 3.4e38, 1e-45, Number.NaN, -0);
+    const delta = loadPayloadTypes().ClientPayload.decode(
+      encodeClientPayload({
+        kind: 'delta',
+        modelVersion: 1,
+        delta: values,
+        examples: 1,
+        validationLoss: 0,
+      }),
+    ) as unknown as { delta: { delta: { littleEndian: Uint8Array } } };
+    const release = loadPayloadTypes().ModelRelease.decode(
+      encodeModelRelease({
+        version: 1,
+        specJson: '{}',
+        weights: values,
+        thresholdsJson: '',
+        createdMs: 0,
+      }),
+    ) as unknown as { weights: { littleEndian: Uint8Array } };
+    const expected = Buffer.alloc(values.length * 4);
+    values.forEach((v, i) => expected.writeFloatLE(v, i * 4));
+    expect(Buffer.from(delta.delta.delta.littleEndian).equals(expected)).to.equal(true);
+    expect(Buffer.from(release.weights.littleEndian).equals(expected)).to.equal(true);
+  });
+
+  it('decodes a vector that sits at an odd offset of a larger buffer into its own aligned copy', () => {
+    const values = Float32Array.of(0.25, -7, 1e-3);
+    const bytes = encodeClientPayload({
+      kind: 'delta',
+      modelVersion: 2,
+      delta: values,
+      examples: 3,
+      validationLoss: 1,
+    });
+    const shifted = new Uint8Array(bytes.length + 1);
+    shifted.set(bytes, 1);
+    const decoded = decodeClientPayload(shifted.subarray(1));
+    expect(decoded.kind === 'delta' && Array.from(decoded.delta)).to.deep.equal(Array.from(values));
   });
 });
 

@@ -1,5 +1,6 @@
 // Original file: fedflow/v1/payloads.proto
 
+import type { Float32Vector as _fedflow_v1_Float32Vector, Float32Vector__Output as _fedflow_v1_Float32Vector__Output } from '../../fedflow/v1/Float32Vector.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -11,10 +12,6 @@ export interface ModelDelta {
    */
   'modelVersion'?: (number);
   /**
-   * Flat weight delta in the order of the published model spec.
-   */
-  'values'?: (number | string)[];
-  /**
    * Training flows used; the FedAvg weight.
    */
   'examples'?: (number | string | Long);
@@ -22,6 +19,10 @@ export interface ModelDelta {
    * Mean anomaly score on the client's validation split after training, in nats.
    */
   'validationLoss'?: (number | string);
+  /**
+   * Flat weight delta in the order of the published model spec.
+   */
+  'delta'?: (_fedflow_v1_Float32Vector | null);
 }
 
 /**
@@ -33,10 +34,6 @@ export interface ModelDelta__Output {
    */
   'modelVersion': (number);
   /**
-   * Flat weight delta in the order of the published model spec.
-   */
-  'values': (number)[];
-  /**
    * Training flows used; the FedAvg weight.
    */
   'examples': (number);
@@ -44,4 +41,8 @@ export interface ModelDelta__Output {
    * Mean anomaly score on the client's validation split after training, in nats.
    */
   'validationLoss': (number);
+  /**
+   * Flat weight delta in the order of the published model spec.
+   */
+  'delta': (_fedflow_v1_Float32Vector__Output | null);
 }

@@ -1,5 +1,6 @@
 // Original file: fedflow/v1/payloads.proto
 
+import type { Float32Vector as _fedflow_v1_Float32Vector, Float32Vector__Output as _fedflow_v1_Float32Vector__Output } from '../../fedflow/v1/Float32Vector.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -16,10 +17,6 @@ export interface ModelRelease {
    */
   'specJson'?: (string);
   /**
-   * Flat weights, float32 little-endian, in the order of the spec.
-   */
-  'weights'?: (Buffer | Uint8Array | string);
-  /**
    * Shared anomaly thresholds as JSON (empty before the first calibration).
    */
   'thresholdsJson'?: (string);
@@ -27,6 +24,10 @@ export interface ModelRelease {
    * When the coordinator built this release, epoch milliseconds.
    */
   'createdUnixMs'?: (number | string | Long);
+  /**
+   * Flat weights in the order of the spec.
+   */
+  'weights'?: (_fedflow_v1_Float32Vector | null);
 }
 
 /**
@@ -43,10 +44,6 @@ export interface ModelRelease__Output {
    */
   'specJson': (string);
   /**
-   * Flat weights, float32 little-endian, in the order of the spec.
-   */
-  'weights': (Buffer);
-  /**
    * Shared anomaly thresholds as JSON (empty before the first calibration).
    */
   'thresholdsJson': (string);
@@ -54,4 +51,8 @@ export interface ModelRelease__Output {
    * When the coordinator built this release, epoch milliseconds.
    */
   'createdUnixMs': (number);
+  /**
+   * Flat weights in the order of the spec.
+   */
+  'weights': (_fedflow_v1_Float32Vector__Output | null);
 }
