@@ -8,12 +8,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { KeyFilesExistError } from '../../shared/crypto/key-files.js';
+import { writeCertificateFiles } from '../../shared/tls/certificate-files.js';
 import {
   type CertificateBundle,
   type CertificateRole,
   createCa,
   issueCertificate,
-  writeCertificateFiles,
 } from '../../shared/tls/certificates.js';
 import { extendedKeyUsages, loadTlsFiles } from '../../shared/tls/tls-files.js';
 

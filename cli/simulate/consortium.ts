@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { generateDashboardToken } from '../../coordinator/http/bearer-token.js';
 import { generateIdentity } from '../../shared/crypto/identity.js';
 import { writeIdentityFiles } from '../../shared/crypto/key-files.js';
+import { writeCertificateFiles } from '../../shared/tls/certificate-files.js';
 import {
   type CertificateBundle,
   createCa,
   issueCertificate,
-  writeCertificateFiles,
 } from '../../shared/tls/certificates.js';
 import { type SimulationData, siteSeed } from './site-data.js';
 

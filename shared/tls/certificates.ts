@@ -1,6 +1,7 @@
 /**
  * The consortium's X.509 material, made in-process (no openssl needed): a CA, and the server
- * and client certificates it issues, all with ECDSA P-256 keys.
+ * and client certificates it issues, all with ECDSA P-256 keys. Loading a CA to sign with is in
+ * certificate-authority.ts, writing the files in certificate-files.ts.
  *
  * Library: @peculiar/x509 (pure TypeScript over Node's built-in WebCrypto, maintained, builds
  * SAN/EKU/key-identifier extensions). node-forge was rejected: its X.509 support is RSA-only
@@ -10,18 +11,15 @@
  * entry point install and import one before the library loads (a second package and an
  * import-order trap).
  */
-import { createPrivateKey, type KeyObject, webcrypto, X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { join } from 'node:path';
-import type * as X509 from '@peculiar/x509';
+import { loadAuthority } from './certificate-authority.js';
 import {
-  KeyFilesExistError,
-  PRIVATE_KEY_FILE_MODE,
-  PUBLIC_KEY_FILE_MODE,
-  writeKeyFile,
-} from '../crypto/key-files.js';
-import { fsyncDirectory } from '../fs/atomic-write.js';
+  cryptoForX509,
+  generateKeys,
+  loadX509,
+  privateKeyPem,
+  SIGNING_ALGORITHM,
+} from './x509-keys.js';
 
 /** A certificate and its private key, both PEM (the key as PKCS#8). */
 export interface CertificateBundle {
@@ -45,29 +43,12 @@ export interface CertificateRequest {
   readonly notBefore?: Date;
 }
 
-const KEY_ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
-const SIGNING_ALGORITHM = { name: 'ECDSA', hash: 'SHA-256' } as const;
 const CLOCK_SKEW_MS = 5 * 60_000;
 const DAY_MS = 24 * 60 * 60_000;
 // RFC 5280's upper bound for a common name.
 const MAX_COMMON_NAME = 64;
 const DNS_NAME =
   /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
-
-// No DOM lib here: the WebCrypto types are Node's (the library's own resolve to `any`).
-type CryptoKey = webcrypto.CryptoKey;
-type CryptoKeyPair = webcrypto.CryptoKeyPair;
-type SigningAlgorithm = webcrypto.Algorithm | webcrypto.EcdsaParams;
-type ImportAlgorithm = webcrypto.EcKeyImportParams | webcrypto.RsaHashedImportParams;
-const subtle = webcrypto.subtle;
-const cryptoForX509 = webcrypto;
-
-// Loaded on first use: it takes ~80 ms, which every other fedflow command would pay at start-up.
-let x509Module: Promise<typeof X509> | undefined;
-const loadX509 = () => {
-  x509Module ??= import('@peculiar/x509');
-  return x509Module;
-};
 
 /**
  * A new certificate authority: a self-signed CA certificate (may sign leaf certificates only,
@@ -159,42 +140,6 @@ export async function issueCertificate(
   return { certPem: certificate.toString('pem'), keyPem: await privateKeyPem(keys.privateKey) };
 }
 
-/** Where `writeCertificateFiles` puts NAME's certificate and key. */
-export function certificateFilePaths(
-  dir: string,
-  name: string,
-): { certPath: string; keyPath: string } {
-  if (!/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith('.'))
-    throw new Error(
-      `certificate file name ${JSON.stringify(name)} must be letters, digits, . _ - and not start with a dot`,
-    );
-  return { certPath: join(dir, `${name}.crt`), keyPath: join(dir, `${name}.key`) };
-}
-
-/**
- * Writes NAME.crt (0644) and NAME.key (0600, never readable by others even for a moment) in
- * `dir` (created 0700). Existing files are refused (KeyFilesExistError) unless `overwrite`.
- * @example writeCertificateFiles('tls', 'coordinator', await issueCertificate(ca, request));
- */
-export function writeCertificateFiles(
-  dir: string,
-  name: string,
-  bundle: CertificateBundle,
-  options: { overwrite?: boolean } = {},
-): { certPath: string; keyPath: string } {
-  const paths = certificateFilePaths(dir, name);
-  const overwrite = options.overwrite ?? false;
-  if (!overwrite) {
-    const existing = [paths.keyPath, paths.certPath].filter((p) => existsSync(p));
-    if (existing.length > 0) throw new KeyFilesExistError(existing);
-  }
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeKeyFile(paths.keyPath, bundle.keyPem, PRIVATE_KEY_FILE_MODE, overwrite);
-  writeKeyFile(paths.certPath, bundle.certPem, PUBLIC_KEY_FILE_MODE, overwrite);
-  fsyncDirectory(dir);
-  return paths;
-}
-
 function validity(validDays: number, start?: Date): { notBefore: Date; notAfter: Date } {
   if (!Number.isInteger(validDays) || validDays <= 0)
     throw new Error(`validity must be a positive whole number of days, got ${validDays}`);
@@ -224,82 +169,4 @@ function validateRequest(request: CertificateRequest): void {
     throw new Error(
       'a server certificate needs at least one DNS name or IP address: the ones clients connect to (e.g. localhost, 127.0.0.1, coordinator.example.org)',
     );
-}
-
-interface Authority {
-  readonly certificate: X509.X509Certificate;
-  readonly signingKey: CryptoKey;
-  readonly signingAlgorithm: SigningAlgorithm;
-}
-
-// The CA may also come from the openssl recipe (docs/tls.md), so RSA and P-384 keys and SEC1
-// "EC PRIVATE KEY" files are accepted too.
-async function loadAuthority(ca: CertificateBundle, leafNotAfter: Date): Promise<Authority> {
-  let nodeCertificate: X509Certificate;
-  let key: KeyObject;
-  try {
-    nodeCertificate = new X509Certificate(ca.certPem);
-  } catch (error) {
-    throw new Error(`the CA certificate is not a PEM certificate (${(error as Error).message})`);
-  }
-  try {
-    key = createPrivateKey(ca.keyPem);
-  } catch (error) {
-    throw new Error(`the CA key is not a PEM private key (${(error as Error).message})`);
-  }
-  if (!nodeCertificate.ca)
-    throw new Error(
-      `${nodeCertificate.subject} is not a CA certificate (basicConstraints CA:FALSE)`,
-    );
-  if (!nodeCertificate.checkPrivateKey(key))
-    throw new Error('the CA key does not belong to the CA certificate');
-  const caNotAfter = new Date(nodeCertificate.validTo);
-  if (caNotAfter.getTime() <= Date.now())
-    throw new Error(`the CA certificate expired on ${caNotAfter.toISOString()}; create a new CA`);
-  if (leafNotAfter.getTime() > caNotAfter.getTime())
-    throw new Error(
-      `the certificate would outlive its CA (the CA expires on ${caNotAfter.toISOString()}); ask for fewer days or create a new CA`,
-    );
-  const { algorithm, signing } = signingAlgorithmFor(key);
-  const x509 = await loadX509();
-  const pkcs8 = key.export({ format: 'der', type: 'pkcs8' });
-  const signingKey = await subtle.importKey('pkcs8', pkcs8, algorithm, false, ['sign']);
-  return {
-    certificate: new x509.X509Certificate(ca.certPem),
-    signingKey,
-    signingAlgorithm: signing,
-  };
-}
-
-function signingAlgorithmFor(key: KeyObject): {
-  algorithm: ImportAlgorithm;
-  signing: SigningAlgorithm;
-} {
-  const details = key.asymmetricKeyDetails;
-  if (key.asymmetricKeyType === 'ec' && details?.namedCurve === 'prime256v1')
-    return { algorithm: KEY_ALGORITHM, signing: SIGNING_ALGORITHM };
-  if (key.asymmetricKeyType === 'ec' && details?.namedCurve === 'secp384r1')
-    return {
-      algorithm: { name: 'ECDSA', namedCurve: 'P-384' },
-      signing: { name: 'ECDSA', hash: 'SHA-384' },
-    };
-  if (key.asymmetricKeyType === 'rsa')
-    return {
-      algorithm: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
-      signing: { name: 'RSASSA-PKCS1-v1_5' },
-    };
-  throw new Error(
-    `the CA key is ${key.asymmetricKeyType}${details?.namedCurve ? ` (${details.namedCurve})` : ''}; expected ECDSA P-256/P-384 or RSA`,
-  );
-}
-
-async function generateKeys(): Promise<CryptoKeyPair> {
-  return (await subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
-}
-
-async function privateKeyPem(key: CryptoKey): Promise<string> {
-  const der = Buffer.from(await subtle.exportKey('pkcs8', key));
-  return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })
-    .export({ format: 'pem', type: 'pkcs8' })
-    .toString();
 }

@@ -3,11 +3,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { writeCertificateFiles } from '../../../shared/tls/certificate-files.js';
 import {
   type CertificateBundle,
   createCa,
   issueCertificate,
-  writeCertificateFiles,
 } from '../../../shared/tls/certificates.js';
 import { extendedKeyUsages } from '../../../shared/tls/tls-files.js';
 

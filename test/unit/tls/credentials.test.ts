@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { writeCertificateFiles } from '../../../shared/tls/certificate-files.js';
 import {
   type CertificateBundle,
   createCa,
   issueCertificate,
-  writeCertificateFiles,
 } from '../../../shared/tls/certificates.js';
 import {
   clientCredentials,

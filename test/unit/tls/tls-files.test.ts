@@ -3,11 +3,11 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { writeCertificateFiles } from '../../../shared/tls/certificate-files.js';
 import {
   type CertificateBundle,
   createCa,
   issueCertificate,
-  writeCertificateFiles,
 } from '../../../shared/tls/certificates.js';
 import { loadTlsFiles, TlsFileError } from '../../../shared/tls/tls-files.js';
 
