@@ -91,6 +91,27 @@ export function renderRocChart(
   curves: readonly RocChartCurve[],
   options: RocChartOptions = {},
 ): string {
+  assertDrawable(curves);
+  const { title = 'ROC curve', width = 640, height = 560, fprScale = 'linear' } = options;
+  const option = rocChartOption(curves, title, fprAxis(curves, fprScale));
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  try {
+    chart.setOption(option);
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}
+
+/** How FPRs map onto the x axis: as they are, or (log) with 0 moved to the left edge. */
+interface FprAxis {
+  readonly log: boolean;
+  /** The axis' left edge. */
+  readonly minFpr: number;
+  readonly x: (fpr: number) => number;
+}
+
+function assertDrawable(curves: readonly RocChartCurve[]): void {
   if (curves.length === 0) throw new RangeError('no ROC curve to draw');
   for (const c of curves) {
     if (c.fpr.length !== c.tpr.length) {
@@ -99,100 +120,111 @@ export function renderRocChart(
       );
     }
   }
-  const { title = 'ROC curve', width = 640, height = 560, fprScale = 'linear' } = options;
+}
+
+function fprAxis(curves: readonly RocChartCurve[], fprScale: 'linear' | 'log'): FprAxis {
   const log = fprScale === 'log';
   const minFpr = log ? leftEdgeFpr(curves) : 0;
-  const x = (fpr: number) => (log ? Math.max(fpr, minFpr) : fpr);
+  return { log, minFpr, x: (fpr: number) => (log ? Math.max(fpr, minFpr) : fpr) };
+}
 
-  const legendName = (c: RocChartCurve) => `${c.label} (AUROC ${c.auroc.toFixed(3)})`;
+const legendName = (c: RocChartCurve) => `${c.label} (AUROC ${c.auroc.toFixed(3)})`;
+
+/** The whole chart: axes, legend and every series, ready for `setOption`. */
+function rocChartOption(
+  curves: readonly RocChartCurve[],
+  title: string,
+  axis: FprAxis,
+): echarts.EChartsOption {
+  const { log, minFpr } = axis;
+  const axisLabel = { formatter: (v: number) => String(Number(v.toPrecision(6))) };
+  return {
+    animation: false,
+    backgroundColor: '#ffffff',
+    textStyle: { fontFamily: 'sans-serif' },
+    title: { text: title, left: 'center', top: 12 },
+    grid: { left: 70, right: 30, top: 50, bottom: 60 },
+    // Where ROC curves rarely pass: bottom right on a linear FPR axis, top left on a log one.
+    legend: {
+      data: curves.map(legendName).concat('chance'),
+      orient: 'vertical',
+      ...(log ? { left: 80, top: 60 } : { right: 40, bottom: 75 }),
+      backgroundColor: 'rgba(255,255,255,0.85)',
+    },
+    xAxis: {
+      type: log ? 'log' : 'value',
+      min: log ? minFpr : 0,
+      max: 1,
+      name: log ? 'False positive rate (log scale)' : 'False positive rate',
+      nameLocation: 'middle',
+      nameGap: 30,
+      axisLabel,
+    },
+    yAxis: {
+      type: 'value',
+      min: 0,
+      max: 1,
+      name: 'True positive rate (detection rate)',
+      nameLocation: 'middle',
+      nameGap: 45,
+      axisLabel,
+    },
+    series: [chanceSeries(axis), ...curves.flatMap((c, i) => curveSeries(c, i, axis))],
+  };
+}
+
+/** The dashed diagonal of a detector that guesses. */
+function chanceSeries({ log, minFpr }: FprAxis): echarts.SeriesOption {
+  return {
+    type: 'line',
+    name: 'chance',
+    data: log
+      ? logSpaced(minFpr, 60).map((v) => [v, v])
+      : [
+          [0, 0],
+          [1, 1],
+        ],
+    showSymbol: false,
+    lineStyle: { type: 'dashed', color: '#9a9a9a', width: 1 },
+    color: '#9a9a9a',
+  };
+}
+
+/** Curve number `i`: its line, and its operating points if it has any. */
+function curveSeries(c: RocChartCurve, i: number, { x }: FprAxis): echarts.SeriesOption[] {
+  const color = PALETTE[i % PALETTE.length]!;
+  const name = legendName(c);
   const series: echarts.SeriesOption[] = [
     {
-      type: 'line',
-      name: 'chance',
-      data: log
-        ? logSpaced(minFpr, 60).map((v) => [v, v])
-        : [
-            [0, 0],
-            [1, 1],
-          ],
-      showSymbol: false,
-      lineStyle: { type: 'dashed', color: '#9a9a9a', width: 1 },
-      color: '#9a9a9a',
-    },
-  ];
-  curves.forEach((c, i) => {
-    const color = PALETTE[i % PALETTE.length]!;
-    const name = legendName(c);
-    series.push({
       type: 'line',
       name,
       data: Array.from(c.fpr, (f, k) => [x(f), c.tpr[k]!]),
       showSymbol: false,
       color,
       lineStyle: { width: 2 },
+    },
+  ];
+  if (c.operatingPoints?.length) {
+    // Same series name, so the markers share the curve's legend entry.
+    series.push({
+      type: 'scatter',
+      name,
+      data: c.operatingPoints.map((p) => ({ value: [x(p.fpr), p.tpr], name: p.label })),
+      color,
+      symbol: 'diamond',
+      symbolSize: 10,
+      label: {
+        show: true,
+        position: 'right',
+        formatter: '{b}',
+        color: '#333',
+        fontSize: 11,
+        backgroundColor: 'rgba(255,255,255,0.8)',
+        padding: 2,
+      },
     });
-    if (c.operatingPoints?.length) {
-      // Same series name, so the markers share the curve's legend entry.
-      series.push({
-        type: 'scatter',
-        name,
-        data: c.operatingPoints.map((p) => ({ value: [x(p.fpr), p.tpr], name: p.label })),
-        color,
-        symbol: 'diamond',
-        symbolSize: 10,
-        label: {
-          show: true,
-          position: 'right',
-          formatter: '{b}',
-          color: '#333',
-          fontSize: 11,
-          backgroundColor: 'rgba(255,255,255,0.8)',
-          padding: 2,
-        },
-      });
-    }
-  });
-
-  const axisLabel = { formatter: (v: number) => String(Number(v.toPrecision(6))) };
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
-  try {
-    chart.setOption({
-      animation: false,
-      backgroundColor: '#ffffff',
-      textStyle: { fontFamily: 'sans-serif' },
-      title: { text: title, left: 'center', top: 12 },
-      grid: { left: 70, right: 30, top: 50, bottom: 60 },
-      // Where ROC curves rarely pass: bottom right on a linear FPR axis, top left on a log one.
-      legend: {
-        data: curves.map(legendName).concat('chance'),
-        orient: 'vertical',
-        ...(log ? { left: 80, top: 60 } : { right: 40, bottom: 75 }),
-        backgroundColor: 'rgba(255,255,255,0.85)',
-      },
-      xAxis: {
-        type: log ? 'log' : 'value',
-        min: log ? minFpr : 0,
-        max: 1,
-        name: log ? 'False positive rate (log scale)' : 'False positive rate',
-        nameLocation: 'middle',
-        nameGap: 30,
-        axisLabel,
-      },
-      yAxis: {
-        type: 'value',
-        min: 0,
-        max: 1,
-        name: 'True positive rate (detection rate)',
-        nameLocation: 'middle',
-        nameGap: 45,
-        axisLabel,
-      },
-      series,
-    });
-    return chart.renderToSVGString();
-  } finally {
-    chart.dispose();
   }
+  return series;
 }
 
 function leftEdgeFpr(curves: readonly RocChartCurve[]): number {
