@@ -1,7 +1,7 @@
 /**
- * The dashboard's static files, read once at start-up: the page, its script and styles from
- * coordinator/http/assets/, and ECharts' prebuilt bundle from the installed package (the page
- * loads nothing from elsewhere, so it works offline).
+ * The dashboard's static files, read once at start-up: the page, its script modules and
+ * styles from coordinator/http/assets/, and ECharts' prebuilt bundle from the installed
+ * package (the page loads nothing from elsewhere, so it works offline).
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -38,25 +38,43 @@ export function assetsDirectory(): string {
 }
 
 /**
+ * The page's script as ES modules, served at `/assets/NAME`: index.html loads dashboard.js,
+ * which imports the others.
+ */
+const SCRIPT_MODULES = [
+  'dashboard.js',
+  'dashboard-charts.js',
+  'dashboard-dom.js',
+  'dashboard-format.js',
+  'dashboard-tables.js',
+] as const;
+
+/**
  * Reads every asset. The page's own asset URLs carry the token (a browser cannot add a header
- * to a `<script src>`), so it is written into the page here, URL-encoded.
+ * to a `<script src>`), so it is written into the page here, URL-encoded; likewise into the
+ * script modules, whose import URLs carry it for the same reason.
  */
 export async function loadDashboardAssets(token: string): Promise<DashboardAssets> {
   const dir = assetsDirectory();
   const read = (name: string) => readFile(join(dir, name));
   const echartsPath = createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js');
-  const [page, script, styles, echarts] = await Promise.all([
+  const [page, scripts, styles, echarts] = await Promise.all([
     readFile(join(dir, 'index.html'), 'utf8'),
-    read('dashboard.js'),
+    Promise.all(SCRIPT_MODULES.map((name) => readFile(join(dir, name), 'utf8'))),
     read('dashboard.css'),
     readFile(echartsPath),
   ]);
-  // encodeURIComponent leaves no character that is special inside a quoted HTML attribute.
-  const html = page.replaceAll(TOKEN_PLACEHOLDER, encodeURIComponent(token));
+  // encodeURIComponent leaves no character that is special inside a quoted HTML attribute or
+  // a quoted JavaScript string.
+  const withToken = (text: string) =>
+    Buffer.from(text.replaceAll(TOKEN_PLACEHOLDER, encodeURIComponent(token)), 'utf8');
   const js = 'text/javascript; charset=utf-8';
   return new Map<string, DashboardAsset>([
-    ['/', { contentType: 'text/html; charset=utf-8', body: Buffer.from(html, 'utf8') }],
-    ['/assets/dashboard.js', { contentType: js, body: script }],
+    ['/', { contentType: 'text/html; charset=utf-8', body: withToken(page) }],
+    ...SCRIPT_MODULES.map((name, i): [string, DashboardAsset] => [
+      `/assets/${name}`,
+      { contentType: js, body: withToken(scripts[i]!) },
+    ]),
     ['/assets/dashboard.css', { contentType: 'text/css; charset=utf-8', body: styles }],
     ['/assets/echarts.min.js', { contentType: js, body: echarts }],
   ]);
