@@ -8,7 +8,8 @@ import { fromBase64, toBase64 } from '../crypto/base64.js';
 import { sha256, utf8Bytes } from '../crypto/bytes.js';
 import { ENVELOPE_KINDS } from '../crypto/envelope-statement.js';
 import { fingerprint, type Identity } from '../crypto/identity.js';
-import { type AuditScreening, SCREENING_MEMBERS } from './screening-entry.js';
+import { canonicalJson } from './canonical-json.js';
+import type { AuditScreening } from './screening-entry.js';
 
 export type { AuditScreening } from './screening-entry.js';
 
@@ -123,34 +124,6 @@ export interface Finding {
 /** An entry before signing. */
 export type UnsignedAuditEntry = Omit<AuditEntry, 'signature'>;
 
-/** The canonical member order; part of the format (see entryBytes). */
-export const ENTRY_MEMBERS = [
-  'format',
-  'version',
-  'log',
-  'seq',
-  'time',
-  'actor',
-  'actorKey',
-  'peer',
-  'type',
-  'round',
-  'taskId',
-  'bytes',
-  'plaintextSha256',
-  'sealedSha256',
-  'outcome',
-  'reason',
-  'receipt',
-  'screening',
-  'prevHash',
-  'signature',
-] as const;
-/** Members left out when absent. */
-export const OPTIONAL_MEMBERS: ReadonlySet<string> = new Set(['reason', 'receipt', 'screening']);
-/** The canonical member order of a receipt. */
-export const RECEIPT_MEMBERS = ['digest', 'receivedMs', 'signature'] as const;
-
 /**
  * The canonical bytes of an entry WITH its signature: the exact bytes of its line in the log
  * (without the trailing "\n"). The entry hash, which the next entry's prevHash holds in
@@ -257,48 +230,4 @@ export function toAuditReceipt(receipt: {
 /** Whether `type` names a result message (sketch, delta or histogram). */
 export function isResultType(type: string): boolean {
   return RESULT_TYPES.includes(type);
-}
-
-const NESTED_MEMBERS: Readonly<Record<string, readonly string[]>> = {
-  receipt: RECEIPT_MEMBERS,
-  screening: SCREENING_MEMBERS,
-};
-
-function canonicalJson(entry: UnsignedAuditEntry | AuditEntry, withSignature: boolean): string {
-  const members: string[] = [];
-  const record = entry as unknown as Record<string, unknown>;
-  for (const name of ENTRY_MEMBERS) {
-    if (name === 'signature' && !withSignature) continue;
-    const value = record[name];
-    if (value === undefined && OPTIONAL_MEMBERS.has(name)) continue;
-    const nested = NESTED_MEMBERS[name];
-    const text = nested ? objectJson(value as object, nested, name) : jsonValue(value, name);
-    members.push(`${JSON.stringify(name)}:${text}`);
-  }
-  return `{${members.join(',')}}`;
-}
-
-// A nested member (receipt, screening): its members in `order`; only a screening's reason
-// may be absent (then left out).
-function objectJson(value: object, order: readonly string[], parent: string): string {
-  const record = value as Record<string, unknown>;
-  const members = order
-    .filter((name) => !(parent === 'screening' && name === 'reason' && record[name] === undefined))
-    .map((name) => `${JSON.stringify(name)}:${jsonValue(record[name], `${parent}.${name}`)}`);
-  return `{${members.join(',')}}`;
-}
-
-// Only the value kinds the format allows, so the canonical form cannot depend on how
-// JSON.stringify would treat anything else (undefined, fractions, exponents).
-function jsonValue(value: unknown, name: string): string {
-  if (value === null || typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
-  throw new RangeError(`${name}: expected a string, null or an integer >= 0, got ${show(value)}`);
-}
-
-/** A value in a message: JSON, cut at 80 characters. */
-export function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

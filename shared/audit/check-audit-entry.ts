@@ -8,15 +8,12 @@ import {
   AUDIT_FORMAT,
   AUDIT_VERSION,
   type AuditEntry,
-  ENTRY_MEMBERS,
   isResultType,
-  OPTIONAL_MEMBERS,
   QUARANTINE_TYPE,
-  RECEIPT_MEMBERS,
   SCREENING_TYPE,
-  show,
   type UnsignedAuditEntry,
 } from './audit-entry.js';
+import { ENTRY_MEMBERS, OPTIONAL_MEMBERS, RECEIPT_MEMBERS, show } from './canonical-json.js';
 import { readDecimal, SCREENING_ACTIONS, SCREENING_MEMBERS } from './screening-entry.js';
 
 const MAX_REASON_LENGTH = 1000;

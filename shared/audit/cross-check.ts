@@ -2,12 +2,10 @@
  * Cross-checks the sites' egress logs against the coordinator's ingress log: every result a
  * site sent arrived unaltered and in order, nothing arrived that no site sent, receipts are backed.
  */
-import nacl from 'tweetnacl';
 import { fromBase64 } from '../crypto/base64.js';
-import { sha256 } from '../crypto/bytes.js';
-import { signedBlobStatement } from '../crypto/signed-blob.js';
-import { RECEIPT_PURPOSE, receiptStatement } from '../federation/signed-statements.js';
-import { type AuditEntry, type AuditReceipt, type Finding, isResultType } from './audit-entry.js';
+import { type AuditEntry, type Finding, isResultType } from './audit-entry.js';
+import { checkSiteReceipts, receiptSigned } from './cross-check-receipts.js';
+import { describe, differences, short } from './cross-check-text.js';
 
 /** One site's egress log: `site` names it in findings (with `file`, when known). */
 export interface EgressLog {
@@ -109,7 +107,9 @@ class CrossChecker {
     for (const log of egress) {
       const unpaired = this.pairByDigest(log);
       this.pairByContext(log, unpaired);
-      this.checkReceipts(log);
+      checkSiteReceipts(log.entries, this.byDigest, this.coordinatorKey, (e, code, message) =>
+        this.onEgress(log, e, 'error', code, message),
+      );
     }
     this.checkUnpairedIngress(sites);
     for (const i of this.ingress)
@@ -200,40 +200,6 @@ class CrossChecker {
     }
   }
 
-  /** Rule 7. */
-  private checkReceipts(log: EgressLog): void {
-    const sentByDigest = new Map<string, AuditEntry>();
-    for (const r of log.entries) {
-      if (isResultType(r.type) && !sentByDigest.has(r.sealedSha256))
-        sentByDigest.set(r.sealedSha256, r);
-      if (r.type !== 'receipt' || !r.receipt) continue;
-      const sent = sentByDigest.get(r.sealedSha256);
-      const differ = sent ? differences(sent, r, ['round', 'taskId', 'bytes']) : [];
-      if (!sent || differ.length > 0) {
-        const message = sent
-          ? `the receipt differs from the sent ${describe(sent)}, sent vs receipt: ${differ.join('; ')}`
-          : `receipt for sealed ${short(r.sealedSha256)}: no earlier result in this log was sent with that digest`;
-        this.onEgress(log, r, 'error', 'receipt-orphan', message);
-      }
-      const accepted = this.byDigest.get(r.sealedSha256)?.find((i) => i.outcome === 'accepted');
-      if (!accepted) {
-        const message = `the site holds a receipt for sealed ${short(r.sealedSha256)}, but the coordinator's ingress log has no accepted message with that digest`;
-        this.onEgress(log, r, 'error', 'receipt-unmatched', message);
-      } else if (
-        accepted.receipt &&
-        (accepted.receipt.receivedMs !== r.receipt.receivedMs ||
-          accepted.receipt.signature !== r.receipt.signature)
-      ) {
-        const message = `the receipt differs from the one the coordinator recorded (ingress seq ${accepted.seq}): receivedMs ${r.receipt.receivedMs} vs ${accepted.receipt.receivedMs}`;
-        this.onEgress(log, r, 'error', 'receipt-mismatch', message);
-      }
-      if (this.coordinatorKey && !receiptSigned(r.receipt, this.coordinatorKey)) {
-        const message = `the receipt for sealed ${short(r.sealedSha256)} is not signed by the coordinator's key`;
-        this.onEgress(log, r, 'error', 'bad-receipt', message);
-      }
-    }
-  }
-
   /** Rule 6. */
   private checkUnpairedIngress(sites: ReadonlyMap<string, EgressLog>): void {
     const unknownPeers = new Map<string, number>();
@@ -287,33 +253,4 @@ class CrossChecker {
     const file = this.ingressFile;
     this.findings.push({ severity, file, line: null, seq: i.seq, code, message });
   }
-}
-
-/** Whether the coordinator's key signed this receipt (as the client transport checks it). */
-function receiptSigned(receipt: AuditReceipt, coordinatorKey: Uint8Array): boolean {
-  const statement = receiptStatement(Buffer.from(receipt.digest, 'hex'), receipt.receivedMs);
-  const message = signedBlobStatement(RECEIPT_PURPOSE, sha256(statement));
-  return nacl.sign.detached.verify(message, fromBase64(receipt.signature), coordinatorKey);
-}
-
-const PAIR_FIELDS = ['type', 'round', 'taskId', 'bytes', 'plaintextSha256'] as const;
-
-/** "field A vs B" for each field where the two entries differ (unseen plaintexts aside). */
-function differences(
-  a: AuditEntry,
-  b: AuditEntry,
-  fields: readonly (typeof PAIR_FIELDS)[number][] = PAIR_FIELDS,
-): string[] {
-  return fields
-    .filter((field) => !(field === 'plaintextSha256' && (a[field] === null || b[field] === null)))
-    .filter((field) => a[field] !== b[field])
-    .map((field) => `${field} ${JSON.stringify(a[field])} vs ${JSON.stringify(b[field])}`);
-}
-
-function describe(entry: AuditEntry): string {
-  return `${entry.type} for round ${entry.round}, task ${JSON.stringify(entry.taskId)} (seq ${entry.seq}, sealed ${short(entry.sealedSha256)})`;
-}
-
-function short(digest: string): string {
-  return `${digest.slice(0, 16)}...`;
 }
