@@ -6,10 +6,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scoreLabelledFlows, summariseDetection } from '../client/detect/evaluate-model.js';
-import { openModel } from '../client/detect/loaded-model.js';
+import {
+  type Evaluation,
+  scoreLabelledFlows,
+  summariseDetection,
+} from '../client/detect/evaluate-model.js';
+import { type LoadedModel, openModel } from '../client/detect/loaded-model.js';
 import { writeAlertLines } from '../client/detect/write-alerts.js';
-import { trainSiteModel } from '../client/pipeline/train-site-model.js';
+import { type SiteTrainingResult, trainSiteModel } from '../client/pipeline/train-site-model.js';
 import { loadModelConfig } from '../shared/config/model-config.js';
 import type { BackendReport } from '../shared/runtime/backend.js';
 import { median } from './stats.js';
@@ -39,6 +43,14 @@ export interface QualityRun {
   trainSeconds: number;
 }
 
+/** Flows per second scoring `rows` rows into alert lines, per run and their median. */
+export interface ScoringThroughput {
+  latent: string;
+  rows: number;
+  runs: number[];
+  median: number;
+}
+
 export async function runNslKddQuality(
   dir: string,
   backend: BackendReport,
@@ -47,79 +59,16 @@ export async function runNslKddQuality(
 ) {
   const work = mkdtempSync(join(tmpdir(), 'fedflow-bench-'));
   const runs: QualityRun[] = [];
-  const scoring: { latent: string; rows: number; runs: number[]; median: number }[] = [];
+  const scoring: ScoringThroughput[] = [];
   try {
     for (const { name: latent, overrides } of VARIANTS) {
       for (const seed of seeds) {
-        const config = loadModelConfig(undefined, {
-          ...overrides,
-          'training.seed': seed,
-        }).getProperties();
         const out = join(work, `${latent.replace('/', '-')}-${seed}`);
-        const started = performance.now();
-        const result = await trainSiteModel(
-          {
-            files: [join(dir, 'KDDTrain+_20Percent.txt')],
-            format: 'nsl-kdd',
-            onlyLabel: 'normal',
-            read: {},
-          },
-          config,
-          out,
-          backend,
-        );
-        const trainSeconds = (performance.now() - started) / 1000;
-        const loaded = openModel(out);
-        const scored = await scoreLabelledFlows(
-          loaded,
-          [join(dir, 'KDDTest+.txt')],
-          'nsl-kdd',
-          {},
-          {},
-        );
-        const evaluation = summariseDetection(scored, loaded.saved.thresholds!.targets);
-        if (seed === seeds[0]) {
-          // File -> alert lines, the `score` command's path: one test file (22,544 rows, where
-          // the encode worker's start-up shows) and the same file ten times (225,440 rows).
-          for (const copies of [1, 10]) {
-            const files = Array<string>(copies).fill(join(dir, 'KDDTest+.txt'));
-            const rates: number[] = [];
-            for (let i = 0; i < 3; i++) {
-              const s = await writeAlertLines(
-                loaded,
-                files,
-                'nsl-kdd',
-                {},
-                { topFields: 3 },
-                join(work, 'alerts.jsonl'),
-              );
-              rates.push(s.rowsScored / s.seconds);
-            }
-            scoring.push({ latent, rows: 22_544 * copies, runs: rates, median: median(rates) });
-            log(
-              `scoring ${latent}, ${22_544 * copies} rows: median ${Math.round(median(rates))} flows/s`,
-            );
-          }
-        }
-        loaded.model.dispose();
-        const run: QualityRun = {
-          latent,
-          seed,
-          epochs: result.training.history.length,
-          auroc: evaluation.auroc,
-          auprc: evaluation.auprc,
-          thresholds: evaluation.thresholds.map((t) => ({
-            targetFpr: t.targetFpr,
-            threshold: t.threshold,
-            tpr: t.tpr,
-            observedFpr: t.fpr,
-          })),
-          recallByCategoryAt1pct: evaluation.thresholds[0]?.recallByCategory ?? {},
-          trainFlowsPerSecondMedianEpoch: median(
-            result.training.history.map((h) => h.flowsPerSecond),
-          ),
-          trainSeconds,
-        };
+        const trained = await trainAndEvaluate(dir, out, backend, overrides, seed);
+        if (seed === seeds[0])
+          await measureScoring(trained.loaded, dir, work, latent, scoring, log);
+        trained.loaded.model.dispose();
+        const run = qualityRun(latent, seed, trained);
         runs.push(run);
         log(
           `nsl-kdd ${latent} seed ${seed}: AUROC ${run.auroc.toFixed(4)} AUPRC ${run.auprc.toFixed(4)} ${run.thresholds.map((t) => `TPR@${t.targetFpr}=${t.tpr.toFixed(3)} (FPR ${t.observedFpr.toFixed(4)})`).join(' ')} train ${Math.round(run.trainFlowsPerSecondMedianEpoch)} flows/s`,
@@ -129,7 +78,108 @@ export async function runNslKddQuality(
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  const summary = VARIANTS.map(({ name: latent }) => {
+  return {
+    runs,
+    summary: summariseRuns(runs),
+    scoringFlowsPerSecond: scoring,
+  };
+}
+
+/** One variant and seed trained into `out` on the normal rows, then scored on the test file. */
+async function trainAndEvaluate(
+  dir: string,
+  out: string,
+  backend: BackendReport,
+  overrides: (typeof VARIANTS)[number]['overrides'],
+  seed: number,
+): Promise<{
+  result: SiteTrainingResult;
+  trainSeconds: number;
+  loaded: LoadedModel;
+  evaluation: Evaluation;
+}> {
+  const config = loadModelConfig(undefined, {
+    ...overrides,
+    'training.seed': seed,
+  }).getProperties();
+  const started = performance.now();
+  const result = await trainSiteModel(
+    {
+      files: [join(dir, 'KDDTrain+_20Percent.txt')],
+      format: 'nsl-kdd',
+      onlyLabel: 'normal',
+      read: {},
+    },
+    config,
+    out,
+    backend,
+  );
+  const trainSeconds = (performance.now() - started) / 1000;
+  const loaded = openModel(out);
+  const scored = await scoreLabelledFlows(loaded, [join(dir, 'KDDTest+.txt')], 'nsl-kdd', {}, {});
+  const evaluation = summariseDetection(scored, loaded.saved.thresholds!.targets);
+  return { result, trainSeconds, loaded, evaluation };
+}
+
+/**
+ * File -> alert lines, the `score` command's path: one test file (22,544 rows, where the
+ * encode worker's start-up shows) and the same file ten times (225,440 rows), three runs each.
+ */
+async function measureScoring(
+  loaded: LoadedModel,
+  dir: string,
+  work: string,
+  latent: string,
+  scoring: ScoringThroughput[],
+  log: (line: string) => void,
+): Promise<void> {
+  for (const copies of [1, 10]) {
+    const files = Array<string>(copies).fill(join(dir, 'KDDTest+.txt'));
+    const rates: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const s = await writeAlertLines(
+        loaded,
+        files,
+        'nsl-kdd',
+        {},
+        { topFields: 3 },
+        join(work, 'alerts.jsonl'),
+      );
+      rates.push(s.rowsScored / s.seconds);
+    }
+    scoring.push({ latent, rows: 22_544 * copies, runs: rates, median: median(rates) });
+    log(`scoring ${latent}, ${22_544 * copies} rows: median ${Math.round(median(rates))} flows/s`);
+  }
+}
+
+/** What the bench keeps of one trained and evaluated variant and seed. */
+function qualityRun(
+  latent: string,
+  seed: number,
+  trained: { result: SiteTrainingResult; trainSeconds: number; evaluation: Evaluation },
+): QualityRun {
+  const { result, trainSeconds, evaluation } = trained;
+  return {
+    latent,
+    seed,
+    epochs: result.training.history.length,
+    auroc: evaluation.auroc,
+    auprc: evaluation.auprc,
+    thresholds: evaluation.thresholds.map((t) => ({
+      targetFpr: t.targetFpr,
+      threshold: t.threshold,
+      tpr: t.tpr,
+      observedFpr: t.fpr,
+    })),
+    recallByCategoryAt1pct: evaluation.thresholds[0]?.recallByCategory ?? {},
+    trainFlowsPerSecondMedianEpoch: median(result.training.history.map((h) => h.flowsPerSecond)),
+    trainSeconds,
+  };
+}
+
+/** Per variant: medians (and the worst AUROC) over its seeds. */
+function summariseRuns(runs: readonly QualityRun[]) {
+  return VARIANTS.map(({ name: latent }) => {
     const mine = runs.filter((r) => r.latent === latent);
     return {
       latent,
@@ -151,9 +201,4 @@ export async function runNslKddQuality(
       medianTrainFlowsPerSecond: median(mine.map((r) => r.trainFlowsPerSecondMedianEpoch)),
     };
   });
-  return {
-    runs,
-    summary,
-    scoringFlowsPerSecond: scoring,
-  };
 }

@@ -16,8 +16,16 @@ import { CoordinatorConnection } from '../../client/transport/coordinator-connec
 import type { RoundRecord } from '../../coordinator/store/federation-state.js';
 import type { AuditEntry } from '../../shared/audit/audit-entry.js';
 import { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
-import { loadCoordinatorConfig } from '../../shared/config/federation-config.js';
-import { fingerprint, generateIdentity, publicIdentity } from '../../shared/crypto/identity.js';
+import {
+  type CoordinatorConfig,
+  loadCoordinatorConfig,
+} from '../../shared/config/federation-config.js';
+import {
+  fingerprint,
+  generateIdentity,
+  type Identity,
+  publicIdentity,
+} from '../../shared/crypto/identity.js';
 import { writeIdentityFiles } from '../../shared/crypto/key-files.js';
 import { type OrganisationProfile, writeSyntheticConnLog } from '../../shared/flows/synth/index.js';
 
@@ -47,6 +55,19 @@ export interface KillLoopResult {
 
 const PROFILES: OrganisationProfile[] = ['web', 'internal', 'mail-dns'];
 
+/** A site run in this process: its identity, its flow log and where it logs what it sends. */
+interface Site {
+  readonly identity: Identity;
+  readonly file: string;
+  readonly egress: string;
+}
+
+/** A coordinator process and the port it listens on. */
+interface Coordinator {
+  readonly child: ChildProcess;
+  readonly port: number;
+}
+
 function run(argv: readonly string[], args: string[]): ChildProcess {
   return spawn(argv[0]!, [...argv.slice(1), ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
 }
@@ -66,83 +87,20 @@ export async function runKillLoop(options: KillLoopOptions): Promise<KillLoopRes
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'fedflow-kill-loop-'));
   try {
-    const keys = join(dir, 'keys');
-    const operator = generateIdentity('coordinator', 'coordinator');
-    writeIdentityFiles(keys, operator);
-    const sites = [];
-    for (const [i, profile] of PROFILES.entries()) {
-      const identity = generateIdentity('client', `site-${i + 1}`);
-      writeIdentityFiles(keys, identity);
-      const file = join(dir, `site-${i + 1}.log`);
-      await writeSyntheticConnLog(file, { profile, flows: 2000, seed: 100 + i });
-      sites.push({ identity, file, egress: join(dir, `site-${i + 1}`, 'egress.jsonl') });
-    }
-    const config = loadCoordinatorConfig(undefined, {
-      privateKey: join(keys, 'coordinator.private.json'),
-      clients: sites.map((s) => join(keys, `${s.identity.name}.public.json`)),
-      stateDir: join(dir, 'coordinator-state'),
-      'listen.port': 0,
-      'tls.enabled': false,
-      'data.format': 'zeek',
-      'federation.rounds': 3,
-      'federation.localSteps': 20,
-      'federation.minClients': sites.length,
-      'federation.minRecords': 5,
-      'federation.roundTimeoutSeconds': 120,
-      'transport.heartbeatSeconds': 1,
-      'transport.reattachSeconds': 5,
-      'model.hidden': 32,
-      'model.components': 8,
-    });
-    const configFile = join(dir, 'coordinator.json');
-    writeFileSync(configFile, JSON.stringify(config));
-    const start = async () => {
+    const { operator, sites, config, configFile } = await prepareFederation(dir);
+    const start = async (): Promise<Coordinator> => {
       const child = run(options.fedflow, ['coordinator', '--config', configFile]);
       return { child, port: await listeningPort(child) };
     };
-    let coordinator = await start();
+    const first = await start();
     // Restarts listen on the same port, so the sites find it again by themselves.
-    const fixed = { ...config, listen: { ...config.listen, port: coordinator.port } };
+    const fixed = { ...config, listen: { ...config.listen, port: first.port } };
     writeFileSync(configFile, JSON.stringify(fixed));
-    const agents = sites.map((site, i) =>
-      participate({
-        connection: new CoordinatorConnection(
-          `127.0.0.1:${coordinator.port}`,
-          site.identity,
-          publicIdentity(operator),
-          {
-            egress: AuditLogWriter.open(site.egress, site.identity, 'egress', {
-              keepPlaintext: true,
-            }),
-          },
-        ),
-        worker: new SiteWorker({
-          selection: { files: [site.file], format: 'zeek', onlyLabel: null, read: {} },
-          shares: { validation: 0.1, calibration: 0.1, seed: i + 1 },
-          seed: i + 1,
-        }),
-        reconnect: { initialMs: 50, maxMs: 500 },
-        log: () => {},
-      }),
-    );
+    const agents = joinSites(sites, operator, first.port);
     const ingress = join(dir, 'coordinator-state', 'audit', 'ingress.jsonl');
-    const accepted = () => entries(ingress).filter((e) => e.outcome === 'accepted').length;
-    let kills = 0;
-    const running = () =>
-      coordinator.child.exitCode === null && coordinator.child.signalCode === null;
-    while (kills < options.kills) {
-      // Right after the next one or two results it accepts, while the round is still open.
-      const seen = accepted();
-      while (running() && accepted() < seen + 1 + (kills % 2))
-        await new Promise((r) => setTimeout(r, 5));
-      if (!running()) break; // the federation finished first
-      coordinator.child.kill('SIGKILL');
-      await new Promise((r) => coordinator.child.once('exit', r));
-      kills += 1;
-      coordinator = await start();
-    }
+    const { kills, coordinator } = await killRepeatedly(first, start, ingress, options.kills);
     await Promise.all(agents);
-    if (running()) await new Promise((r) => coordinator.child.once('exit', r));
+    if (running(coordinator)) await new Promise((r) => coordinator.child.once('exit', r));
     const state = JSON.parse(
       readFileSync(join(dir, 'coordinator-state', 'state.json'), 'utf8'),
     ) as { phase: string; rounds: RoundRecord[] };
@@ -157,12 +115,7 @@ export async function runKillLoop(options: KillLoopOptions): Promise<KillLoopRes
     const acceptedResults = entries(ingress)
       .filter((e) => e.outcome === 'accepted' && e.type !== 'screening')
       .map((e) => `${e.taskId} ${e.peer}`);
-    const audit = run(options.fedflow, ['audit', 'verify', dir]);
-    let auditOutput = '';
-    audit.stdout!.on('data', (d) => {
-      auditOutput += d;
-    });
-    const auditExitCode = await new Promise<number | null>((r) => audit.once('exit', r));
+    const audit = await auditVerify(options.fedflow, dir);
     return {
       kills,
       accepted: acceptedResults.length,
@@ -174,11 +127,126 @@ export async function runKillLoop(options: KillLoopOptions): Promise<KillLoopRes
         .reduce((n, r) => n + r.results.length, 0),
       trainingRoundsClosed: state.rounds.filter((r) => r.kind === 'train' && r.outcome === 'closed')
         .length,
-      auditExitCode,
-      auditSummary: auditOutput.trim().split('\n').at(-1) ?? '',
+      auditExitCode: audit.exitCode,
+      auditSummary: audit.output.trim().split('\n').at(-1) ?? '',
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Keys for the coordinator and three sites, a synthetic flow log per site and the
+ * coordinator's config file (listening on any free port for now), all under `dir`.
+ */
+async function prepareFederation(
+  dir: string,
+): Promise<{ operator: Identity; sites: Site[]; config: CoordinatorConfig; configFile: string }> {
+  const keys = join(dir, 'keys');
+  const operator = generateIdentity('coordinator', 'coordinator');
+  writeIdentityFiles(keys, operator);
+  const sites: Site[] = [];
+  for (const [i, profile] of PROFILES.entries()) {
+    const identity = generateIdentity('client', `site-${i + 1}`);
+    writeIdentityFiles(keys, identity);
+    const file = join(dir, `site-${i + 1}.log`);
+    await writeSyntheticConnLog(file, { profile, flows: 2000, seed: 100 + i });
+    sites.push({ identity, file, egress: join(dir, `site-${i + 1}`, 'egress.jsonl') });
+  }
+  const config = loadCoordinatorConfig(undefined, {
+    privateKey: join(keys, 'coordinator.private.json'),
+    clients: sites.map((s) => join(keys, `${s.identity.name}.public.json`)),
+    stateDir: join(dir, 'coordinator-state'),
+    'listen.port': 0,
+    'tls.enabled': false,
+    'data.format': 'zeek',
+    'federation.rounds': 3,
+    'federation.localSteps': 20,
+    'federation.minClients': sites.length,
+    'federation.minRecords': 5,
+    'federation.roundTimeoutSeconds': 120,
+    'transport.heartbeatSeconds': 1,
+    'transport.reattachSeconds': 5,
+    'model.hidden': 32,
+    'model.components': 8,
+  });
+  const configFile = join(dir, 'coordinator.json');
+  writeFileSync(configFile, JSON.stringify(config));
+  return { operator, sites, config, configFile };
+}
+
+/** Each site taking part until the federation finishes, reconnecting quickly after a kill. */
+function joinSites(
+  sites: readonly Site[],
+  operator: Identity,
+  port: number,
+): ReturnType<typeof participate>[] {
+  return sites.map((site, i) =>
+    participate({
+      connection: new CoordinatorConnection(
+        `127.0.0.1:${port}`,
+        site.identity,
+        publicIdentity(operator),
+        {
+          egress: AuditLogWriter.open(site.egress, site.identity, 'egress', {
+            keepPlaintext: true,
+          }),
+        },
+      ),
+      worker: new SiteWorker({
+        selection: { files: [site.file], format: 'zeek', onlyLabel: null, read: {} },
+        shares: { validation: 0.1, calibration: 0.1, seed: i + 1 },
+        seed: i + 1,
+      }),
+      reconnect: { initialMs: 50, maxMs: 500 },
+      log: () => {},
+    }),
+  );
+}
+
+/**
+ * Up to `kills` times: SIGKILL the coordinator right after it accepts its next one or two
+ * results, then start it again. Stops early when the federation finished first; returns the
+ * kills done and the coordinator now running (or finished).
+ */
+async function killRepeatedly(
+  first: Coordinator,
+  start: () => Promise<Coordinator>,
+  ingress: string,
+  limit: number,
+): Promise<{ kills: number; coordinator: Coordinator }> {
+  let coordinator = first;
+  const accepted = () => entries(ingress).filter((e) => e.outcome === 'accepted').length;
+  let kills = 0;
+  while (kills < limit) {
+    // Right after the next one or two results it accepts, while the round is still open.
+    const seen = accepted();
+    while (running(coordinator) && accepted() < seen + 1 + (kills % 2))
+      await new Promise((r) => setTimeout(r, 5));
+    if (!running(coordinator)) break; // the federation finished first
+    coordinator.child.kill('SIGKILL');
+    await new Promise((r) => coordinator.child.once('exit', r));
+    kills += 1;
+    coordinator = await start();
+  }
+  return { kills, coordinator };
+}
+
+function running(coordinator: Coordinator): boolean {
+  return coordinator.child.exitCode === null && coordinator.child.signalCode === null;
+}
+
+/** Runs `fedflow audit verify` on everything under `dir`: its exit code and output. */
+async function auditVerify(
+  fedflow: readonly string[],
+  dir: string,
+): Promise<{ exitCode: number | null; output: string }> {
+  const audit = run(fedflow, ['audit', 'verify', dir]);
+  let output = '';
+  audit.stdout!.on('data', (d) => {
+    output += d;
+  });
+  const exitCode = await new Promise<number | null>((r) => audit.once('exit', r));
+  return { exitCode, output };
 }
