@@ -8,6 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { fingerprint } from '../crypto/identity.js';
 import { loadKeyFile } from '../crypto/key-files.js';
 import type { ModelSpec } from '../model/model-spec.js';
+import { ModelSpecError, readModelSpec } from '../model/read-model-spec.js';
 import type { Finding } from './audit-entry.js';
 
 /** A signer vouched for by a public key file: its name and Ed25519 public key. */
@@ -78,9 +79,7 @@ export function publishedModels(
   const isSpec = (f: string) => basename(f) === 'model.json' && /^v\d+$/.test(basename(dirname(f)));
   for (const file of findFiles(paths, isSpec, findings)) {
     try {
-      const spec = JSON.parse(readFileSync(file, 'utf8')) as ModelSpec;
-      if (!Array.isArray(spec.weights) || !Array.isArray(spec.schema?.fields))
-        throw new Error('no weight manifest or schema fields');
+      const spec = readModelSpec(JSON.parse(readFileSync(file, 'utf8')), file);
       models.set(Number(basename(dirname(file)).slice(1)), spec);
     } catch (error) {
       findings.push({
@@ -89,7 +88,7 @@ export function publishedModels(
         line: null,
         seq: null,
         code: 'bad-model',
-        message: `cannot use this published model spec: ${(error as Error).message}`,
+        message: `cannot use this published model spec: ${error instanceof ModelSpecError ? error.problem : (error as Error).message}`,
       });
     }
   }

@@ -21,6 +21,7 @@ export function createModel(
   const spec: ModelSpec = {
     format: 'fedflow-model',
     version: 1,
+    kind: 'categorical-vae',
     schema,
     encoder,
     architecture,

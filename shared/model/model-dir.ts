@@ -14,9 +14,9 @@ import {
   statSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { validateEncoderSpec } from '../encoding/encoder-spec.js';
 import { fsyncDirectory, writeFileDurably } from '../fs/atomic-write.js';
 import { type ModelSpec, parameterCount } from './model-spec.js';
+import { ModelSpecError, readModelSpec } from './read-model-spec.js';
 import { type ThresholdSet, validateThresholds } from './thresholds.js';
 
 export const MODEL_FILES = {
@@ -132,8 +132,14 @@ export function loadModelDir(dir: string): SavedModel {
     dir,
     MODEL_FILES.spec,
     contents.get(MODEL_FILES.spec)!,
-  ) as ModelSpec & { metadata?: Record<string, unknown> };
-  const spec = validateModelSpec(dir, specFields);
+  ) as { metadata?: Record<string, unknown> };
+  let spec: ModelSpec;
+  try {
+    spec = readModelSpec(specFields, MODEL_FILES.spec);
+  } catch (error) {
+    if (!(error instanceof ModelSpecError)) throw error;
+    throw new ModelDirectoryError(dir, error.message);
+  }
   const bytes = contents.get(MODEL_FILES.weights)!;
   if (bytes.byteLength % 4 !== 0)
     throw new ModelDirectoryError(
@@ -166,31 +172,4 @@ function parseJson(dir: string, name: string, data: Buffer): unknown {
   } catch (error) {
     throw new ModelDirectoryError(dir, `${name} is not valid JSON: ${(error as Error).message}`);
   }
-}
-
-function validateModelSpec(dir: string, spec: ModelSpec): ModelSpec {
-  if (spec.format !== 'fedflow-model')
-    throw new ModelDirectoryError(dir, `${MODEL_FILES.spec}: 'format' must be 'fedflow-model'`);
-  if (spec.version !== 1)
-    throw new ModelDirectoryError(
-      dir,
-      `${MODEL_FILES.spec}: unsupported version ${String(spec.version)} (this fedflow reads version 1)`,
-    );
-  validateEncoderSpec(spec.encoder, join(dir, MODEL_FILES.spec));
-  if (
-    !Array.isArray(spec.weights) ||
-    spec.weights.some((w) => typeof w.name !== 'string' || !Array.isArray(w.shape))
-  ) {
-    throw new ModelDirectoryError(
-      dir,
-      `${MODEL_FILES.spec}: 'weights' must be a list of {name, shape}`,
-    );
-  }
-  if (spec.encoder.fields.length !== spec.schema?.fields?.length) {
-    throw new ModelDirectoryError(
-      dir,
-      `${MODEL_FILES.spec}: the schema has ${spec.schema?.fields?.length} fields but the encoder ${spec.encoder.fields.length}`,
-    );
-  }
-  return spec;
 }

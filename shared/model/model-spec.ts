@@ -31,9 +31,15 @@ export interface WeightEntry {
   readonly shape: readonly number[];
 }
 
+/** The detector models fedflow has; the spec names its kind so every reader builds the same. */
+export const MODEL_KINDS = ['categorical-vae'] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+
 export interface ModelSpec {
   readonly format: 'fedflow-model';
   readonly version: 1;
+  /** Which model the weights belong to (specs from before kinds existed: 'categorical-vae'). */
+  readonly kind: ModelKind;
   readonly schema: FlowSchema;
   readonly encoder: EncoderSpec;
   readonly architecture: ArchitectureSpec;
