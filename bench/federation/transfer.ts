@@ -4,10 +4,10 @@
  */
 
 import { join } from 'node:path';
+import { startCoordinator } from '../../cli/roles/coordinator.js';
 import { participate } from '../../client/agent/participation.js';
 import { SiteWorker } from '../../client/agent/site-worker.js';
 import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
-import { startCoordinator } from '../../cli/roles/coordinator.js';
 import {
   type CoordinatorConfig,
   loadCoordinatorConfig,

@@ -217,7 +217,7 @@ describe('float vectors on the wire', () => {
       }),
     ) as unknown as { weights: { littleEndian: Uint8Array } };
     const expected = Buffer.alloc(values.length * 4);
-    values.forEach((v, i) => expected.writeFloatLE(v, i * 4));
+    for (const [i, v] of values.entries()) expected.writeFloatLE(v, i * 4);
     expect(Buffer.from(delta.delta.delta.littleEndian).equals(expected)).to.equal(true);
     expect(Buffer.from(release.weights.littleEndian).equals(expected)).to.equal(true);
   });
