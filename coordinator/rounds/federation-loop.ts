@@ -4,18 +4,7 @@
  * resumes at the round it was in (an open round is reopened under a new task id).
  */
 import { randomUUID } from 'node:crypto';
-import { fitEncoder } from '../../shared/encoding/fit-encoder.js';
-import { thresholdsFromHistogram } from '../../shared/federation/calibration.js';
-import { mergeSketchPayloads } from '../../shared/federation/encoder-round.js';
-import type {
-  ClientPayload,
-  EncoderSketchPayload,
-  ModelDeltaPayload,
-  ScoreHistogramPayload,
-  Task,
-  TaskKind,
-} from '../../shared/federation/messages.js';
-import { createModel } from '../../shared/model/create-model.js';
+import type { ClientPayload, Task, TaskKind } from '../../shared/federation/messages.js';
 import type {
   FederationState,
   FederationStore,
@@ -29,6 +18,14 @@ import type { AggregationStrategy } from '../strategy/strategy.js';
 import type { ClientProxy, ClientRegistry } from './client-proxy.js';
 import { type FederationPlan, quorumCount } from './federation-plan.js';
 import { payloadProblem } from './payload-checks.js';
+import {
+  initialModel,
+  meanValidationLoss,
+  pooledThresholds,
+  trainingFits,
+} from './phase-results.js';
+import { roundToResume } from './resume-round.js';
+import { roundRecord } from './round-record.js';
 import { runTasks, type TaskOutcome } from './run-tasks.js';
 
 export interface LoopEvents {
@@ -100,16 +97,7 @@ export class FederationLoop {
     const { record, outcome } = await this.runRound('sketch', 0, 0);
     if (record.outcome === 'failed') return;
     const started = performance.now();
-    const sketches = outcome.results.map((r) => r.payload as EncoderSketchPayload);
-    const merged = mergeSketchPayloads(this.plan.schema.fields, sketches, this.plan.kAnonymity);
-    const encoder = fitEncoder(merged, this.plan.encoderFit);
-    const fresh = createModel(this.plan.schema, encoder, this.plan.architecture, this.plan.seed);
-    const model: GlobalModel = {
-      version: 1,
-      spec: fresh.spec,
-      weights: fresh.weights,
-      thresholds: null,
-    };
+    const model = initialModel(this.plan, outcome.results);
     this.commit(
       { ...this.state, phase: 'training', model },
       { ...record, aggregateMs: performance.now() - started },
@@ -122,10 +110,7 @@ export class FederationLoop {
     const { record, outcome } = await this.runRound('train', round, before.version);
     if (record.outcome === 'failed') return;
     const started = performance.now();
-    const fits = outcome.results.map(({ clientId, payload }) => {
-      const p = payload as ModelDeltaPayload;
-      return { clientId, delta: p.delta, examples: p.examples, validationLoss: p.validationLoss };
-    });
+    const fits = trainingFits(outcome.results);
     const aggregation = this.strategy.aggregate(before.weights, fits, this.state.serverState);
     const problem = aggregationProblem(aggregation);
     if (problem) {
@@ -136,8 +121,7 @@ export class FederationLoop {
       return;
     }
     const { weights } = aggregation;
-    const examples = fits.reduce((n, f) => n + f.examples, 0);
-    const validationLoss = fits.reduce((s, f) => s + f.validationLoss * f.examples, 0) / examples;
+    const validationLoss = meanValidationLoss(fits);
     const model: GlobalModel = { ...before, version: before.version + 1, weights };
     const last = round >= this.plan.rounds;
     const byClient = new Map(
@@ -174,11 +158,7 @@ export class FederationLoop {
     );
     if (record.outcome === 'failed') return;
     const started = performance.now();
-    const histograms = outcome.results.map((r) => r.payload as ScoreHistogramPayload);
-    const counts = histograms[0]!.counts.map((_, b) =>
-      histograms.reduce((s, h) => s + h.counts[b]!, 0),
-    );
-    const thresholds = thresholdsFromHistogram(counts, this.plan.targetFprs);
+    const thresholds = pooledThresholds(outcome.results, this.plan.targetFprs);
     const published: GlobalModel = { ...model, thresholds };
     this.commit(
       { ...this.state, phase: 'done', model: published },
@@ -194,40 +174,7 @@ export class FederationLoop {
     modelVersion: number,
   ): Promise<{ record: RoundRecord; outcome: TaskOutcome }> {
     const clients = await this.waitForClients();
-    // A round a crash left open resumes under its task id, with the results it accepted.
-    const left = this.openRounds.load();
-    const resumed =
-      left &&
-      left.task.kind === kind &&
-      left.task.round === round &&
-      left.task.modelVersion === modelVersion &&
-      // A round whose record was committed (a crash before the store was cleared) is over.
-      !this.state.rounds.some((r) => r.taskId === left.task.taskId)
-        ? left
-        : null;
-    const task: Task = {
-      kind,
-      round,
-      taskId: resumed?.task.taskId ?? randomUUID(),
-      modelVersion,
-      deadlineMs: Date.now() + this.plan.roundTimeoutMs,
-      training: this.plan.training,
-      minCategoryCount: this.plan.siteMinCategoryCount,
-      maxCategoryValues: this.plan.encoderFit.maxVocabulary,
-    };
-    if (!resumed) this.openRounds.begin({ taskId: task.taskId, kind, round, modelVersion });
-    const problemOf = (clientId: string, payload: ClientPayload) =>
-      payloadProblem(
-        task,
-        this.plan.schema,
-        this.state.model,
-        payload,
-        this.declaredRows(clientId),
-        this.plan.maxSiteRows,
-      );
-    const kept = (resumed?.results ?? []).filter(
-      ({ clientId, payload }) => problemOf(clientId, payload) === null,
-    );
+    const { task, resumed, kept } = this.openTask(kind, round, modelVersion);
     // Sites whose result was kept are usually connected again too: count each site once.
     const selected = new Set([...clients.map((c) => c.id), ...kept.map((k) => k.clientId)]);
     const needed = quorumCount(this.plan, selected.size) - kept.length;
@@ -245,7 +192,7 @@ export class FederationLoop {
       deadlineMs: task.deadlineMs,
       validate: (clientId, payload) =>
         selected.has(clientId)
-          ? problemOf(clientId, payload)
+          ? this.problemOf(task, clientId, payload)
           : 'client was not selected for this round',
     });
     const outcome: TaskOutcome = {
@@ -255,22 +202,7 @@ export class FederationLoop {
     this.open = null;
     for (const failure of outcome.failures)
       this.events.onLog?.(`round ${round}: ${failure.clientId}: ${failure.reason}`);
-    const record: RoundRecord = {
-      round,
-      kind,
-      taskId: task.taskId,
-      modelVersion,
-      selected: [...selected],
-      results: outcome.results.map(({ clientId, payload }) => ({
-        clientId,
-        ...resultFacts(payload),
-      })),
-      failures: outcome.failures,
-      startedMs,
-      collectMs: Date.now() - startedMs,
-      aggregateMs: 0,
-      outcome: outcome.results.length >= this.plan.minClients ? 'closed' : 'failed',
-    };
+    const record = roundRecord(task, [...selected], outcome, startedMs, this.plan.minClients);
     if (record.outcome === 'failed') {
       // Too few results: record it and run the round again under a new task id.
       this.commit(this.state, record);
@@ -279,6 +211,43 @@ export class FederationLoop {
       );
     }
     return { record, outcome };
+  }
+
+  /**
+   * The task a round runs under, and the accepted results it starts with (those that still
+   * pass the checks). Opens a new task unless a crash left this very round open.
+   */
+  private openTask(kind: TaskKind, round: number, modelVersion: number) {
+    // A round a crash left open resumes under its task id, with the results it accepted.
+    const left = this.openRounds.load();
+    const resumed = roundToResume(left, kind, round, modelVersion, this.state.rounds);
+    const task: Task = {
+      kind,
+      round,
+      taskId: resumed?.task.taskId ?? randomUUID(),
+      modelVersion,
+      deadlineMs: Date.now() + this.plan.roundTimeoutMs,
+      training: this.plan.training,
+      minCategoryCount: this.plan.siteMinCategoryCount,
+      maxCategoryValues: this.plan.encoderFit.maxVocabulary,
+    };
+    if (!resumed) this.openRounds.begin({ taskId: task.taskId, kind, round, modelVersion });
+    const kept = (resumed?.results ?? []).filter(
+      ({ clientId, payload }) => this.problemOf(task, clientId, payload) === null,
+    );
+    return { task, resumed: resumed !== null, kept };
+  }
+
+  /** Why `clientId`'s payload cannot count towards `task`, or null (see payloadProblem). */
+  private problemOf(task: Task, clientId: string, payload: ClientPayload): string | null {
+    return payloadProblem(
+      task,
+      this.plan.schema,
+      this.state.model,
+      payload,
+      this.declaredRows(clientId),
+      this.plan.maxSiteRows,
+    );
   }
 
   /**
@@ -318,11 +287,4 @@ export class FederationLoop {
     this.openRounds.clear();
     this.events.onRound?.(record);
   }
-}
-
-function resultFacts(payload: ClientPayload) {
-  if (payload.kind === 'delta')
-    return { examples: payload.examples, validationLoss: payload.validationLoss };
-  if (payload.kind === 'histogram') return { flows: payload.flows };
-  return { flows: payload.rows };
 }
