@@ -20,79 +20,39 @@ export interface ParticipationOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Runs until the federation finishes; resolves with the final (calibrated) global model. */
-export async function participate(options: ParticipationOptions): Promise<GlobalModel | null> {
-  const { connection, worker, log, signal } = options;
-  let delay = options.reconnect.initialMs;
-  let model: GlobalModel | null = null;
-  let lastVersion = 0;
+/**
+ * What a site carries across reconnects: the model it holds, the version its last task named,
+ * and which tasks are done or computed but not yet answered.
+ */
+interface Progress {
+  model: GlobalModel | null;
+  lastVersion: number;
   // A task may be sent again after a reconnect (or a coordinator restart, which resumes an
   // open round under its task id): each is computed once, and sent until it is answered.
-  const done = new Set<string>();
-  const unanswered = new Map<string, ClientPayload>();
+  readonly done: Set<string>;
+  readonly unanswered: Map<string, ClientPayload>;
+}
+
+type TaskStream = ReturnType<CoordinatorConnection['tasks']>;
+
+/** Runs until the federation finishes; resolves with the final (calibrated) global model. */
+export async function participate(options: ParticipationOptions): Promise<GlobalModel | null> {
+  const { connection, log, signal } = options;
+  let delay = options.reconnect.initialMs;
+  const progress: Progress = {
+    model: null,
+    lastVersion: 0,
+    done: new Set(),
+    unanswered: new Map(),
+  };
   while (!signal?.aborted) {
-    let stream: ReturnType<CoordinatorConnection['tasks']> | null = null;
+    let stream: TaskStream | null = null;
     try {
       const { token, heartbeatMs } = await connection.enrol();
       log(`enrolled with the coordinator at ${connection.address}`);
       delay = options.reconnect.initialMs;
       stream = connection.tasks(token);
-      const watchdog = new Watchdog(heartbeatMs * 3, () => stream?.cancel());
-      const stop = () => stream?.cancel();
-      signal?.addEventListener('abort', stop, { once: true });
-      try {
-        for await (const event of stream.events) {
-          watchdog.reset();
-          if (event.type === 'heartbeat') continue;
-          if (event.type === 'finished') {
-            log(`federation finished: ${event.reason}`);
-            // The last version now carries the shared thresholds calibration placed.
-            const final = lastVersion > 0 ? await connection.fetchModel(token, lastVersion) : model;
-            if (final) connection.noteFinished(final);
-            return final;
-          }
-          watchdog.pause(); // our own work is not the coordinator going silent
-          const task = event.task;
-          if (done.has(task.taskId)) continue;
-          log('task received', {
-            round: task.round,
-            task: task.kind,
-            modelVersion: task.modelVersion,
-          });
-          if (task.kind !== 'sketch' && model?.version !== task.modelVersion)
-            model = await connection.fetchModel(token, task.modelVersion);
-          lastVersion = task.modelVersion;
-          const payload =
-            unanswered.get(task.taskId) ??
-            (await worker.run(task, model).catch((error: unknown) => {
-              throw new LocalTaskError(task, error);
-            }));
-          unanswered.set(task.taskId, payload);
-          try {
-            const receipt = await connection.submit(token, task, payload);
-            done.add(task.taskId);
-            unanswered.delete(task.taskId);
-            options.onSubmitted?.(task, receipt.sealedBytes);
-            log(`submitted ${payload.kind}`, {
-              round: task.round,
-              task: task.kind,
-              sealedBytes: receipt.sealedBytes,
-            });
-          } catch (error) {
-            // The round closed or moved on meanwhile: nothing to retry, wait for the next task.
-            if (!(error instanceof FedflowError && error.code === 'failed-precondition'))
-              throw error;
-            done.add(task.taskId);
-            unanswered.delete(task.taskId);
-            log(`result not accepted: ${error.message}`, { round: task.round, task: task.kind });
-          }
-          watchdog.reset();
-        }
-        throw new Error('the task stream ended without a finished message');
-      } finally {
-        watchdog.stop();
-        signal?.removeEventListener('abort', stop);
-      }
+      return await followTasks(options, token, stream, heartbeatMs, progress);
     } catch (error) {
       if (signal?.aborted) break;
       // Retrying cannot fix these: a local failure, or keys the coordinator will never accept.
@@ -111,7 +71,92 @@ export async function participate(options: ParticipationOptions): Promise<Global
       stream?.cancel();
     }
   }
-  return model;
+  return progress.model;
+}
+
+/**
+ * Follows one enrolment's task stream until the federation finishes (resolving with the final
+ * model); throws when the stream fails, ends early or the coordinator goes silent.
+ */
+async function followTasks(
+  options: ParticipationOptions,
+  token: string,
+  stream: TaskStream,
+  heartbeatMs: number,
+  progress: Progress,
+): Promise<GlobalModel | null> {
+  const { connection, log, signal } = options;
+  const watchdog = new Watchdog(heartbeatMs * 3, () => stream.cancel());
+  const stop = () => stream.cancel();
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    for await (const event of stream.events) {
+      watchdog.reset();
+      if (event.type === 'heartbeat') continue;
+      if (event.type === 'finished') {
+        log(`federation finished: ${event.reason}`);
+        // The last version now carries the shared thresholds calibration placed.
+        const final =
+          progress.lastVersion > 0
+            ? await connection.fetchModel(token, progress.lastVersion)
+            : progress.model;
+        if (final) connection.noteFinished(final);
+        return final;
+      }
+      watchdog.pause(); // our own work is not the coordinator going silent
+      if (progress.done.has(event.task.taskId)) continue;
+      await answerTask(options, token, event.task, progress);
+      watchdog.reset();
+    }
+    throw new Error('the task stream ended without a finished message');
+  } finally {
+    watchdog.stop();
+    signal?.removeEventListener('abort', stop);
+  }
+}
+
+/**
+ * Does one task (or takes the result computed before a reconnect) and submits it. A result
+ * the coordinator no longer wants counts as answered; any other failure is thrown.
+ */
+async function answerTask(
+  options: ParticipationOptions,
+  token: string,
+  task: Task,
+  progress: Progress,
+): Promise<void> {
+  const { connection, worker, log } = options;
+  log('task received', {
+    round: task.round,
+    task: task.kind,
+    modelVersion: task.modelVersion,
+  });
+  if (task.kind !== 'sketch' && progress.model?.version !== task.modelVersion)
+    progress.model = await connection.fetchModel(token, task.modelVersion);
+  progress.lastVersion = task.modelVersion;
+  const payload =
+    progress.unanswered.get(task.taskId) ??
+    (await worker.run(task, progress.model).catch((error: unknown) => {
+      throw new LocalTaskError(task, error);
+    }));
+  progress.unanswered.set(task.taskId, payload);
+  try {
+    const receipt = await connection.submit(token, task, payload);
+    progress.done.add(task.taskId);
+    progress.unanswered.delete(task.taskId);
+    options.onSubmitted?.(task, receipt.sealedBytes);
+    log(`submitted ${payload.kind}`, {
+      round: task.round,
+      task: task.kind,
+      sealedBytes: receipt.sealedBytes,
+    });
+  } catch (error) {
+    // The round closed or moved on meanwhile: nothing to retry, wait for the next task.
+    if (!(error instanceof FedflowError && error.code === 'failed-precondition')) throw error;
+    progress.done.add(task.taskId);
+    progress.unanswered.delete(task.taskId);
+    log(`result not accepted: ${error.message}`, { round: task.round, task: task.kind });
+  }
 }
 
 /** A task failed on this site (e.g. its data file is unreadable): not a connection problem. */
