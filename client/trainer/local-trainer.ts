@@ -8,6 +8,7 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import type { FlowTable } from '../../shared/encoding/flow-table.js';
+import type { LatentSpec } from '../../shared/model/model-spec.js';
 import { MultiHotBuilder } from '../../shared/model/multi-hot.js';
 import { unflatten } from '../../shared/model/parameters.js';
 import { meanScore } from '../../shared/model/score-table.js';
@@ -77,74 +78,31 @@ export async function trainLocal(
     options.proximal && options.proximal.mu > 0
       ? unflatten(options.proximal.anchor, model.spec.weights, 'proximal anchor')
       : null;
-  const order = Uint32Array.from({ length: train.length }, (_, i) => i);
-  const rng = xoroshiro128plus(options.seed);
+  const run: TrainingRun = {
+    model,
+    encoder,
+    train,
+    options,
+    hooks,
+    builder,
+    optimizer,
+    anchor,
+    order: Uint32Array.from({ length: train.length }, (_, i) => i),
+    rng: xoroshiro128plus(options.seed),
+    stepsTaken: 0,
+    maxSteps: options.maxSteps ?? Number.POSITIVE_INFINITY,
+  };
   const history: EpochReport[] = [];
   let best = { loss: Infinity, epoch: 0, weights: null as Float32Array | null };
   let stoppedEarly = false;
-  const latent = model.spec.architecture.latent;
-  let stepsTaken = 0;
-  const maxSteps = options.maxSteps ?? Number.POSITIVE_INFINITY;
   try {
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
-      shuffle(order, rng);
-      const klWeight = Math.min(1, epoch / Math.max(1, options.klWarmupEpochs));
-      const temperature =
-        latent.kind === 'mixture'
-          ? latent.temperature.start *
-            (latent.temperature.end / latent.temperature.start) **
-              ((epoch - 1) / Math.max(1, options.epochs - 1))
-          : 1;
-      const started = performance.now();
-      let lossSum = 0;
-      let flowsTrained = 0;
-      let step = 0;
-      for (let start = 0; start < order.length; start += options.batchSize) {
-        if (stepsTaken >= maxSteps) break;
-        stepsTaken++;
-        const count = Math.min(options.batchSize, order.length - start);
-        const x = builder.build(train.codes, order, start, count);
-        const seed = options.seed * 1_000_003 + epoch * 10_007 + step++;
-        const loss = optimizer.minimize(
-          () => {
-            const elbo = model.loss(x, {
-              klWeight,
-              temperature,
-              seed,
-              mixtureObjective: options.mixtureObjective,
-            });
-            let total: tf.Scalar = elbo;
-            if (anchor)
-              total = tf.add(total, proximalTerm(model.variables, anchor, options.proximal!.mu));
-            return total;
-          },
-          true,
-          model.variables,
-        );
-        lossSum += loss!.dataSync()[0]! * count;
-        flowsTrained += count;
-        loss!.dispose();
-        x.dispose();
-        hooks.onBatch?.(start + count, order.length, epoch, options.epochs);
-      }
-      const seconds = (performance.now() - started) / 1000;
-      const validationLoss =
-        validation && validation.length > 0 ? meanScore(model, encoder, validation) : null;
-      const report: EpochReport = {
-        epoch,
-        epochs: options.epochs,
-        // An epoch cut short by maxSteps reports over the flows it trained on.
-        trainLoss: lossSum / flowsTrained,
-        validationLoss,
-        klWeight,
-        temperature,
-        flowsPerSecond: flowsTrained / seconds,
-        seconds,
-      };
+      const report = trainEpoch(run, epoch, validation);
       history.push(report);
       hooks.onEpoch?.(report);
       // Let timers and I/O run between epochs.
       await new Promise((resolve) => setImmediate(resolve));
+      const { validationLoss } = report;
       if (validationLoss !== null) {
         // Before the KL weight reaches 1 the objective is still changing: track but don't stop.
         if (validationLoss < best.loss || epoch <= options.klWarmupEpochs) {
@@ -154,7 +112,7 @@ export async function trainLocal(
           break;
         }
       }
-      if (stepsTaken >= maxSteps) break;
+      if (run.stepsTaken >= run.maxSteps) break;
     }
   } finally {
     if (!options.optimizer) optimizer.dispose();
@@ -162,6 +120,100 @@ export async function trainLocal(
   }
   if (best.weights && best.epoch !== history.length) model.setWeights(best.weights);
   return { history, bestEpoch: best.weights ? best.epoch : history.length, stoppedEarly };
+}
+
+/** What every epoch of one trainLocal call shares; `stepsTaken` counts towards `maxSteps`. */
+interface TrainingRun {
+  readonly model: CategoricalVae;
+  readonly encoder: FlowEncoder;
+  readonly train: FlowTable;
+  readonly options: TrainingOptions;
+  readonly hooks: TrainingHooks;
+  readonly builder: MultiHotBuilder;
+  readonly optimizer: tf.Optimizer;
+  /** The FedProx anchor as tensors, or null without a proximal term. */
+  readonly anchor: tf.Tensor[] | null;
+  /** Row indices of `train`, reshuffled in place every epoch. */
+  readonly order: Uint32Array;
+  readonly rng: ReturnType<typeof xoroshiro128plus>;
+  stepsTaken: number;
+  readonly maxSteps: number;
+}
+
+/** One shuffled pass over the training flows (cut short at `maxSteps`), and its report. */
+function trainEpoch(run: TrainingRun, epoch: number, validation: FlowTable | null): EpochReport {
+  const { model, options, order } = run;
+  shuffle(order, run.rng);
+  const klWeight = Math.min(1, epoch / Math.max(1, options.klWarmupEpochs));
+  const temperature = gumbelTemperature(model.spec.architecture.latent, epoch, options.epochs);
+  const started = performance.now();
+  let lossSum = 0;
+  let flowsTrained = 0;
+  let step = 0;
+  for (let start = 0; start < order.length; start += options.batchSize) {
+    if (run.stepsTaken >= run.maxSteps) break;
+    run.stepsTaken++;
+    const count = Math.min(options.batchSize, order.length - start);
+    const x = run.builder.build(run.train.codes, order, start, count);
+    const seed = options.seed * 1_000_003 + epoch * 10_007 + step++;
+    lossSum += optimiserStep(run, x, klWeight, temperature, seed) * count;
+    flowsTrained += count;
+    x.dispose();
+    run.hooks.onBatch?.(start + count, order.length, epoch, options.epochs);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const validationLoss =
+    validation && validation.length > 0 ? meanScore(model, run.encoder, validation) : null;
+  return {
+    epoch,
+    epochs: options.epochs,
+    // An epoch cut short by maxSteps reports over the flows it trained on.
+    trainLoss: lossSum / flowsTrained,
+    validationLoss,
+    klWeight,
+    temperature,
+    flowsPerSecond: flowsTrained / seconds,
+    seconds,
+  };
+}
+
+/** The Gumbel temperature of an epoch: geometric from start to end (1 for a Gaussian latent). */
+function gumbelTemperature(latent: LatentSpec, epoch: number, epochs: number): number {
+  return latent.kind === 'mixture'
+    ? latent.temperature.start *
+        (latent.temperature.end / latent.temperature.start) **
+          ((epoch - 1) / Math.max(1, epochs - 1))
+    : 1;
+}
+
+/** One optimiser step on the batch `x` (with FedProx's term if any); returns its mean loss. */
+function optimiserStep(
+  run: TrainingRun,
+  x: tf.Tensor2D,
+  klWeight: number,
+  temperature: number,
+  seed: number,
+): number {
+  const { model, options, anchor } = run;
+  const loss = run.optimizer.minimize(
+    () => {
+      const elbo = model.loss(x, {
+        klWeight,
+        temperature,
+        seed,
+        mixtureObjective: options.mixtureObjective,
+      });
+      let total: tf.Scalar = elbo;
+      if (anchor)
+        total = tf.add(total, proximalTerm(model.variables, anchor, options.proximal!.mu));
+      return total;
+    },
+    true,
+    model.variables,
+  );
+  const value = loss!.dataSync()[0]!;
+  loss!.dispose();
+  return value;
 }
 
 /** (mu / 2) * sum ||v - anchor||^2 over all variables. */
