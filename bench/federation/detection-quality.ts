@@ -7,8 +7,8 @@
 import { scoreLabelledFlows, summariseDetection } from '../../client/detect/evaluate-model.js';
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import type { FlowFormat } from '../../shared/flows/formats.js';
+import { createDetector } from '../../shared/model/create-detector.js';
 import type { SavedModel } from '../../shared/model/model-dir.js';
-import { CategoricalVae } from '../../shared/model/vae.js';
 
 export interface DetectionQuality {
   readonly auroc: number;
@@ -25,7 +25,7 @@ export async function detectionQuality(
 ): Promise<DetectionQuality> {
   const loaded = {
     saved: model,
-    model: new CategoricalVae(model.spec, model.weights),
+    model: createDetector(model.spec, model.weights),
     encoder: new FlowEncoder(model.spec.encoder),
   };
   try {

@@ -12,10 +12,10 @@ import { prepareDataForSpec } from '../../client/pipeline/fixed-encoder-data.js'
 import { DEFAULT_TRAINING, trainLocal } from '../../client/trainer/local-trainer.js';
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import type { FlowTable } from '../../shared/encoding/flow-table.js';
+import { createDetector } from '../../shared/model/create-detector.js';
 import type { ModelSpec } from '../../shared/model/model-spec.js';
 import { MultiHotBuilder } from '../../shared/model/multi-hot.js';
 import { meanScore } from '../../shared/model/score-table.js';
-import { CategoricalVae } from '../../shared/model/vae.js';
 import type { TrainingData } from './reference-models.js';
 
 export interface SiteTables {
@@ -48,7 +48,7 @@ export function perSiteLoss(
   weights: Float32Array,
   sites: readonly SiteTables[],
 ): number[] {
-  const vae = new CategoricalVae(spec, weights);
+  const vae = createDetector(spec, weights);
   const encoder = new FlowEncoder(spec.encoder);
   const losses = sites.map((s) => meanScore(vae, encoder, s.validation));
   vae.dispose();
@@ -93,7 +93,7 @@ export async function forgetting(
   const before = perSiteLoss(spec, start, sites);
   const after = [];
   for (const [k, site] of sites.entries()) {
-    const vae = new CategoricalVae(spec, start);
+    const vae = createDetector(spec, start);
     const options = {
       ...DEFAULT_TRAINING,
       epochs: 1_000,
@@ -109,7 +109,7 @@ export async function forgetting(
 }
 
 async function oneAdamStep(spec: ModelSpec, from: Float32Array, train: FlowTable, seed: number) {
-  const vae = new CategoricalVae(spec, from);
+  const vae = createDetector(spec, from);
   const options = { ...DEFAULT_TRAINING, epochs: 1, maxSteps: 1, klWarmupEpochs: 0, seed };
   await trainLocal(vae, new FlowEncoder(spec.encoder), train, null, options);
   const w = vae.getWeights();
@@ -123,7 +123,7 @@ function minibatchGradient(
   train: FlowTable,
   seed: number,
 ): Float32Array {
-  const vae = new CategoricalVae(spec, at);
+  const vae = createDetector(spec, at);
   const rows = Uint32Array.from(
     { length: Math.min(BATCH, train.length) },
     (_, i) => (i * 7919 + seed * BATCH) % train.length,

@@ -10,9 +10,9 @@ import { scoreHistogram } from '../../shared/federation/calibration.js';
 import { sketchPayload } from '../../shared/federation/encoder-round.js';
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import type { ClientPayload, Task } from '../../shared/federation/messages.js';
-import { sampleFlows } from '../../shared/model/sample-flows.js';
+import { createDetector } from '../../shared/model/create-detector.js';
+import type { DetectorModel } from '../../shared/model/detector-model.js';
 import { meanScore, scoreTable } from '../../shared/model/score-table.js';
-import { CategoricalVae } from '../../shared/model/vae.js';
 import {
   encodeFlows,
   type FlowSelection,
@@ -62,7 +62,7 @@ export class SiteWorker {
     }
     if (!model) throw new Error(`a ${task.kind} task needs the global model`);
     const data = await this.localData(model);
-    const vae = new CategoricalVae(model.spec, model.weights);
+    const vae = createDetector(model.spec, model.weights);
     try {
       const encoder = new FlowEncoder(model.spec.encoder);
       if (task.kind === 'calibrate') {
@@ -103,7 +103,7 @@ export class SiteWorker {
   private async trainRound(
     task: Task,
     model: GlobalModel,
-    vae: CategoricalVae,
+    vae: DetectorModel,
     encoder: FlowEncoder,
     train: FlowTable,
   ): Promise<void> {
@@ -165,11 +165,11 @@ function withReplay(
   own: FlowTable,
   share: number,
   task: Task,
-  global: CategoricalVae,
+  global: DetectorModel,
   encoder: FlowEncoder,
   seed: number,
 ): FlowTable {
   if (share <= 0 || task.round <= 1) return own;
   const count = Math.round((own.length * share) / (1 - share));
-  return own.concat(sampleFlows(global, encoder, count, seed * 7919 + task.round));
+  return own.concat(global.sample(encoder, count, seed * 7919 + task.round));
 }

@@ -1,12 +1,13 @@
-/** A model directory opened for use: the VAE on the active backend plus its encoder. */
+/** A model directory opened for use: its detector model on the active backend plus its encoder. */
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import type { FlowSchema } from '../../shared/flows/schema.js';
+import { createDetector } from '../../shared/model/create-detector.js';
+import type { DetectorModel } from '../../shared/model/detector-model.js';
 import { loadModelDir, type SavedModel } from '../../shared/model/model-dir.js';
-import { CategoricalVae } from '../../shared/model/vae.js';
 
 export interface LoadedModel {
   readonly saved: SavedModel;
-  readonly model: CategoricalVae;
+  readonly model: DetectorModel;
   readonly encoder: FlowEncoder;
 }
 
@@ -14,7 +15,7 @@ export function openModel(dir: string): LoadedModel {
   const saved = loadModelDir(dir);
   return {
     saved,
-    model: new CategoricalVae(saved.spec, saved.weights),
+    model: createDetector(saved.spec, saved.weights),
     encoder: new FlowEncoder(saved.spec.encoder),
   };
 }

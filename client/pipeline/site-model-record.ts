@@ -4,9 +4,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../../shared/config/model-config.js';
+import type { DetectorModel } from '../../shared/model/detector-model.js';
 import { scoreTable } from '../../shared/model/score-table.js';
 import type { ThresholdSet } from '../../shared/model/thresholds.js';
-import type { CategoricalVae } from '../../shared/model/vae.js';
 import type { BackendReport } from '../../shared/runtime/backend.js';
 import { thresholdsAtFpr } from '../../shared/stats/thresholds.js';
 import type { TrainingOptions, TrainingResult } from '../trainer/local-trainer.js';
@@ -15,7 +15,7 @@ import type { FlowSelection, LocalData } from './training-set.js';
 
 /** Thresholds at the configured FPRs: quantiles of the calibration split's scores. */
 export function placeThresholds(
-  model: CategoricalVae,
+  model: DetectorModel,
   data: LocalData,
   config: ModelConfig,
   seed: number,

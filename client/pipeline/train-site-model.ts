@@ -4,10 +4,11 @@
  * save a model directory.
  */
 import { architectureFromConfig, type ModelConfig } from '../../shared/config/model-config.js';
+import { createDetector } from '../../shared/model/create-detector.js';
 import { createModel } from '../../shared/model/create-model.js';
 import { saveModelDir } from '../../shared/model/model-dir.js';
+import type { MixtureObjective } from '../../shared/model/model-spec.js';
 import type { ThresholdSet } from '../../shared/model/thresholds.js';
-import { CategoricalVae, type MixtureObjective } from '../../shared/model/vae.js';
 import type { BackendReport } from '../../shared/runtime/backend.js';
 import {
   type TrainingHooks,
@@ -78,7 +79,7 @@ export async function trainSiteModel(
   const start = init
     ? { spec: init.spec, weights: startingWeights(init, t.seed) }
     : createModel(data.schema, data.encoderSpec, architectureFromConfig(config.model), t.seed);
-  const model = new CategoricalVae(start.spec, start.weights);
+  const model = createDetector(start.spec, start.weights);
   try {
     const training = await trainLocal(model, data.encoder, data.train, data.validation, t, hooks);
     const placed = placeThresholds(model, data, config, t.seed);

@@ -8,12 +8,12 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import type { FlowTable } from '../../shared/encoding/flow-table.js';
-import type { LatentSpec } from '../../shared/model/model-spec.js';
+import type { DetectorModel } from '../../shared/model/detector-model.js';
+import type { LatentSpec, MixtureObjective } from '../../shared/model/model-spec.js';
 import { MultiHotBuilder } from '../../shared/model/multi-hot.js';
 import { unflatten } from '../../shared/model/parameters.js';
 import { meanScore } from '../../shared/model/score-table.js';
 import { TRAINING_DEFAULTS } from '../../shared/model/training-defaults.js';
-import type { CategoricalVae, MixtureObjective } from '../../shared/model/vae.js';
 
 export interface TrainingOptions {
   readonly epochs: number;
@@ -64,7 +64,7 @@ export interface TrainingResult {
 }
 
 export async function trainLocal(
-  model: CategoricalVae,
+  model: DetectorModel,
   encoder: FlowEncoder,
   train: FlowTable,
   validation: FlowTable | null,
@@ -124,7 +124,7 @@ export async function trainLocal(
 
 /** What every epoch of one trainLocal call shares; `stepsTaken` counts towards `maxSteps`. */
 interface TrainingRun {
-  readonly model: CategoricalVae;
+  readonly model: DetectorModel;
   readonly encoder: FlowEncoder;
   readonly train: FlowTable;
   readonly options: TrainingOptions;

@@ -10,13 +10,19 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { FlowEncoder } from '../encoding/flow-encoder.js';
 import { FlowTable } from '../encoding/flow-table.js';
-import type { CategoricalVae } from './vae.js';
+import type { ModelSpec } from './model-spec.js';
+
+/** What sampling needs of a model: its spec and the decoder's logits for latent rows. */
+export interface SampleSource {
+  readonly spec: ModelSpec;
+  decodeLogits(z: tf.Tensor2D): tf.Tensor2D;
+}
 
 type Rng = ReturnType<typeof xoroshiro128plus>;
 
 /** `count` flows (unlabelled) drawn from `model`; the same seed gives the same flows. */
 export function sampleFlows(
-  model: CategoricalVae,
+  model: SampleSource,
   encoder: FlowEncoder,
   count: number,
   seed: number,
@@ -44,7 +50,7 @@ export function sampleFlows(
 
 /** Per-field softmax probabilities of the decoder's logits for latent rows `z` (the caller disposes z). */
 export function fieldProbabilities(
-  model: CategoricalVae,
+  model: SampleSource,
   z: tf.Tensor2D,
   encoder: FlowEncoder,
 ): Float64Array {

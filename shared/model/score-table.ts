@@ -1,14 +1,14 @@
 /** Scores every row of an encoded table in batches (validation loss, calibration, evaluation). */
 import type { FlowEncoder } from '../encoding/flow-encoder.js';
 import type { FlowTable } from '../encoding/flow-table.js';
+import type { DetectorModel, ScoreOptions } from './detector-model.js';
 import { MultiHotBuilder } from './multi-hot.js';
-import type { CategoricalVae, ScoreOptions } from './vae.js';
 
 export const SCORE_BATCH = 2048;
 
 /** Anomaly score of every row, in table order. */
 export function scoreTable(
-  model: CategoricalVae,
+  model: DetectorModel,
   encoder: FlowEncoder,
   table: FlowTable,
   options: ScoreOptions = {},
@@ -24,7 +24,7 @@ export function scoreTable(
   return scores;
 }
 
-export function meanScore(model: CategoricalVae, encoder: FlowEncoder, table: FlowTable): number {
+export function meanScore(model: DetectorModel, encoder: FlowEncoder, table: FlowTable): number {
   const scores = scoreTable(model, encoder, table);
   let sum = 0;
   for (const s of scores) sum += s;

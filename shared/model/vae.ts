@@ -4,45 +4,20 @@
  * the negative ELBO in nats; it splits into per-field terms that explain an alert.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { FlowEncoder } from '../encoding/flow-encoder.js';
+import type { FlowTable } from '../encoding/flow-table.js';
 import { FieldSegments } from './categorical-likelihood.js';
 import { dense } from './dense.js';
+import type { BatchScores, DetectorModel, LossSettings, ScoreOptions } from './detector-model.js';
 import type { MixtureObjective, ModelSpec } from './model-spec.js';
-
-export type { MixtureObjective };
-
 import { latentWidth, unflatten } from './parameters.js';
+import { sampleFlows } from './sample-flows.js';
 
-/** Per-step settings of the training objective. */
-export interface LossSettings {
-  /** KL weight (warm-up ramps it from 0 to 1). */
-  readonly klWeight: number;
-  /** Gumbel-softmax temperature (mixture latent only). */
-  readonly temperature: number;
-  /** Seed of this step's latent noise. */
-  readonly seed: number;
-  /**
-   * Mixture latent only: train on Gumbel-softmax relaxed samples, or on the exact expectation
-   * over components (no sampling; the decoder runs once per component).
-   */
-  readonly mixtureObjective?: MixtureObjective;
-}
-
-export interface ScoreOptions {
-  /** Importance samples for a tighter bound (Gaussian; the mixture's bound is exact). 0 = ELBO. */
-  readonly importanceSamples?: number;
-  readonly seed?: number;
-}
-
-export interface BatchScores {
-  /** Anomaly score per row, nats. */
-  readonly scores: Float32Array;
-  /** Row-major [rows x fields]: each field's negative log-likelihood, nats. */
-  readonly fieldNll: Float32Array;
-}
+export type { BatchScores, LossSettings, MixtureObjective, ScoreOptions };
 
 type Layer = { kernel: tf.Variable<tf.Rank.R2>; bias: tf.Variable<tf.Rank.R1> };
 
-export class CategoricalVae {
+export class CategoricalVae implements DetectorModel {
   readonly variables: tf.Variable[];
   readonly segments: FieldSegments;
   private readonly encoderLayers: Layer[];
@@ -129,13 +104,15 @@ export class CategoricalVae {
         ? this.scoreGaussian(x, options)
         : this.scoreMixture(x, options),
     );
-    const result = {
-      scores: score.dataSync() as Float32Array,
-      fieldNll: fieldNll.dataSync() as Float32Array,
-    };
+    const scores = score.dataSync() as Float32Array;
+    const perField = fieldNll.dataSync() as Float32Array;
     score.dispose();
     fieldNll.dispose();
-    return result;
+    return { scores, fieldNll: perField, latent: latentParts(scores, perField) };
+  }
+
+  sample(encoder: FlowEncoder, count: number, seed: number): FlowTable {
+    return sampleFlows(this, encoder, count, seed);
   }
 
   /**
@@ -270,4 +247,16 @@ function categoricalKl(alpha: tf.Tensor2D, components: number): tf.Tensor1D {
 let nextId = 0;
 function uniqueId(): number {
   return nextId++;
+}
+
+/** What each row's score holds beyond its fields' parts (the ELBO's KL term). */
+function latentParts(scores: Float32Array, fieldNll: Float32Array): Float32Array {
+  const fields = scores.length === 0 ? 0 : fieldNll.length / scores.length;
+  const latent = new Float32Array(scores.length);
+  for (let r = 0; r < scores.length; r++) {
+    let sum = 0;
+    for (let f = 0; f < fields; f++) sum += fieldNll[r * fields + f]!;
+    latent[r] = scores[r]! - sum;
+  }
+  return latent;
 }

@@ -1,0 +1,12 @@
+/** Builds the detector model a spec names, from flat weights: the one place that knows every kind. */
+import type { DetectorModel } from './detector-model.js';
+import type { ModelSpec } from './model-spec.js';
+import { CategoricalVae } from './vae.js';
+
+/** @example const model = createDetector(saved.spec, saved.weights); ...; model.dispose(); */
+export function createDetector(spec: ModelSpec, weights: Float32Array): DetectorModel {
+  switch (spec.kind) {
+    case 'categorical-vae':
+      return new CategoricalVae(spec, weights);
+  }
+}
