@@ -5,6 +5,7 @@
  */
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import type { ClientPayload, Task } from '../../shared/federation/messages.js';
+import { ModelSpecError, readModelSpec } from '../../shared/model/read-model-spec.js';
 import { describeTlsError } from '../../shared/tls/handshake-errors.js';
 import { FedflowError } from '../../shared/wire/errors.js';
 import type { CoordinatorConnection } from '../transport/coordinator-connection.js';
@@ -55,8 +56,10 @@ export async function participate(options: ParticipationOptions): Promise<Global
       return await followTasks(options, token, stream, heartbeatMs, progress);
     } catch (error) {
       if (signal?.aborted) break;
-      // Retrying cannot fix these: a local failure, or keys the coordinator will never accept.
-      if (error instanceof LocalTaskError || isPermanent(error)) throw error;
+      // Retrying cannot fix these: a local failure, keys the coordinator will never accept, or
+      // a published model no model code can build (it would be sent again alike).
+      if (error instanceof LocalTaskError || error instanceof ModelSpecError || isPermanent(error))
+        throw error;
       if (error instanceof FedflowError && error.code === 'deadline-exceeded') {
         continue; // the task stream's own deadline: renew it at once
       }
@@ -98,7 +101,7 @@ async function followTasks(
         // The last version now carries the shared thresholds calibration placed.
         const final =
           progress.lastVersion > 0
-            ? await connection.fetchModel(token, progress.lastVersion)
+            ? checked(await connection.fetchModel(token, progress.lastVersion))
             : progress.model;
         if (final) connection.noteFinished(final);
         return final;
@@ -132,7 +135,7 @@ async function answerTask(
     modelVersion: task.modelVersion,
   });
   if (task.kind !== 'sketch' && progress.model?.version !== task.modelVersion)
-    progress.model = await connection.fetchModel(token, task.modelVersion);
+    progress.model = checked(await connection.fetchModel(token, task.modelVersion));
   progress.lastVersion = task.modelVersion;
   const payload =
     progress.unanswered.get(task.taskId) ??
@@ -198,4 +201,12 @@ class Watchdog {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
+}
+
+/**
+ * A release whose signature verified, its spec read like any model's: a coordinator that
+ * publishes a spec no model can be built from stops the site here, naming the field.
+ */
+function checked(model: GlobalModel): GlobalModel {
+  return { ...model, spec: readModelSpec(model.spec, `model release v${model.version}`) };
 }

@@ -107,6 +107,36 @@ describe('federation over gRPC on loopback', function () {
     expect(readdirSync(join(dir, 'coordinator-state', 'audit', 'payloads'))).to.have.length(12);
   });
 
+  it('stops a site whose coordinator publishes a model spec no model can be built from, naming the field', async () => {
+    const fixture = await federationFixture(dir, ['web']);
+    coordinator = await startCoordinator(fixture.config({ 'federation.minClients': 1 }), quiet);
+    /** A signed release altered after verification, as a faulty coordinator build could send. */
+    class MisbuiltReleases extends CoordinatorConnection {
+      override async fetchModel(token: string, version: number) {
+        const model = await super.fetchModel(token, version);
+        return { ...model, spec: { ...model.spec, weights: model.spec.weights.slice(1) } };
+      }
+    }
+    const connection = new MisbuiltReleases(
+      `127.0.0.1:${coordinator.port}`,
+      fixture.sites[0]!.identity,
+      publicIdentity(fixture.coordinator),
+    );
+    const outcome = await participate({
+      connection,
+      worker: siteWorker(fixture.sites[0]!.file, 1),
+      reconnect: { initialMs: 50, maxMs: 500 },
+      log: quiet,
+    }).then(
+      () => null,
+      (error: unknown) => error as Error,
+    );
+    connection.close();
+    expect(outcome?.message).to.match(
+      /^model release v1: 'weights' does not match the architecture over the encoder's \d+ inputs/,
+    );
+  });
+
   it('refuses to enrol a key that is not on the allow-list', async () => {
     const fixture = await federationFixture(dir, ['web']);
     coordinator = await startCoordinator(fixture.config({ 'federation.minClients': 1 }), quiet);
