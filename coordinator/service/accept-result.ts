@@ -8,12 +8,17 @@ import type { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
 import { sha256 } from '../../shared/crypto/bytes.js';
 import { EnvelopeError, openEnvelope } from '../../shared/crypto/sealed-envelope.js';
 import { signBlob } from '../../shared/crypto/signed-blob.js';
-import { PAYLOAD_FOR_TASK } from '../../shared/federation/messages.js';
+import {
+  type ClientPayload,
+  PAYLOAD_FOR_TASK,
+  type Task,
+} from '../../shared/federation/messages.js';
 import { RECEIPT_PURPOSE, receiptStatement } from '../../shared/federation/signed-statements.js';
 import type { resultHeaderFromWire } from '../../shared/wire/convert.js';
 import { FedflowError } from '../../shared/wire/errors.js';
 import { decodeClientPayload, decodeSealedEnvelope } from '../../shared/wire/payload-codec.js';
 import { payloadProblem } from '../rounds/payload-checks.js';
+import type { Session } from './enrolment.js';
 import type { ServiceContext } from './service-context.js';
 
 /** Opens, checks and delivers one sealed result; any failure is a precise FedflowError. */
@@ -34,10 +39,55 @@ export function acceptResult(
       'failed-precondition',
       `task ${header.taskId} is a ${task.kind} task of round ${task.round}, not ${header.kind} of round ${header.round}`,
     );
+  const { payload, plaintext } = openResult(ctx, session, task, bytes);
+  const problem = payloadProblem(
+    task,
+    ctx.schema,
+    ctx.current(),
+    payload,
+    ctx.declaredRows(session.clientId),
+    ctx.maxSiteRows,
+  );
+  if (problem) {
+    ctx.clients.fail(session.clientId, task.taskId, `rejected: ${problem}`);
+    throw new FedflowError('invalid-argument', problem);
+  }
+  const receipt = signedReceipt(ctx, bytes);
+  // On disk before the result counts: the ingress log is what auditors reconcile against.
+  ctx.ingress?.append(
+    {
+      peer: session.clientId,
+      type: payload.kind,
+      round: task.round,
+      taskId: task.taskId,
+      bytes: bytes.length,
+      sealedSha256: sha256Hex(bytes),
+      outcome: 'accepted',
+      receipt: toAuditReceipt(receipt),
+    },
+    plaintext,
+  );
+  // Kept after its ingress entry and before the receipt leaves: a restart resumes the round
+  // with it, and every result it aggregates is one the audit log shows accepted.
+  ctx.openRounds.saveResult(task.taskId, session.clientId, plaintext);
+  ctx.clients.deliver(session.clientId, task.taskId, payload);
+  ctx.activity.acceptedResult(session.clientId);
+  ctx.metrics?.results.inc({ kind: payload.kind, outcome: 'accepted', reason: '' });
+  ctx.metrics?.bytesReceived.inc({ kind: payload.kind }, bytes.length);
+  return receipt;
+}
+
+/** The payload inside a sealed result, from this session's sender and for this task. */
+function openResult(
+  ctx: ServiceContext,
+  session: Session,
+  task: Task,
+  bytes: Uint8Array,
+): { payload: ClientPayload; plaintext: Uint8Array } {
   const envelope = decodeSealedEnvelope(bytes);
   // openEnvelope checks the envelope's signed context against this one.
   const context = { kind: PAYLOAD_FOR_TASK[task.kind], round: task.round, taskId: task.taskId };
-  let payload: ReturnType<typeof decodeClientPayload>;
+  let payload: ClientPayload;
   let plaintext: Uint8Array;
   try {
     plaintext = openEnvelope(ctx.identity, session.identity, envelope, context);
@@ -62,18 +112,11 @@ export function acceptResult(
     ctx.log(`rejected ${task.kind} result from ${session.identity.name}: ${error.reason}`);
     throw new FedflowError(code[error.reason], `envelope rejected: ${error.reason}`);
   }
-  const problem = payloadProblem(
-    task,
-    ctx.schema,
-    ctx.current(),
-    payload,
-    ctx.declaredRows(session.clientId),
-    ctx.maxSiteRows,
-  );
-  if (problem) {
-    ctx.clients.fail(session.clientId, task.taskId, `rejected: ${problem}`);
-    throw new FedflowError('invalid-argument', problem);
-  }
+  return { payload, plaintext };
+}
+
+/** The coordinator's signed receipt for the bytes as received, now. */
+function signedReceipt(ctx: ServiceContext, bytes: Uint8Array) {
   const digest = sha256(bytes);
   const receivedMs = Date.now();
   const coordinatorSignature = signBlob(
@@ -81,29 +124,7 @@ export function acceptResult(
     RECEIPT_PURPOSE,
     receiptStatement(digest, receivedMs),
   ).signature;
-  const receipt = { accepted: true, digest, receivedMs, coordinatorSignature };
-  // On disk before the result counts: the ingress log is what auditors reconcile against.
-  ctx.ingress?.append(
-    {
-      peer: session.clientId,
-      type: payload.kind,
-      round: task.round,
-      taskId: task.taskId,
-      bytes: bytes.length,
-      sealedSha256: sha256Hex(bytes),
-      outcome: 'accepted',
-      receipt: toAuditReceipt(receipt),
-    },
-    plaintext,
-  );
-  // Kept after its ingress entry and before the receipt leaves: a restart resumes the round
-  // with it, and every result it aggregates is one the audit log shows accepted.
-  ctx.openRounds.saveResult(task.taskId, session.clientId, plaintext);
-  ctx.clients.deliver(session.clientId, task.taskId, payload);
-  ctx.activity.acceptedResult(session.clientId);
-  ctx.metrics?.results.inc({ kind: payload.kind, outcome: 'accepted', reason: '' });
-  ctx.metrics?.bytesReceived.inc({ kind: payload.kind }, bytes.length);
-  return receipt;
+  return { accepted: true, digest, receivedMs, coordinatorSignature };
 }
 
 /** Logs a refused result with why (its sender, if the session is known). */

@@ -23,21 +23,7 @@ export function submitResultHandler(
       let bytes: Uint8Array | null = null;
       let release = () => {};
       // A stream that stops sending gives its reservation back instead of holding it.
-      let idle: NodeJS.Timeout | null = null;
-      const stillSending = () => {
-        if (idle) clearTimeout(idle);
-        idle = setTimeout(
-          () =>
-            call.destroy(
-              new FedflowError(
-                'deadline-exceeded',
-                `no data for ${ctx.uploadIdleMs / 1000} s; the upload was abandoned`,
-              ),
-            ),
-          ctx.uploadIdleMs,
-        );
-      };
-      stillSending();
+      const idle = idleTimer(call, ctx.uploadIdleMs);
       try {
         for await (const raw of call as AsyncIterable<
           | {
@@ -46,7 +32,7 @@ export function submitResultHandler(
             }
           | MalformedRequest
         >) {
-          stillSending();
+          idle.reset();
           const message = wellFormed(raw);
           if (!header) {
             if (!message.header)
@@ -55,24 +41,7 @@ export function submitResultHandler(
                 'the first message of SubmitResult must be the header',
               );
             header = resultHeaderFromWire(message.header as never);
-            // Who sends, and for which open task, is settled before a byte is buffered.
-            const session = ctx.enrolment.session(header.sessionToken);
-            if (!ctx.clients.pendingTask(session.clientId, header.taskId))
-              throw new FedflowError(
-                'failed-precondition',
-                `task ${header.taskId} is not open for this client (wrong round, or the round has closed)`,
-              );
-            if (header.totalBytes > ctx.maxPayloadBytes)
-              throw new FedflowError(
-                'resource-exhausted',
-                `result of ${header.totalBytes} bytes exceeds the limit of ${ctx.maxPayloadBytes}`,
-              );
-            release = ctx.inFlight.reserve(session.clientId, header.totalBytes);
-            assembler = new ChunkAssembler({
-              maxTotalBytes: ctx.maxPayloadBytes,
-              expectedTotalBytes: header.totalBytes,
-              expectedSha256: header.sha256,
-            });
+            ({ assembler, release } = admit(ctx, header));
             continue;
           }
           if (!message.chunk)
@@ -87,10 +56,59 @@ export function submitResultHandler(
         if (header) recordRejection(ctx, header, bytes, error);
         throw error;
       } finally {
-        if (idle) clearTimeout(idle);
+        idle.stop();
         release();
       }
     },
     { onUnexpectedError },
   );
+}
+
+/** Drops the stream (freeing its reservation) when it sends nothing for `ms`. */
+function idleTimer(call: { destroy(error: Error): void }, ms: number) {
+  let timer: NodeJS.Timeout | null = null;
+  const reset = () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(
+      () =>
+        call.destroy(
+          new FedflowError(
+            'deadline-exceeded',
+            `no data for ${ms / 1000} s; the upload was abandoned`,
+          ),
+        ),
+      ms,
+    );
+  };
+  reset();
+  return { reset, stop: () => timer && clearTimeout(timer) };
+}
+
+/**
+ * Who sends, and for which open task, settled at the header before a byte is buffered; then
+ * the declared size is reserved and checked chunk by chunk.
+ */
+function admit(
+  ctx: ServiceContext,
+  header: ReturnType<typeof resultHeaderFromWire>,
+): { assembler: ChunkAssembler; release: () => void } {
+  const session = ctx.enrolment.session(header.sessionToken);
+  if (!ctx.clients.pendingTask(session.clientId, header.taskId))
+    throw new FedflowError(
+      'failed-precondition',
+      `task ${header.taskId} is not open for this client (wrong round, or the round has closed)`,
+    );
+  if (header.totalBytes > ctx.maxPayloadBytes)
+    throw new FedflowError(
+      'resource-exhausted',
+      `result of ${header.totalBytes} bytes exceeds the limit of ${ctx.maxPayloadBytes}`,
+    );
+  const assembler = new ChunkAssembler({
+    maxTotalBytes: ctx.maxPayloadBytes,
+    expectedTotalBytes: header.totalBytes,
+    expectedSha256: header.sha256,
+  });
+  // Last, so nothing can throw between reserving and handing the release to the caller.
+  const release = ctx.inFlight.reserve(session.clientId, header.totalBytes);
+  return { assembler, release };
 }
