@@ -52,21 +52,7 @@ export async function runPoisoning(
       });
       return (await detectionQuality(run.model, data.testFiles, 'nsl-kdd')).auroc;
     };
-    // What the federation reaches without the attacker's site at all: no defence can do
-    // better against a site whose deltas carry nothing honest (sign flip, random values).
-    const withoutAttacker = [];
-    for (const site of ATTACKER_SITES)
-      for (const seed of seeds) {
-        const value = await auroc(
-          honest.filter((_, i) => i !== site),
-          {},
-          seed,
-        );
-        withoutAttacker.push({ without: honest[site]!.name, seed, auroc: value });
-        log(
-          `default seed ${seed}: the 4 sites without ${honest[site]!.name}: AUROC ${value.toFixed(4)}`,
-        );
-      }
+    const withoutAttacker = await aurocsWithoutAttacker(honest, seeds, auroc, log);
     const results: Result[] = [];
     for (const defence of DEFENCES) {
       // Every seed for the default screening, the first for the others.
@@ -115,6 +101,39 @@ export async function runPoisoning(
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+type Auroc = (
+  sites: readonly BenchSite[],
+  settings: Record<string, unknown>,
+  seed: number,
+  attacker?: { site: number; attack: Attack },
+) => Promise<number>;
+
+/**
+ * What the federation reaches without the attacker's site at all: no defence can do better
+ * against a site whose deltas carry nothing honest (sign flip, random values).
+ */
+async function aurocsWithoutAttacker(
+  honest: readonly BenchSite[],
+  seeds: readonly number[],
+  auroc: Auroc,
+  log: (line: string) => void,
+) {
+  const withoutAttacker = [];
+  for (const site of ATTACKER_SITES)
+    for (const seed of seeds) {
+      const value = await auroc(
+        honest.filter((_, i) => i !== site),
+        {},
+        seed,
+      );
+      withoutAttacker.push({ without: honest[site]!.name, seed, auroc: value });
+      log(
+        `default seed ${seed}: the 4 sites without ${honest[site]!.name}: AUROC ${value.toFixed(4)}`,
+      );
+    }
+  return withoutAttacker;
 }
 
 type Result = {
