@@ -41,7 +41,7 @@ export function registerSimulate(program: Command): void {
       'run a coordinator and N clients as processes on loopback and report per-round progress and final detection quality',
     )
     .option('--clients <n>', 'number of sites', Number, 3)
-    .option('--rounds <n>', "training rounds (default: the coordinator's, 5)", Number)
+    .option('--rounds <n>', "training rounds (default: the coordinator's, 8)", Number)
     .option(
       '--local-steps <n>',
       "optimiser steps per site per round (default: the coordinator's)",

@@ -7,7 +7,7 @@ import { LOCAL_TRAINING_LIMITS } from '../federation/messages.js';
 import { positive, within } from './config-formats.js';
 
 export const federationConfigSchema = {
-  rounds: { doc: 'Training rounds', format: positive('federation.rounds', true), default: 5 },
+  rounds: { doc: 'Training rounds', format: positive('federation.rounds', true), default: 8 },
   epochs: {
     doc: 'Local epochs per round, when localSteps is 0',
     format: within('federation.epochs', 1, LOCAL_TRAINING_LIMITS.epochs, true),

@@ -20,7 +20,7 @@ describe('federation configuration', () => {
   it('accepts the example configuration files as shipped', () => {
     expect(
       loadCoordinatorConfig(join(configDir, 'coordinator.example.json')).federation.rounds,
-    ).to.equal(5);
+    ).to.equal(8);
     expect(loadClientConfig(join(configDir, 'client.example.json')).name).to.equal('site-a');
   });
 
