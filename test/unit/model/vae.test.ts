@@ -30,20 +30,24 @@ for (const { latent, objective, name } of VARIANTS) {
       await initBackend();
     });
 
-    it('learns normal traffic so that injected anomalies score far higher', async () => {
-      const encoder = toyEncoder(toyRows(1200));
-      const model = toyModel(encoder, latent);
-      await trainLocal(model, encoder, toyTable(encoder, toyRows(1200)), null, QUICK);
-      const test = toyRows(600, 20);
-      const scores = scoreTable(model, encoder, toyTable(encoder, test));
-      expect(
-        auroc(
-          scores,
-          test.map((r) => r.label === 'attack'),
-        ),
-      ).to.be.greaterThan(0.95);
-      model.dispose();
-    });
+    // The detector suite (detector-models.test.ts) checks this for a Gaussian latent and an
+    // exactly-trained mixture; the Gumbel-softmax mixture trains differently, so it stays here.
+    const gumbelMixture = latent === 'mixture' && objective === 'gumbel-softmax';
+    if (gumbelMixture)
+      it('learns normal traffic so that injected anomalies score far higher', async () => {
+        const encoder = toyEncoder(toyRows(1200));
+        const model = toyModel(encoder, latent);
+        await trainLocal(model, encoder, toyTable(encoder, toyRows(1200)), null, QUICK);
+        const test = toyRows(600, 20);
+        const scores = scoreTable(model, encoder, toyTable(encoder, test));
+        expect(
+          auroc(
+            scores,
+            test.map((r) => r.label === 'attack'),
+          ),
+        ).to.be.greaterThan(0.95);
+        model.dispose();
+      });
 
     it('gives identical weights when trained twice with the same seed', async () => {
       const encoder = toyEncoder();
