@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { DEFAULT_TRAINING, trainLocal } from '../../../client/trainer/local-trainer.js';
+import {
+  DEFAULT_TRAINING,
+  type TrainingOptions,
+  trainLocal,
+} from '../../../client/trainer/local-trainer.js';
 import type { FlowEncoder } from '../../../shared/encoding/flow-encoder.js';
 import { createDetector } from '../../../shared/model/create-detector.js';
 import type { DetectorModel } from '../../../shared/model/detector-model.js';
@@ -24,10 +28,13 @@ import { toyEncoder, toyTable } from '../../helpers/toy-model.js';
 /** A fresh, untrained model of one kind over `encoder`, its weights drawn from `seed`. */
 export type MakeDetector = (encoder: FlowEncoder, seed: number) => DetectorModel;
 
+/** How to train this variant, over the defaults (a mixture's objective, ...). */
+export type TrainingTweaks = Partial<TrainingOptions>;
+
 const bytesOf = (values: Float32Array) =>
   Buffer.from(values.buffer, values.byteOffset, values.byteLength);
 
-export function detectorSuite(name: string, make: MakeDetector): void {
+export function detectorSuite(name: string, make: MakeDetector, tweaks: TrainingTweaks = {}): void {
   describe(`a ${name} as a detector model`, function () {
     this.timeout(60_000);
     let encoder: FlowEncoder;
@@ -119,6 +126,7 @@ export function detectorSuite(name: string, make: MakeDetector): void {
         batchSize: 64,
         patience: 3,
         klWarmupEpochs: 2,
+        ...tweaks,
       };
       await trainLocal(model, encoder, toyTable(encoder, toyRows(1200)), null, options);
       const test = toyRows(600, 20);
