@@ -77,7 +77,7 @@ if (runs('federated')) {
     const result = await runNslKddFederation(dir, backend, seeds, log);
     save('federated-nsl-kdd', {
       protocol:
-        '5 sites, normal rows of KDDTrain+_20Percent.txt split by service; every model scored on all of KDDTest+.txt',
+        "5 sites, normal rows of KDDTrain+_20Percent.txt split by service; every model scored on all of KDDTest+.txt; variants run 5 rounds except 'default' (the shipped 8); per-site global and personalised models are the 'default' ones",
       targets: {
         gapToCentralSameEncoder: 0.005,
         rounds: 5,

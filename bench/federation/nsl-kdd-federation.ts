@@ -109,7 +109,9 @@ function summarise(
 ) {
   const auroc = (q: DetectionQuality) => q.auroc;
   const defaults = variants.find((v) => v.name === 'default')!;
+  const fiveRounds = variants.find((v) => v.name === 'default, 5 rounds')!;
   const federatedAuroc = spreadOf(defaults.runs, (r) => r.quality.auroc);
+  const fiveRoundAuroc = spreadOf(fiveRounds.runs, (r) => r.quality.auroc);
   const centralSame = spreadOf(central.sameEncoder, auroc);
   const sites = perSite.map((s) => ({
     site: s.site,
@@ -139,6 +141,8 @@ function summarise(
     checks: {
       gapToCentral: centralSame.median - federatedAuroc.median,
       withinTarget: centralSame.median - federatedAuroc.median <= 0.005,
+      gapToCentralAfter5Rounds: centralSame.median - fiveRoundAuroc.median,
+      withinTargetAfter5Rounds: centralSame.median - fiveRoundAuroc.median <= 0.005,
       sitesWhereGlobalBeatsLocalOnly: sites
         .filter((s) => s.global.median >= s.localOnly.median)
         .map((s) => s.site),
