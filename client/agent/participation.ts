@@ -5,6 +5,7 @@
  */
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import type { ClientPayload, Task } from '../../shared/federation/messages.js';
+import { parameterCount } from '../../shared/model/model-spec.js';
 import { ModelSpecError, readModelSpec } from '../../shared/model/read-model-spec.js';
 import { describeTlsError } from '../../shared/tls/handshake-errors.js';
 import { FedflowError } from '../../shared/wire/errors.js';
@@ -208,5 +209,13 @@ class Watchdog {
  * publishes a spec no model can be built from stops the site here, naming the field.
  */
 function checked(model: GlobalModel): GlobalModel {
-  return { ...model, spec: readModelSpec(model.spec, `model release v${model.version}`) };
+  const source = `model release v${model.version}`;
+  const spec = readModelSpec(model.spec, source);
+  const needed = parameterCount(spec.weights);
+  if (model.weights.length !== needed)
+    throw new ModelSpecError(
+      source,
+      `it carries ${model.weights.length} weights, its manifest needs ${needed}`,
+    );
+  return { ...model, spec };
 }

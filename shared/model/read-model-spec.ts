@@ -7,18 +7,10 @@
 import { cardinality, validateEncoderSpec } from '../encoding/encoder-spec.js';
 import { NUMERIC_KINDS } from '../flows/schema.js';
 import { MODEL_KINDS, type ModelKind, type ModelSpec } from './model-spec.js';
+import { ModelSpecError } from './model-spec-error.js';
 import { weightManifest } from './parameters.js';
 
-/** A spec that cannot be used, with where it came from and the first field that is wrong. */
-export class ModelSpecError extends Error {
-  constructor(
-    readonly source: string,
-    readonly problem: string,
-  ) {
-    super(`${source}: ${problem}`);
-    this.name = 'ModelSpecError';
-  }
-}
+export { ModelSpecError };
 
 /**
  * The spec `value` describes. Specs written before models had kinds are categorical VAEs.

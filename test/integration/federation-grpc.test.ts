@@ -9,6 +9,7 @@ import { CoordinatorConnection } from '../../client/transport/coordinator-connec
 import type { RoundRecord } from '../../coordinator/store/federation-state.js';
 import { verifyLog } from '../../shared/audit/verify-chain.js';
 import { generateIdentity } from '../../shared/crypto/identity.js';
+import type { GlobalModel } from '../../shared/federation/global-model.js';
 import type { Task } from '../../shared/federation/messages.js';
 import { initBackend } from '../../shared/runtime/backend.js';
 import { resultHeaderToWire } from '../../shared/wire/convert.js';
@@ -107,35 +108,44 @@ describe('federation over gRPC on loopback', function () {
     expect(readdirSync(join(dir, 'coordinator-state', 'audit', 'payloads'))).to.have.length(12);
   });
 
-  it('stops a site whose coordinator publishes a model spec no model can be built from, naming the field', async () => {
-    const fixture = await federationFixture(dir, ['web']);
-    coordinator = await startCoordinator(fixture.config({ 'federation.minClients': 1 }), quiet);
-    /** A signed release altered after verification, as a faulty coordinator build could send. */
-    class MisbuiltReleases extends CoordinatorConnection {
-      override async fetchModel(token: string, version: number) {
-        const model = await super.fetchModel(token, version);
-        return { ...model, spec: { ...model.spec, weights: model.spec.weights.slice(1) } };
-      }
-    }
-    const connection = new MisbuiltReleases(
-      `127.0.0.1:${coordinator.port}`,
-      fixture.sites[0]!.identity,
-      publicIdentity(fixture.coordinator),
-    );
-    const outcome = await participate({
-      connection,
-      worker: siteWorker(fixture.sites[0]!.file, 1),
-      reconnect: { initialMs: 50, maxMs: 500 },
-      log: quiet,
-    }).then(
-      () => null,
-      (error: unknown) => error as Error,
-    );
-    connection.close();
-    expect(outcome?.message).to.match(
+  for (const [what, misbuild, expected] of [
+    [
+      'a weight manifest the architecture does not imply',
+      (m: GlobalModel) => ({ ...m, spec: { ...m.spec, weights: m.spec.weights.slice(1) } }),
       /^model release v1: 'weights' does not match the architecture over the encoder's \d+ inputs/,
-    );
-  });
+    ],
+    [
+      'fewer weights than its manifest needs',
+      (m: GlobalModel) => ({ ...m, weights: m.weights.slice(1) }),
+      /^model release v1: it carries \d+ weights, its manifest needs \d+$/,
+    ],
+  ] as const)
+    it(`stops a site whose coordinator publishes a model with ${what}, naming it, instead of retrying forever`, async () => {
+      const fixture = await federationFixture(dir, ['web']);
+      coordinator = await startCoordinator(fixture.config({ 'federation.minClients': 1 }), quiet);
+      /** A signed release altered after verification, as a faulty coordinator build could send. */
+      class MisbuiltReleases extends CoordinatorConnection {
+        override async fetchModel(token: string, version: number) {
+          return misbuild(await super.fetchModel(token, version));
+        }
+      }
+      const connection = new MisbuiltReleases(
+        `127.0.0.1:${coordinator.port}`,
+        fixture.sites[0]!.identity,
+        publicIdentity(fixture.coordinator),
+      );
+      const outcome = await participate({
+        connection,
+        worker: siteWorker(fixture.sites[0]!.file, 1),
+        reconnect: { initialMs: 50, maxMs: 500 },
+        log: quiet,
+      }).then(
+        () => null,
+        (error: unknown) => error as Error,
+      );
+      connection.close();
+      expect(outcome?.message).to.match(expected);
+    });
 
   it('refuses to enrol a key that is not on the allow-list', async () => {
     const fixture = await federationFixture(dir, ['web']);
