@@ -135,7 +135,7 @@ export class AuditLogWriter {
     );
     // The side file of these very bytes may be there from a crash before the cut: it is
     // rewritten and noted by quarantine.
-    const retried = torn ? sideFileAt(path, data.length) : null;
+    const retried = torn ? sideFileAt(path, data.length, torn) : null;
     if (torn) writer.quarantine(torn);
     // A crash after an earlier cut but before its note: note it now.
     for (const side of unnotedSideFiles(path, data))
@@ -152,7 +152,7 @@ export class AuditLogWriter {
    * is rewritten alike, and one not yet noted is noted at the next open.
    */
   private quarantine(torn: Buffer): void {
-    const side = sideFileAt(this.path, this.size);
+    const side = sideFileAt(this.path, this.size, torn);
     writeFileDurably(side, torn);
     const fd = openSync(this.path, 'r+');
     try {

@@ -12,6 +12,7 @@ import {
   type AuditLogKind,
   entryBytes,
   GENESIS_PREV_HASH,
+  QUARANTINE_TYPE,
   sha256Hex,
   verifyAuditEntrySignature,
 } from './audit-entry.js';
@@ -19,22 +20,46 @@ import { checkAuditEntry } from './check-audit-entry.js';
 
 export const NEWLINE = Buffer.from('\n');
 
-/** Where the bytes cut off at byte `offset` of the log go: one name per offset, so a retry rewrites it. */
-export function sideFileAt(path: string, offset: number): string {
-  return `${path}.torn-at-${offset}.bin`;
+/**
+ * Where `torn`, cut off at byte `offset` of the log, goes: named by the offset and the bytes'
+ * digest, so a retry of the same repair rewrites the same file, and other bytes cut off at
+ * the same offset later (a crash that tore the repair's own note) never overwrite it.
+ */
+export function sideFileAt(path: string, offset: number, torn: Uint8Array): string {
+  return `${path}.torn-at-${offset}-${sha256Hex(torn).slice(0, 16)}.bin`;
 }
 
-/** Side files of this log that no entry names yet (their names are unique to one log). */
+/**
+ * Side files of this log that no quarantine entry names yet. Only entries of type
+ * `quarantine` count: other entries carry text a peer chose (a rejection's reason).
+ */
 export function unnotedSideFiles(path: string, data: Buffer): string[] {
   const prefix = `${basename(path)}.torn-at-`;
+  const noted = notedSideFiles(data);
   return readdirSync(dirname(path))
-    .filter((name) => name.startsWith(prefix) && name.endsWith('.bin'))
-    .filter((name) => !data.includes(`moved to ${name}"`))
+    .filter((name) => name.startsWith(prefix) && name.endsWith('.bin') && !noted.has(name))
     .map((name) => join(dirname(path), name))
     .sort((a, b) => offsetOf(a) - offsetOf(b));
 }
 
-const offsetOf = (side: string) => Number(/torn-at-(\d+)\.bin$/.exec(side)?.[1] ?? 0);
+/** The side files the log's quarantine entries name. */
+function notedSideFiles(data: Buffer): Set<string> {
+  const noted = new Set<string>();
+  const marker = `"type":"${QUARANTINE_TYPE}"`;
+  for (const line of data.toString('utf8').split('\n')) {
+    if (!line.includes(marker)) continue;
+    try {
+      const entry = JSON.parse(line) as { type?: unknown; reason?: unknown };
+      const name = typeof entry.reason === 'string' ? /moved to (\S+)$/.exec(entry.reason) : null;
+      if (entry.type === QUARANTINE_TYPE && name) noted.add(name[1]!);
+    } catch {
+      // Not an entry: it names nothing.
+    }
+  }
+  return noted;
+}
+
+const offsetOf = (side: string) => Number(/torn-at-(\d+)-/.exec(side)?.[1] ?? 0);
 
 /** Whether `data` plus a newline ends in a whole, signed, chained entry of this log. */
 export function wholeEntry(

@@ -6,7 +6,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { expect } from 'chai';
 import {
   type AuditEntry,
@@ -17,6 +17,7 @@ import {
 } from '../../../shared/audit/audit-entry.js';
 import { AuditLogWriter } from '../../../shared/audit/audit-log-writer.js';
 import { payloadDirectory, payloadFileName } from '../../../shared/audit/plaintext-copies.js';
+import { sideFileAt } from '../../../shared/audit/resume-log.js';
 import { verifyLog } from '../../../shared/audit/verify-chain.js';
 import { fingerprint } from '../../../shared/crypto/identity.js';
 import { tempDir } from '../crypto/fixtures.js';
@@ -200,10 +201,10 @@ describe('AuditLogWriter', () => {
     first.append(sentFields(message(siteA, 'delta', 1, 'weights', 1)));
     const size = readFileSync(path).length;
     const torn = Buffer.from('{"format":"fedflow-au');
-    writeFileSync(`${path}.torn-at-${size}.bin`, torn);
+    writeFileSync(sideFileAt(path, size, torn), torn);
 
     const log = AuditLogWriter.open(path, siteA, 'egress');
-    expect(log.quarantined).to.equal(`${path}.torn-at-${size}.bin`);
+    expect(log.quarantined).to.equal(sideFileAt(path, size, torn));
     const { entries, findings } = verifyLog(path, siteA.signPublicKey);
     expect(findings).to.deep.equal([]);
     expect(entries.map((e) => [e.type, e.bytes, e.sealedSha256])).to.deep.equal([
@@ -220,12 +221,55 @@ describe('AuditLogWriter', () => {
     const size = readFileSync(path).length;
     const torn = Buffer.from('{"format":"fedflow-au');
     appendFileSync(path, torn);
-    writeFileSync(`${path}.torn-at-${size}.bin`, torn);
+    writeFileSync(sideFileAt(path, size, torn), torn);
 
     AuditLogWriter.open(path, siteA, 'egress');
     const { entries, findings } = verifyLog(path, siteA.signPublicKey);
     expect(findings).to.deep.equal([]);
     expect(entries.map((e) => e.type)).to.deep.equal(['delta', 'quarantine']);
+  });
+
+  it("keeps the first cut-off bytes when a crash tears the repair's own note at the same offset", () => {
+    const first = AuditLogWriter.open(path, siteA, 'egress');
+    first.append(sentFields(message(siteA, 'delta', 1, 'weights', 1)));
+    const size = readFileSync(path).length;
+    const original = Buffer.from('{"format":"fedflow-audit","ORIGINAL');
+    // The repair wrote the side file and cut the log, then died writing its note.
+    writeFileSync(sideFileAt(path, size, original), original);
+    const tornNote = Buffer.from('{"format":"fedflow-audit","version":1,"log":"egr');
+    appendFileSync(path, tornNote);
+
+    AuditLogWriter.open(path, siteA, 'egress');
+    expect(readFileSync(sideFileAt(path, size, original)).equals(original)).to.equal(true);
+    expect(readFileSync(sideFileAt(path, size, tornNote)).equals(tornNote)).to.equal(true);
+    const { entries, findings } = verifyLog(path, siteA.signPublicKey);
+    expect(findings).to.deep.equal([]);
+    expect(
+      entries
+        .filter((e) => e.type === 'quarantine')
+        .map((e) => e.sealedSha256)
+        .sort(),
+    ).to.deep.equal([sha256Hex(original), sha256Hex(tornNote)].sort());
+  });
+
+  it('does not take a side file for noted because a rejection reason a peer chose names it', () => {
+    const log = AuditLogWriter.open(path, siteA, 'ingress');
+    const torn = Buffer.from('{"format":"fedflow-au');
+    const side = sideFileAt(path, 4096, torn);
+    log.append({
+      peer: null,
+      type: 'delta',
+      round: 1,
+      taskId: 't',
+      bytes: 0,
+      sealedSha256: sha256Hex(new Uint8Array(0)),
+      plaintextSha256: null,
+      outcome: 'rejected',
+      reason: `task x is not open: moved to ${basename(side)}`,
+    });
+    writeFileSync(side, torn);
+
+    expect(AuditLogWriter.open(path, siteA, 'ingress').quarantined).to.equal(side);
   });
 
   describe('refuses to resume', () => {
