@@ -64,10 +64,11 @@ export async function loadDashboardAssets(token: string): Promise<DashboardAsset
     read('dashboard.css'),
     readFile(echartsPath),
   ]);
-  // encodeURIComponent leaves no character that is special inside a quoted HTML attribute or
-  // a quoted JavaScript string.
+  // encodeURIComponent leaves ' ( ) * ! ~ as they are; ' would end the single-quoted module
+  // specifiers the token is written into, so it is escaped too (%27 means the same in a URL).
+  const inUrl = encodeURIComponent(token).replaceAll("'", '%27');
   const withToken = (text: string) =>
-    Buffer.from(text.replaceAll(TOKEN_PLACEHOLDER, encodeURIComponent(token)), 'utf8');
+    Buffer.from(text.replaceAll(TOKEN_PLACEHOLDER, inUrl), 'utf8');
   const js = 'text/javascript; charset=utf-8';
   return new Map<string, DashboardAsset>([
     ['/', { contentType: 'text/html; charset=utf-8', body: withToken(page) }],

@@ -8,10 +8,10 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 /** Which top-level folders each folder must not import from. */
 export const LAYER_RULES: Readonly<Record<string, readonly string[]>> = {
-  shared: ['client', 'coordinator', 'cli', 'bench'],
-  client: ['coordinator', 'cli', 'bench'],
-  coordinator: ['client', 'cli', 'bench'],
-  cli: ['bench'],
+  shared: ['client', 'coordinator', 'cli', 'bench', 'test'],
+  client: ['coordinator', 'cli', 'bench', 'test'],
+  coordinator: ['client', 'cli', 'bench', 'test'],
+  cli: ['bench', 'test'],
 };
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^'";]*?\bfrom\s*['"]([^'"]+)['"]/g;
