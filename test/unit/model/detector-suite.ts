@@ -99,7 +99,10 @@ export function detectorSuite(name: string, make: MakeDetector, tweaks: Training
       expect(tf.memory().numTensors).to.equal(baseline);
     });
 
-    it("splits each score into its fields' parts and a latent part that add up to it", () => {
+    // The latent part is defined as what the score holds beyond the fields' parts, so their sum
+    // is the score by construction; what can fail is the sign of each part: a field's part is
+    // a negative log-probability, and the ELBO's remainder is a KL divergence.
+    it("splits each score into non-negative parts per field and a non-negative latent part (the ELBO's KL)", () => {
       const model = make(encoder, 7);
       const x = batch();
       const { scores, fieldNll, latent } = model.score(x);
