@@ -16,7 +16,7 @@ import { MemoryOpenRoundStore, type OpenRoundStore } from '../store/open-round.j
 import { aggregationProblem } from '../strategy/check-results.js';
 import type { AggregationStrategy } from '../strategy/strategy.js';
 import type { ClientProxy, ClientRegistry } from './client-proxy.js';
-import { type FederationPlan, quorumCount } from './federation-plan.js';
+import { type FederationPlan, quorumCount, sketchValueLimit } from './federation-plan.js';
 import { payloadProblem } from './payload-checks.js';
 import {
   initialModel,
@@ -229,7 +229,7 @@ export class FederationLoop {
       deadlineMs: Date.now() + this.plan.roundTimeoutMs,
       training: this.plan.training,
       minCategoryCount: this.plan.siteMinCategoryCount,
-      maxCategoryValues: this.plan.encoderFit.maxVocabulary,
+      maxCategoryValues: sketchValueLimit(this.plan),
     };
     if (!resumed) this.openRounds.begin({ taskId: task.taskId, kind, round, modelVersion });
     const kept = (resumed?.results ?? []).filter(

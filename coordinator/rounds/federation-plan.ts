@@ -1,7 +1,7 @@
 /** What a federation run does: its rounds, participation rules and model settings. */
 import type { EncoderFitOptions } from '../../shared/encoding/fit-encoder.js';
 import type { KAnonymityFloor } from '../../shared/federation/encoder-round.js';
-import type { LocalTrainingSettings } from '../../shared/federation/messages.js';
+import { type LocalTrainingSettings, MAX_SKETCH_VALUES } from '../../shared/federation/messages.js';
 import type { FlowSchema } from '../../shared/flows/schema.js';
 import type { ArchitectureSpec } from '../../shared/model/model-spec.js';
 
@@ -28,6 +28,15 @@ export interface FederationPlan {
   readonly architecture: ArchitectureSpec;
   readonly seed: number;
   readonly targetFprs: readonly number[];
+}
+
+/**
+ * How many values of a categorical field a site may send in its sketch: 4 times the encoder's
+ * vocabulary, so a value just outside one site's own top list but frequent across sites still
+ * reaches the merge, and never more than the protocol's MAX_SKETCH_VALUES.
+ */
+export function sketchValueLimit(plan: FederationPlan): number {
+  return Math.min(MAX_SKETCH_VALUES, 4 * plan.encoderFit.maxVocabulary);
 }
 
 /** Results needed to close a round early among `selected` clients. */
