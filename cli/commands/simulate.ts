@@ -3,7 +3,15 @@
  * client with only its own share of the data; prints a per-round table and the final
  * model's detection quality. With --out DIR everything stays there for inspection.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -90,7 +98,10 @@ const SIMULATION_MARKER = '.fedflow-simulation';
  * rather than delete what the user keeps there.
  */
 function clearEarlierSimulation(dir: string): void {
-  if (!existsSync(dir) || readdirSync(dir).length === 0) return;
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory())
+    throw new Error(`--out ${dir} is a file, not a directory; choose an empty or new directory`);
+  if (readdirSync(dir).length === 0) return;
   if (!existsSync(join(dir, SIMULATION_MARKER)))
     throw new Error(
       `--out ${dir} is not empty and holds no earlier simulation; choose an empty or new directory`,

@@ -187,5 +187,10 @@ describe('fedflow simulate', function () {
       `--out ${mine} is not empty and holds no earlier simulation; choose an empty or new directory`,
     );
     expect(readdirSync(mine)).to.deep.equal(readdirSync(join(out, 'data')));
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'kept');
+    const notDir = await runCli(['simulate', ...small, '--out', file]);
+    expect(notDir.stderr).to.include(`--out ${file} is a file, not a directory`);
+    expect(readFileSync(file, 'utf8')).to.equal('kept');
   });
 });
