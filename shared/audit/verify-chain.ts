@@ -16,6 +16,7 @@ import {
 } from './audit-entry.js';
 import { checkAuditEntry } from './check-audit-entry.js';
 import { checkPlaintextCopies } from './plaintext-copies.js';
+import { checkQuarantinedBytes } from './quarantine-check.js';
 
 export type { Finding } from './audit-entry.js';
 
@@ -73,6 +74,7 @@ export function verifyLog(
     report('warning', null, null, 'key-not-pinned', message);
   }
   findings.push(...checkPlaintextCopies(path, located, options.requirePlaintext ?? false));
+  findings.push(...checkQuarantinedBytes(path, located));
   return { entries: located.map((l) => l.entry), findings };
 }
 

@@ -179,6 +179,25 @@ describe('AuditLogWriter', () => {
     expect(AuditLogWriter.open(path, siteA, 'egress').quarantined).to.equal(null);
   });
 
+  it('has verify warn when a side file of cut-off bytes is gone, and fail when it was altered', () => {
+    const first = AuditLogWriter.open(path, siteA, 'egress');
+    first.append(sentFields(message(siteA, 'delta', 1, 'weights', 1)));
+    appendFileSync(path, '{"format":"fedflow-au');
+    const side = AuditLogWriter.open(path, siteA, 'egress').quarantined!;
+    expect(verifyLog(path, siteA.signPublicKey).findings).to.deep.equal([]);
+
+    writeFileSync(side, '{"format":"fedflow-AU');
+    const altered = verifyLog(path, siteA.signPublicKey).findings;
+    expect(altered.map((f) => [f.severity, f.code])).to.deep.equal([
+      ['error', 'quarantine-altered'],
+    ]);
+    rmSync(side);
+    const missing = verifyLog(path, siteA.signPublicKey).findings;
+    expect(missing.map((f) => [f.severity, f.code])).to.deep.equal([
+      ['warning', 'quarantine-missing'],
+    ]);
+  });
+
   it('gives a last entry that lacks only its newline the newline, and moves nothing', () => {
     const first = AuditLogWriter.open(path, siteA, 'egress');
     first.append(sentFields(message(siteA, 'delta', 1, 'weights', 1)));
