@@ -24,7 +24,7 @@ import {
   receiptStatement,
 } from '../../shared/federation/signed-statements.js';
 import type { ModelSpec } from '../../shared/model/model-spec.js';
-import { ModelSpecError } from '../../shared/model/model-spec-error.js';
+import { parseSpecJson } from '../../shared/model/model-spec-error.js';
 import { validateThresholds } from '../../shared/model/thresholds.js';
 import { ChunkAssembler, splitIntoChunks } from '../../shared/wire/chunks.js';
 import {
@@ -169,17 +169,9 @@ export class CoordinatorConnection {
         'failed-precondition',
         `asked for model version ${version}, got a signed release of version ${release.version}`,
       );
-    // The spec is read and checked against the weights by the site (client/agent), which
-    // may reach the model code; here it is only parsed.
-    let spec: ModelSpec;
-    try {
-      spec = JSON.parse(release.specJson) as ModelSpec;
-    } catch (error) {
-      throw new ModelSpecError(
-        `model release v${version}`,
-        `the spec is not JSON: ${(error as Error).message}`,
-      );
-    }
+    // Read and checked against the weights by the site (client/agent), which may reach the
+    // model code; here it is only parsed.
+    const spec = parseSpecJson(release.specJson, `model release v${version}`) as ModelSpec;
     const thresholds = release.thresholdsJson
       ? validateThresholds(JSON.parse(release.thresholdsJson), `model release v${version}`)
       : null;

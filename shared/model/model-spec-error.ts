@@ -1,7 +1,7 @@
 /**
- * A model spec that cannot be used, with where it came from and what is wrong. Its own module
- * (no imports) so code that must not reach the encoder, such as a site's network code, can
- * still raise it.
+ * A model spec that cannot be used, with where it came from and what is wrong, and the parse
+ * of a spec's text. Their own module (no imports) so code that must not reach the encoder,
+ * such as a site's network code, can still raise it.
  */
 export class ModelSpecError extends Error {
   constructor(
@@ -10,5 +10,14 @@ export class ModelSpecError extends Error {
   ) {
     super(`${source}: ${problem}`);
     this.name = 'ModelSpecError';
+  }
+}
+
+/** The JSON value of a spec's text; a ModelSpecError naming `source` if it is not JSON. */
+export function parseSpecJson(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ModelSpecError(source, `the spec is not JSON: ${(error as Error).message}`);
   }
 }
