@@ -35,9 +35,14 @@ export function sideFileAt(path: string, offset: number, torn: Uint8Array): stri
  */
 export function unnotedSideFiles(path: string, data: Buffer): string[] {
   const prefix = `${basename(path)}.torn-at-`;
+  const sides = readdirSync(dirname(path)).filter(
+    (name) => name.startsWith(prefix) && name.endsWith('.bin'),
+  );
+  // Reading the whole log's quarantine entries only when there is a side file to look up.
+  if (sides.length === 0) return [];
   const noted = notedSideFiles(data);
-  return readdirSync(dirname(path))
-    .filter((name) => name.startsWith(prefix) && name.endsWith('.bin') && !noted.has(name))
+  return sides
+    .filter((name) => !noted.has(name))
     .map((name) => join(dirname(path), name))
     .sort((a, b) => offsetOf(a) - offsetOf(b));
 }
