@@ -10,12 +10,12 @@ import { scoreHistogram } from '../../shared/federation/calibration.js';
 import { sketchPayload } from '../../shared/federation/encoder-round.js';
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import type { ClientPayload, Task } from '../../shared/federation/messages.js';
+import type { FlowSelection } from '../../shared/flows/pipeline.js';
 import { createDetector } from '../../shared/model/create-detector.js';
 import type { DetectorModel } from '../../shared/model/detector-model.js';
 import { meanScore, scoreTable } from '../../shared/model/score-table.js';
 import {
   encodeFlows,
-  type FlowSelection,
   type SplitShares,
   sketchFlows,
   splitTable,

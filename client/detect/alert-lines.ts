@@ -24,6 +24,15 @@ export interface AlertLine {
     nats: number;
   }[];
   readonly label?: string;
+  /** Which flow this is, when the format says (Zeek, CSV mappings that name the columns). */
+  readonly flow?: {
+    ts?: number;
+    uid?: string;
+    src_addr?: string;
+    src_port?: number;
+    dst_addr?: string;
+    dst_port?: number;
+  };
 }
 
 export class AlertFormatter {
@@ -80,7 +89,9 @@ export class AlertFormatter {
         labelText === null || labelText === undefined
           ? ''
           : `,"label":${JSON.stringify(labelText)}`;
-      text += `{"row":${firstIndex + r + 1},"line":${batch.lines[r]},"score":${round4(score)},"alerts":{${alertJson}},"top":[${topJson}]${label}}\n`;
+      const context = batch.contexts[r];
+      const flow = context ? `,"flow":${context}` : '';
+      text += `{"row":${firstIndex + r + 1},"line":${batch.lines[r]},"score":${round4(score)},"alerts":{${alertJson}},"top":[${topJson}]${label}${flow}}\n`;
     }
     return { text, alerts };
   }

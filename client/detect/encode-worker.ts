@@ -6,16 +6,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EncoderSpec } from '../../shared/encoding/encoder-spec.js';
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
-import type { FlowFormat } from '../../shared/flows/formats.js';
-import { type ReadOptions, readFlowFiles } from '../../shared/flows/readers.js';
+import { type FlowSelection, openPipeline } from '../../shared/flows/pipeline.js';
+import type { ReadOptions } from '../../shared/flows/readers.js';
 import { FlowFormatError, type FlowSchema } from '../../shared/flows/schema.js';
 import type { WorkerMessage } from './encode-worker-protocol.js';
-import { packValues } from './encoded-batch.js';
+import { contextJson, packValues } from './encoded-batch.js';
 
 export interface EncodeWorkerInput {
-  readonly files: readonly string[];
-  readonly format: FlowFormat;
-  readonly read: Omit<ReadOptions, 'onBadRow'>;
+  /** The flows to encode; the bad-row callback stays on the main thread. */
+  readonly selection: Omit<FlowSelection, 'read'> & { read: Omit<ReadOptions, 'onBadRow'> };
   readonly encoder: EncoderSpec;
   readonly batchSize: number;
   readonly credits: number;
@@ -37,17 +36,18 @@ const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []) =>
 
 async function run(): Promise<void> {
   const encoder = new FlowEncoder(input.encoder);
-  const source = await readFlowFiles([...input.files], input.format, {
-    ...input.read,
-    onBadRow: (issue) => send({ type: 'bad-row', issue }),
+  const flows = await openPipeline({
+    ...input.selection,
+    read: { ...input.selection.read, onBadRow: (issue) => send({ type: 'bad-row', issue }) },
   });
-  send({ type: 'schema', schema: source.schema satisfies FlowSchema });
+  send({ type: 'schema', schema: flows.schema satisfies FlowSchema });
   const fields = encoder.fieldCount;
   const fresh = () => ({
     codes: new Uint16Array(input.batchSize * fields),
     lines: new Uint32Array(input.batchSize),
     labels: [] as (string | null)[],
     packed: [] as string[],
+    contexts: [] as string[],
   });
   let batch = fresh();
   const flush = async () => {
@@ -60,22 +60,30 @@ async function run(): Promise<void> {
     send(
       {
         type: 'batch',
-        batch: { count, codes, lines, labels: batch.labels, packedValues: batch.packed },
+        batch: {
+          count,
+          codes,
+          lines,
+          labels: batch.labels,
+          packedValues: batch.packed,
+          contexts: batch.contexts,
+        },
       },
       [codes.buffer, lines.buffer],
     );
     batch = fresh();
   };
-  for await (const row of source.rows) {
+  for await (const row of flows.rows) {
     const r = batch.labels.length;
     encoder.encodeInto(row, batch.codes, r * fields);
     batch.lines[r] = row.line;
     batch.labels.push(row.label);
     batch.packed.push(packValues(row.values));
+    batch.contexts.push(row.context === undefined ? '' : contextJson(row.context));
     if (r + 1 === input.batchSize) await flush();
   }
   await flush();
-  send({ type: 'end', stats: { ...source.stats } });
+  send({ type: 'end', stats: { ...flows.stats } });
 }
 
 run().then(

@@ -1,8 +1,11 @@
 /**
  * A batch of encoded flows as the encode worker hands it to the scorer: codes for the model,
  * and per row just what alert lines and evaluation need (line, label, raw values packed in
- * one string), because one string per row crosses a thread far cheaper than an array.
+ * one string, the flow's context as JSON), because one string per row crosses a thread far
+ * cheaper than an array or an object.
  */
+import { CONTEXT_KEYS, type FlowContext } from '../../shared/flows/flow-context.js';
+
 export interface EncodedBatch {
   readonly count: number;
   /** Row-major codes, `fieldCount` per row. */
@@ -12,6 +15,8 @@ export interface EncodedBatch {
   readonly labels: readonly (string | null)[];
   /** Each row's model-field values as text, joined by {@link VALUE_SEPARATOR}. */
   readonly packedValues: readonly string[];
+  /** Each row's FlowContext as a JSON object ('' when the format carries none). */
+  readonly contexts: readonly string[];
 }
 
 /** ASCII unit separator: never part of a parsed field value that we keep. */
@@ -24,4 +29,24 @@ export function packValues(values: readonly (string | number)[]): string {
 /** The raw values of one row, numbers as their decimal text. */
 export function unpackValues(packed: string): string[] {
   return packed.split(VALUE_SEPARATOR);
+}
+
+/** Alert lines name a flow by these keys (snake case, as the rest of alerts.jsonl). */
+const CONTEXT_JSON_KEYS: Record<keyof FlowContext, string> = {
+  ts: 'ts',
+  uid: 'uid',
+  srcAddr: 'src_addr',
+  srcPort: 'src_port',
+  dstAddr: 'dst_addr',
+  dstPort: 'dst_port',
+};
+
+/** The context's known values as a JSON object, unset ones left out. */
+export function contextJson(context: FlowContext): string {
+  const named: Record<string, string | number> = {};
+  for (const key of CONTEXT_KEYS) {
+    const value = context[key];
+    if (value !== null) named[CONTEXT_JSON_KEYS[key]] = value;
+  }
+  return JSON.stringify(named);
 }

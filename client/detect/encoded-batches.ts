@@ -7,8 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EncoderSpec } from '../../shared/encoding/encoder-spec.js';
-import type { FlowFormat } from '../../shared/flows/formats.js';
-import type { ReadOptions } from '../../shared/flows/readers.js';
+import type { FlowSelection } from '../../shared/flows/pipeline.js';
 import { FlowFormatError, type FlowSchema } from '../../shared/flows/schema.js';
 import type { EncodeWorkerInput } from './encode-worker.js';
 import type { WorkerMessage } from './encode-worker-protocol.js';
@@ -39,18 +38,16 @@ function startWorker(path: string, workerData: EncodeWorkerInput): Worker {
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
+/** Runs the flow pipeline on `selection` in a worker and streams its rows encoded, in batches. */
 export async function encodeInWorker(
-  files: readonly string[],
-  format: FlowFormat,
-  read: ReadOptions,
+  selection: FlowSelection,
   encoder: EncoderSpec,
   batchSize: number,
 ): Promise<EncodedStream> {
-  const { onBadRow, ...portable } = read;
+  const { onBadRow, ...portable } = selection.read;
+  const files = selection.files;
   const input: EncodeWorkerInput = {
-    files,
-    format,
-    read: portable,
+    selection: { ...selection, read: portable },
     encoder,
     batchSize,
     credits: CREDITS,

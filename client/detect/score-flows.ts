@@ -34,7 +34,8 @@ export async function scoreFlowFiles(
   sink: (scored: ScoredBatch) => void | Promise<void>,
 ): Promise<ScoreRunSummary> {
   const started = performance.now();
-  const stream = await encodeInWorker(files, format, read, loaded.saved.spec.encoder, SCORE_BATCH);
+  const selection = { files, format, onlyLabel: null, read };
+  const stream = await encodeInWorker(selection, loaded.saved.spec.encoder, SCORE_BATCH);
   const { model, encoder } = loaded;
   const builder = new MultiHotBuilder(encoder);
   let scored = 0;

@@ -4,13 +4,12 @@
  * meaningless.
  */
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
-import { readFlowFiles } from '../../shared/flows/readers.js';
+import { type FlowSelection, openPipeline } from '../../shared/flows/pipeline.js';
 import type { FlowSchema, ModelField } from '../../shared/flows/schema.js';
 import type { ModelSpec } from '../../shared/model/model-spec.js';
 import {
   assertUsableRows,
-  encodeSource,
-  type FlowSelection,
+  encodePipeline,
   type LocalData,
   type SplitShares,
   splitTable,
@@ -22,19 +21,19 @@ export async function prepareDataForSpec(
   spec: ModelSpec,
   shares: SplitShares,
 ): Promise<LocalData> {
-  const source = await readFlowFiles([...selection.files], selection.format, selection.read);
-  const difference = schemaDifference(spec.schema, source.schema);
+  const flows = await openPipeline(selection);
+  const difference = schemaDifference(spec.schema, flows.schema);
   if (difference !== null)
     throw new Error(
-      `${selection.files.join(', ')} (schema '${source.schema.name}') does not match the model's schema '${spec.schema.name}': ${difference}`,
+      `${selection.files.join(', ')} (schema '${flows.schema.name}') does not match the model's schema '${spec.schema.name}': ${difference}`,
     );
   const encoder = new FlowEncoder(spec.encoder);
-  const table = await encodeSource(source, selection.onlyLabel, encoder);
+  const table = await encodePipeline(flows, encoder);
   assertUsableRows(selection, table.length);
   const summary = {
-    rowsRead: source.stats.rows,
+    rowsRead: flows.stats.rows,
     rowsUsed: table.length,
-    badRows: source.stats.badRows,
+    badRows: flows.stats.badRows,
   };
   const split = splitTable(table, shares);
   return { schema: spec.schema, encoderSpec: spec.encoder, encoder, ...split, summary };

@@ -4,10 +4,10 @@
  */
 import { loadModelConfig, type ModelConfig } from '../../shared/config/model-config.js';
 import type { GlobalModel } from '../../shared/federation/global-model.js';
+import type { FlowSelection } from '../../shared/flows/pipeline.js';
 import type { BackendReport } from '../../shared/runtime/backend.js';
 import type { TrainingHooks } from '../trainer/local-trainer.js';
 import { type SiteTrainingResult, trainSiteModel } from './train-site-model.js';
-import type { FlowSelection } from './training-set.js';
 
 export interface PersonaliseSettings {
   readonly selection: FlowSelection;

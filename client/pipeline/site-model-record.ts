@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../../shared/config/model-config.js';
+import type { FlowSelection } from '../../shared/flows/pipeline.js';
 import type { DetectorModel } from '../../shared/model/detector-model.js';
 import { scoreTable } from '../../shared/model/score-table.js';
 import type { ThresholdSet } from '../../shared/model/thresholds.js';
@@ -11,7 +12,7 @@ import type { BackendReport } from '../../shared/runtime/backend.js';
 import { thresholdsAtFpr } from '../../shared/stats/thresholds.js';
 import type { TrainingOptions, TrainingResult } from '../trainer/local-trainer.js';
 import type { ModelOrigin } from './model-init.js';
-import type { FlowSelection, LocalData } from './training-set.js';
+import type { LocalData } from './training-set.js';
 
 /** Thresholds at the configured FPRs: quantiles of the calibration split's scores. */
 export function placeThresholds(

@@ -4,6 +4,7 @@
  * save a model directory.
  */
 import { architectureFromConfig, type ModelConfig } from '../../shared/config/model-config.js';
+import type { FlowSelection } from '../../shared/flows/pipeline.js';
 import { createDetector } from '../../shared/model/create-detector.js';
 import { createModel } from '../../shared/model/create-model.js';
 import { saveModelDir } from '../../shared/model/model-dir.js';
@@ -19,7 +20,7 @@ import {
 import { prepareDataForSpec } from './fixed-encoder-data.js';
 import { type ModelInit, type ModelOrigin, modelOrigin, startingWeights } from './model-init.js';
 import { placeThresholds, siteModelMetadata } from './site-model-record.js';
-import { type FlowSelection, type LocalData, prepareLocalData } from './training-set.js';
+import { type LocalData, prepareLocalData } from './training-set.js';
 
 export interface SiteTrainingResult {
   readonly data: Omit<LocalData, 'train' | 'validation' | 'calibration'> & {

@@ -10,17 +10,12 @@ import { type EncoderFitOptions, fitEncoder } from '../../shared/encoding/fit-en
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import { FlowTable } from '../../shared/encoding/flow-table.js';
 import { EncoderSketch } from '../../shared/encoding/sketch.js';
-import type { FlowFormat } from '../../shared/flows/formats.js';
-import { type FlowSource, type ReadOptions, readFlowFiles } from '../../shared/flows/readers.js';
+import {
+  type FlowPipeline,
+  type FlowSelection,
+  openPipeline,
+} from '../../shared/flows/pipeline.js';
 import type { FlowSchema } from '../../shared/flows/schema.js';
-
-export interface FlowSelection {
-  readonly files: readonly string[];
-  readonly format: FlowFormat;
-  /** Train only on rows with this label (e.g. `normal`); null = every row. */
-  readonly onlyLabel: string | null;
-  readonly read: ReadOptions;
-}
 
 export interface ReadSummary {
   readonly rowsRead: number;
@@ -32,16 +27,14 @@ export interface ReadSummary {
 export async function sketchFlows(
   selection: FlowSelection,
 ): Promise<{ schema: FlowSchema; sketch: EncoderSketch; summary: ReadSummary }> {
-  const source = await readFlowFiles([...selection.files], selection.format, selection.read);
-  const sketch = new EncoderSketch(source.schema.fields);
-  for await (const row of source.rows) {
-    if (selection.onlyLabel === null || row.label === selection.onlyLabel) sketch.add(row);
-  }
+  const flows = await openPipeline(selection);
+  const sketch = new EncoderSketch(flows.schema.fields);
+  for await (const row of flows.rows) sketch.add(row);
   assertUsableRows(selection, sketch.rows);
   return {
-    schema: source.schema,
+    schema: flows.schema,
     sketch,
-    summary: { rowsRead: source.stats.rows, rowsUsed: sketch.rows, badRows: source.stats.badRows },
+    summary: { rowsRead: flows.stats.rows, rowsUsed: sketch.rows, badRows: flows.stats.badRows },
   };
 }
 
@@ -50,19 +43,16 @@ export async function encodeFlows(
   selection: FlowSelection,
   encoder: FlowEncoder,
 ): Promise<FlowTable> {
-  const source = await readFlowFiles([...selection.files], selection.format, selection.read);
-  return encodeSource(source, selection.onlyLabel, encoder);
+  return encodePipeline(await openPipeline(selection), encoder);
 }
 
-/** Encodes the rows of an opened source (those with `onlyLabel`, when set). */
-export async function encodeSource(
-  source: FlowSource,
-  onlyLabel: string | null,
+/** Encodes the rows of an opened pipeline into a table. */
+export async function encodePipeline(
+  flows: FlowPipeline,
   encoder: FlowEncoder,
 ): Promise<FlowTable> {
   const table = new FlowTable(encoder.fieldCount, 4096);
-  for await (const row of source.rows) {
-    if (onlyLabel !== null && row.label !== onlyLabel) continue;
+  for await (const row of flows.rows) {
     encoder.encodeInto(row, table.codes, table.appendRow(row.label));
   }
   return table;

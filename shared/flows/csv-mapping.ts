@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { type ColumnRole, resolveColumns } from './columns.js';
+import { CONTEXT_KEYS, type ContextColumns, type ContextKey } from './flow-context.js';
 import {
   FlowFormatError,
   type FlowSchema,
@@ -23,6 +24,11 @@ export interface CsvMapping {
   label?: string;
   /** One character; `,` when absent. */
   delimiter?: string;
+  /**
+   * Columns holding each flow's timestamp, uid, addresses and ports (see FlowContext): carried
+   * beside the model fields for traffic features and alerts, never model inputs themselves.
+   */
+  context?: ContextColumns;
 }
 
 /** The schema of CSV files read with `mapping`: its fields, in mapping order. */
@@ -48,7 +54,18 @@ export function csvColumns(
 ): ColumnRole[] {
   const names = header.map((name) => name.trim());
   const label = mapping.label === undefined ? undefined : { column: mapping.label, required: true };
-  return resolveColumns(names, csvSchema(mapping).fields, label, { file, line, what: 'CSV' });
+  const roles = resolveColumns(names, csvSchema(mapping).fields, label, {
+    file,
+    line,
+    what: 'CSV',
+  });
+  for (const [key, column] of Object.entries(mapping.context ?? {})) {
+    if (!names.includes(column)) {
+      const message = `${file}:${line}: CSV header has no column '${column}' (the mapping's context.${key}; columns: ${names.join(', ')})`;
+      throw new FlowFormatError(message, file, line);
+    }
+  }
+  return roles;
 }
 
 /**
@@ -59,7 +76,7 @@ export function parseCsvMapping(json: unknown, source: string): CsvMapping {
   const fail = (key: string, problem: string): never => {
     throw new FlowFormatError(`${source}: ${key}: ${problem}`, source);
   };
-  const top = expectObject(json, 'mapping', ['fields', 'label', 'delimiter'], fail);
+  const top = expectObject(json, 'mapping', ['fields', 'label', 'delimiter', 'context'], fail);
   if (!Array.isArray(top.fields))
     return fail('fields', `expected an array, got ${describe(top.fields)}`);
   if (top.fields.length === 0) return fail('fields', 'expected at least one field');
@@ -87,7 +104,17 @@ export function parseCsvMapping(json: unknown, source: string): CsvMapping {
     }
     mapping.delimiter = delimiter;
   }
+  if (top.context !== undefined) mapping.context = parseContextColumns(top.context, fail);
   return mapping;
+}
+
+function parseContextColumns(value: unknown, fail: Fail): ContextColumns {
+  const context = expectObject(value, 'context', CONTEXT_KEYS, fail);
+  const columns: ContextColumns = {};
+  for (const [key, column] of Object.entries(context)) {
+    columns[key as ContextKey] = expectNonEmptyString(column, `context.${key}`, fail);
+  }
+  return columns;
 }
 
 /** Reads and validates a JSON mapping file (see {@link parseCsvMapping}). */

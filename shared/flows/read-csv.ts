@@ -23,7 +23,8 @@ export async function openCsv(file: string, mapping: CsvMapping): Promise<Format
       let decoder: RowDecoder | null = null;
       const handle = (cells: string[], line: number): FlowRow | RowIssue | null => {
         if (decoder !== null) return decoder.decode(cells, line);
-        decoder = new RowDecoder(file, csvColumns(cells, mapping, file, line), schema);
+        const columns = csvColumns(cells, mapping, file, line);
+        decoder = new RowDecoder(file, columns, schema, { context: mapping.context });
         return null;
       };
       return delimitedRows(file, text, handle, counter);

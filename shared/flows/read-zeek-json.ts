@@ -12,6 +12,13 @@ import {
   ZEEK_LABEL_COLUMN,
 } from './builtin-schemas.js';
 import { INVALID, numberProblem, parseNonNegative } from './field-text.js';
+import {
+  CONTEXT_KEYS,
+  contextValue,
+  type FlowContext,
+  isInvalid,
+  ZEEK_CONTEXT_COLUMNS,
+} from './flow-context.js';
 import { fileError } from './flow-file.js';
 import type { FormatReader } from './format-reader.js';
 import { isRowIssue, UNSET_CATEGORY } from './row-decoder.js';
@@ -125,9 +132,11 @@ class ZeekJsonDecoder {
         values[index] = number;
       }
     }
+    const context = this.context(record, line);
+    if ('reason' in context) return context;
     const label = record[ZEEK_LABEL_COLUMN];
     if (label === undefined || label === null || label === UNSET_TEXT)
-      return { line, values, label: null };
+      return { line, values, label: null, context };
     if (typeof label !== 'string' || label.length === 0) {
       return this.issue(
         line,
@@ -135,7 +144,21 @@ class ZeekJsonDecoder {
         `expected a non-empty string, got ${preview(label)}`,
       );
     }
-    return { line, values, label };
+    return { line, values, label, context };
+  }
+
+  /** The record's timestamp, uid, addresses and ports (JSON numbers or strings alike). */
+  private context(record: Record<string, unknown>, line: number): FlowContext | RowIssue {
+    const context: Record<string, string | number | null> = {};
+    for (const key of CONTEXT_KEYS) {
+      const name = ZEEK_CONTEXT_COLUMNS[key]!;
+      const raw = record[name];
+      const text = raw === undefined || raw === null || raw === UNSET_TEXT ? '' : String(raw);
+      const value = contextValue(key, text);
+      if (isInvalid(value)) return this.issue(line, name, value.problem);
+      context[key] = value;
+    }
+    return context as unknown as FlowContext;
   }
 
   private issue(line: number, field: string | null, reason: string): RowIssue {

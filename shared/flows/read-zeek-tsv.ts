@@ -9,6 +9,7 @@ import {
   readError,
   streamRecords,
 } from './delimited-stream.js';
+import { ZEEK_CONTEXT_COLUMNS } from './flow-context.js';
 import type { FormatReader } from './format-reader.js';
 import { RowDecoder } from './row-decoder.js';
 import { FlowFormatError, type FlowRow, type RowIssue } from './schema.js';
@@ -143,7 +144,7 @@ class ZeekTsvHeader {
       this.file,
       zeekConnColumns(this.fieldNames!, this.file, this.fieldsLine),
       ZEEK_CONN_SCHEMA,
-      { unsetMarkers: [this.unsetMarker, this.emptyMarker] },
+      { unsetMarkers: [this.unsetMarker, this.emptyMarker], context: ZEEK_CONTEXT_COLUMNS },
     );
     const split = this.spaceJoinedColumn;
     if (split >= 0 && cells.length === this.rawColumnCount) {

@@ -4,6 +4,7 @@
  */
 import type { ColumnRole } from './columns.js';
 import { flagProblem, INVALID, numberProblem, parseFlag, parseNonNegative } from './field-text.js';
+import { type ContextColumns, ContextReader } from './flow-context.js';
 import type { FlowRow, FlowSchema, RowIssue } from './schema.js';
 
 const SKIP = 0;
@@ -19,6 +20,8 @@ export interface DecoderOptions {
    */
   readonly unsetMarkers?: readonly string[];
   readonly normaliseLabel?: (label: string) => string;
+  /** The columns holding the row's timestamp, uid, addresses and ports (see FlowContext). */
+  readonly context?: ContextColumns;
 }
 
 /** The category a Zeek unset or empty value becomes. */
@@ -35,6 +38,7 @@ export class RowDecoder {
   private readonly unsetMarker: string | null;
   private readonly emptyMarker: string | null;
   private readonly normaliseLabel: ((label: string) => string) | undefined;
+  private readonly context: ContextReader;
 
   constructor(
     private readonly file: string,
@@ -57,6 +61,7 @@ export class RowDecoder {
     this.unsetMarker = options.unsetMarkers?.[0] ?? null;
     this.emptyMarker = options.unsetMarkers?.[1] ?? this.unsetMarker;
     this.normaliseLabel = options.normaliseLabel;
+    this.context = new ContextReader(this.names, options.context ?? {}, options.unsetMarkers);
   }
 
   /** The row for `cells` read at `line`, or why it is malformed. */
@@ -94,7 +99,11 @@ export class RowDecoder {
           if (!unset) label = this.normaliseLabel === undefined ? cell : this.normaliseLabel(cell);
       }
     }
-    return { line, values, label };
+    if (!this.context.present) return { line, values, label };
+    const context = this.context.read(cells, this.file, line);
+    return context !== undefined && 'reason' in context
+      ? context
+      : { line, values, label, context };
   }
 
   private issue(line: number, column: number | null, reason: string): RowIssue {

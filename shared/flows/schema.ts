@@ -1,7 +1,8 @@
 /**
  * Flow schema: which columns of a flow record are model inputs and of what kind.
- * Addresses, ids and timestamps are `ignored`: they never reach the encoder or the model.
+ * Addresses, ids and timestamps are never model inputs: rows carry them as their FlowContext.
  */
+import type { FlowContext } from './flow-context.js';
 
 /** What a numeric field measures; all are non-negative. `flag` is 0/1. */
 export type NumericKind = 'count' | 'bytes' | 'duration' | 'rate' | 'flag';
@@ -21,7 +22,7 @@ export interface FlowSchema {
   readonly fields: readonly ModelField[];
 }
 
-/** One parsed record: only model inputs and the label leave a reader. */
+/** One parsed record: its model inputs, its label, and where it came from. */
 export interface FlowRow {
   /** 1-based physical line number in the source file. */
   readonly line: number;
@@ -29,6 +30,11 @@ export interface FlowRow {
   readonly values: readonly (string | number)[];
   /** Ground-truth label when the format carries one (`normal`, `neptune`, ...), else null. */
   readonly label: string | null;
+  /**
+   * Timestamp, uid, addresses and ports when the format names them (Zeek, CSV mappings that do);
+   * absent otherwise (NSL-KDD). Never a model input.
+   */
+  readonly context?: FlowContext;
 }
 
 /** A malformed row: where it is and why it was skipped. */

@@ -94,7 +94,8 @@ describe('fedflow synth -> train -> evaluate -> score on synthetic flows', funct
     expect(lines.map((l) => l.row)).to.deep.equal(lines.map((_, i) => i + 1));
     const first = lines[0]!;
     expect(lines[1]!.line).to.be.greaterThan(first.line);
-    expect(first).to.have.keys(['row', 'line', 'score', 'alerts', 'top', 'label']);
+    expect(first).to.have.keys(['row', 'line', 'score', 'alerts', 'top', 'label', 'flow']);
+    expect(first.flow).to.have.keys(['ts', 'uid', 'src_addr', 'src_port', 'dst_addr', 'dst_port']);
     expect(Object.keys(first.alerts)).to.deep.equal(['fpr=0.01', 'fpr=0.001']);
     expect(first.top).to.have.length(3);
     expect(first.top[0]).to.have.keys(['field', 'value', 'category', 'probability', 'nats']);

@@ -71,6 +71,19 @@ describe('architecture boundaries', () => {
     expect(files).to.include('shared/wire/payload-codec.ts');
   });
 
+  it('reads flow files in product code only through the flow pipeline, so every use derives alike', () => {
+    const readers = join(root, 'shared', 'flows', 'readers.ts');
+    const entries = ['cli/fedflow.ts', 'client/detect/encode-worker.ts', 'bench/run.ts'];
+    const importers = entries
+      .flatMap((entry) => [...reachable(join(root, entry))])
+      .filter((file) =>
+        runtimeImports(join(root, file)).some(
+          (spec) => resolve(dirname(join(root, file)), spec.replace(/\.js$/, '.ts')) === readers,
+        ),
+      );
+    expect([...new Set(importers)].sort()).to.deep.equal(['shared/flows/pipeline.ts']);
+  });
+
   it('keeps aggregation strategies free of network, proto and storage code', () => {
     const files = reachable(join(root, 'coordinator', 'strategy', 'strategy-factory.ts'));
     // The settings' vocabulary (names, defaults) is plain data shared with the config schema.

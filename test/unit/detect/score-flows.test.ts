@@ -132,4 +132,32 @@ describe('scoring flow files through the encode worker', function () {
     expect(summary.alerts).to.equal(lines.filter((l) => l.alerts['fpr=0.01']).length);
     loaded.model.dispose();
   });
+
+  it('names the flow on every alert line: its timestamp, uid, addresses and ports as logged', async () => {
+    const loaded = openModel(file('model'));
+    await writeAlertLines(
+      loaded,
+      [file('flows.log')],
+      'zeek',
+      {},
+      { topFields: 3 },
+      file('named.jsonl'),
+    );
+    const [first] = readFileSync(file('named.jsonl'), 'utf8').split('\n');
+    const logged = readFileSync(file('flows.log'), 'utf8')
+      .split('\n')
+      .find((line) => !line.startsWith('#'))!
+      .split('\t');
+
+    const [ts, uid, srcAddr, srcPort, dstAddr, dstPort] = logged;
+    expect(JSON.parse(first!).flow).to.deep.equal({
+      ts: Number(ts),
+      uid,
+      src_addr: srcAddr,
+      src_port: Number(srcPort),
+      dst_addr: dstAddr,
+      dst_port: Number(dstPort),
+    });
+    loaded.model.dispose();
+  });
 });

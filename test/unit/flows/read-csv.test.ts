@@ -47,7 +47,8 @@ describe('CSV mappings', () => {
     {
       problem: 'has an unknown key',
       json: { fields: [{ column: 'a', kind: 'categorical' }], lable: 'x' },
-      message: "map.json: mapping: unknown key 'lable' (expected fields, label, delimiter)",
+      message:
+        "map.json: mapping: unknown key 'lable' (expected fields, label, delimiter, context)",
     },
     {
       problem: 'has a field without a column',
@@ -94,6 +95,17 @@ describe('CSV mappings', () => {
       json: { fields: [{ column: 'a', kind: 'categorical' }], delimiter: '::' },
       message:
         "map.json: delimiter: expected one character other than a quote or newline, got '::'",
+    },
+    {
+      problem: 'names an unknown context value',
+      json: { fields: [{ column: 'a', kind: 'categorical' }], context: { srcIp: 'Src IP' } },
+      message:
+        "map.json: context: unknown key 'srcIp' (expected ts, uid, srcAddr, srcPort, dstAddr, dstPort)",
+    },
+    {
+      problem: 'names no column for a context value',
+      json: { fields: [{ column: 'a', kind: 'categorical' }], context: { ts: '' } },
+      message: 'map.json: context.ts: expected a non-empty string, got ""',
     },
   ];
   for (const { problem, json, message } of bad) {

@@ -1,0 +1,54 @@
+/**
+ * The derive stage of the flow pipeline: fields computed from a site's own traffic (per-host
+ * counts over earlier flows, for example) and appended to each row's model fields. A stage sees
+ * rows in file order, every row (whatever the training selection), and only earlier rows when it
+ * derives a row's values, so training, scoring and the encoder round derive alike.
+ */
+import type { FlowFormat } from './formats.js';
+import type { FlowRow, FlowSchema, ModelField } from './schema.js';
+
+export interface DeriveStage {
+  /** The model fields this stage appends, in order. */
+  readonly fields: readonly ModelField[];
+  /** Pushes this row's derived values onto `out` (from earlier rows only), then learns from it. */
+  derive(row: FlowRow, out: (string | number)[]): void;
+}
+
+/** A fresh stage per pass: stages keep state, and every pass must start from none. */
+export type DeriveStageFactory = () => DeriveStage;
+
+/**
+ * The stages a format gets by default. None yet: per-host traffic features will go here for
+ * formats whose rows carry a timestamp and addresses (not NSL-KDD or KDD99, which carry them).
+ */
+export function defaultDeriveStages(_format: FlowFormat): readonly DeriveStageFactory[] {
+  return [];
+}
+
+/** The schema rows have after the stages: the read fields, then each stage's fields. */
+export function derivedSchema(
+  schema: FlowSchema,
+  stages: readonly DeriveStageFactory[],
+): FlowSchema {
+  if (stages.length === 0) return schema;
+  const fields = [...schema.fields, ...stages.flatMap((stage) => stage().fields)];
+  return { name: schema.name, fields };
+}
+
+/** `rows` with the stages' fields appended; the same iterable when there are no stages. */
+export function deriveRows(
+  rows: AsyncIterable<FlowRow>,
+  stages: readonly DeriveStageFactory[],
+): AsyncIterable<FlowRow> {
+  if (stages.length === 0) return rows;
+  return {
+    async *[Symbol.asyncIterator]() {
+      const fresh = stages.map((stage) => stage());
+      for await (const row of rows) {
+        const values = [...row.values];
+        for (const stage of fresh) stage.derive(row, values);
+        yield { ...row, values };
+      }
+    },
+  };
+}
