@@ -4,7 +4,7 @@
  * one string, the flow's context as JSON), because one string per row crosses a thread far
  * cheaper than an array or an object.
  */
-import { CONTEXT_KEYS, type FlowContext } from '../../shared/flows/flow-context.js';
+import type { FlowContext } from '../../shared/flows/flow-context.js';
 
 export interface EncodedBatch {
   readonly count: number;
@@ -31,22 +31,18 @@ export function unpackValues(packed: string): string[] {
   return packed.split(VALUE_SEPARATOR);
 }
 
-/** Alert lines name a flow by these keys (snake case, as the rest of alerts.jsonl). */
-const CONTEXT_JSON_KEYS: Record<keyof FlowContext, string> = {
-  ts: 'ts',
-  uid: 'uid',
-  srcAddr: 'src_addr',
-  srcPort: 'src_port',
-  dstAddr: 'dst_addr',
-  dstPort: 'dst_port',
-};
-
-/** The context's known values as a JSON object, unset ones left out. */
+/**
+ * The context's known values as a JSON object, keys in snake case as the rest of alerts.jsonl;
+ * unset values are left out (JSON.stringify drops undefined). One fixed-shape object measured
+ * fastest of the ways tried, and this runs for every scored flow.
+ */
 export function contextJson(context: FlowContext): string {
-  const named: Record<string, string | number> = {};
-  for (const key of CONTEXT_KEYS) {
-    const value = context[key];
-    if (value !== null) named[CONTEXT_JSON_KEYS[key]] = value;
-  }
-  return JSON.stringify(named);
+  return JSON.stringify({
+    ts: context.ts ?? undefined,
+    uid: context.uid ?? undefined,
+    src_addr: context.srcAddr ?? undefined,
+    src_port: context.srcPort ?? undefined,
+    dst_addr: context.dstAddr ?? undefined,
+    dst_port: context.dstPort ?? undefined,
+  });
 }

@@ -41,23 +41,6 @@ export const ZEEK_CONTEXT_COLUMNS: ContextColumns = {
 };
 
 const PORT_MAX = 65_535;
-const NUMERIC_TIME = /^\d+(\.\d+)?$/;
-
-/**
- * The value of one context cell: a number for `ts` and the ports, text otherwise, null for an
- * empty cell, or why the cell is invalid.
- */
-export function contextValue(key: ContextKey, text: string): string | number | null | Invalid {
-  if (text.length === 0) return null;
-  if (key === 'ts') return timestampOf(text);
-  if (key === 'srcPort' || key === 'dstPort') {
-    const port = Number(text);
-    return Number.isInteger(port) && port >= 0 && port <= PORT_MAX
-      ? port
-      : { problem: `expected a port number 0-${PORT_MAX}, got '${text}'` };
-  }
-  return text;
-}
 
 export interface Invalid {
   readonly problem: string;
@@ -67,61 +50,93 @@ export function isInvalid(value: unknown): value is Invalid {
   return typeof value === 'object' && value !== null && 'problem' in value;
 }
 
+/**
+ * The value of one context cell: a number for `ts` and the ports, text otherwise, null for an
+ * empty cell, or why the cell is invalid.
+ */
+export function contextValue(key: ContextKey, text: string): string | number | null | Invalid {
+  if (text.length === 0) return null;
+  if (key === 'ts') return timestampOf(text);
+  if (key === 'srcPort' || key === 'dstPort') return portOf(text);
+  return text;
+}
+
 /** Epoch seconds (as Zeek writes them) or a date-time text (as CICFlowMeter writes them). */
 function timestampOf(text: string): number | Invalid {
-  if (NUMERIC_TIME.test(text)) return Number(text);
+  const seconds = Number(text);
+  if (seconds >= 0 && seconds < Number.POSITIVE_INFINITY) return seconds;
   const ms = Date.parse(text);
   return Number.isNaN(ms)
     ? { problem: `expected epoch seconds or a date-time, got '${text}'` }
     : ms / 1000;
 }
 
+function portOf(text: string): number | Invalid {
+  const port = Number(text);
+  return Number.isInteger(port) && port >= 0 && port <= PORT_MAX
+    ? port
+    : { problem: `expected a port number 0-${PORT_MAX}, got '${text}'` };
+}
+
+// Positions in ContextReader.columns, in CONTEXT_KEYS order.
+const TS = 0;
+const UID = 1;
+const SRC_ADDR = 2;
+const SRC_PORT = 3;
+const DST_ADDR = 4;
+const DST_PORT = 5;
+
 /**
  * Reads the context of a row from its cells: compiled once per header into column indices, so
- * a file with no context columns costs nothing per row.
+ * a file with no context columns costs nothing per row, and one with them a few comparisons.
  */
 export class ContextReader {
-  private readonly keys: ContextKey[] = [];
-  private readonly indices: number[] = [];
-  private readonly names: string[] = [];
+  /** The column of each context key, in CONTEXT_KEYS order; -1 when the file has none. */
+  private readonly columns: Int32Array;
+  private readonly names: readonly string[];
+  readonly present: boolean;
 
   constructor(
     header: readonly string[],
     columns: ContextColumns,
     private readonly unset: readonly string[] = [],
   ) {
-    for (const key of CONTEXT_KEYS) {
-      const name = columns[key];
-      const index = name === undefined ? -1 : header.indexOf(name);
-      if (index < 0) continue;
-      this.keys.push(key);
-      this.indices.push(index);
-      this.names.push(name!);
-    }
-  }
-
-  get present(): boolean {
-    return this.keys.length > 0;
+    this.names = CONTEXT_KEYS.map((key) => columns[key] ?? '');
+    this.columns = Int32Array.from(this.names, (name) => (name ? header.indexOf(name) : -1));
+    this.present = this.columns.some((index) => index >= 0);
   }
 
   /** The row's context (undefined when the file has none), or the issue with one of its cells. */
   read(cells: readonly string[], file: string, line: number): FlowContext | undefined | RowIssue {
-    if (this.keys.length === 0) return undefined;
-    const context: Record<ContextKey, string | number | null> = {
-      ts: null,
-      uid: null,
-      srcAddr: null,
-      srcPort: null,
-      dstAddr: null,
-      dstPort: null,
+    if (!this.present) return undefined;
+    const tsText = this.text(cells, TS);
+    const ts = tsText === null ? null : timestampOf(tsText);
+    if (isInvalid(ts)) return this.issue(file, line, TS, ts);
+    const srcPortText = this.text(cells, SRC_PORT);
+    const srcPort = srcPortText === null ? null : portOf(srcPortText);
+    if (isInvalid(srcPort)) return this.issue(file, line, SRC_PORT, srcPort);
+    const dstPortText = this.text(cells, DST_PORT);
+    const dstPort = dstPortText === null ? null : portOf(dstPortText);
+    if (isInvalid(dstPort)) return this.issue(file, line, DST_PORT, dstPort);
+    return {
+      ts,
+      uid: this.text(cells, UID),
+      srcAddr: this.text(cells, SRC_ADDR),
+      srcPort,
+      dstAddr: this.text(cells, DST_ADDR),
+      dstPort,
     };
-    for (let k = 0; k < this.keys.length; k++) {
-      const text = cells[this.indices[k]!]!;
-      if (this.unset.includes(text)) continue;
-      const value = contextValue(this.keys[k]!, text);
-      if (isInvalid(value)) return { file, line, field: this.names[k]!, reason: value.problem };
-      context[this.keys[k]!] = value;
-    }
-    return context as unknown as FlowContext;
+  }
+
+  /** The cell of context key `k`, or null when the file has no such column or the cell is unset. */
+  private text(cells: readonly string[], k: number): string | null {
+    const column = this.columns[k]!;
+    if (column < 0) return null;
+    const text = cells[column]!;
+    return text.length === 0 || this.unset.includes(text) ? null : text;
+  }
+
+  private issue(file: string, line: number, k: number, invalid: Invalid): RowIssue {
+    return { file, line, field: this.names[k]!, reason: invalid.problem };
   }
 }
