@@ -12,29 +12,42 @@ export function latentWidth(architecture: ArchitectureSpec): number {
     : architecture.latent.components;
 }
 
-/** The weight manifest for an architecture over a one-hot input of `inputWidth` columns. */
-export function weightManifest(architecture: ArchitectureSpec, inputWidth: number): WeightEntry[] {
-  const entries: WeightEntry[] = [];
-  const layer = (name: string, from: number, to: number) => {
-    entries.push(
-      { name: `${name}.kernel`, shape: [from, to] },
-      { name: `${name}.bias`, shape: [to] },
-    );
+/** Where a dense layer sits in the VAE. */
+export type LayerRole = 'encoder' | 'latent' | 'decoder' | 'output';
+
+export interface LayerPlan {
+  readonly name: string;
+  readonly role: LayerRole;
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * The VAE's dense layers in weight order: encoder, latent head, decoder (the encoder mirrored),
+ * output. The one place this order is written: the manifest and the model both follow it.
+ */
+export function vaeLayers(architecture: ArchitectureSpec, inputWidth: number): LayerPlan[] {
+  const layers: LayerPlan[] = [];
+  let width = inputWidth;
+  const add = (name: string, role: LayerRole, to: number) => {
+    layers.push({ name, role, from: width, to });
+    width = to;
   };
   const { hidden, latent } = architecture;
-  let width = inputWidth;
-  hidden.forEach((h, i) => {
-    layer(`encoder.${i}`, width, h);
-    width = h;
-  });
-  layer('encoder.latent', width, latent.kind === 'gaussian' ? 2 * latent.dim : latent.components);
+  for (const [i, h] of hidden.entries()) add(`encoder.${i}`, 'encoder', h);
+  add('encoder.latent', 'latent', latent.kind === 'gaussian' ? 2 * latent.dim : latent.components);
   width = latentWidth(architecture);
-  [...hidden].reverse().forEach((h, i) => {
-    layer(`decoder.${i}`, width, h);
-    width = h;
-  });
-  layer('decoder.out', width, inputWidth);
-  return entries;
+  for (const [i, h] of [...hidden].reverse().entries()) add(`decoder.${i}`, 'decoder', h);
+  add('decoder.out', 'output', inputWidth);
+  return layers;
+}
+
+/** The weight manifest for an architecture over a one-hot input of `inputWidth` columns. */
+export function weightManifest(architecture: ArchitectureSpec, inputWidth: number): WeightEntry[] {
+  return vaeLayers(architecture, inputWidth).flatMap(({ name, from, to }) => [
+    { name: `${name}.kernel`, shape: [from, to] },
+    { name: `${name}.bias`, shape: [to] },
+  ]);
 }
 
 /** Glorot-uniform kernels and zero biases, reproducible from `seed`. */

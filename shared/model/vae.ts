@@ -10,7 +10,7 @@ import { FieldSegments } from './categorical-likelihood.js';
 import { dense } from './dense.js';
 import type { BatchScores, DetectorModel, LossSettings, ScoreOptions } from './detector-model.js';
 import type { MixtureObjective, ModelSpec } from './model-spec.js';
-import { latentWidth, unflatten } from './parameters.js';
+import { type LayerRole, latentWidth, unflatten, vaeLayers } from './parameters.js';
 import { sampleFlows } from './sample-flows.js';
 
 export type { BatchScores, LossSettings, MixtureObjective, ScoreOptions };
@@ -35,21 +35,21 @@ export class CategoricalVae implements DetectorModel {
       t.dispose();
       return v;
     });
-    const layers: Layer[] = [];
-    for (let i = 0; i < this.variables.length; i += 2) {
-      layers.push({
-        kernel: this.variables[i] as tf.Variable<tf.Rank.R2>,
-        bias: this.variables[i + 1] as tf.Variable<tf.Rank.R1>,
-      });
-    }
-    const depth = spec.architecture.hidden.length;
-    this.encoderLayers = layers.slice(0, depth);
-    this.latentLayer = layers[depth]!;
-    this.decoderLayers = layers.slice(depth + 1, 2 * depth + 1);
-    this.outputLayer = layers[2 * depth + 1]!;
     const cardinalities = spec.encoder.fields.map((f) =>
       f.kind === 'categorical' ? f.vocabulary.length + 1 : f.edges.length + 2,
     );
+    const inputWidth = cardinalities.reduce((a, b) => a + b, 0);
+    const byRole: Record<LayerRole, Layer[]> = { encoder: [], latent: [], decoder: [], output: [] };
+    vaeLayers(spec.architecture, inputWidth).forEach((layer, i) => {
+      byRole[layer.role].push({
+        kernel: this.variables[2 * i] as tf.Variable<tf.Rank.R2>,
+        bias: this.variables[2 * i + 1] as tf.Variable<tf.Rank.R1>,
+      });
+    });
+    this.encoderLayers = byRole.encoder;
+    this.latentLayer = byRole.latent[0]!;
+    this.decoderLayers = byRole.decoder;
+    this.outputLayer = byRole.output[0]!;
     this.segments = new FieldSegments(cardinalities);
   }
 
