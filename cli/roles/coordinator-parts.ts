@@ -76,7 +76,6 @@ export function openIngressLog(
 export interface ServerParts {
   readonly identity: Identity;
   readonly allowList: readonly PublicIdentity[];
-  readonly plan: FederationPlan;
   readonly clients: RemoteClients;
   readonly ingress: AuditLogWriter;
   readonly activity: SiteActivity;
@@ -89,8 +88,7 @@ export interface ServerParts {
 
 /** The gRPC server with the federation service on it, not yet bound. */
 export function federationServer(config: CoordinatorConfig, parts: ServerParts): grpc.Server {
-  const { identity, allowList, plan, clients, ingress, activity, metrics, openRounds, loop } =
-    parts;
+  const { identity, allowList, clients, ingress, activity, metrics, openRounds, loop } = parts;
   const { finished, log } = parts;
   const server = new grpc.Server();
   server.addService(
@@ -115,17 +113,15 @@ export function federationServer(config: CoordinatorConfig, parts: ServerParts):
       ingress,
       activity,
       metrics,
-      schema: plan.schema,
       heartbeatMs: config.transport.heartbeatSeconds * 1000,
       maxPayloadBytes: config.transport.maxPayloadBytes,
-      maxSiteRows: plan.maxSiteRows,
       uploadIdleMs: config.transport.uploadIdleSeconds * 1000,
       openRounds,
       // Two of the largest results at once, however many clients send.
       inFlight: new InFlightResults(2 * config.transport.maxPayloadBytes),
       unauthenticated: new RateLimitedLog('refused results from no enrolled client', log),
       current: () => loop.current,
-      declaredRows: (clientId) => loop.declaredRows(clientId),
+      check: (task, clientId, payload) => loop.check(task, clientId, payload),
       finished,
       log,
     }),

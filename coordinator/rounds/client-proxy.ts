@@ -10,6 +10,12 @@ export interface ClientProxy {
   readonly id: string;
   /** Runs `task` on the client. Rejects when the client fails, drops out or `signal` aborts. */
   run(task: Task, signal: AbortSignal): Promise<ClientPayload>;
+  /**
+   * True when the proxy resolves only with payloads that already passed the round's check
+   * (FederationLoop.check): the gRPC service checks before it writes a receipt, so the loop
+   * does not check the same payload again. In-process proxies leave it unset.
+   */
+  readonly checksPayloads?: boolean;
 }
 
 /** Which clients can take work now (enrolled and connected). */

@@ -1,7 +1,9 @@
 /**
- * The coordinator's round loop: encoder round, training rounds, calibration, over whatever
- * clients are connected. It persists state after every step so a restarted coordinator
- * resumes at the round it was in (an open round is reopened under a new task id).
+ * The coordinator's round loop: runs the protocol of the federation's phase (encoder round,
+ * training rounds, calibration) over whatever clients are connected, step by step. It persists
+ * state after every step so a restarted coordinator resumes at the round it was in (an open
+ * round is reopened under a new task id). What a round does is its protocol's business
+ * (round-protocol.ts); the loop only sequences, persists and publishes.
  */
 import { randomUUID } from 'node:crypto';
 import type { ClientPayload, Task, TaskKind } from '../../shared/federation/messages.js';
@@ -13,18 +15,17 @@ import type {
 } from '../store/federation-state.js';
 import { INITIAL_STATE } from '../store/federation-state.js';
 import { MemoryOpenRoundStore, type OpenRoundStore } from '../store/open-round.js';
-import { aggregationProblem } from '../strategy/check-results.js';
 import type { AggregationStrategy } from '../strategy/strategy.js';
 import type { ClientProxy, ClientRegistry } from './client-proxy.js';
 import { type FederationPlan, quorumCount, sketchValueLimit } from './federation-plan.js';
-import { payloadProblem } from './payload-checks.js';
-import {
-  initialModel,
-  meanValidationLoss,
-  pooledThresholds,
-  trainingFits,
-} from './phase-results.js';
+import { federationProtocols } from './protocols/federation-protocols.js';
 import { roundToResume } from './resume-round.js';
+import {
+  type RoundProtocol,
+  type RoundStep,
+  type StepResults,
+  stepProblem,
+} from './round-protocol.js';
 import { roundRecord } from './round-record.js';
 import { runTasks, type TaskOutcome } from './run-tasks.js';
 
@@ -49,11 +50,13 @@ export class FederationLoop {
   constructor(
     private readonly plan: FederationPlan,
     private readonly registry: ClientRegistry,
-    private readonly strategy: AggregationStrategy,
+    strategy: AggregationStrategy,
     private readonly store: FederationStore,
     private readonly events: LoopEvents = {},
     /** The round in progress, so that accepted results survive a restart. */
     private readonly openRounds: OpenRoundStore = new MemoryOpenRoundStore(),
+    /** What each phase runs; the standard three unless a test or a new protocol says. */
+    private readonly protocols: readonly RoundProtocol[] = federationProtocols(plan, strategy),
   ) {
     this.state = store.load() ?? INITIAL_STATE;
   }
@@ -86,85 +89,63 @@ export class FederationLoop {
   async run(): Promise<GlobalModel> {
     while (this.state.phase !== 'done') {
       if (this.stopped) throw new Error('the coordinator stopped before the federation finished');
-      if (this.state.phase === 'encoder') await this.encoderRound();
-      else if (this.state.phase === 'training') await this.trainingRound(this.state.nextRound);
-      else await this.calibrationRound();
+      await this.runProtocol(this.protocolOf(this.state.phase));
     }
     return this.state.model!;
   }
 
-  private async encoderRound(): Promise<void> {
-    const { record, outcome } = await this.runRound('sketch', 0, 0);
-    if (record.outcome === 'failed') return;
-    const started = performance.now();
-    const model = initialModel(this.plan, outcome.results);
-    this.commit(
-      { ...this.state, phase: 'training', model },
-      { ...record, aggregateMs: performance.now() - started },
-    );
-    this.events.onPublish?.(model);
+  /**
+   * Why `clientId`'s payload cannot count toward `task`, or null: the check of the step that
+   * sent the task. The gRPC service calls this before it receipts a result; results from
+   * in-process clients are checked as they arrive.
+   */
+  check(task: Task, clientId: string, payload: ClientPayload): string | null {
+    const step = this.stepOf(task.kind);
+    if (!step) return `the ${this.state.phase} phase sends no ${task.kind} tasks`;
+    return stepProblem(step, payload, {
+      task,
+      plan: this.plan,
+      model: this.state.model,
+      maxRows: this.declaredRows(clientId),
+    });
   }
 
-  private async trainingRound(round: number): Promise<void> {
-    const before = this.state.model!;
-    const { record, outcome } = await this.runRound('train', round, before.version);
-    if (record.outcome === 'failed') return;
+  /** Runs every step of `protocol`, then closes it: publishes what it made, or records why not. */
+  private async runProtocol(protocol: RoundProtocol): Promise<void> {
+    const { round, modelVersion } = protocol.position(this.state);
+    const results: StepResults[] = [];
+    let last: RoundRecord | null = null;
+    for (const [index, step] of protocol.steps.entries()) {
+      const { record, outcome } = await this.runRound(step.kind, round, modelVersion);
+      if (record.outcome === 'failed') return;
+      results.push(outcome.results);
+      last = record;
+      // Steps before the last leave their record now; the last one's waits for the close.
+      if (index < protocol.steps.length - 1) this.commit(this.state, record);
+    }
     const started = performance.now();
-    const fits = trainingFits(outcome.results);
-    const aggregation = this.strategy.aggregate(before.weights, fits, this.state.serverState);
-    const problem = aggregationProblem(aggregation);
-    if (problem) {
-      // Nothing is published and the previous model stays; the round runs again.
-      const reason = `aggregation not published: ${problem}`;
-      this.commit(this.state, { ...record, outcome: 'failed', reason });
-      this.events.onLog?.(`round ${round} (train) failed: ${reason}; reopening`);
+    const closed = protocol.close(results, this.state);
+    if ('failed' in closed) {
+      this.commit(this.state, { ...last!, outcome: 'failed', reason: closed.failed });
+      this.events.onLog?.(`round ${round} (${last!.kind}) failed: ${closed.failed}; reopening`);
       return;
     }
-    const { weights } = aggregation;
-    const validationLoss = meanValidationLoss(fits);
-    const model: GlobalModel = { ...before, version: before.version + 1, weights };
-    const last = round >= this.plan.rounds;
-    const byClient = new Map(
-      aggregation.reports.map(({ clientId, ...update }) => [clientId, update]),
-    );
-    this.commit(
-      {
-        ...this.state,
-        phase: last ? 'calibration' : 'training',
-        nextRound: round + 1,
-        model,
-        serverState: aggregation.state,
-      },
-      {
-        ...record,
-        results: record.results.map((r) => ({ ...r, update: byClient.get(r.clientId) })),
-        strategy: this.strategy.name,
-        aggregateMs: performance.now() - started,
-        validationLoss,
-      },
-    );
-    for (const r of aggregation.reports)
-      if (r.action !== 'kept')
-        this.events.onLog?.(`round ${round}: ${r.clientId}: update ${r.action}: ${r.reason}`);
-    this.events.onPublish?.(model);
+    const record = closed.amend?.(last!) ?? last!;
+    this.commit(closed.state, { ...record, aggregateMs: performance.now() - started });
+    for (const line of closed.log ?? []) this.events.onLog?.(line);
+    this.events.onPublish?.(closed.state.model!);
   }
 
-  private async calibrationRound(): Promise<void> {
-    const model = this.state.model!;
-    const { record, outcome } = await this.runRound(
-      'calibrate',
-      this.plan.rounds + 1,
-      model.version,
-    );
-    if (record.outcome === 'failed') return;
-    const started = performance.now();
-    const thresholds = pooledThresholds(outcome.results, this.plan.targetFprs);
-    const published: GlobalModel = { ...model, thresholds };
-    this.commit(
-      { ...this.state, phase: 'done', model: published },
-      { ...record, aggregateMs: performance.now() - started },
-    );
-    this.events.onPublish?.(published);
+  private protocolOf(phase: FederationState['phase']): RoundProtocol {
+    const protocol = this.protocols.find((p) => p.phase === phase);
+    if (!protocol) throw new Error(`no round protocol for the '${phase}' phase`);
+    return protocol;
+  }
+
+  /** The step of the current phase's protocol that sends `kind` tasks. */
+  private stepOf(kind: TaskKind): RoundStep | undefined {
+    if (this.state.phase === 'done') return undefined;
+    return this.protocolOf(this.state.phase).steps.find((step) => step.kind === kind);
   }
 
   /** Waits for enough clients, runs one task on them, and records the outcome. */
@@ -190,10 +171,10 @@ export class FederationLoop {
       quorum: needed,
       signal: this.stopping.signal,
       deadlineMs: task.deadlineMs,
-      validate: (clientId, payload) =>
-        selected.has(clientId)
-          ? this.problemOf(task, clientId, payload)
-          : 'client was not selected for this round',
+      validate: (client, payload) => {
+        if (!selected.has(client.id)) return 'client was not selected for this round';
+        return client.checksPayloads ? null : this.check(task, client.id, payload);
+      },
     });
     const outcome: TaskOutcome = {
       results: [...kept, ...asking.results],
@@ -232,22 +213,11 @@ export class FederationLoop {
       maxCategoryValues: sketchValueLimit(this.plan),
     };
     if (!resumed) this.openRounds.begin({ taskId: task.taskId, kind, round, modelVersion });
+    // Checked again: they were checked on arrival, but under the configuration before the restart.
     const kept = (resumed?.results ?? []).filter(
-      ({ clientId, payload }) => this.problemOf(task, clientId, payload) === null,
+      ({ clientId, payload }) => this.check(task, clientId, payload) === null,
     );
     return { task, resumed: resumed !== null, kept };
-  }
-
-  /** Why `clientId`'s payload cannot count towards `task`, or null (see payloadProblem). */
-  private problemOf(task: Task, clientId: string, payload: ClientPayload): string | null {
-    return payloadProblem(
-      task,
-      this.plan.schema,
-      this.state.model,
-      payload,
-      this.declaredRows(clientId),
-      this.plan.maxSiteRows,
-    );
   }
 
   /**

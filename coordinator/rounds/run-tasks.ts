@@ -16,7 +16,7 @@ export interface CollectPolicy {
   /** Stop waiting at this time (epoch ms) whatever arrived. */
   readonly deadlineMs: number;
   /** Checks a payload before it counts; returns why it is rejected, or null. */
-  validate(clientId: string, payload: ClientPayload): string | null;
+  validate(client: ClientProxy, payload: ClientPayload): string | null;
   /** Closes the round early (the coordinator is stopping). */
   readonly signal?: AbortSignal;
 }
@@ -49,7 +49,7 @@ export async function runTasks(
       client.run(task, abort.signal).then(
         (payload) => {
           if (abort.signal.aborted) return;
-          const problem = policy.validate(client.id, payload);
+          const problem = policy.validate(client, payload);
           if (problem)
             outcome.failures.push({ clientId: client.id, reason: `rejected: ${problem}` });
           else outcome.results.push({ clientId: client.id, payload });

@@ -15,6 +15,8 @@ class RemoteClient implements ClientProxy {
   readonly pending = new Map<string, Pending>();
   /** Set while the client has no open stream: its tasks fail if it does not come back in time. */
   detachTimer: NodeJS.Timeout | null = null;
+  /** SubmitResult checks every payload before it is delivered (acceptResult). */
+  readonly checksPayloads = true;
 
   constructor(
     readonly id: string,

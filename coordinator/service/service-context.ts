@@ -3,7 +3,7 @@ import type { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
 import type { Identity } from '../../shared/crypto/identity.js';
 import type { ReplayGuard } from '../../shared/crypto/replay-guard.js';
 import type { GlobalModel } from '../../shared/federation/global-model.js';
-import type { FlowSchema } from '../../shared/flows/schema.js';
+import type { ClientPayload, Task } from '../../shared/federation/messages.js';
 import type { CoordinatorMetrics } from '../status/coordinator-metrics.js';
 import type { SiteActivity } from '../status/site-activity.js';
 import type { OpenRoundStore } from '../store/open-round.js';
@@ -19,7 +19,6 @@ export interface ServiceContext {
   readonly clients: RemoteClients;
   readonly releases: ModelReleases;
   readonly replayGuard: ReplayGuard;
-  readonly schema: FlowSchema;
   readonly heartbeatMs: number;
   readonly maxPayloadBytes: number;
   /** The round in progress: accepted payloads are kept there before their receipt. */
@@ -37,10 +36,8 @@ export interface ServiceContext {
   readonly metrics: CoordinatorMetrics | null;
   /** Every result received is logged here, accepted or rejected (null: no audit log). */
   readonly ingress: AuditLogWriter | null;
-  /** The most rows a sketch may declare (federation.maxSiteRows), as the round loop checks. */
-  readonly maxSiteRows: number;
-  /** The most rows a client may claim in a result (see FederationLoop.declaredRows). */
-  declaredRows(clientId: string): number;
+  /** Why a result cannot count toward its task, or null (FederationLoop.check). */
+  check(task: Task, clientId: string, payload: ClientPayload): string | null;
   /**
    * Resolves when task streams must end: with Finished when the federation is complete,
    * or with UNAVAILABLE when the coordinator is shutting down (clients then reconnect).
