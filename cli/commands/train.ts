@@ -68,6 +68,7 @@ export function registerTrain(program: Command): void {
           format: options.format,
           onlyLabel: options.onlyLabel ?? null,
           read: await readOptions(options, config.input.maxBadShare),
+          trafficFeatures: config.input.trafficFeatures,
         },
         config,
         options.out,

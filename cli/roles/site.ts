@@ -119,6 +119,7 @@ async function dataSelection(config: ClientConfig): Promise<FlowSelection> {
       { data: config.data.files, format, csvSchema: config.data.csvSchema || undefined },
       config.input.maxBadShare,
     ),
+    trafficFeatures: config.input.trafficFeatures,
   };
 }
 

@@ -6,6 +6,7 @@
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import { type FlowSelection, openPipeline } from '../../shared/flows/pipeline.js';
 import type { FlowSchema, ModelField } from '../../shared/flows/schema.js';
+import { derivesTraffic } from '../../shared/flows/traffic-features.js';
 import type { ModelSpec } from '../../shared/model/model-spec.js';
 import {
   assertUsableRows,
@@ -21,7 +22,9 @@ export async function prepareDataForSpec(
   spec: ModelSpec,
   shares: SplitShares,
 ): Promise<LocalData> {
-  const flows = await openPipeline(selection);
+  // Derive what the model was trained with, whatever the selection asked for.
+  const trafficFeatures = derivesTraffic(spec.schema);
+  const flows = await openPipeline({ ...selection, trafficFeatures });
   const difference = schemaDifference(spec.schema, flows.schema);
   if (difference !== null)
     throw new Error(

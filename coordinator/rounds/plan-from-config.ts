@@ -37,7 +37,11 @@ export async function planFromConfig(
       `encoder.maxVocabulary is ${config.encoder.maxVocabulary}; a site sketch carries at most ${MAX_SKETCH_VALUES} values per field`,
     );
   return {
-    schema: await schemaForFormat(parseFlowFormat(config.data.format), config.data.csvSchema),
+    schema: await schemaForFormat(
+      parseFlowFormat(config.data.format),
+      config.data.csvSchema,
+      config.data.trafficFeatures,
+    ),
     rounds: f.rounds,
     training,
     minClients: f.minClients,

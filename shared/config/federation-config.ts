@@ -66,6 +66,11 @@ export const coordinatorConfigSchema = {
       default: 'zeek',
     },
     csvSchema: { doc: "Column mapping for format 'csv'", format: String, default: '' },
+    trafficFeatures: {
+      doc: "Sites derive per-host traffic features (part of the model's fields); every site's input.trafficFeatures must agree",
+      format: Boolean,
+      default: true,
+    },
   },
   federation: federationConfigSchema,
   strategy: strategyConfigSchema,

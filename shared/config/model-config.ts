@@ -154,6 +154,11 @@ export const modelConfigSchema = {
       format: share('input.maxBadShare', true),
       default: 0.05,
     },
+    trafficFeatures: {
+      doc: 'Derive per-host traffic features (connections, peers, ports, failures per minute) where rows carry a timestamp and addresses (Zeek; CSV mappings with a context); a federation must agree with its coordinator (data.trafficFeatures)',
+      format: Boolean,
+      default: true,
+    },
   },
   scoring: {
     importanceSamples: {

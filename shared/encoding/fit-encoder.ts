@@ -51,7 +51,9 @@ function fitField(field: FieldSketch, options: EncoderFitOptions): FieldEncoding
 /**
  * Bin edges on histogram bucket boundaries so that each bin holds about 1/bins of the
  * non-zero mass. A bucket heavier than one bin's share becomes a bin of its own, so values
- * like "exactly 1 connection" are not split or merged arbitrarily.
+ * like "exactly 1 connection" are not split or merged arbitrarily. A last edge just above the
+ * largest value seen bounds the top bin: the code past it (overflow) holds no training value,
+ * so 45 distinct ports where training saw at most 6 is unlikely, not the most common top bin.
  */
 function quantileEdges(
   counts: Float64Array,
@@ -74,5 +76,10 @@ function quantileEdges(
     }
     inBin += count;
   }
+  let highest = counts.length - 1;
+  while (counts[highest] === 0) highest--;
+  const upper = bucketLowerEdge(grid, highest + 1);
+  if (highest + 1 < counts.length && (edges.length === 0 || upper > edges.at(-1)!))
+    edges.push(upper);
   return edges;
 }

@@ -4,8 +4,10 @@
  * rows in file order, every row (whatever the training selection), and only earlier rows when it
  * derives a row's values, so training, scoring and the encoder round derive alike.
  */
+import type { ContextColumns } from './flow-context.js';
 import type { FlowFormat } from './formats.js';
 import type { FlowRow, FlowSchema, ModelField } from './schema.js';
+import { trafficFeatures } from './traffic-features.js';
 
 export interface DeriveStage {
   /** The model fields this stage appends, in order. */
@@ -18,11 +20,21 @@ export interface DeriveStage {
 export type DeriveStageFactory = () => DeriveStage;
 
 /**
- * The stages a format gets by default. None yet: per-host traffic features will go here for
- * formats whose rows carry a timestamp and addresses (not NSL-KDD or KDD99, which carry them).
+ * The stages rows of a format get: per-host traffic features where rows carry a timestamp and
+ * addresses (Zeek; CSV mappings whose context names them), unless `traffic` is false; none for
+ * NSL-KDD and KDD99, whose rows carry such features already (count, dst_host_*).
  */
-export function defaultDeriveStages(_format: FlowFormat): readonly DeriveStageFactory[] {
-  return [];
+export function defaultDeriveStages(
+  format: FlowFormat,
+  schema: FlowSchema,
+  options: { traffic?: boolean; csvContext?: ContextColumns } = {},
+): readonly DeriveStageFactory[] {
+  if (options.traffic === false) return [];
+  const context = options.csvContext;
+  const timed =
+    format === 'zeek' ||
+    (format === 'csv' && !!context?.ts && !!context.srcAddr && !!context.dstAddr);
+  return timed ? [trafficFeatures(schema)] : [];
 }
 
 /** The schema rows have after the stages: the read fields, then each stage's fields. */

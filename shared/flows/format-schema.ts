@@ -1,4 +1,7 @@
-/** The model fields a format yields, known without opening a file (the coordinator needs it). */
+/**
+ * The model fields a format yields, derived ones included, known without opening a file (the
+ * coordinator needs it to agree with what its sites' pipelines derive).
+ */
 import {
   KDD99_COLUMNS,
   loadCsvMapping,
@@ -6,12 +9,14 @@ import {
   ZEEK_CONN_SCHEMA,
 } from './builtin-schemas.js';
 import { csvSchema } from './csv-mapping.js';
+import { defaultDeriveStages, derivedSchema } from './derive.js';
 import type { FlowFormat } from './formats.js';
 import type { FlowSchema } from './schema.js';
 
 export async function schemaForFormat(
   format: FlowFormat,
   csvMappingFile = '',
+  trafficFeatures = true,
 ): Promise<FlowSchema> {
   switch (format) {
     case 'nsl-kdd':
@@ -19,9 +24,19 @@ export async function schemaForFormat(
     case 'kdd99':
       return KDD99_COLUMNS.schema;
     case 'zeek':
-      return ZEEK_CONN_SCHEMA;
-    case 'csv':
+      return zeekSchema(trafficFeatures);
+    case 'csv': {
       if (!csvMappingFile) throw new Error("format 'csv' needs a column mapping (data.csvSchema)");
-      return csvSchema(await loadCsvMapping(csvMappingFile));
+      const mapping = await loadCsvMapping(csvMappingFile);
+      const schema = csvSchema(mapping);
+      const options = { traffic: trafficFeatures, csvContext: mapping.context };
+      return derivedSchema(schema, defaultDeriveStages(format, schema, options));
+    }
   }
+}
+
+/** The fields of Zeek conn.log rows after the pipeline: the logged ones, then the derived. */
+export function zeekSchema(trafficFeatures = true): FlowSchema {
+  const stages = defaultDeriveStages('zeek', ZEEK_CONN_SCHEMA, { traffic: trafficFeatures });
+  return derivedSchema(ZEEK_CONN_SCHEMA, stages);
 }

@@ -20,6 +20,11 @@ export interface FlowSelection {
   /** Use only rows with this label (e.g. `normal`); null = every row. */
   readonly onlyLabel: string | null;
   readonly read: ReadOptions;
+  /**
+   * Derive per-host traffic features where the format allows (default true); a model records
+   * the choice in its schema, so scoring follows the model (see derivesTraffic).
+   */
+  readonly trafficFeatures?: boolean;
 }
 
 export interface FlowPipeline {
@@ -37,9 +42,15 @@ export interface FlowPipeline {
  */
 export async function openPipeline(
   selection: FlowSelection,
-  stages: readonly DeriveStageFactory[] = defaultDeriveStages(selection.format),
+  given?: readonly DeriveStageFactory[],
 ): Promise<FlowPipeline> {
   const source = await readFlowFiles(selection.files, selection.format, selection.read);
+  const stages =
+    given ??
+    defaultDeriveStages(selection.format, source.schema, {
+      traffic: selection.trafficFeatures,
+      csvContext: selection.read.csvMapping?.context,
+    });
   const derived = deriveRows(source.rows, stages);
   return {
     schema: derivedSchema(source.schema, stages),

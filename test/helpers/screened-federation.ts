@@ -22,7 +22,7 @@ import { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
 import { fingerprint, generateIdentity, type Identity } from '../../shared/crypto/identity.js';
 import { sealEnvelope } from '../../shared/crypto/sealed-envelope.js';
 import type { ClientPayload, Task } from '../../shared/federation/messages.js';
-import { ZEEK_CONN_SCHEMA } from '../../shared/flows/builtin-schemas.js';
+import { zeekSchema } from '../../shared/flows/format-schema.js';
 import { writeSyntheticConnLog } from '../../shared/flows/synth/index.js';
 import { encodeClientPayload, encodeSealedEnvelope } from '../../shared/wire/payload-codec.js';
 import { siteWorker } from './federation-fixture.js';
@@ -42,7 +42,7 @@ export interface ScreenedFederation {
 }
 
 const PLAN: FederationPlan = {
-  schema: ZEEK_CONN_SCHEMA,
+  schema: zeekSchema(),
   rounds: 2,
   training: TEST_TRAINING,
   minClients: 3,

@@ -13,7 +13,7 @@ import { createStrategy } from '../../coordinator/strategy/strategy-factory.js';
 import { DEFAULT_STRATEGY } from '../../coordinator/strategy/strategy-settings.js';
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import type { EncoderSketchPayload } from '../../shared/federation/messages.js';
-import { ZEEK_CONN_SCHEMA } from '../../shared/flows/builtin-schemas.js';
+import { zeekSchema } from '../../shared/flows/format-schema.js';
 import { type OrganisationProfile, writeSyntheticConnLog } from '../../shared/flows/synth/index.js';
 import { CategoricalVae } from '../../shared/model/vae.js';
 import { initBackend } from '../../shared/runtime/backend.js';
@@ -21,7 +21,7 @@ import { StaticRegistry, scriptedProxy, siteProxy } from '../helpers/memory-fede
 import { TEST_TRAINING } from '../helpers/tasks.js';
 
 const PLAN: FederationPlan = {
-  schema: ZEEK_CONN_SCHEMA,
+  schema: zeekSchema(),
   rounds: 3,
   training: { ...TEST_TRAINING, epochs: 2 },
   minClients: 2,

@@ -12,7 +12,6 @@ import {
 } from '../../shared/federation/encoder-round.js';
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import type { Task } from '../../shared/federation/messages.js';
-import { ZEEK_CONN_SCHEMA } from '../../shared/flows/builtin-schemas.js';
 import { writeSyntheticConnLog } from '../../shared/flows/synth/index.js';
 import { createModel } from '../../shared/model/create-model.js';
 import { initBackend } from '../../shared/runtime/backend.js';
@@ -84,24 +83,20 @@ describe('a site worker', function () {
   });
 
   it('starts a fresh kept optimiser when the coordinator starts over with a model of another shape', async () => {
-    const { sketch } = await sketchFlows({
+    const { sketch, schema } = await sketchFlows({
       files: [file],
       format: 'zeek',
       onlyLabel: null,
       read: {},
     });
-    const merged = mergeSketchPayloads(
-      ZEEK_CONN_SCHEMA.fields,
-      [sketchPayload(sketch, 3, 'zeek-conn')],
-      {
-        minSites: 1,
-        minRecords: 1,
-      },
-    );
+    const merged = mergeSketchPayloads(schema.fields, [sketchPayload(sketch, 3, 'zeek-conn')], {
+      minSites: 1,
+      minRecords: 1,
+    });
     const encoder = fitEncoder(merged, DEFAULT_ENCODER_FIT);
     const model = (hidden: number): GlobalModel => {
       const fresh = createModel(
-        ZEEK_CONN_SCHEMA,
+        schema,
         encoder,
         { hidden: [hidden], latent: { kind: 'gaussian', dim: 4 } },
         1,

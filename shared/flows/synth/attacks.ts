@@ -1,6 +1,6 @@
 /**
  * Attack campaigns mixed into normal traffic. Each campaign has its own source host(s) and
- * target and lasts a number of connections; when it ends the next one of that kind starts.
+ * target and lasts a number of connections (attack-bursts.ts sends them in a burst).
  */
 import { ATTACKER_HOSTS, ephemeralPort, pickHost } from './addresses.js';
 import { type Endpoints, icmpEcho, tcpAttempt, tcpExchange, udpFlow } from './connection.js';
@@ -9,7 +9,7 @@ import type { AttackSurface } from './profiles.js';
 import type { SeededRandom } from './random.js';
 
 /** A running campaign: how many connections it has left, and how to make the next one. */
-interface Campaign {
+export interface Campaign {
   remaining: number;
   readonly next: () => SyntheticFlow;
 }
@@ -191,23 +191,11 @@ const CAMPAIGNS: Record<AttackKind, (random: SeededRandom, surface: AttackSurfac
   exfiltration: exfiltrationCampaign,
 };
 
-/** The running campaign of each attack kind at one site. */
-export class AttackCampaigns {
-  private readonly running = new Map<AttackKind, Campaign>();
-
-  constructor(
-    private readonly random: SeededRandom,
-    private readonly surface: AttackSurface,
-  ) {}
-
-  /** The next connection of the `kind` campaign, starting a new campaign when one has ended. */
-  next(kind: AttackKind): SyntheticFlow {
-    let campaign = this.running.get(kind);
-    if (campaign === undefined || campaign.remaining === 0) {
-      campaign = CAMPAIGNS[kind](this.random, this.surface);
-      this.running.set(kind, campaign);
-    }
-    campaign.remaining--;
-    return campaign.next();
-  }
+/** A new campaign of `kind` against the site's attack surface. */
+export function startCampaign(
+  kind: AttackKind,
+  random: SeededRandom,
+  surface: AttackSurface,
+): Campaign {
+  return CAMPAIGNS[kind](random, surface);
 }

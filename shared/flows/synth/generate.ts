@@ -2,7 +2,7 @@
  * The synthetic flow stream: normal traffic of one organisation profile with attack campaigns
  * interleaved at a requested share, produced lazily and deterministically from a seed.
  */
-import { AttackCampaigns } from './attacks.js';
+import { AttackBursts } from './attack-bursts.js';
 import {
   ATTACK_KINDS,
   type AttackKind,
@@ -75,8 +75,9 @@ export function resolveSynthOptions(options: SynthOptions): ResolvedSynthOptions
 
 /**
  * Yields `options.flows` connections in increasing time order, each a fresh record. Exactly
- * `round(flows * attackShare)` of them are attacks, spread at random through the stream; the
- * attack kinds share them about equally.
+ * `round(flows * attackShare)` of them are attacks, split about equally between the attack
+ * kinds; each campaign comes as a burst at its own rate from its few sources (attack-bursts.ts),
+ * at a random time of the capture, with normal traffic going on around it.
  *
  * @example
  * for (const flow of generateFlows({ profile: 'web', flows: 1000, seed: 7, attackShare: 0.05 }))
@@ -87,26 +88,35 @@ export function* generateFlows(options: SynthOptions): Generator<SyntheticFlow, 
   const random = new SeededRandom(settings.seed);
   const profile = siteProfile(settings.profile);
   const normal = new WeightedChoice<TrafficClass>(profile.traffic.map((cls) => [cls, cls.weight]));
-  const campaigns = new AttackCampaigns(random, profile.attackSurface);
   const uids = new UidSequence(random);
   const meanGapMicros = 1e6 / profile.flowsPerSecond;
-  let clock = Math.round(settings.startTime * 1e6);
-  let attacksLeft = settings.attackFlows;
+  const startMicros = Math.round(settings.startTime * 1e6);
+  let normalLeft = settings.flows - settings.attackFlows;
+  const attacks = new AttackBursts(
+    random,
+    profile.attackSurface,
+    settings.attackFlows,
+    settings.attacks,
+    startMicros,
+    normalLeft * meanGapMicros,
+  );
+  let normalMicros = startMicros;
+  let clock = startMicros - 1;
   for (let index = 0; index < settings.flows; index++) {
-    // Selection sampling: each position is an attack with probability attacksLeft/positionsLeft,
-    // which places exactly attackFlows attacks uniformly at random.
-    const isAttack = random.next() * (settings.flows - index) < attacksLeft;
     let flow: SyntheticFlow;
-    if (isAttack) {
-      attacksLeft--;
-      flow = campaigns.next(random.pick(settings.attacks));
-    } else {
+    let micros: number;
+    if (normalLeft > 0 && normalMicros <= attacks.nextMicros) {
       flow = drawNormalFlow(random, normal.pick(random));
+      micros = normalMicros;
+      normalMicros += Math.max(1, Math.round(random.exponential(meanGapMicros)));
+      normalLeft--;
+    } else {
+      ({ flow, micros } = attacks.next());
     }
+    // At least 1 µs apart, so timestamps strictly increase as printed.
+    clock = Math.max(clock + 1, micros);
     flow.tsMicros = clock;
     flow.uid = uids.next();
-    // At least 1 µs apart, so timestamps strictly increase as printed.
-    clock += Math.max(1, Math.round(random.exponential(meanGapMicros)));
     yield flow;
   }
 }

@@ -60,6 +60,21 @@ describe('generateFlows', () => {
     expect(positions.at(-1)).to.be.above(9000);
   });
 
+  it('sends each scan and flood campaign as a burst from few sources, as real tools do', () => {
+    const flows = flowsOf({ profile: 'web', flows: 20_000, seed: 4, attackShare: 0.05 });
+    const span = (flows.at(-1)!.tsMicros - flows[0]!.tsMicros) / 1e6;
+
+    for (const kind of ['scan', 'flood'] as const) {
+      const attacks = flows.filter((f) => f.label === kind);
+      const gaps = attacks.slice(1).map((f, i) => (f.tsMicros - attacks[i]!.tsMicros) / 1e6);
+      const median = gaps.sort((a, b) => a - b)[Math.floor(gaps.length / 2)]!;
+      expect(new Set(attacks.map((f) => f.origHost)).size, kind).to.be.below(12);
+      // Spread evenly, the median gap would be span / count (about 1.5 s); in bursts it is ms.
+      expect(median, kind).to.be.below(0.05);
+      expect(span / attacks.length, kind).to.be.above(1);
+    }
+  });
+
   it('uses only the requested attack kinds', () => {
     const kinds: AttackKind[] = ['scan', 'exfiltration'];
     const flows = flowsOf({

@@ -1,0 +1,108 @@
+/**
+ * Per-host traffic features: for each connection, what its source and its destination did in
+ * the window before it (connections, distinct peers and ports, failed share, how much of it went
+ * to the same place), and its bytes per packet. One connection looks normal; a scan or a flood
+ * is many of them from few hosts, and these fields say so. Computed from earlier rows only, in
+ * one streaming pass, with bounded memory (see host-window.ts), deterministically.
+ */
+import type { DeriveStage, DeriveStageFactory } from './derive.js';
+import { HostWindows } from './host-window.js';
+import type { FlowRow, FlowSchema, ModelField } from './schema.js';
+
+export interface TrafficFeatureSettings {
+  /** The window each host's counts cover, in seconds. */
+  readonly windowSeconds: number;
+  /** Hosts remembered at once (least recently seen forgotten first). */
+  readonly maxHosts: number;
+  /** Connections a host's window holds at most (its counts saturate there). */
+  readonly maxConnectionsPerHost: number;
+}
+
+export const DEFAULT_TRAFFIC_FEATURES: TrafficFeatureSettings = {
+  windowSeconds: 60,
+  maxHosts: 8192,
+  maxConnectionsPerHost: 1024,
+};
+
+/** Zeek connection states of a connection that was refused, unanswered or torn down early. */
+const FAILED_STATES = new Set(['S0', 'REJ', 'RSTO', 'RSTOS0', 'RSTR', 'RSTRH', 'SH', 'SHR']);
+
+const count = (name: string): ModelField => ({ name, kind: 'numeric', numeric: 'count' });
+const rate = (name: string): ModelField => ({ name, kind: 'numeric', numeric: 'rate' });
+
+/**
+ * The traffic-feature stage for rows of `schema`: the connection-state share needs a
+ * `conn_state` field and bytes per packet `orig_ip_bytes` and `orig_pkts` (Zeek's names); the
+ * rest needs only the rows' context (timestamp, addresses, responder port).
+ */
+export function trafficFeatures(
+  schema: FlowSchema,
+  settings: TrafficFeatureSettings = DEFAULT_TRAFFIC_FEATURES,
+): DeriveStageFactory {
+  const index = (name: string) => schema.fields.findIndex((field) => field.name === name);
+  const state = index('conn_state');
+  const bytes = index('orig_ip_bytes');
+  const packets = index('orig_pkts');
+  const withState = state >= 0;
+  const withSizes = bytes >= 0 && packets >= 0;
+  const fields: ModelField[] = [
+    count('src_conns'),
+    count('src_dst_hosts'),
+    count('src_dst_ports'),
+    ...(withState ? [rate('src_failed_share')] : []),
+    rate('src_same_endpoint_share'),
+    count('dst_conns'),
+    count('dst_src_hosts'),
+    ...(withState ? [rate('dst_failed_share')] : []),
+    rate('dst_same_port_share'),
+    ...(withSizes ? [{ name: 'orig_bytes_per_pkt', kind: 'categorical' } as const] : []),
+  ];
+  return (): DeriveStage => {
+    const sources = new HostWindows(settings.maxHosts, settings.maxConnectionsPerHost);
+    const destinations = new HostWindows(settings.maxHosts, settings.maxConnectionsPerHost);
+    return {
+      fields,
+      derive(row: FlowRow, out: (string | number)[]) {
+        const context = row.context;
+        const failed = withState && FAILED_STATES.has(row.values[state] as string);
+        if (!context || context.ts === null || !context.srcAddr || !context.dstAddr) {
+          // No time or hosts: nothing to count; the features read as a quiet host's.
+          out.push(0, 0, 0);
+          if (withState) out.push(0);
+          out.push(0, 0, 0);
+          if (withState) out.push(0);
+          out.push(0);
+        } else {
+          const { ts, srcAddr, dstAddr } = context;
+          const port = context.dstPort ?? -1;
+          const since = ts - settings.windowSeconds;
+          const source = sources.get(srcAddr);
+          const destination = destinations.get(dstAddr);
+          source.expire(since);
+          destination.expire(since);
+          out.push(source.connections, source.distinctPeers, source.distinctPorts);
+          if (withState) out.push(source.failedShare);
+          out.push(source.endpointShare(dstAddr, port));
+          out.push(destination.connections, destination.distinctPeers);
+          if (withState) out.push(destination.failedShare);
+          out.push(destination.portShare(port));
+          source.add(ts, dstAddr, port, failed);
+          destination.add(ts, srcAddr, port, failed);
+        }
+        if (withSizes) out.push(bytesPerPacket(row.values[bytes], row.values[packets]));
+      },
+    };
+  };
+}
+
+/** IP bytes per packet the originator sent, as a whole number ('0' for no packets). */
+function bytesPerPacket(bytes: unknown, packets: unknown): string {
+  const b = bytes as number;
+  const p = packets as number;
+  return p > 0 ? String(Math.round(b / p)) : '0';
+}
+
+/** Whether rows of `schema` carry traffic features (a model trained with them needs them). */
+export function derivesTraffic(schema: FlowSchema): boolean {
+  return schema.fields.some((field) => field.name === 'src_conns');
+}

@@ -1,0 +1,159 @@
+import { expect } from 'chai';
+import { ZEEK_CONN_SCHEMA } from '../../../shared/flows/builtin-schemas.js';
+import { defaultDeriveStages, derivedSchema } from '../../../shared/flows/derive.js';
+import type { FlowContext } from '../../../shared/flows/flow-context.js';
+import { schemaForFormat, zeekSchema } from '../../../shared/flows/format-schema.js';
+import { HostWindow, HostWindows } from '../../../shared/flows/host-window.js';
+import type { FlowRow } from '../../../shared/flows/schema.js';
+import { derivesTraffic, trafficFeatures } from '../../../shared/flows/traffic-features.js';
+
+const fieldIndex = (name: string) => ZEEK_CONN_SCHEMA.fields.findIndex((f) => f.name === name);
+
+/** A Zeek row with only what the features read filled in. */
+function row(ts: number, src: string, dst: string, port: number, state = 'SF'): FlowRow {
+  const values: (string | number)[] = ZEEK_CONN_SCHEMA.fields.map((f) =>
+    f.kind === 'categorical' ? '-' : 0,
+  );
+  values[fieldIndex('conn_state')] = state;
+  values[fieldIndex('orig_ip_bytes')] = 120;
+  values[fieldIndex('orig_pkts')] = 3;
+  const context: FlowContext = {
+    ts,
+    uid: null,
+    srcAddr: src,
+    srcPort: 40000,
+    dstAddr: dst,
+    dstPort: port,
+  };
+  return { line: 1, values, label: null, context };
+}
+
+/** Derives every row in order and returns each row's derived fields by name. */
+function derive(rows: FlowRow[], settings?: Parameters<typeof trafficFeatures>[1]) {
+  const stage = trafficFeatures(ZEEK_CONN_SCHEMA, settings)();
+  return rows.map((r) => {
+    const out: (string | number)[] = [];
+    stage.derive(r, out);
+    return Object.fromEntries(stage.fields.map((f, i) => [f.name, out[i]]));
+  });
+}
+
+describe('per-host traffic features', () => {
+  it('counts what a source did before each connection: connections, hosts, ports, failures', () => {
+    const scan = [22, 23, 80, 443].map((port, i) =>
+      row(100 + i, '10.0.0.9', '10.0.0.1', port, 'REJ'),
+    );
+    const derived = derive(scan);
+
+    expect(derived.map((d) => d.src_conns)).to.deep.equal([0, 1, 2, 3]);
+    expect(derived.map((d) => d.src_dst_ports)).to.deep.equal([0, 1, 2, 3]);
+    expect(derived.map((d) => d.src_dst_hosts)).to.deep.equal([0, 1, 1, 1]);
+    expect(derived.map((d) => d.src_failed_share)).to.deep.equal([0, 1, 1, 1]);
+    expect(derived.map((d) => d.dst_src_hosts)).to.deep.equal([0, 1, 1, 1]);
+  });
+
+  it('forgets connections older than the window', () => {
+    const derived = derive([row(0, 'a', 'b', 80), row(30, 'a', 'b', 80), row(61, 'a', 'b', 80)], {
+      windowSeconds: 60,
+      maxHosts: 10,
+      maxConnectionsPerHost: 16,
+    });
+
+    expect(derived.map((d) => d.src_conns)).to.deep.equal([0, 1, 1]);
+    expect(derived.map((d) => d.src_same_endpoint_share)).to.deep.equal([0, 1, 1]);
+  });
+
+  it("says how much of a destination's traffic went to the same port", () => {
+    const derived = derive([
+      row(1, 'a', 'web', 80),
+      row(2, 'b', 'web', 443),
+      row(3, 'c', 'web', 80),
+    ]);
+
+    expect(derived[2]!.dst_same_port_share).to.equal(0.5);
+    expect(derived[2]!.dst_conns).to.equal(2);
+  });
+
+  it("writes the originator's bytes per packet as a category, so a 40-byte SYN differs from a 60-byte one", () => {
+    expect(derive([row(1, 'a', 'b', 80)])[0]!.orig_bytes_per_pkt).to.equal('40');
+  });
+
+  it('derives the same values on a second pass from fresh state (deterministic)', () => {
+    const rows = Array.from({ length: 50 }, (_, i) =>
+      row(i / 10, `h${i % 7}`, `d${i % 3}`, 80 + (i % 5)),
+    );
+    const factory = trafficFeatures(ZEEK_CONN_SCHEMA);
+    const pass = () => {
+      const stage = factory();
+      return rows.map((r) => {
+        const out: (string | number)[] = [];
+        stage.derive(r, out);
+        return out;
+      });
+    };
+
+    expect(pass()).to.deep.equal(pass());
+  });
+
+  it('gives rows without a context the values of a quiet host, one per field', () => {
+    const stage = trafficFeatures(ZEEK_CONN_SCHEMA)();
+    const bare: FlowRow = { ...row(1, 'a', 'b', 80), context: undefined };
+    const out: (string | number)[] = [];
+    stage.derive(bare, out);
+
+    expect(out).to.have.length(stage.fields.length);
+    expect(out.slice(0, -1).every((v) => v === 0)).to.equal(true);
+  });
+
+  it('is on by default for Zeek, off for NSL-KDD, and off when asked', () => {
+    const zeek = derivedSchema(ZEEK_CONN_SCHEMA, defaultDeriveStages('zeek', ZEEK_CONN_SCHEMA));
+    const off = defaultDeriveStages('zeek', ZEEK_CONN_SCHEMA, { traffic: false });
+
+    expect(derivesTraffic(zeek)).to.equal(true);
+    expect(off).to.deep.equal([]);
+    expect(defaultDeriveStages('nsl-kdd', ZEEK_CONN_SCHEMA)).to.deep.equal([]);
+  });
+
+  it('gives the coordinator the schema its sites derive, with or without traffic features', async () => {
+    expect(await schemaForFormat('zeek')).to.deep.equal(zeekSchema());
+    expect((await schemaForFormat('zeek', '', false)).fields).to.deep.equal(
+      ZEEK_CONN_SCHEMA.fields,
+    );
+    expect((await schemaForFormat('nsl-kdd')).fields.some((f) => f.name === 'src_conns')).to.equal(
+      false,
+    );
+  });
+
+  it('derives for CSV only when the mapping names a timestamp and both addresses', () => {
+    const named = { ts: 'Timestamp', srcAddr: 'Src IP', dstAddr: 'Dst IP' };
+    const schema = { name: 'csv', fields: [] };
+
+    expect(defaultDeriveStages('csv', schema, { csvContext: named })).to.have.length(1);
+    expect(defaultDeriveStages('csv', schema, { csvContext: { ts: 'Timestamp' } })).to.deep.equal(
+      [],
+    );
+    expect(defaultDeriveStages('csv', schema)).to.deep.equal([]);
+  });
+});
+
+describe('host windows (bounded memory)', () => {
+  it('keeps at most its capacity, its counts saturating there', () => {
+    const window = new HostWindow(16);
+    for (let i = 0; i < 100; i++) window.add(i / 1000, `peer${i}`, i, false);
+
+    expect(window.connections).to.equal(16);
+    expect(window.distinctPeers).to.equal(16);
+    expect(window.distinctPorts).to.equal(16);
+  });
+
+  it('forgets the least recently seen host first once full', () => {
+    const hosts = new HostWindows(2, 16);
+    hosts.get('a').add(1, 'x', 80, false);
+    hosts.get('b');
+    hosts.get('a');
+    hosts.get('c');
+
+    expect(hosts.get('a').connections).to.equal(1);
+    expect(hosts.get('b').connections).to.equal(0);
+  });
+});
