@@ -3,7 +3,7 @@
  * when training on 1,000,000 synthetic flows; federated against central, local-only and
  * personalised models, on NSL-KDD and on the demo's synthetic sites; poisoning. Writes JSON to
  * bench/results/ with the backend and machine named.
- * Usage: node dist/bench/run.js [quality] [federated] [diagnosis] [federated-synthetic] [poisoning] [memory]
+ * Usage: node dist/bench/run.js [quality] [federated] [diagnosis] [federated-synthetic] [traffic-features] [poisoning] [memory]
  *   [--seeds 1,2,3] (poisoning: every seed for the default screening, the first for the others)
  */
 import { execFileSync } from 'node:child_process';
@@ -21,6 +21,7 @@ import { runSyntheticFederation } from './federation/synthetic-federation.js';
 import { runFuzz } from './hardening/fuzz.js';
 import { runKillLoop } from './hardening/kill-loop.js';
 import { runNslKddQuality } from './nsl-kdd-quality.js';
+import { runTrafficFeatures } from './traffic-features-bench.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(here, '..', '..', 'bench', 'results');
@@ -110,6 +111,10 @@ if (runs('federated-synthetic')) {
     targets: { aurocGapToCentral: 0.005, scanAndFloodRecallGapAt1PercentFpr: 0.05 },
     ...result,
   });
+}
+
+if (runs('traffic-features')) {
+  save('traffic-features-synthetic', await runTrafficFeatures(backend, seeds, log));
 }
 
 if (runs('poisoning')) {

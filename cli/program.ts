@@ -1,6 +1,7 @@
 /** Builds the `fedflow` command tree. */
 import { Command } from 'commander';
 import { registerAudit } from './commands/audit.js';
+import { registerCalibrate } from './commands/calibrate.js';
 import { registerCerts } from './commands/certs.js';
 import { registerClient } from './commands/client.js';
 import { registerCoordinator } from './commands/coordinator.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerScore(program);
   registerEvaluate(program);
+  registerCalibrate(program);
   registerKeys(program);
   registerCerts(program);
   registerCoordinator(program);

@@ -18,6 +18,8 @@ export interface TrainingData {
   readonly files: readonly string[];
   readonly format: FlowFormat;
   readonly onlyLabel: string | null;
+  /** Derive per-host traffic features where the format allows (the default). */
+  readonly trafficFeatures?: boolean;
 }
 
 export interface ReferenceModel {

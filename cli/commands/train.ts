@@ -7,6 +7,7 @@ import { type ModelInit, modelInitFromDir } from '../../client/pipeline/model-in
 import { trainSiteModel } from '../../client/pipeline/train-site-model.js';
 import { loadModelConfig } from '../../shared/config/model-config.js';
 import { checkModelDirTarget } from '../../shared/model/model-dir.js';
+import { thresholdSetWarnings } from '../../shared/model/thresholds.js';
 import {
   addFlowOptions,
   type FlowFileOptions,
@@ -96,6 +97,7 @@ export function registerTrain(program: Command): void {
           `warning: ${thresholds.calibrationFlows} calibration flows cannot resolve FPR ${fpr}; its threshold is their highest score\n`,
         );
       }
+      for (const warning of thresholdSetWarnings(thresholds)) process.stderr.write(`${warning}\n`);
       if (result.origin)
         process.stderr.write(
           `fine-tuned from ${options.initFrom} (weights sha256 ${result.origin.sha256})\n`,

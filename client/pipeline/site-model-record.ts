@@ -31,6 +31,7 @@ export function placeThresholds(
       source: 'local-calibration',
       calibrationFlows: calibrationScores.length,
       targets: placed.map((p) => ({ fpr: p.targetFpr, threshold: p.threshold })),
+      importanceSamples: config.scoring.importanceSamples,
     },
     unresolvedTargets: placed.filter((p) => p.belowResolution).map((p) => p.targetFpr),
   };

@@ -21,6 +21,11 @@ export const DEFAULT_ENCODER_FIT: EncoderFitOptions = {
   numericBins: 8,
 };
 
+/** A tail bin spans at most this many grid buckets (16 a decade: 8 is a factor of 3.2)... */
+const TAIL_SPAN = 8;
+/** ...unless it holds less than this share of the non-zero values. */
+const TAIL_MIN_MASS = 0.002;
+
 export function fitEncoder(
   sketch: EncoderSketch,
   options: EncoderFitOptions = DEFAULT_ENCODER_FIT,
@@ -66,13 +71,19 @@ function quantileEdges(
   const share = nonZero / bins;
   const edges: number[] = [];
   let inBin = 0;
+  let binStart = 1;
   for (let b = 1; b < counts.length; b++) {
     const count = counts[b]!;
     if (count === 0) continue;
-    // Close the current bin before a bucket that would overfill it, or after it is full.
-    if (inBin > 0 && (inBin >= share || inBin + count > share * 1.5) && b > 1) {
+    // Close the current bin before a bucket that would overfill it, or after it is full; and
+    // in a thin tail, before the bin spans more than TAIL_SPAN buckets, so that 35 connections
+    // a second is not the bin of 6 because few rows lie between.
+    const full = inBin >= share || inBin + count > share * 1.5;
+    const wide = b - binStart >= TAIL_SPAN && inBin >= nonZero * TAIL_MIN_MASS;
+    if (inBin > 0 && (full || wide) && b > 1) {
       edges.push(bucketLowerEdge(grid, b));
       inBin = 0;
+      binStart = b;
     }
     inBin += count;
   }

@@ -57,5 +57,11 @@ export function thresholdsFromHistogram(
       bucket + 1 < counts.length ? bucketLowerEdge(grid, bucket + 1) : Number.MAX_VALUE;
     return { fpr, threshold };
   });
-  return { source: 'federated-calibration', calibrationFlows: total, targets };
+  // Sites score their calibration splits with the ELBO (site-worker.ts).
+  return {
+    source: 'federated-calibration',
+    calibrationFlows: total,
+    targets,
+    importanceSamples: 0,
+  };
 }

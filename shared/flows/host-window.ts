@@ -12,6 +12,8 @@ export class HostWindow {
   private failed = new Uint8Array(INITIAL_SLOTS);
   private head = 0;
   private size = 0;
+  /** How many of the oldest connections in the window started before the recent span. */
+  private older = 0;
   private failures = 0;
   private readonly peerCounts = new Map<string, number>();
   private readonly portCounts = new Map<number, number>();
@@ -26,6 +28,16 @@ export class HostWindow {
 
   get connections(): number {
     return this.size;
+  }
+
+  /** Connections that started at or after `since` (a span shorter than the window). */
+  recentConnections(since: number): number {
+    while (
+      this.older < this.size &&
+      this.times[(this.head + this.older) % this.times.length]! < since
+    )
+      this.older++;
+    return this.size - this.older;
   }
 
   get distinctPeers(): number {
@@ -77,6 +89,7 @@ export class HostWindow {
     this.peers[at] = '';
     this.head = (this.head + 1) % this.times.length;
     this.size--;
+    if (this.older > 0) this.older--;
   }
 
   /** Doubles the buffers (up to `capacity`), oldest connection first. */

@@ -12,6 +12,8 @@ import type { FlowRow, FlowSchema, ModelField } from './schema.js';
 export interface TrafficFeatureSettings {
   /** The window each host's counts cover, in seconds. */
   readonly windowSeconds: number;
+  /** A short span whose connection count shows a burst (a scan, a flood) within a second. */
+  readonly burstSeconds: number;
   /** Hosts remembered at once (least recently seen forgotten first). */
   readonly maxHosts: number;
   /** Connections a host's window holds at most (its counts saturate there). */
@@ -20,6 +22,7 @@ export interface TrafficFeatureSettings {
 
 export const DEFAULT_TRAFFIC_FEATURES: TrafficFeatureSettings = {
   windowSeconds: 60,
+  burstSeconds: 1,
   maxHosts: 8192,
   maxConnectionsPerHost: 1024,
 };
@@ -47,11 +50,13 @@ export function trafficFeatures(
   const withSizes = bytes >= 0 && packets >= 0;
   const fields: ModelField[] = [
     count('src_conns'),
+    count('src_burst_conns'),
     count('src_dst_hosts'),
     count('src_dst_ports'),
     ...(withState ? [rate('src_failed_share')] : []),
     rate('src_same_endpoint_share'),
     count('dst_conns'),
+    count('dst_burst_conns'),
     count('dst_src_hosts'),
     ...(withState ? [rate('dst_failed_share')] : []),
     rate('dst_same_port_share'),
@@ -67,23 +72,26 @@ export function trafficFeatures(
         const failed = withState && FAILED_STATES.has(row.values[state] as string);
         if (!context || context.ts === null || !context.srcAddr || !context.dstAddr) {
           // No time or hosts: nothing to count; the features read as a quiet host's.
-          out.push(0, 0, 0);
+          out.push(0, 0, 0, 0);
           if (withState) out.push(0);
-          out.push(0, 0, 0);
+          out.push(0, 0, 0, 0);
           if (withState) out.push(0);
           out.push(0);
         } else {
           const { ts, srcAddr, dstAddr } = context;
           const port = context.dstPort ?? -1;
           const since = ts - settings.windowSeconds;
+          const burst = ts - settings.burstSeconds;
           const source = sources.get(srcAddr);
           const destination = destinations.get(dstAddr);
           source.expire(since);
           destination.expire(since);
-          out.push(source.connections, source.distinctPeers, source.distinctPorts);
+          out.push(source.connections, source.recentConnections(burst));
+          out.push(source.distinctPeers, source.distinctPorts);
           if (withState) out.push(source.failedShare);
           out.push(source.endpointShare(dstAddr, port));
-          out.push(destination.connections, destination.distinctPeers);
+          out.push(destination.connections, destination.recentConnections(burst));
+          out.push(destination.distinctPeers);
           if (withState) out.push(destination.failedShare);
           out.push(destination.portShare(port));
           source.add(ts, dstAddr, port, failed);

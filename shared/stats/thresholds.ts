@@ -76,3 +76,40 @@ function upperBound(sorted: Float64Array, value: number): number {
   }
   return lo;
 }
+
+/** Calibration flows below this many per unit of target FPR (10 / FPR) place a loose threshold. */
+export const FLOWS_PER_FPR = 10;
+
+/**
+ * The 95% Wilson interval of a threshold's true FPR when `above` of the `n` calibration flows
+ * scored above it: what the placement can promise on new normal traffic.
+ */
+export function fprInterval(above: number, n: number): { low: number; high: number } {
+  const z = 1.96;
+  const p = above / n;
+  const denominator = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / denominator;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denominator;
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
+
+/**
+ * A warning for each target backed by fewer than 10 / FPR calibration flows, with the interval
+ * its true FPR lies in; none when every target is well backed.
+ */
+export function thinThresholdWarnings(
+  placed: readonly Pick<ThresholdAtFpr, 'targetFpr' | 'normalsAbove'>[],
+  n: number,
+): string[] {
+  return placed
+    .filter((p) => n < FLOWS_PER_FPR / p.targetFpr)
+    .map((p) => {
+      const { low, high } = fprInterval(p.normalsAbove, n);
+      const wanted = Math.ceil(FLOWS_PER_FPR / p.targetFpr);
+      return `warning: only ${n} calibration flows back the threshold at FPR ${p.targetFpr} (${wanted} wanted); its true FPR is likely between ${formatRate(low)} and ${formatRate(high)}`;
+    });
+}
+
+function formatRate(rate: number): string {
+  return `${Number((rate * 100).toPrecision(2))}%`;
+}

@@ -123,6 +123,29 @@ describe('fedflow synth -> train -> evaluate -> score on synthetic flows', funct
     expect(r.stderr).to.match(/fedflow: model directory .*nope: missing integrity\.json/);
   });
 
+  it('refuses to score with importance samples against thresholds placed on the ELBO, naming both, writing nothing', async () => {
+    const thresholds = JSON.parse(readFileSync(file('model/thresholds.json'), 'utf8'));
+    expect(thresholds.importanceSamples).to.equal(0);
+    const r = await runCli([
+      'score',
+      '--model',
+      file('model'),
+      '--data',
+      file('test.log'),
+      '--format',
+      'zeek',
+      '--importance-samples',
+      '4',
+      '--out',
+      file('mixed.jsonl'),
+    ]);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.include(
+      'its thresholds were placed on scores from the ELBO (no importance samples); scoring with 4 importance samples would apply them to another score',
+    );
+    expect(readdirSync(dir)).not.to.include('mixed.jsonl');
+  });
+
   it('fails clearly when the input does not match the model schema', async () => {
     const r = await runCli([
       'score',

@@ -18,8 +18,12 @@ const BURST_GAP_SECONDS: Record<AttackKind, number> = {
   exfiltration: 4,
 };
 
-/** At least this many bursts per attack kind, so every part of a capture may hold each kind. */
-const BURSTS_PER_KIND = 3;
+/**
+ * A kind's share of a capture is split into at most this many bursts (a campaign is cut short
+ * when the share runs out): one, as a real capture of a few minutes holds one scan, not three
+ * short ones whose first probes look like stray failed connections.
+ */
+const BURSTS_PER_KIND = 1;
 
 interface Burst {
   readonly kind: AttackKind;

@@ -55,6 +55,7 @@ describe('per-host traffic features', () => {
   it('forgets connections older than the window', () => {
     const derived = derive([row(0, 'a', 'b', 80), row(30, 'a', 'b', 80), row(61, 'a', 'b', 80)], {
       windowSeconds: 60,
+      burstSeconds: 1,
       maxHosts: 10,
       maxConnectionsPerHost: 16,
     });

@@ -1,5 +1,14 @@
 import { expect } from 'chai';
-import { thresholdsAtFpr } from '../../../shared/stats/thresholds.js';
+import {
+  assertThresholdsFit,
+  type ThresholdSet,
+  validateThresholds,
+} from '../../../shared/model/thresholds.js';
+import {
+  fprInterval,
+  thinThresholdWarnings,
+  thresholdsAtFpr,
+} from '../../../shared/stats/thresholds.js';
 
 // 1..100 in a scrambled order, so the function has to sort.
 const oneToHundred = Array.from({ length: 100 }, (_, i) => ((i * 37) % 100) + 1);
@@ -62,5 +71,62 @@ describe('thresholdsAtFpr', () => {
     for (const target of [0, 1, -0.1, Number.NaN]) {
       expect(() => thresholdsAtFpr([1, 2], [target])).to.throw(RangeError, /must be in \(0, 1\)/);
     }
+  });
+});
+
+describe('how far a threshold can be trusted', () => {
+  it('gives the 95% Wilson interval of the true FPR from the flows above it', () => {
+    const { low, high } = fprInterval(50, 5000);
+    expect(low).to.be.closeTo(0.0076, 0.0002);
+    expect(high).to.be.closeTo(0.0132, 0.0002);
+    expect(fprInterval(0, 100).low).to.equal(0);
+  });
+
+  it('warns only for targets backed by fewer than 10 / FPR flows, saying how many were wanted', () => {
+    const placed = [
+      { targetFpr: 0.01, normalsAbove: 48 },
+      { targetFpr: 0.001, normalsAbove: 4 },
+    ];
+    const warnings = thinThresholdWarnings(placed, 4853);
+
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.match(
+      /^warning: only 4853 calibration flows back the threshold at FPR 0\.001 \(10000 wanted\); its true FPR is likely between 0\.032% and 0\.21%$/,
+    );
+    expect(thinThresholdWarnings(placed, 20_000)).to.deep.equal([]);
+  });
+});
+
+describe('thresholds and the score they were placed on', () => {
+  const placed = (importanceSamples?: number): ThresholdSet => ({
+    source: 'local-calibration',
+    calibrationFlows: 1000,
+    targets: [{ fpr: 0.01, threshold: 20 }],
+    ...(importanceSamples === undefined ? {} : { importanceSamples }),
+  });
+
+  it('lets a score of the same kind use them, models made before the kind was recorded counting as the ELBO', () => {
+    expect(() => assertThresholdsFit(placed(0), 0, 'm')).not.to.throw();
+    expect(() => assertThresholdsFit(placed(), 0, 'm')).not.to.throw();
+    expect(() => assertThresholdsFit(placed(8), 8, 'm')).not.to.throw();
+    expect(() => assertThresholdsFit(null, 8, 'm')).not.to.throw();
+  });
+
+  it('refuses another kind, naming both and what to do', () => {
+    expect(() => assertThresholdsFit(placed(), 4, 'models/a')).to.throw(
+      'models/a: its thresholds were placed on scores from the ELBO (no importance samples); scoring with 4 importance samples would apply them to another score. Score with --importance-samples 0',
+    );
+  });
+
+  it('reads a site-calibrated set with where it was placed, and refuses a bad importance-sample count', () => {
+    const site = {
+      ...placed(0),
+      source: 'site-calibration',
+      placedOn: { files: ['a.log'], at: 'now' },
+    };
+    expect(validateThresholds(site, 't.json')).to.deep.equal(site);
+    expect(() => validateThresholds({ ...placed(), importanceSamples: -1 }, 't.json')).to.throw(
+      "t.json: invalid thresholds: 'importanceSamples' must be a non-negative integer",
+    );
   });
 });
