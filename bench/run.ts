@@ -3,7 +3,7 @@
  * when training on 1,000,000 synthetic flows; federated against central, local-only and
  * personalised models, on NSL-KDD and on the demo's synthetic sites; poisoning. Writes JSON to
  * bench/results/ with the backend and machine named.
- * Usage: node dist/bench/run.js [quality] [federated] [diagnosis] [federated-synthetic] [traffic-features] [poisoning] [memory]
+ * Usage: node dist/bench/run.js [quality] [federated] [diagnosis] [federated-synthetic] [traffic-features] [iot23] [poisoning] [memory]
  *   [--seeds 1,2,3] (poisoning: every seed for the default screening, the first for the others)
  */
 import { execFileSync } from 'node:child_process';
@@ -12,7 +12,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { nslKddCandidates, nslKddDir } from '../cli/datasets.js';
+import { iot23Candidates, iot23Dir, nslKddCandidates, nslKddDir } from '../cli/datasets.js';
 import { describeBackend, initBackend } from '../shared/runtime/backend.js';
 import { runDiagnosis } from './federation/diagnosis-bench.js';
 import { runNslKddFederation } from './federation/nsl-kdd-federation.js';
@@ -20,6 +20,7 @@ import { runPoisoning } from './federation/poisoning-bench.js';
 import { runSyntheticFederation } from './federation/synthetic-federation.js';
 import { runFuzz } from './hardening/fuzz.js';
 import { runKillLoop } from './hardening/kill-loop.js';
+import { runIot23 } from './iot23-bench.js';
 import { runNslKddQuality } from './nsl-kdd-quality.js';
 import { runTrafficFeatures } from './traffic-features-bench.js';
 
@@ -111,6 +112,15 @@ if (runs('federated-synthetic')) {
     targets: { aurocGapToCentral: 0.005, scanAndFloodRecallGapAt1PercentFpr: 0.05 },
     ...result,
   });
+}
+
+if (runs('iot23')) {
+  const dir = iot23Dir();
+  if (!dir)
+    log(
+      `skipping IoT-23: no captures in ${iot23Candidates().join(' or ')} (set FEDFLOW_IOT23_DIR)`,
+    );
+  else save('iot23', await runIot23(dir, backend, seeds, log));
 }
 
 if (runs('traffic-features')) {
