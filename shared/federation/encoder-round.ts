@@ -6,6 +6,7 @@
 import type { EncoderSketch } from '../encoding/sketch.js';
 import { EncoderSketch as Sketch } from '../encoding/sketch.js';
 import type { FlowSchema, ModelField } from '../flows/schema.js';
+import { derivesTraffic, TRAFFIC_MARKER_FIELD } from '../flows/traffic-features.js';
 import { domainProblem, valueDomain } from '../flows/value-domains.js';
 import { bucketCount, DEFAULT_LOG_GRID } from '../stats/log-histogram.js';
 import { type EncoderSketchPayload, MAX_SKETCH_VALUES } from './messages.js';
@@ -105,7 +106,7 @@ export function sketchProblem(
   };
   const names =
     sameNames(payload.categorical, 'categorical') ?? sameNames(payload.numeric, 'numeric');
-  if (names) return names;
+  if (names) return names + trafficSettingHint(schema, payload);
   const buckets = bucketCount(DEFAULT_LOG_GRID);
   for (const entry of payload.numeric) {
     if (entry.counts.length !== buckets)
@@ -191,4 +192,12 @@ export function mergeSketchPayloads(
     }
   }
   return merged;
+}
+
+/** When a sketch's fields differ only as traffic features would, the setting to look at. */
+function trafficSettingHint(schema: FlowSchema, payload: EncoderSketchPayload): string {
+  const expected = derivesTraffic(schema);
+  const sent = payload.numeric.some((entry) => entry.field === TRAFFIC_MARKER_FIELD);
+  if (expected === sent) return '';
+  return `: the coordinator ${expected ? 'derives' : 'does not derive'} per-host traffic features and this site ${sent ? 'does' : 'does not'} (data.trafficFeatures and every site's input.trafficFeatures must agree)`;
 }

@@ -49,7 +49,7 @@ export function trafficFeatures(
   const withState = state >= 0;
   const withSizes = bytes >= 0 && packets >= 0;
   const fields: ModelField[] = [
-    count('src_conns'),
+    count(TRAFFIC_MARKER_FIELD),
     count('src_burst_conns'),
     count('src_dst_hosts'),
     count('src_dst_ports'),
@@ -110,7 +110,10 @@ function bytesPerPacket(bytes: unknown, packets: unknown): string {
   return p > 0 ? String(Math.round(b / p)) : '0';
 }
 
+/** The first traffic field: its presence in a schema says the rows carry traffic features. */
+export const TRAFFIC_MARKER_FIELD = 'src_conns';
+
 /** Whether rows of `schema` carry traffic features (a model trained with them needs them). */
 export function derivesTraffic(schema: FlowSchema): boolean {
-  return schema.fields.some((field) => field.name === 'src_conns');
+  return schema.fields.some((field) => field.name === TRAFFIC_MARKER_FIELD);
 }

@@ -10,6 +10,7 @@ import {
 } from '../../../shared/federation/encoder-round.js';
 import { MAX_SKETCH_VALUES } from '../../../shared/federation/messages.js';
 import { ZEEK_CONN_SCHEMA } from '../../../shared/flows/builtin-schemas.js';
+import { zeekSchema } from '../../../shared/flows/format-schema.js';
 import { TOY_SCHEMA, toyRows } from '../../helpers/toy-flows.js';
 
 function siteSketch(rows: ReturnType<typeof toyRows>) {
@@ -123,6 +124,12 @@ describe('sketch rules every site, the coordinator and the auditor enforce', () 
 
   it('accepts an honest sketch', () => {
     expect(sketchProblem(ZEEK_CONN_SCHEMA, honest)).to.equal(null);
+  });
+
+  it('names the traffic-feature setting when a site and the coordinator disagree on it', () => {
+    expect(sketchProblem(zeekSchema(), honest)).to.match(
+      /: the coordinator derives per-host traffic features and this site does not \(data\.trafficFeatures and every site's input\.trafficFeatures must agree\)$/,
+    );
   });
 
   it('refuses raw records smuggled in as values of an enumerated field, naming the value', () => {
