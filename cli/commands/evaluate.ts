@@ -14,7 +14,7 @@ import {
   SVG_CHART,
   writeOutputFile,
 } from '../../shared/fs/output-file.js';
-import { assertThresholdsFit } from '../../shared/model/thresholds.js';
+import { scoreForThresholds } from '../../shared/model/thresholds.js';
 import { formatTable } from '../../shared/stats/report-table.js';
 import { renderRocChart, rocChartCurve } from '../../shared/stats/roc-chart.js';
 import {
@@ -52,9 +52,12 @@ export function registerEvaluate(program: Command): void {
       const backend = await startBackend(config.backend);
       const loaded = openModel(options.model);
       // Scored as the thresholds were placed, so TPR and FPR at them mean what they say.
-      const importanceSamples =
-        loaded.saved.thresholds?.importanceSamples ?? config.scoring.importanceSamples;
-      assertThresholdsFit(loaded.saved.thresholds, importanceSamples, options.model);
+      const importanceSamples = scoreForThresholds(
+        loaded.saved.thresholds,
+        undefined,
+        config.scoring.importanceSamples,
+        options.model,
+      );
       const scored = await scoreLabelledFlows(
         loaded,
         options.data,

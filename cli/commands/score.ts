@@ -5,7 +5,7 @@ import { writeAlertLines } from '../../client/detect/write-alerts.js';
 import { SiteMetrics } from '../../client/metrics/site-metrics.js';
 import { loadModelConfig } from '../../shared/config/model-config.js';
 import { ALERT_LINES, checkOutputFile } from '../../shared/fs/output-file.js';
-import { assertThresholdsFit, thresholdSetWarnings } from '../../shared/model/thresholds.js';
+import { scoreForThresholds, thresholdSetWarnings } from '../../shared/model/thresholds.js';
 import {
   addFlowOptions,
   type FlowFileOptions,
@@ -48,11 +48,12 @@ export function registerScore(program: Command): void {
       await startBackend(config.backend);
       const loaded = openModel(options.model);
       // Unless asked for another, score as the thresholds were placed; asked, refuse a mismatch.
-      const importanceSamples =
-        options.importanceSamples ??
-        loaded.saved.thresholds?.importanceSamples ??
-        config.scoring.importanceSamples;
-      assertThresholdsFit(loaded.saved.thresholds, importanceSamples, options.model);
+      const importanceSamples = scoreForThresholds(
+        loaded.saved.thresholds,
+        options.importanceSamples,
+        config.scoring.importanceSamples,
+        options.model,
+      );
       for (const warning of thresholdSetWarnings(loaded.saved.thresholds))
         process.stderr.write(`${warning}\n`);
       const summary = await writeAlertLines(

@@ -62,6 +62,8 @@ export function trafficFeatures(
     rate('dst_same_port_share'),
     ...(withSizes ? [{ name: 'orig_bytes_per_pkt', kind: 'categorical' } as const] : []),
   ];
+  // Every field but bytes per packet is a host count or share.
+  const hostFields = fields.length - (withSizes ? 1 : 0);
   return (): DeriveStage => {
     const sources = new HostWindows(settings.maxHosts, settings.maxConnectionsPerHost);
     const destinations = new HostWindows(settings.maxHosts, settings.maxConnectionsPerHost);
@@ -72,11 +74,7 @@ export function trafficFeatures(
         const failed = withState && FAILED_STATES.has(row.values[state] as string);
         if (!context || context.ts === null || !context.srcAddr || !context.dstAddr) {
           // No time or hosts: nothing to count; the features read as a quiet host's.
-          out.push(0, 0, 0, 0);
-          if (withState) out.push(0);
-          out.push(0, 0, 0, 0);
-          if (withState) out.push(0);
-          out.push(0);
+          for (let i = 0; i < hostFields; i++) out.push(0);
         } else {
           const { ts, srcAddr, dstAddr } = context;
           const port = context.dstPort ?? -1;

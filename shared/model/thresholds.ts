@@ -22,6 +22,21 @@ export interface ThresholdSet {
 }
 
 /**
+ * The score to use with a model's thresholds: the one asked for (refused when it is not the
+ * one they were placed on), else the one they were placed on, else the configured one.
+ */
+export function scoreForThresholds(
+  thresholds: ThresholdSet | null,
+  asked: number | undefined,
+  configured: number,
+  modelDir: string,
+): number {
+  const importanceSamples = asked ?? thresholds?.importanceSamples ?? configured;
+  assertThresholdsFit(thresholds, importanceSamples, modelDir);
+  return importanceSamples;
+}
+
+/**
  * Refuses to apply `thresholds` to scores of another kind than they were placed on: an
  * importance-weighted bound sits below the ELBO, so the ELBO's thresholds would let through
  * more than their target FPR (2.5% observed for a 1% target on NSL-KDD).

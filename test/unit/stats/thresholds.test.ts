@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import {
   assertThresholdsFit,
+  scoreForThresholds,
   type ThresholdSet,
   validateThresholds,
 } from '../../../shared/model/thresholds.js';
@@ -110,6 +111,13 @@ describe('thresholds and the score they were placed on', () => {
     expect(() => assertThresholdsFit(placed(), 0, 'm')).not.to.throw();
     expect(() => assertThresholdsFit(placed(8), 8, 'm')).not.to.throw();
     expect(() => assertThresholdsFit(null, 8, 'm')).not.to.throw();
+  });
+
+  it('scores as asked, else as the thresholds were placed, else as configured', () => {
+    expect(scoreForThresholds(placed(8), undefined, 0, 'm')).to.equal(8);
+    expect(scoreForThresholds(placed(8), 8, 0, 'm')).to.equal(8);
+    expect(scoreForThresholds(null, undefined, 4, 'm')).to.equal(4);
+    expect(() => scoreForThresholds(placed(8), 0, 0, 'm')).to.throw(/placed on scores from 8/);
   });
 
   it('refuses another kind, naming both and what to do', () => {
