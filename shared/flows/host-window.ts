@@ -8,6 +8,8 @@
 export class HostWindow {
   private times = new Float64Array(INITIAL_SLOTS);
   private peers: string[] = new Array(INITIAL_SLOTS);
+  // Kept with the connection so that dropping it does not build the key string again.
+  private endpoints: (string | null)[] = new Array(INITIAL_SLOTS);
   private ports = new Int32Array(INITIAL_SLOTS);
   private failed = new Uint8Array(INITIAL_SLOTS);
   private head = 0;
@@ -54,8 +56,8 @@ export class HostWindow {
   }
 
   /** Share of the window's connections to this peer and port. */
-  endpointShare(peer: string, port: number): number {
-    return this.size === 0 ? 0 : (this.endpointCounts.get(endpoint(peer, port)) ?? 0) / this.size;
+  endpointShare(endpoint: string): number {
+    return this.size === 0 ? 0 : (this.endpointCounts.get(endpoint) ?? 0) / this.size;
   }
 
   /** Share of the window's connections to this port. */
@@ -63,30 +65,44 @@ export class HostWindow {
     return this.size === 0 ? 0 : (this.portCounts.get(port) ?? 0) / this.size;
   }
 
-  add(time: number, peer: string, port: number, failed: boolean): void {
+  /** The time the newest connection in the window started (-Infinity for none yet). */
+  get newest(): number {
+    return this.size === 0 ? Number.NEGATIVE_INFINITY : this.times[this.slot(this.size - 1)]!;
+  }
+
+  /**
+   * Adds a connection. `endpoint` (from {@link endpointKey}) is counted for endpointShare; a
+   * window that never asks for that share passes null and skips the bookkeeping.
+   */
+  add(time: number, peer: string, port: number, failed: boolean, endpoint: string | null): void {
     if (this.size === this.capacity) this.dropOldest();
     else if (this.size === this.times.length) this.grow();
-    const at = (this.head + this.size) % this.times.length;
+    const at = this.slot(this.size);
     this.times[at] = time;
     this.peers[at] = peer;
+    this.endpoints[at] = endpoint;
     this.ports[at] = port;
     this.failed[at] = failed ? 1 : 0;
     this.size++;
     if (failed) this.failures++;
     increment(this.peerCounts, peer);
     increment(this.portCounts, port);
-    increment(this.endpointCounts, endpoint(peer, port));
+    if (endpoint !== null) increment(this.endpointCounts, endpoint);
+  }
+
+  private slot(offset: number): number {
+    return (this.head + offset) % this.times.length;
   }
 
   private dropOldest(): void {
     const at = this.head;
-    const peer = this.peers[at]!;
-    const port = this.ports[at]!;
-    decrement(this.peerCounts, peer);
-    decrement(this.portCounts, port);
-    decrement(this.endpointCounts, endpoint(peer, port));
+    decrement(this.peerCounts, this.peers[at]!);
+    decrement(this.portCounts, this.ports[at]!);
+    const endpoint = this.endpoints[at]!;
+    if (endpoint !== null) decrement(this.endpointCounts, endpoint);
     if (this.failed[at]) this.failures--;
     this.peers[at] = '';
+    this.endpoints[at] = null;
     this.head = (this.head + 1) % this.times.length;
     this.size--;
     if (this.older > 0) this.older--;
@@ -100,23 +116,27 @@ export class HostWindow {
     const ports = new Int32Array(slots);
     const failed = new Uint8Array(slots);
     const peers: string[] = new Array(slots);
+    const endpoints: (string | null)[] = new Array(slots);
     order.forEach((from, to) => {
       times[to] = this.times[from]!;
       ports[to] = this.ports[from]!;
       failed[to] = this.failed[from]!;
       peers[to] = this.peers[from]!;
+      endpoints[to] = this.endpoints[from]!;
     });
     this.times = times;
     this.ports = ports;
     this.failed = failed;
     this.peers = peers;
+    this.endpoints = endpoints;
     this.head = 0;
   }
 }
 
 const INITIAL_SLOTS = 8;
 
-function endpoint(peer: string, port: number): string {
+/** The key a connection's peer and port are counted under for endpointShare. */
+export function endpointKey(peer: string, port: number): string {
   return `${peer} ${port}`;
 }
 
@@ -131,29 +151,47 @@ function decrement<K>(counts: Map<K, number>, key: K): void {
 }
 
 /**
- * The windows of the most recently seen hosts: at most `maxHosts`, the least recently seen
- * forgotten first, so memory stays bounded however many addresses a capture holds.
+ * The windows of the hosts seen lately: at most `maxHosts`. When a new host would pass that,
+ * a quarter of the room is made at once: first hosts whose windows hold nothing any more (their
+ * newest connection is older than the window, so forgetting them changes no count), then the
+ * least recently seen. Looking a host up is one map read; the sort is paid once per many new
+ * hosts, so memory stays bounded however many addresses a capture holds.
  */
 export class HostWindows {
-  private readonly windows = new Map<string, HostWindow>();
+  private readonly windows = new Map<string, { window: HostWindow; lastSeen: number }>();
+  private seen = 0;
 
   constructor(
     private readonly maxHosts: number,
     private readonly capacity: number,
   ) {}
 
-  /** The window of `host`, made the most recently used (a fresh one for a new host). */
-  get(host: string): HostWindow {
-    let window = this.windows.get(host);
-    if (window === undefined) {
-      window = new HostWindow(this.capacity);
-      if (this.windows.size >= this.maxHosts) {
-        this.windows.delete(this.windows.keys().next().value!);
-      }
-    } else {
-      this.windows.delete(host);
+  /**
+   * The window of `host` (a fresh one for a new host), marked as just seen. `windowStart` is
+   * the time before which connections no longer count (what makes a window idle).
+   */
+  get(host: string, windowStart: number): HostWindow {
+    let entry = this.windows.get(host);
+    if (entry === undefined) {
+      if (this.windows.size >= this.maxHosts) this.makeRoom(windowStart);
+      entry = { window: new HostWindow(this.capacity), lastSeen: 0 };
+      this.windows.set(host, entry);
     }
-    this.windows.set(host, window);
-    return window;
+    entry.lastSeen = ++this.seen;
+    return entry.window;
+  }
+
+  private makeRoom(windowStart: number): void {
+    const wanted = Math.max(1, this.maxHosts >> 2);
+    let freed = 0;
+    for (const [host, { window }] of this.windows) {
+      if (window.newest < windowStart) {
+        this.windows.delete(host);
+        freed++;
+      }
+    }
+    if (freed >= wanted) return;
+    const byRecency = [...this.windows].sort((a, b) => a[1].lastSeen - b[1].lastSeen);
+    for (let i = 0; i < wanted - freed; i++) this.windows.delete(byRecency[i]![0]);
   }
 }

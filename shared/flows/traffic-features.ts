@@ -6,7 +6,7 @@
  * one streaming pass, with bounded memory (see host-window.ts), deterministically.
  */
 import type { DeriveStage, DeriveStageFactory } from './derive.js';
-import { HostWindows } from './host-window.js';
+import { endpointKey, HostWindows } from './host-window.js';
 import type { FlowRow, FlowSchema, ModelField } from './schema.js';
 
 export interface TrafficFeatureSettings {
@@ -80,20 +80,22 @@ export function trafficFeatures(
           const port = context.dstPort ?? -1;
           const since = ts - settings.windowSeconds;
           const burst = ts - settings.burstSeconds;
-          const source = sources.get(srcAddr);
-          const destination = destinations.get(dstAddr);
+          const source = sources.get(srcAddr, since);
+          const destination = destinations.get(dstAddr, since);
+          const endpoint = endpointKey(dstAddr, port);
           source.expire(since);
           destination.expire(since);
           out.push(source.connections, source.recentConnections(burst));
           out.push(source.distinctPeers, source.distinctPorts);
           if (withState) out.push(source.failedShare);
-          out.push(source.endpointShare(dstAddr, port));
+          out.push(source.endpointShare(endpoint));
           out.push(destination.connections, destination.recentConnections(burst));
           out.push(destination.distinctPeers);
           if (withState) out.push(destination.failedShare);
           out.push(destination.portShare(port));
-          source.add(ts, dstAddr, port, failed);
-          destination.add(ts, srcAddr, port, failed);
+          source.add(ts, dstAddr, port, failed, endpoint);
+          // A destination's share is per port only: its endpoints need no counting.
+          destination.add(ts, srcAddr, port, failed, null);
         }
         if (withSizes) out.push(bytesPerPacket(row.values[bytes], row.values[packets]));
       },

@@ -40,3 +40,19 @@ export function dense(
   });
   return op(x, w, b) as tf.Tensor2D;
 }
+
+/**
+ * x tableᵀ for data rows `x` (no gradient to x): [batch x rows of table]. The gradient for
+ * `table` is dyᵀ x, a plain matMul after transposing only the small dy; autograd would call
+ * matMul(x, dy, transposeA), the slow path on wasm (most of a training step's time).
+ */
+export function dataTimesTransposed(x: tf.Tensor2D, table: tf.Tensor2D): tf.Tensor2D {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [tableIn] = args as [tf.Tensor2D];
+    return {
+      value: tf.matMul(x, tf.transpose(tableIn)),
+      gradFunc: (dy: tf.Tensor) => [tf.matMul(tf.transpose(dy as tf.Tensor2D), x)],
+    };
+  });
+  return op(table) as tf.Tensor2D;
+}

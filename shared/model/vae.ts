@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { FlowEncoder } from '../encoding/flow-encoder.js';
 import type { FlowTable } from '../encoding/flow-table.js';
 import { FieldSegments } from './categorical-likelihood.js';
-import { dense } from './dense.js';
+import { dataTimesTransposed, dense } from './dense.js';
 import type { BatchScores, DetectorModel, LossSettings, ScoreOptions } from './detector-model.js';
 import type { MixtureObjective, ModelSpec } from './model-spec.js';
 import { type LayerRole, latentWidth, unflatten, vaeLayers } from './parameters.js';
@@ -205,7 +205,7 @@ export class CategoricalVae implements DetectorModel {
     const components = latentWidth(this.spec.architecture);
     const table = this.decode(tf.eye(components) as tf.Tensor2D); // [K x width]
     return tf.sub(
-      tf.matMul(x, tf.transpose(table)),
+      dataTimesTransposed(x, table),
       tf.sum(this.segments.logNormalisers(table), 1),
     ) as tf.Tensor2D;
   }

@@ -140,7 +140,7 @@ describe('per-host traffic features', () => {
 describe('host windows (bounded memory)', () => {
   it('keeps at most its capacity, its counts saturating there', () => {
     const window = new HostWindow(16);
-    for (let i = 0; i < 100; i++) window.add(i / 1000, `peer${i}`, i, false);
+    for (let i = 0; i < 100; i++) window.add(i / 1000, `peer${i}`, i, false, `peer${i} ${i}`);
 
     expect(window.connections).to.equal(16);
     expect(window.distinctPeers).to.equal(16);
@@ -149,12 +149,22 @@ describe('host windows (bounded memory)', () => {
 
   it('forgets the least recently seen host first once full', () => {
     const hosts = new HostWindows(2, 16);
-    hosts.get('a').add(1, 'x', 80, false);
-    hosts.get('b');
-    hosts.get('a');
-    hosts.get('c');
+    hosts.get('a', 0).add(1, 'x', 80, false, null);
+    hosts.get('b', 0).add(1, 'x', 80, false, null);
+    hosts.get('a', 0);
+    hosts.get('c', 0);
 
-    expect(hosts.get('a').connections).to.equal(1);
-    expect(hosts.get('b').connections).to.equal(0);
+    expect(hosts.get('a', 0).connections).to.equal(1);
+    expect(hosts.get('b', 0).connections).to.equal(0);
+  });
+
+  it('forgets hosts whose windows hold nothing any more before any recently active one', () => {
+    const hosts = new HostWindows(4, 16);
+    hosts.get('active', 0).add(100, 'x', 80, false, null);
+    for (const idle of ['i1', 'i2', 'i3']) hosts.get(idle, 0).add(1, 'x', 80, false, null);
+    // 'active' is now the least recently seen, but the others' last connections left the window.
+    hosts.get('new', 50);
+
+    expect(hosts.get('active', 50).connections).to.equal(1);
   });
 });
