@@ -5,7 +5,11 @@ import type { FlowContext } from '../../../shared/flows/flow-context.js';
 import { schemaForFormat, zeekSchema } from '../../../shared/flows/format-schema.js';
 import { HostWindow, HostWindows } from '../../../shared/flows/host-window.js';
 import type { FlowRow } from '../../../shared/flows/schema.js';
-import { derivesTraffic, trafficFeatures } from '../../../shared/flows/traffic-features.js';
+import {
+  bytesPerPacketCategory,
+  derivesTraffic,
+  trafficFeatures,
+} from '../../../shared/flows/traffic-features.js';
 
 const fieldIndex = (name: string) => ZEEK_CONN_SCHEMA.fields.findIndex((f) => f.name === name);
 
@@ -77,6 +81,20 @@ describe('per-host traffic features', () => {
 
   it("writes the originator's bytes per packet as a category, so a 40-byte SYN differs from a 60-byte one", () => {
     expect(derive([row(1, 'a', 'b', 80)])[0]!.orig_bytes_per_pkt).to.equal('40');
+  });
+
+  it('keeps header sizes to the 4-byte word and groups payload sizes by ~15% steps', () => {
+    expect([40, 44, 60, 63, 127].map((b) => bytesPerPacketCategory(b, 1))).to.deep.equal([
+      '40',
+      '44',
+      '60',
+      '60',
+      '124',
+    ]);
+    expect(bytesPerPacketCategory(1500, 1)).to.equal(bytesPerPacketCategory(1514, 1));
+    expect(bytesPerPacketCategory(1500, 1)).to.not.equal(bytesPerPacketCategory(1200, 1));
+    expect(bytesPerPacketCategory(128, 1)).to.equal('~128');
+    expect(bytesPerPacketCategory(0, 0)).to.equal('0');
   });
 
   it('derives the same values on a second pass from fresh state (deterministic)', () => {
