@@ -7,7 +7,7 @@
 import { cardinality, describeCode } from '../../shared/encoding/encoder-spec.js';
 import type { ModelSpec } from '../../shared/model/model-spec.js';
 import { type ThresholdSet, targetKey } from '../../shared/model/thresholds.js';
-import { unpackValues } from './encoded-batch.js';
+import { packedValueAt } from './encoded-batch.js';
 import type { ScoredBatch } from './score-flows.js';
 
 /** The shape of one line, as a reader of alerts.jsonl sees it. */
@@ -76,13 +76,14 @@ export class AlertFormatter {
       if (crossedAny) alerts++;
       const base = r * f;
       const count = largestK(fieldNll, base, f, this.top);
-      const values = unpackValues(batch.packedValues[r]!);
+      const packed = batch.packedValues[r]!;
       let topJson = '';
       for (let k = 0; k < count; k++) {
         const i = this.top[k]!;
         const nats = fieldNll[base + i]!;
         const category = this.categoryJson[i]![batch.codes[base + i]!];
-        topJson += `${k ? ',' : ''}${this.fieldPrefixes[i]}${this.numeric[i] ? values[i] : JSON.stringify(values[i])},"category":${category},"probability":${Math.exp(-nats).toPrecision(4)},"nats":${round4(nats)}}`;
+        const value = packedValueAt(packed, i);
+        topJson += `${k ? ',' : ''}${this.fieldPrefixes[i]}${this.numeric[i] ? value : JSON.stringify(value)},"category":${category},"probability":${Math.exp(-nats).toPrecision(4)},"nats":${round4(nats)}}`;
       }
       const labelText = batch.labels[r];
       const label =

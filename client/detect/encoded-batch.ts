@@ -26,9 +26,15 @@ export function packValues(values: readonly (string | number)[]): string {
   return values.join(VALUE_SEPARATOR);
 }
 
-/** The raw values of one row, numbers as their decimal text. */
-export function unpackValues(packed: string): string[] {
-  return packed.split(VALUE_SEPARATOR);
+/**
+ * The raw value of field `index` in a packed row, a number as its decimal text. An alert line
+ * names a few fields of each row: finding those is cheaper than splitting all of them.
+ */
+export function packedValueAt(packed: string, index: number): string {
+  let start = 0;
+  for (let i = 0; i < index; i++) start = packed.indexOf(VALUE_SEPARATOR, start) + 1;
+  const end = packed.indexOf(VALUE_SEPARATOR, start);
+  return end < 0 ? packed.slice(start) : packed.slice(start, end);
 }
 
 /**
