@@ -3,7 +3,7 @@
  * when training on 1,000,000 synthetic flows; federated against central, local-only and
  * personalised models, on NSL-KDD and on the demo's synthetic sites; poisoning. Writes JSON to
  * bench/results/ with the backend and machine named.
- * Usage: node dist/bench/run.js [quality] [federated] [diagnosis] [federated-synthetic] [traffic-features] [iot23] [poisoning] [memory]
+ * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [iot23] [poisoning] [memory]
  *   [--seeds 1,2,3] (poisoning: every seed for the default screening, the first for the others)
  */
 import { execFileSync } from 'node:child_process';
@@ -21,6 +21,7 @@ import { runSyntheticFederation } from './federation/synthetic-federation.js';
 import { runFuzz } from './hardening/fuzz.js';
 import { runKillLoop } from './hardening/kill-loop.js';
 import { runIot23 } from './iot23-bench.js';
+import { runNslKddCalibration } from './nsl-kdd-calibration.js';
 import { runNslKddQuality } from './nsl-kdd-quality.js';
 import { runTrafficFeatures } from './traffic-features-bench.js';
 
@@ -121,6 +122,12 @@ if (runs('iot23')) {
       `skipping IoT-23: no captures in ${iot23Candidates().join(' or ')} (set FEDFLOW_IOT23_DIR)`,
     );
   else save('iot23', await runIot23(dir, backend, seeds, log));
+}
+
+if (runs('calibration')) {
+  const dir = nslKddDir();
+  if (!dir) log(`skipping calibration: no KDDTest+.txt in ${nslKddCandidates().join(' or ')}`);
+  else save('nsl-kdd-calibration', await runNslKddCalibration(dir, backend, seeds, log));
 }
 
 if (runs('traffic-features')) {
