@@ -34,11 +34,7 @@ export class HostWindow {
 
   /** Connections that started at or after `since` (a span shorter than the window). */
   recentConnections(since: number): number {
-    while (
-      this.older < this.size &&
-      this.times[(this.head + this.older) % this.times.length]! < since
-    )
-      this.older++;
+    while (this.older < this.size && this.times[this.slot(this.older)]! < since) this.older++;
     return this.size - this.older;
   }
 
