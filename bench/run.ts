@@ -3,7 +3,7 @@
  * when training on 1,000,000 synthetic flows; federated against central, local-only and
  * personalised models, on NSL-KDD and on the demo's synthetic sites; poisoning. Writes JSON to
  * bench/results/ with the backend and machine named.
- * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [iot23] [poisoning] [memory]
+ * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [iot23] [poisoning] [sketch-influence] [memory]
  *   [--seeds 1,2,3] (poisoning: every seed for the default screening, the first for the others)
  */
 import { execFileSync } from 'node:child_process';
@@ -17,6 +17,7 @@ import { describeBackend, initBackend } from '../shared/runtime/backend.js';
 import { runDiagnosis } from './federation/diagnosis-bench.js';
 import { runNslKddFederation } from './federation/nsl-kdd-federation.js';
 import { runPoisoning } from './federation/poisoning-bench.js';
+import { runSketchInfluence } from './federation/sketch-influence.js';
 import { runSyntheticFederation } from './federation/synthetic-federation.js';
 import { runFuzz } from './hardening/fuzz.js';
 import { runKillLoop } from './hardening/kill-loop.js';
@@ -145,6 +146,19 @@ if (runs('poisoning')) {
         '5 sites on NSL-KDD split by service, one modified; AUROC on KDDTest+; cost = clean AUROC with the same defence minus attacked AUROC; withoutAttacker = the 4 other sites alone, default settings',
       targets: { attackCostWithDefault: 0.01, cleanCostOfDefaultVsPlain: 0.002 },
       ...result,
+    });
+  }
+}
+
+if (runs('sketch-influence')) {
+  const dir = nslKddDir();
+  if (!dir) {
+    log(`skipping sketch-influence: no KDDTest+.txt in ${nslKddCandidates().join(' or ')}`);
+  } else {
+    save('sketch-influence-nsl-kdd', {
+      protocol:
+        "5 sites on NSL-KDD split by service, 5 rounds, default settings; site 1 (half of the rows) sends sign-flipped deltas and, in the encoder round, its own sketch or site 5's; AUROC on KDDTest+",
+      ...(await runSketchInfluence(dir, seeds, 5, log)),
     });
   }
 }

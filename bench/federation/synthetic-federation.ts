@@ -15,7 +15,7 @@ import { spreadOf } from './seed-summary.js';
 
 const format = 'zeek' as const;
 
-/** The demo runs 3 rounds (npm run demo); 8 is the coordinator's default (5 was, until 2026-11-29). */
+/** The demo (npm run demo) runs the coordinator's default 8 rounds; it ran 3 until 2026-11-29. */
 const VARIANTS = [
   {
     name: 'fedavg, 2 local epochs, 3 rounds (the old demo)',
@@ -26,9 +26,9 @@ const VARIANTS = [
       'strategy.name': 'fedavg',
     },
   },
-  { name: 'default, 3 rounds (the demo)', settings: { 'federation.rounds': 3 } },
+  { name: 'default, 3 rounds (the demo until 2026-11-29)', settings: { 'federation.rounds': 3 } },
   { name: 'default, 5 rounds', settings: { 'federation.rounds': 5 } },
-  { name: 'default (8 rounds)', settings: {} },
+  { name: 'default (8 rounds, the demo)', settings: {} },
 ];
 
 export async function runSyntheticFederation(
