@@ -15,10 +15,15 @@ export interface EncoderFitOptions {
   readonly numericBins: number;
 }
 
+/**
+ * 4 quantile bins, not 8: with the tail bins and the overflow code below, 4 measured better
+ * on NSL-KDD (central 0.9737 against 0.9726, federated by service 0.9735 against 0.9668) and
+ * on the synthetic sites (central scan 0.997 against 0.992), with a tenth fewer parameters.
+ */
 export const DEFAULT_ENCODER_FIT: EncoderFitOptions = {
   minCategoryCount: 5,
   maxVocabulary: 256,
-  numericBins: 8,
+  numericBins: 4,
 };
 
 /** A tail bin spans at most this many grid buckets (16 a decade: 8 is a factor of 3.2)... */
