@@ -26,7 +26,7 @@ export const federationConfigSchema = {
   learningRate: {
     doc: 'Adam learning rate of local training (published to the sites)',
     format: positive('federation.learningRate', false),
-    default: 0.006,
+    default: 0.008,
   },
   replayShare: {
     doc: 'Share of local training flows sampled from the global model (generative replay, from round 2 on) so sites keep what it knows of the others; 0 = off',
