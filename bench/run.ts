@@ -5,6 +5,7 @@
  * bench/results/ with the backend and machine named.
  * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [iot23] [poisoning] [sketch-influence] [memory]
  *   [--seeds 1,2,3] (poisoning: every seed for the default screening, the first for the others)
+ *   [--screenings robust,...] (poisoning: only these screenings, saved as poisoning-nsl-kdd-<names>.json)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -140,8 +141,11 @@ if (runs('poisoning')) {
   if (!dir) {
     log(`skipping poisoning: no KDDTest+.txt in ${nslKddCandidates().join(' or ')}`);
   } else {
-    const result = await runPoisoning(dir, seeds, log);
-    save('poisoning-nsl-kdd', {
+    // --screenings robust,median runs those alone, into a file named after them.
+    const at = args.indexOf('--screenings');
+    const only = at >= 0 ? args[at + 1]!.split(',') : [];
+    const result = await runPoisoning(dir, seeds, log, only);
+    save(only.length > 0 ? `poisoning-nsl-kdd-${only.join('-')}` : 'poisoning-nsl-kdd', {
       protocol:
         '5 sites on NSL-KDD split by service, one modified; AUROC on KDDTest+; cost = clean AUROC with the same defence minus attacked AUROC; withoutAttacker = the 4 other sites alone, default settings',
       targets: { attackCostWithDefault: 0.01, cleanCostOfDefaultVsPlain: 0.002 },
