@@ -21,6 +21,11 @@ export const DEFENCES = SCREENINGS.map((method) => ({
   isDefault: method === STRATEGY_DEFAULTS.screening.method,
 })).sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
 
+const defencesNamed = (only: readonly string[]) =>
+  DEFENCES.filter(
+    (d) => only.length === 0 || only.includes(d.settings['strategy.screening.method']),
+  );
+
 /** Site 1 holds about half of the rows (mostly http); site 3 about a ninth (mostly smtp). */
 const ATTACKER_SITES = [0, 2];
 
@@ -31,9 +36,6 @@ export async function runPoisoning(
   /** Screening methods to run (all when empty): the default alone takes a third of the time. */
   only: readonly string[] = [],
 ) {
-  const defences = DEFENCES.filter(
-    (d) => only.length === 0 || only.includes(d.settings['strategy.screening.method']),
-  );
   const work = mkdtempSync(join(tmpdir(), 'fedflow-poison-'));
   try {
     const data = await nslKddSites(work, nslDir, 5, parseSplit('by-service'));
@@ -59,7 +61,7 @@ export async function runPoisoning(
     };
     const withoutAttacker = await aurocsWithoutAttacker(honest, seeds, auroc, log);
     const results: Result[] = [];
-    for (const defence of defences) {
+    for (const defence of defencesNamed(only)) {
       // Every seed for the default screening, the first for the others.
       for (const seed of defence.isDefault ? seeds : seeds.slice(0, 1)) {
         const clean = await auroc(honest, defence.settings, seed);
