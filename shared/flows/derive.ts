@@ -43,8 +43,15 @@ export function derivedSchema(
   stages: readonly DeriveStageFactory[],
 ): FlowSchema {
   if (stages.length === 0) return schema;
-  const fields = [...schema.fields, ...stages.flatMap((stage) => stage().fields)];
-  return { name: schema.name, fields };
+  const derived = stages.flatMap((stage) => stage().fields);
+  // A CSV mapping may name its own fields; one named like a derived field would give the
+  // model two fields of one name, and every later lookup by name the wrong one.
+  const clash = derived.find((d) => schema.fields.some((f) => f.name === d.name));
+  if (clash)
+    throw new Error(
+      `model field '${clash.name}' is also the name of a derived traffic feature: rename it in the mapping, or turn traffic features off (input.trafficFeatures / data.trafficFeatures: false)`,
+    );
+  return { name: schema.name, fields: [...schema.fields, ...derived] };
 }
 
 /** `rows` with the stages' fields appended; the same iterable when there are no stages. */

@@ -143,6 +143,24 @@ describe('per-host traffic features', () => {
     );
   });
 
+  it('refuses a read field named like a derived one, naming it and the setting that avoids it', () => {
+    const schema = {
+      name: 'csv',
+      fields: [
+        ...ZEEK_CONN_SCHEMA.fields,
+        { name: 'src_conns', kind: 'numeric', numeric: 'count' },
+      ],
+    } as const;
+    const stages = defaultDeriveStages('zeek', schema);
+
+    expect(() => derivedSchema(schema, stages)).to.throw(
+      /model field 'src_conns' is also the name of a derived traffic feature.*trafficFeatures/,
+    );
+    expect(derivedSchema(schema, defaultDeriveStages('zeek', schema, { traffic: false }))).to.equal(
+      schema,
+    );
+  });
+
   it('derives for CSV only when the mapping names a timestamp and both addresses', () => {
     const named = { ts: 'Timestamp', srcAddr: 'Src IP', dstAddr: 'Dst IP' };
     const schema = { name: 'csv', fields: [] };
