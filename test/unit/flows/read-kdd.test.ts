@@ -48,6 +48,41 @@ describe('NSL-KDD and KDD Cup 99 readers', () => {
     expect(rows[0]!.label).to.equal('normal');
   });
 
+  it('reads a last line with no line end, and drops a leading byte-order mark', async () => {
+    const file = dir.write('bom.txt', `\ufeff${kddLine()}\n${kddLine({ label: 'smurf' })}`);
+    const source = await openFlows(file, 'nsl-kdd');
+    const rows = await readAll(source);
+
+    expect(rows.map((row) => [row.line, row.label])).to.deep.equal([
+      [1, 'normal'],
+      [2, 'smurf'],
+    ]);
+    expect(fieldValue(source.schema, rows[0]!, 'duration')).to.equal(0);
+  });
+
+  it('keeps a line whole when it spans read chunks, multi-byte characters included', async () => {
+    const service = `${'é'.repeat(200_000)}x`;
+    const file = dir.write('long.txt', `${kddLine()}\n${kddLine({ service })}\n${kddLine()}\n`);
+    const rows = await readAll(await openFlows(file, 'nsl-kdd', { maxBadShare: 1 }));
+
+    expect(rows.map((row) => row.line)).to.deep.equal([1, 2, 3]);
+    expect(rows[1]!.values[2]).to.equal(service);
+  });
+
+  it('stops at a line longer than a megabyte, naming the file and the line', async () => {
+    const file = dir.write('huge.txt', `${kddLine()}\n${'1,'.repeat(600_000)}\n`);
+    const rows = readAll(await openFlows(file, 'nsl-kdd'));
+
+    const error = await rows.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(FlowFormatError);
+    expect((error as Error).message).to.equal(
+      `${file}:2: a record is longer than 1048576 characters: wrong format or delimiter?`,
+    );
+  });
+
   it('strips the trailing dot of KDD Cup 99 labels', async () => {
     const kdd99 = (label: string) => kddLine({ label }).split(',').slice(0, 42).join(',');
     const file = dir.write('kdd99.txt', `${kdd99('normal.')}\n${kdd99('smurf.')}\n`);
