@@ -1,6 +1,7 @@
 /**
- * Streams a delimited file (CSV, NSL-KDD, Zeek TSV) through csv-parse and hands every record to a
- * handler together with its physical line number; shared by the delimited readers.
+ * Streams a delimited file (CSV, NSL-KDD, Zeek TSV) and hands every record to a handler
+ * together with its physical line number; shared by the delimited readers. Quoted files go
+ * through csv-parse; files that never quote are split into lines and cells directly.
  */
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
@@ -17,11 +18,7 @@ export interface DelimitedOptions {
   readonly delimiter: string;
   /** Honour `"` quoting (generic CSV); formats that never quote read quotes as plain text. */
   readonly quote: boolean;
-  /**
-   * First line to parse (1-based; unquoted reads only). csv-parse builds a full error object for
-   * every record whose column count differs from its first record's, even when told to relax
-   * the count, so a read must not start on a header line of another width.
-   */
+  /** First line to read (1-based; unquoted reads only): the lines before it are skipped. */
   readonly fromLine?: number;
 }
 
