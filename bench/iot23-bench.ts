@@ -7,14 +7,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { calibrateModel } from '../client/detect/calibrate-model.js';
 import { scoreLabelledFlows, summariseDetection } from '../client/detect/evaluate-model.js';
-import { FlowEncoder } from '../shared/encoding/flow-encoder.js';
-import { createDetector } from '../shared/model/create-detector.js';
+import { loadedModel } from '../client/detect/loaded-model.js';
 import type { SavedModel } from '../shared/model/model-dir.js';
 import type { BackendReport } from '../shared/runtime/backend.js';
 import { trainReference } from './federation/reference-models.js';
 import { spreadOf } from './federation/seed-summary.js';
+import { type HeldOutCalibration, heldOutCalibration } from './held-out-calibration.js';
 
 const BENIGN = [
   'honeypot-4-1-philips-hue.conn.log',
@@ -86,14 +85,10 @@ export async function runIot23(
   }
 }
 
-interface CaptureResult {
+interface CaptureResult extends HeldOutCalibration {
   readonly capture: string;
   readonly auroc: number;
   readonly tprAtTestFpr: number[];
-  readonly observedFprOwn: number[];
-  readonly observedFprCalibrated: number[];
-  readonly calibrationFlows: number;
-  readonly heldOutNormals: number;
 }
 
 async function scoreCapture(
@@ -101,11 +96,7 @@ async function scoreCapture(
   file: string,
   work: string,
 ): Promise<Omit<CaptureResult, 'capture'>> {
-  const loaded = {
-    saved: model,
-    model: createDetector(model.spec, model.weights),
-    encoder: new FlowEncoder(model.spec.encoder),
-  };
+  const loaded = loadedModel(model);
   try {
     const scored = await scoreLabelledFlows(loaded, [file], 'zeek', {}, {});
     const own = summariseDetection(scored, model.thresholds?.targets ?? []);
@@ -119,26 +110,13 @@ async function scoreCapture(
     const tprAtTestFpr = summariseDetection(scored, atTest).thresholds.map((t) => t.tpr);
     // Calibrate on the first half of the capture's normal rows, measure on the second half.
     const { first, second } = splitCapture(file, work);
-    const calibration = await calibrateModel(loaded, {
-      files: [first],
-      format: 'zeek',
-      read: {},
-      onlyLabel: 'normal',
-      targetFprs: TARGETS,
-      importanceSamples: 0,
-    });
-    const heldOut = await scoreLabelledFlows(loaded, [second], 'zeek', {}, {});
-    const held = heldOut.scores.filter((_, i) => heldOut.categories[i] === 'normal');
-    const fprAt = (thresholds: readonly { threshold: number }[]) =>
-      thresholds.map((t) => held.filter((s) => s > t.threshold).length / held.length);
-    return {
-      auroc: own.auroc,
-      tprAtTestFpr,
-      observedFprOwn: fprAt(model.thresholds?.targets ?? []),
-      observedFprCalibrated: fprAt(calibration.thresholds.targets),
-      calibrationFlows: calibration.flows,
-      heldOutNormals: held.length,
-    };
+    const measured = await heldOutCalibration(
+      loaded,
+      { calibrate: first, heldOut: second },
+      'zeek',
+      TARGETS,
+    );
+    return { auroc: own.auroc, tprAtTestFpr, ...measured };
   } finally {
     loaded.model.dispose();
   }

@@ -8,24 +8,18 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { calibrateModel } from '../client/detect/calibrate-model.js';
-import { scoreLabelledFlows } from '../client/detect/evaluate-model.js';
-import { FlowEncoder } from '../shared/encoding/flow-encoder.js';
+import { loadedModel } from '../client/detect/loaded-model.js';
 import { SeededRandom } from '../shared/flows/synth/random.js';
-import { createDetector } from '../shared/model/create-detector.js';
 import type { BackendReport } from '../shared/runtime/backend.js';
 import { fprInterval } from '../shared/stats/thresholds.js';
 import { trainReference } from './federation/reference-models.js';
 import { spreadOf } from './federation/seed-summary.js';
+import { type HeldOutCalibration, heldOutCalibration } from './held-out-calibration.js';
 
 const TARGETS = [0.01, 0.001];
 
-interface SeedResult {
+interface SeedResult extends HeldOutCalibration {
   readonly seed: number;
-  readonly calibrationFlows: number;
-  readonly heldOutNormals: number;
-  readonly observedFprOwn: number[];
-  readonly observedFprCalibrated: number[];
 }
 
 export async function runNslKddCalibration(
@@ -48,30 +42,15 @@ export async function runNslKddCalibration(
       };
       const trained = await trainReference(train, seed, backend);
       const { first, second } = splitAtRandom(normals, seed, work);
-      const loaded = {
-        saved: trained.model,
-        model: createDetector(trained.model.spec, trained.model.weights),
-        encoder: new FlowEncoder(trained.model.spec.encoder),
-      };
+      const loaded = loadedModel(trained.model);
       try {
-        const calibration = await calibrateModel(loaded, {
-          files: [first],
-          format: 'nsl-kdd',
-          read: {},
-          onlyLabel: null,
-          targetFprs: TARGETS,
-          importanceSamples: 0,
-        });
-        const held = (await scoreLabelledFlows(loaded, [second], 'nsl-kdd', {}, {})).scores;
-        const fprAt = (thresholds: readonly { threshold: number }[]) =>
-          thresholds.map((t) => held.filter((s) => s > t.threshold).length / held.length);
-        const result = {
-          seed,
-          calibrationFlows: calibration.flows,
-          heldOutNormals: held.length,
-          observedFprOwn: fprAt(trained.model.thresholds?.targets ?? []),
-          observedFprCalibrated: fprAt(calibration.thresholds.targets),
-        };
+        const measured = await heldOutCalibration(
+          loaded,
+          { calibrate: first, heldOut: second },
+          'nsl-kdd',
+          TARGETS,
+        );
+        const result = { seed, ...measured };
         runs.push(result);
         log(
           `calibration seed ${seed}: own thresholds ${percent(result.observedFprOwn)}, after calibrate on ${result.calibrationFlows} normals ${percent(result.observedFprCalibrated)} (targets ${percent(TARGETS)})`,

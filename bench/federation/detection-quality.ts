@@ -5,9 +5,8 @@
  * models whatever their calibration).
  */
 import { scoreLabelledFlows, summariseDetection } from '../../client/detect/evaluate-model.js';
-import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
+import { loadedModel } from '../../client/detect/loaded-model.js';
 import type { FlowFormat } from '../../shared/flows/formats.js';
-import { createDetector } from '../../shared/model/create-detector.js';
 import type { SavedModel } from '../../shared/model/model-dir.js';
 
 export interface DetectionQuality {
@@ -23,11 +22,7 @@ export async function detectionQuality(
   testFiles: readonly string[],
   format: FlowFormat,
 ): Promise<DetectionQuality> {
-  const loaded = {
-    saved: model,
-    model: createDetector(model.spec, model.weights),
-    encoder: new FlowEncoder(model.spec.encoder),
-  };
+  const loaded = loadedModel(model);
   try {
     const scored = await scoreLabelledFlows(loaded, testFiles, format, {}, {});
     const own = summariseDetection(scored, model.thresholds?.targets ?? []);

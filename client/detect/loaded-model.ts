@@ -12,7 +12,13 @@ export interface LoadedModel {
 }
 
 export function openModel(dir: string): LoadedModel {
-  const saved = loadModelDir(dir);
+  return loadedModel(loadModelDir(dir));
+}
+
+/** A model already in memory (a trained or received one) made ready to score, as openModel does. */
+export function loadedModel<T extends Pick<SavedModel, 'spec' | 'weights'>>(
+  saved: T,
+): { readonly saved: T; readonly model: DetectorModel; readonly encoder: FlowEncoder } {
   return {
     saved,
     model: createDetector(saved.spec, saved.weights),
