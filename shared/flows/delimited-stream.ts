@@ -138,6 +138,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 const BOM = 0xfeff;
 
+/** The same bound csv-parse applies, counted in bytes here (a multi-byte line meets it sooner). */
 const tooLong = (file: string, line: number) =>
   new FlowFormatError(
     `${file}:${line}: a record is longer than ${MAX_RECORD_CHARS} characters: wrong format or delimiter?`,
