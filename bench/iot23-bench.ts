@@ -26,6 +26,12 @@ const INFECTED = [
   'malware-21-1-torii.conn.log',
 ];
 const TARGETS = [0.01, 0.001];
+/** Without derived fields, with them (the default), and with each host's last-100 window too. */
+const VARIANTS = [
+  { trafficFeatures: false, lastConnections: 0 },
+  { trafficFeatures: true, lastConnections: 0 },
+  { trafficFeatures: true, lastConnections: 100 },
+];
 
 export async function runIot23(
   dir: string,
@@ -36,7 +42,7 @@ export async function runIot23(
   const work = mkdtempSync(join(tmpdir(), 'fedflow-iot23bench-'));
   try {
     const variants = [];
-    for (const trafficFeatures of [false, true]) {
+    for (const { trafficFeatures, lastConnections } of VARIANTS) {
       const runs: { seed: number; captures: CaptureResult[] }[] = [];
       for (const seed of seeds) {
         const data = {
@@ -44,6 +50,7 @@ export async function runIot23(
           format: 'zeek' as const,
           onlyLabel: null,
           trafficFeatures,
+          lastConnections,
         };
         const trained = await trainReference(data, seed, backend);
         const captures = [];
@@ -51,13 +58,14 @@ export async function runIot23(
           const result = await scoreCapture(trained.model, join(dir, capture), work);
           captures.push({ capture, ...result });
           log(
-            `iot23 ${trafficFeatures ? 'with' : 'without'} traffic features seed ${seed} ${capture}: AUROC ${result.auroc.toFixed(4)} TPR@1% ${result.tprAtTestFpr[0]!.toFixed(3)} FPR at own 1% threshold ${result.observedFprOwn[0]!.toFixed(4)}, after calibrate ${result.observedFprCalibrated[0]!.toFixed(4)}`,
+            `iot23 ${trafficFeatures ? 'with' : 'without'} traffic features${lastConnections ? ` and the last ${lastConnections} connections` : ''} seed ${seed} ${capture}: AUROC ${result.auroc.toFixed(4)} TPR@1% ${result.tprAtTestFpr[0]!.toFixed(3)} FPR at own 1% threshold ${result.observedFprOwn[0]!.toFixed(4)}, after calibrate ${result.observedFprCalibrated[0]!.toFixed(4)}`,
           );
         }
         runs.push({ seed, captures });
       }
       variants.push({
         trafficFeatures,
+        lastConnections,
         byCapture: INFECTED.map((capture, c) => ({
           capture,
           auroc: spreadOf(runs, (r) => r.captures[c]!.auroc),

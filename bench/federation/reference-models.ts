@@ -20,6 +20,8 @@ export interface TrainingData {
   readonly onlyLabel: string | null;
   /** Derive per-host traffic features where the format allows (the default). */
   readonly trafficFeatures?: boolean;
+  /** With traffic features, also each host's last N connections (0 or absent: not). */
+  readonly lastConnections?: number;
 }
 
 export interface ReferenceModel {

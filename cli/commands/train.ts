@@ -70,6 +70,7 @@ export function registerTrain(program: Command): void {
           onlyLabel: options.onlyLabel ?? null,
           read: await readOptions(options, config.input.maxBadShare),
           trafficFeatures: config.input.trafficFeatures,
+          lastConnections: config.input.lastConnections,
         },
         config,
         options.out,

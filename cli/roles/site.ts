@@ -120,6 +120,7 @@ async function dataSelection(config: ClientConfig): Promise<FlowSelection> {
       config.input.maxBadShare,
     ),
     trafficFeatures: config.input.trafficFeatures,
+    lastConnections: config.input.lastConnections,
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { FlowFormat } from '../../shared/flows/formats.js';
 import type { ReadOptions } from '../../shared/flows/readers.js';
-import { derivesTraffic } from '../../shared/flows/traffic-features.js';
+import { trafficDerivedIn } from '../../shared/flows/traffic-features.js';
 import { MultiHotBuilder } from '../../shared/model/multi-hot.js';
 import { SCORE_BATCH } from '../../shared/model/score-table.js';
 import type { BatchScores, ScoreOptions } from '../../shared/model/vae.js';
@@ -35,9 +35,9 @@ export async function scoreFlowFiles(
   sink: (scored: ScoredBatch) => void | Promise<void>,
 ): Promise<ScoreRunSummary> {
   const started = performance.now();
-  // The model's schema says whether it was trained with traffic features: derive them alike.
-  const trafficFeatures = derivesTraffic(loaded.saved.spec.schema);
-  const selection = { files, format, onlyLabel: null, read, trafficFeatures };
+  // The model's schema says which traffic features it was trained with: derive them alike.
+  const traffic = trafficDerivedIn(loaded.saved.spec.schema);
+  const selection = { files, format, onlyLabel: null, read, ...traffic };
   const stream = await encodeInWorker(selection, loaded.saved.spec.encoder, SCORE_BATCH);
   const { model, encoder } = loaded;
   const builder = new MultiHotBuilder(encoder);

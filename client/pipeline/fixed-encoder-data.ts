@@ -6,7 +6,7 @@
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import { type FlowSelection, openPipeline } from '../../shared/flows/pipeline.js';
 import type { FlowSchema, ModelField } from '../../shared/flows/schema.js';
-import { derivesTraffic } from '../../shared/flows/traffic-features.js';
+import { trafficDerivedIn } from '../../shared/flows/traffic-features.js';
 import type { ModelSpec } from '../../shared/model/model-spec.js';
 import {
   assertUsableRows,
@@ -23,8 +23,7 @@ export async function prepareDataForSpec(
   shares: SplitShares,
 ): Promise<LocalData> {
   // Derive what the model was trained with, whatever the selection asked for.
-  const trafficFeatures = derivesTraffic(spec.schema);
-  const flows = await openPipeline({ ...selection, trafficFeatures });
+  const flows = await openPipeline({ ...selection, ...trafficDerivedIn(spec.schema) });
   const difference = schemaDifference(spec.schema, flows.schema);
   if (difference !== null)
     throw new Error(

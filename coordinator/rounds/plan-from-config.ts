@@ -41,6 +41,7 @@ export async function planFromConfig(
       parseFlowFormat(config.data.format),
       config.data.csvSchema,
       config.data.trafficFeatures,
+      config.data.lastConnections,
     ),
     rounds: f.rounds,
     training,

@@ -6,6 +6,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import convict from 'convict';
 import { FLOW_FORMATS } from '../flows/formats.js';
+import { MAX_LAST_CONNECTIONS } from '../flows/traffic-features.js';
 import { positive, within } from './config-formats.js';
 import { federationConfigSchema } from './federation-schema.js';
 import { modelConfigSchema } from './model-config.js';
@@ -70,6 +71,11 @@ export const coordinatorConfigSchema = {
       doc: "Sites derive per-host traffic features (part of the model's fields); every site's input.trafficFeatures must agree",
       format: Boolean,
       default: true,
+    },
+    lastConnections: {
+      doc: "Sites also describe each host's last N connections (0 = off); every site's input.lastConnections must agree",
+      format: within('data.lastConnections', 0, MAX_LAST_CONNECTIONS, true),
+      default: 0,
     },
   },
   federation: federationConfigSchema,

@@ -6,7 +6,11 @@
 import type { EncoderSketch } from '../encoding/sketch.js';
 import { EncoderSketch as Sketch } from '../encoding/sketch.js';
 import type { FlowSchema, ModelField } from '../flows/schema.js';
-import { derivesTraffic, TRAFFIC_MARKER_FIELD } from '../flows/traffic-features.js';
+import {
+  lastConnectionsIn,
+  TRAFFIC_MARKER_FIELD,
+  trafficDerivedIn,
+} from '../flows/traffic-features.js';
 import { domainProblem, valueDomain } from '../flows/value-domains.js';
 import { bucketCount, DEFAULT_LOG_GRID } from '../stats/log-histogram.js';
 import { type EncoderSketchPayload, MAX_SKETCH_VALUES } from './messages.js';
@@ -196,8 +200,13 @@ export function mergeSketchPayloads(
 
 /** When a sketch's fields differ only as traffic features would, the setting to look at. */
 function trafficSettingHint(schema: FlowSchema, payload: EncoderSketchPayload): string {
-  const expected = derivesTraffic(schema);
-  const sent = payload.numeric.some((entry) => entry.field === TRAFFIC_MARKER_FIELD);
-  if (expected === sent) return '';
-  return `: the coordinator ${expected ? 'derives' : 'does not derive'} per-host traffic features and this site ${sent ? 'does' : 'does not'} (data.trafficFeatures and every site's input.trafficFeatures must agree)`;
+  const expected = trafficDerivedIn(schema);
+  const names = payload.numeric.map((entry) => entry.field);
+  const sent = names.includes(TRAFFIC_MARKER_FIELD);
+  if (expected.trafficFeatures !== sent)
+    return `: the coordinator ${expected.trafficFeatures ? 'derives' : 'does not derive'} per-host traffic features and this site ${sent ? 'does' : 'does not'} (data.trafficFeatures and every site's input.trafficFeatures must agree)`;
+  const last = lastConnectionsIn(names);
+  if (sent && expected.lastConnections !== last)
+    return `: the coordinator describes each host's last ${expected.lastConnections} connections and this site its last ${last} (0 = none; data.lastConnections and every site's input.lastConnections must agree)`;
+  return '';
 }

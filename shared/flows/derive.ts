@@ -7,7 +7,7 @@
 import type { ContextColumns } from './flow-context.js';
 import type { FlowFormat } from './formats.js';
 import type { FlowRow, FlowSchema, ModelField } from './schema.js';
-import { trafficFeatures } from './traffic-features.js';
+import { DEFAULT_TRAFFIC_FEATURES, trafficFeatures } from './traffic-features.js';
 
 export interface DeriveStage {
   /** The model fields this stage appends, in order. */
@@ -27,14 +27,16 @@ export type DeriveStageFactory = () => DeriveStage;
 export function defaultDeriveStages(
   format: FlowFormat,
   schema: FlowSchema,
-  options: { traffic?: boolean; csvContext?: ContextColumns } = {},
+  options: { traffic?: boolean; lastConnections?: number; csvContext?: ContextColumns } = {},
 ): readonly DeriveStageFactory[] {
   if (options.traffic === false) return [];
   const context = options.csvContext;
   const timed =
     format === 'zeek' ||
     (format === 'csv' && !!context?.ts && !!context.srcAddr && !!context.dstAddr);
-  return timed ? [trafficFeatures(schema)] : [];
+  if (!timed) return [];
+  const lastConnections = options.lastConnections ?? 0;
+  return [trafficFeatures(schema, { ...DEFAULT_TRAFFIC_FEATURES, lastConnections })];
 }
 
 /** The schema rows have after the stages: the read fields, then each stage's fields. */

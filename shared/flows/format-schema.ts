@@ -17,6 +17,7 @@ export async function schemaForFormat(
   format: FlowFormat,
   csvMappingFile = '',
   trafficFeatures = true,
+  lastConnections = 0,
 ): Promise<FlowSchema> {
   switch (format) {
     case 'nsl-kdd':
@@ -24,19 +25,20 @@ export async function schemaForFormat(
     case 'kdd99':
       return KDD99_COLUMNS.schema;
     case 'zeek':
-      return zeekSchema(trafficFeatures);
+      return zeekSchema(trafficFeatures, lastConnections);
     case 'csv': {
       if (!csvMappingFile) throw new Error("format 'csv' needs a column mapping (data.csvSchema)");
       const mapping = await loadCsvMapping(csvMappingFile);
       const schema = csvSchema(mapping);
-      const options = { traffic: trafficFeatures, csvContext: mapping.context };
+      const options = { traffic: trafficFeatures, lastConnections, csvContext: mapping.context };
       return derivedSchema(schema, defaultDeriveStages(format, schema, options));
     }
   }
 }
 
 /** The fields of Zeek conn.log rows after the pipeline: the logged ones, then the derived. */
-export function zeekSchema(trafficFeatures = true): FlowSchema {
-  const stages = defaultDeriveStages('zeek', ZEEK_CONN_SCHEMA, { traffic: trafficFeatures });
+export function zeekSchema(trafficFeatures = true, lastConnections = 0): FlowSchema {
+  const options = { traffic: trafficFeatures, lastConnections };
+  const stages = defaultDeriveStages('zeek', ZEEK_CONN_SCHEMA, options);
   return derivedSchema(ZEEK_CONN_SCHEMA, stages);
 }

@@ -61,6 +61,11 @@ export class HostWindow {
     return this.size === 0 ? 0 : (this.portCounts.get(port) ?? 0) / this.size;
   }
 
+  /** The time the oldest connection in the window started (-Infinity for none yet). */
+  get oldest(): number {
+    return this.size === 0 ? Number.NEGATIVE_INFINITY : this.times[this.head]!;
+  }
+
   /** The time the newest connection in the window started (-Infinity for none yet). */
   get newest(): number {
     return this.size === 0 ? Number.NEGATIVE_INFINITY : this.times[this.slot(this.size - 1)]!;

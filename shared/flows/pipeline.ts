@@ -25,6 +25,8 @@ export interface FlowSelection {
    * the choice in its schema, so scoring follows the model (see derivesTraffic).
    */
   readonly trafficFeatures?: boolean;
+  /** With traffic features, also each host's last N connections (0 or absent: not). */
+  readonly lastConnections?: number;
 }
 
 export interface FlowPipeline {
@@ -49,6 +51,7 @@ export async function openPipeline(
     given ??
     defaultDeriveStages(selection.format, source.schema, {
       traffic: selection.trafficFeatures,
+      lastConnections: selection.lastConnections,
       csvContext: selection.read.csvMapping?.context,
     });
   const derived = deriveRows(source.rows, stages);

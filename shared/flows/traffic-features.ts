@@ -18,13 +18,22 @@ export interface TrafficFeatureSettings {
   readonly maxHosts: number;
   /** Connections a host's window holds at most (its counts saturate there). */
   readonly maxConnectionsPerHost: number;
+  /**
+   * Each host's last N connections whatever their age (0: none): what a slow scan or a
+   * patient brute force spreads over more than the time window, and how long those N took.
+   */
+  readonly lastConnections: number;
 }
+
+/** The most connections a last-N window may hold (memory: hosts x N per direction). */
+export const MAX_LAST_CONNECTIONS = 1000;
 
 export const DEFAULT_TRAFFIC_FEATURES: TrafficFeatureSettings = {
   windowSeconds: 60,
   burstSeconds: 1,
   maxHosts: 8192,
   maxConnectionsPerHost: 1024,
+  lastConnections: 0,
 };
 
 /** Zeek connection states of a connection that was refused, unanswered or torn down early. */
@@ -32,6 +41,12 @@ const FAILED_STATES = new Set(['S0', 'REJ', 'RSTO', 'RSTOS0', 'RSTR', 'RSTRH', '
 
 const count = (name: string): ModelField => ({ name, kind: 'numeric', numeric: 'count' });
 const rate = (name: string): ModelField => ({ name, kind: 'numeric', numeric: 'rate' });
+const duration = (name: string): ModelField => ({ name, kind: 'numeric', numeric: 'duration' });
+
+/** Seconds from a window's oldest connection to now: 0 for an empty window, never negative. */
+function span(now: number, oldest: number): number {
+  return oldest === Number.NEGATIVE_INFINITY ? 0 : Math.max(0, fourDecimals(now - oldest));
+}
 
 /**
  * The traffic-feature stage for rows of `schema`: the connection-state share needs a
@@ -48,6 +63,7 @@ export function trafficFeatures(
   const packets = index('orig_pkts');
   const withState = state >= 0;
   const withSizes = bytes >= 0 && packets >= 0;
+  const lastN = settings.lastConnections > 0;
   const fields: ModelField[] = [
     count(TRAFFIC_MARKER_FIELD),
     count('src_burst_conns'),
@@ -60,6 +76,7 @@ export function trafficFeatures(
     count('dst_src_hosts'),
     ...(withState ? [rate('dst_failed_share')] : []),
     rate('dst_same_port_share'),
+    ...(lastN ? lastConnectionFields(settings.lastConnections, withState) : []),
     ...(withSizes ? [{ name: 'orig_bytes_per_pkt', kind: 'categorical' } as const] : []),
   ];
   // Every field but bytes per packet is a host count or share.
@@ -67,6 +84,12 @@ export function trafficFeatures(
   return (): DeriveStage => {
     const sources = new HostWindows(settings.maxHosts, settings.maxConnectionsPerHost);
     const destinations = new HostWindows(settings.maxHosts, settings.maxConnectionsPerHost);
+    const lastOfSources = lastN
+      ? new HostWindows(settings.maxHosts, settings.lastConnections)
+      : null;
+    const lastOfDestinations = lastN
+      ? new HostWindows(settings.maxHosts, settings.lastConnections)
+      : null;
     return {
       fields,
       derive(row: FlowRow, out: (string | number)[]) {
@@ -96,6 +119,19 @@ export function trafficFeatures(
           source.add(ts, dstAddr, port, failed, endpoint);
           // A destination's share is per port only: its endpoints need no counting.
           destination.add(ts, srcAddr, port, failed, null);
+          if (lastOfSources && lastOfDestinations) {
+            // Never expired: a window of N connections, however long ago they were.
+            const last = lastOfSources.get(srcAddr, Number.NEGATIVE_INFINITY);
+            out.push(span(ts, last.oldest), last.distinctPeers, last.distinctPorts);
+            if (withState) out.push(fourDecimals(last.failedShare));
+            out.push(fourDecimals(last.endpointShare(endpoint)));
+            const lastTo = lastOfDestinations.get(dstAddr, Number.NEGATIVE_INFINITY);
+            out.push(span(ts, lastTo.oldest), lastTo.distinctPeers);
+            if (withState) out.push(fourDecimals(lastTo.failedShare));
+            out.push(fourDecimals(lastTo.portShare(port)));
+            last.add(ts, dstAddr, port, failed, endpoint);
+            lastTo.add(ts, srcAddr, port, failed, null);
+          }
         }
         if (withSizes) out.push(bytesPerPacketCategory(row.values[bytes], row.values[packets]));
       },
@@ -136,6 +172,46 @@ const BUCKETS_PER_DECADE = 16;
 
 /** The first traffic field: its presence in a schema says the rows carry traffic features. */
 export const TRAFFIC_MARKER_FIELD = 'src_conns';
+
+/**
+ * The fields describing each host's last `n` connections; `n` is in their names, so a model's
+ * schema says which window its scoring must derive (see trafficDerivedIn).
+ */
+function lastConnectionFields(n: number, withState: boolean): ModelField[] {
+  return [
+    duration(`src_last${n}_span`),
+    count(`src_last${n}_dst_hosts`),
+    count(`src_last${n}_dst_ports`),
+    ...(withState ? [rate(`src_last${n}_failed_share`)] : []),
+    rate(`src_last${n}_same_endpoint_share`),
+    duration(`dst_last${n}_span`),
+    count(`dst_last${n}_src_hosts`),
+    ...(withState ? [rate(`dst_last${n}_failed_share`)] : []),
+    rate(`dst_last${n}_same_port_share`),
+  ];
+}
+
+const LAST_CONNECTIONS_FIELD = /^src_last(\d+)_span$/;
+
+/**
+ * What rows of `schema` derive, as pipeline settings: a model trained with traffic features
+ * (and a last-N window) needs its rows derived alike, whatever the reader's own settings.
+ */
+export function trafficDerivedIn(schema: FlowSchema): {
+  trafficFeatures: boolean;
+  lastConnections: number;
+} {
+  const names = schema.fields.map((field) => field.name);
+  return { trafficFeatures: derivesTraffic(schema), lastConnections: lastConnectionsIn(names) };
+}
+
+/** The N of the last-N window fields among `fieldNames` (0 for none). */
+export function lastConnectionsIn(fieldNames: readonly string[]): number {
+  const last = fieldNames
+    .map((name) => LAST_CONNECTIONS_FIELD.exec(name))
+    .find((match) => match !== null);
+  return last ? Number(last[1]) : 0;
+}
 
 /** Whether rows of `schema` carry traffic features (a model trained with them needs them). */
 export function derivesTraffic(schema: FlowSchema): boolean {

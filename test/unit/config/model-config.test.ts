@@ -46,6 +46,13 @@ describe('model configuration', () => {
     expect(() => loadModelConfig(path)).to.throw(/training\.epochs.*positive integer/);
   });
 
+  it('refuses a last-N window longer than a host may keep, naming the setting and the range', () => {
+    expect(() => loadModelConfig(write({ input: { lastConnections: 5000 } }))).to.throw(
+      'input.lastConnections must be an integer in [0, 1000], got 5000',
+    );
+    expect(loadModelConfig().getProperties().input.lastConnections).to.equal(0);
+  });
+
   it('rejects an unknown key instead of silently ignoring it', () => {
     const path = write({ training: { epoch: 5 } });
     expect(() => loadModelConfig(path)).to.throw(/training\.epoch/);

@@ -132,6 +132,32 @@ describe('sketch rules every site, the coordinator and the auditor enforce', () 
     );
   });
 
+  it("names the last-N setting when a site's window differs from the coordinator's", () => {
+    // What a site deriving traffic features without the last-N window would send.
+    const sentFields = zeekSchema(true, 0).fields;
+    const sent = {
+      ...honest,
+      numeric: sentFields
+        .filter((f) => f.kind === 'numeric')
+        .map((f) => ({ ...honest.numeric[0]!, field: f.name })),
+      categorical: sentFields
+        .filter((f) => f.kind === 'categorical')
+        .map(
+          (f) =>
+            honest.categorical.find((c) => c.field === f.name) ?? {
+              field: f.name,
+              values: ['40'],
+              counts: [honest.rows],
+            },
+        ),
+    };
+
+    expect(sketchProblem(zeekSchema(true, 0), sent)).to.equal(null);
+    expect(sketchProblem(zeekSchema(true, 100), sent)).to.match(
+      /: the coordinator describes each host's last 100 connections and this site its last 0 \(0 = none; data\.lastConnections and every site's input\.lastConnections must agree\)$/,
+    );
+  });
+
   it('refuses raw records smuggled in as values of an enumerated field, naming the value', () => {
     const record = '0,tcp,http,SF,181,5450,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,8,8,0.00,normal';
     expect(sketchProblem(ZEEK_CONN_SCHEMA, withValue('proto', record))).to.equal(

@@ -7,7 +7,9 @@ import { HostWindow, HostWindows } from '../../../shared/flows/host-window.js';
 import type { FlowRow } from '../../../shared/flows/schema.js';
 import {
   bytesPerPacketCategory,
+  DEFAULT_TRAFFIC_FEATURES,
   derivesTraffic,
+  trafficDerivedIn,
   trafficFeatures,
 } from '../../../shared/flows/traffic-features.js';
 
@@ -62,10 +64,58 @@ describe('per-host traffic features', () => {
       burstSeconds: 1,
       maxHosts: 10,
       maxConnectionsPerHost: 16,
+      lastConnections: 0,
     });
 
     expect(derived.map((d) => d.src_conns)).to.deep.equal([0, 1, 1]);
     expect(derived.map((d) => d.src_same_endpoint_share)).to.deep.equal([0, 1, 1]);
+  });
+
+  it("describes a host's last N connections however old they are, so a slow scan's ports add up past the time window", () => {
+    // One probe every 30 s: never more than two in a 60 s window.
+    const slowScan = Array.from({ length: 8 }, (_, i) =>
+      row(30 * i, 'scanner', '10.0.0.1', 1000 + i, 'REJ'),
+    );
+    const derived = derive(slowScan, { ...DEFAULT_TRAFFIC_FEATURES, lastConnections: 100 });
+
+    expect(Math.max(...derived.map((d) => d.src_dst_ports as number))).to.equal(2);
+    expect(derived.map((d) => d.src_last100_dst_ports)).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(derived.map((d) => d.src_last100_span)).to.deep.equal([
+      0, 30, 60, 90, 120, 150, 180, 210,
+    ]);
+    expect(derived[7]!.src_last100_failed_share).to.equal(1);
+    expect(derived[7]!.dst_last100_src_hosts).to.equal(1);
+    expect(derived[7]!.dst_last100_same_port_share).to.equal(0);
+  });
+
+  it('keeps only the last N connections: the oldest leaves as a new one enters', () => {
+    const rows = [80, 81, 82, 83, 83].map((port, i) => row(10 * i, 'a', 'b', port));
+    const derived = derive(rows, { ...DEFAULT_TRAFFIC_FEATURES, lastConnections: 3 });
+
+    // Before the last row the window holds ports 81, 82, 83, from t=10 to t=30.
+    expect(derived[4]!.src_last3_dst_ports).to.equal(3);
+    expect(derived[4]!.src_last3_span).to.equal(30);
+    expect(derived[4]!.src_last3_same_endpoint_share).to.equal(0.3333);
+  });
+
+  it('derives no last-N fields unless asked (the default)', () => {
+    const names = trafficFeatures(ZEEK_CONN_SCHEMA)().fields.map((f) => f.name);
+    expect(names.some((name) => name.includes('_last'))).to.equal(false);
+  });
+
+  it("reads from a model's fields what its scoring must derive, the last-N window included", () => {
+    expect(trafficDerivedIn(zeekSchema(true, 50))).to.deep.equal({
+      trafficFeatures: true,
+      lastConnections: 50,
+    });
+    expect(trafficDerivedIn(zeekSchema())).to.deep.equal({
+      trafficFeatures: true,
+      lastConnections: 0,
+    });
+    expect(trafficDerivedIn(zeekSchema(false))).to.deep.equal({
+      trafficFeatures: false,
+      lastConnections: 0,
+    });
   });
 
   it("says how much of a destination's traffic went to the same port", () => {
