@@ -16,12 +16,19 @@ export interface EncoderFitOptions {
 }
 
 /**
+ * Every value seen gets its own code (minCategoryCount 1): "other" then stands for values
+ * training never saw, and learns to be unlikely. With 5, values seen 1-4 times trained
+ * "other" as a normal code, and a service no normal flow ever used scored like those: NSL-KDD
+ * 0.9740 against 0.9722 (mean of seeds 1-5, better on each), IoT-23 Torii with traffic
+ * features 0.977 / 0.955 against 0.944 / 0.825; the synthetic sites unchanged. In a
+ * federation the encoder round's floor (federation.minRecords) decides first.
+ *
  * 4 quantile bins, not 8: with the tail bins and the overflow code below, 4 measured better
  * on NSL-KDD (central 0.9737 against 0.9726, federated by service 0.9735 against 0.9668) and
  * on the synthetic sites (central scan 0.997 against 0.992), with a tenth fewer parameters.
  */
 export const DEFAULT_ENCODER_FIT: EncoderFitOptions = {
-  minCategoryCount: 5,
+  minCategoryCount: 1,
   maxVocabulary: 256,
   numericBins: 4,
 };
