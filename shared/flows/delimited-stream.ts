@@ -3,10 +3,10 @@
  * together with its physical line number; shared by the delimited readers. Quoted files go
  * through csv-parse; files that never quote are split into lines and cells directly.
  */
-import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { type CsvError, type Options, type Parser, parse } from 'csv-parse';
 import type { BadRowCounter } from './bad-rows.js';
+import { fileBytes } from './file-bytes.js';
 import { fileError } from './flow-file.js';
 import { isRowIssue } from './row-decoder.js';
 import { FlowFormatError, type FlowRow, type RowIssue } from './schema.js';
@@ -105,7 +105,7 @@ async function* streamLines(
   delimiter: string,
   fromLine: number,
 ): AsyncGenerator<string[]> {
-  const input = createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
+  const input = fileBytes(file, { highWaterMark: READ_CHUNK_BYTES });
   let rest: Buffer | null = null;
   let line = 0;
   const record = (bytes: Buffer, start: number, end: number): string[] | null => {
@@ -158,7 +158,7 @@ function parserOptions(delimiter: string, quote: boolean): Options {
 }
 
 function streamFile<T>(file: string, parser: Parser): AsyncIterable<T> {
-  const input = createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
+  const input = fileBytes(file, { highWaterMark: READ_CHUNK_BYTES });
   // pipeline forwards read errors to the parser and closes the file when the parser is destroyed.
   pipeline(input, parser, () => {});
   return parser;

@@ -2,31 +2,28 @@
  * Checks every reader makes before streaming: the file exists, is readable and has content.
  * Failures become FlowFormatErrors that say which file and what is wrong with it.
  */
-import { open } from 'node:fs/promises';
+import { fileBytes, isGzipError } from './file-bytes.js';
 import { FlowFormatError } from './schema.js';
 
 const PROBE_BYTES = 64 * 1024;
 
 /**
- * The first byte of `file` that is not whitespace or a byte-order mark (readers sniff the format
- * from it). Throws FlowFormatError when the file is missing, unreadable, or blank.
+ * The first byte of `file`'s content (decompressed, for a gzip file) that is not whitespace or
+ * a byte-order mark (readers sniff the format from it). Throws FlowFormatError when the file is
+ * missing, unreadable, or blank.
  */
 export async function firstContentByte(file: string): Promise<number> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  const input = fileBytes(file, { highWaterMark: PROBE_BYTES });
   try {
-    handle = await open(file, 'r');
-    const buffer = Buffer.alloc(PROBE_BYTES);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, PROBE_BYTES, null);
-      if (bytesRead === 0) break;
-      for (let index = 0; index < bytesRead; index++) {
-        if (!isBlankByte(buffer[index]!)) return buffer[index]!;
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      for (let index = 0; index < chunk.length; index++) {
+        if (!isBlankByte(chunk[index]!)) return chunk[index]!;
       }
     }
   } catch (error) {
     throw fileError(file, error);
   } finally {
-    await handle?.close();
+    input.destroy();
   }
   throw new FlowFormatError(`${file}: file is empty`, file);
 }
@@ -34,6 +31,11 @@ export async function firstContentByte(file: string): Promise<number> {
 /** A FlowFormatError for an error raised while reading `file` (passed through if it is one). */
 export function fileError(file: string, error: unknown): FlowFormatError {
   if (error instanceof FlowFormatError) return error;
+  if (isGzipError(error))
+    return new FlowFormatError(
+      `${file}: gzip data is cut short or corrupt (${(error as Error).message}); the rows before it were read`,
+      file,
+    );
   const code = (error as NodeJS.ErrnoException).code;
   const problems: Record<string, string> = {
     ENOENT: 'file not found',

@@ -2,7 +2,6 @@
  * Reader for Zeek conn.log written as JSON lines (`LogAscii::use_json=T`): one object per line,
  * keys as in `#fields` (`id.resp_p`), unset optional fields left out.
  */
-import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { BadRowCounter } from './bad-rows.js';
 import {
@@ -12,6 +11,7 @@ import {
   ZEEK_LABEL_COLUMN,
 } from './builtin-schemas.js';
 import { INVALID, numberProblem, parseNonNegative } from './field-text.js';
+import { fileBytes } from './file-bytes.js';
 import {
   CONTEXT_KEYS,
   contextValue,
@@ -42,7 +42,7 @@ export async function openZeekJson(file: string): Promise<FormatReader> {
 
 /** The non-blank lines of `file` with their 1-based line numbers. */
 async function* numberedLines(file: string): AsyncGenerator<{ text: string; line: number }> {
-  const input = createReadStream(file, { encoding: 'utf8', highWaterMark: READ_CHUNK_BYTES });
+  const input = fileBytes(file, { encoding: 'utf8', highWaterMark: READ_CHUNK_BYTES });
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   let line = 0;
   try {

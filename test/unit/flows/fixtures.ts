@@ -10,7 +10,7 @@ import type { FlowRow, FlowSchema, RowIssue } from '../../../shared/flows/schema
 export class FixtureDir {
   readonly path = mkdtempSync(path.join(os.tmpdir(), 'fedflow-flows-'));
 
-  write(name: string, text: string): string {
+  write(name: string, text: string | Buffer): string {
     const file = path.join(this.path, name);
     writeFileSync(file, text);
     return file;
