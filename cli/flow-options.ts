@@ -21,7 +21,14 @@ export interface FlowFileOptions {
 
 export function addFlowOptions(command: Command): Command {
   return command
-    .requiredOption('--data <file...>', 'flow files to read')
+    .addOption(
+      new Option(
+        '--data <file...>',
+        "flow files to read (gzip is recognised and read as is; '-' reads standard input)",
+      )
+        .argParser(collectDataFiles)
+        .makeOptionMandatory(),
+    )
     .addOption(
       new Option('--format <format>', 'input format')
         .choices([...FLOW_FORMATS])
@@ -31,6 +38,13 @@ export function addFlowOptions(command: Command): Command {
     .option('--config <file>', 'settings file (JSON); see config/local.example.json')
     .option('--backend <name>', 'TensorFlow.js backend: auto, tensorflow, wasm, cpu');
 }
+
+/** `--data` values, in order: '-' is standard input, read through /dev/stdin as a pipe. */
+function collectDataFiles(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value === '-' ? STDIN_PATH : value];
+}
+
+const STDIN_PATH = '/dev/stdin';
 
 /** Initialises the configured backend and says which one runs (on stderr). */
 export async function startBackend(choice: string): Promise<BackendReport> {

@@ -1,13 +1,20 @@
 /**
- * The bytes of a flow file as its readers see them: gzip files (how Zeek rotates its logs, and
+ * The bytes of a flow file as its readers see them. Gzip files (how Zeek rotates its logs, and
  * how most archived captures are kept) are decompressed on the way, recognised by their magic
- * bytes rather than by name, so `conn.log.gz`, a renamed archive and a plain log all just read.
+ * bytes rather than by name. Pipes (`--data -` is /dev/stdin, a named pipe, a process
+ * substitution) can be read only once, while a reader opens its file more than once (a probe
+ * of the first bytes, the header, then the rows): their first bytes are kept and replayed to
+ * every later opening, so scoring reads a pipe as it reads a file.
  */
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
-import { pipeline, type Readable } from 'node:stream';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { FlowFormatError } from './schema.js';
 
 const GZIP_MAGIC = [0x1f, 0x8b];
+
+/** Bytes of a pipe kept for replay; past them the pipe is read on and cannot be opened again. */
+export const PIPE_REPLAY_BYTES = 16 * 1024 * 1024;
 
 interface ByteOptions {
   readonly highWaterMark: number;
@@ -16,7 +23,7 @@ interface ByteOptions {
 
 /** A stream of `file`'s content, gunzipped when it is gzip; errors (ENOENT...) come through it. */
 export function fileBytes(file: string, options: ByteOptions): Readable {
-  const bytes = regularFileBytes(file, options);
+  const bytes = isPipe(file) ? pipeBytes(file, options) : regularFileBytes(file, options);
   if (options.encoding) bytes.setEncoding(options.encoding);
   return bytes;
 }
@@ -50,4 +57,131 @@ const startsLikeGzip = (head: Buffer) => GZIP_MAGIC.every((byte, i) => head[i] =
 export function isGzipError(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   return typeof code === 'string' && code.startsWith('Z_');
+}
+
+/** A FIFO, a character device or a socket: what cannot be read twice or from an offset. */
+function isPipe(file: string): boolean {
+  try {
+    const stat = statSync(file);
+    return !stat.isFile() && !stat.isDirectory();
+  } catch {
+    return false; // the read stream reports it
+  }
+}
+
+const STDIN_NAMES = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
+
+/** One per pipe and thread: every opening of the pipe goes through it. */
+const pipes = new Map<string, OncePipe>();
+
+function pipeBytes(file: string, options: ByteOptions): Readable {
+  let pipe = pipes.get(file);
+  if (pipe === undefined) {
+    pipe = new OncePipe(file, options.highWaterMark);
+    pipes.set(file, pipe);
+  }
+  return Readable.from(gunzipIfGzip(pipe.replay()), { objectMode: false });
+}
+
+/**
+ * A pipe read once: its first PIPE_REPLAY_BYTES are kept, so each opening replays them and then
+ * reads on where the pipe stands. Reads from the pipe are queued and every chunk read is kept,
+ * so a reader that stopped early (with a read still under way) cannot take a chunk from the
+ * next. Past the kept bytes the current reader goes on alone; a later opening is refused.
+ */
+class OncePipe {
+  private kept: Buffer[] = [];
+  private keptBytes = 0;
+  private keeping = true;
+  private ended = false;
+  private live: AsyncIterator<Buffer> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly file: string,
+    private readonly chunkBytes: number,
+  ) {}
+
+  async *replay(): AsyncGenerator<Buffer> {
+    if (!this.keeping)
+      throw new FlowFormatError(
+        `${this.file}: a pipe is read once, and this one was read past its first ${PIPE_REPLAY_BYTES / 2 ** 20} MB already; a command that reads its flows twice (train: the encoder's sketch, then training) needs a file`,
+        this.file,
+      );
+    let next = 0;
+    while (this.keeping) {
+      if (next < this.kept.length) {
+        yield this.kept[next++]!;
+        continue;
+      }
+      if (this.ended) return;
+      await this.read();
+      if (this.keptBytes > PIPE_REPLAY_BYTES) this.keeping = false;
+    }
+    while (next < this.kept.length) yield this.kept[next++]!;
+    this.kept = [];
+    for (;;) {
+      const chunk = await this.read();
+      if (chunk === null) return;
+      yield chunk;
+    }
+  }
+
+  private open(): Readable {
+    const options = { highWaterMark: this.chunkBytes };
+    // Standard input may be a socket (as Node's child processes get it), which cannot be
+    // opened by name: its descriptor is read instead, and left open.
+    if (STDIN_NAMES.has(this.file))
+      return createReadStream('', { ...options, fd: 0, autoClose: false });
+    return createReadStream(this.file, options);
+  }
+
+  /** The pipe's next chunk (kept while keeping), null at its end; reads run one at a time. */
+  private read(): Promise<Buffer | null> {
+    const read = this.queue.then(async () => {
+      if (this.ended) return null;
+      // Never returned: a reader that stops early must leave the pipe open for the next one.
+      this.live ??= this.open()[Symbol.asyncIterator]();
+      const result = await this.live.next();
+      if (result.done) {
+        this.ended = true;
+        return null;
+      }
+      if (this.keeping) {
+        this.kept.push(result.value);
+        this.keptBytes += result.value.length;
+      }
+      return result.value;
+    });
+    this.queue = read.catch(() => {});
+    return read;
+  }
+}
+
+/** The chunks of `raw`, gunzipped when its first bytes are gzip's magic. */
+async function* gunzipIfGzip(raw: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+  let head = Buffer.alloc(0);
+  try {
+    while (head.length < GZIP_MAGIC.length) {
+      const read = await raw.next();
+      if (read.done) {
+        if (head.length > 0) yield head;
+        return;
+      }
+      head = Buffer.concat([head, read.value]);
+    }
+    const whole = (async function* () {
+      yield head;
+      yield* raw;
+    })();
+    if (!startsLikeGzip(head)) {
+      yield* whole;
+      return;
+    }
+    const gunzip = createGunzip();
+    pipeline(Readable.from(whole, { objectMode: false }), gunzip, () => {});
+    yield* gunzip as AsyncIterable<Buffer>;
+  } finally {
+    await raw.return(undefined);
+  }
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import type { AlertLine } from '../../client/detect/alert-lines.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -105,6 +106,19 @@ describe('fedflow synth -> train -> evaluate -> score on synthetic flows', funct
     const attacks = lines.filter((l) => l.label !== 'normal');
     const alerted = attacks.filter((l) => l.alerts['fpr=0.01']).length;
     expect(alerted / attacks.length).to.be.greaterThan(0.5);
+  });
+
+  it('scores flows piped to standard input with --data -, plain or gzipped, as it scores the file', async () => {
+    const score = ['score', '--model', file('model'), '--format', 'zeek'];
+    const fromFile = await runCli([...score, '--data', file('test.log'), '--out', '-']);
+    expect(fromFile.code, fromFile.stderr).to.equal(0);
+    const log = readFileSync(file('test.log'));
+    for (const input of [log, gzipSync(log)]) {
+      const piped = await runCli([...score, '--data', '-', '--out', '-'], {}, input);
+      expect(piped.code, piped.stderr).to.equal(0);
+      expect(piped.stdout.trim().split('\n')).to.have.length(8000);
+      expect(piped.stdout).to.equal(fromFile.stdout);
+    }
   });
 
   it('fails with one clear line when the model directory does not exist', async () => {
