@@ -18,6 +18,7 @@ interface ScoreOptions extends FlowFileOptions {
   model: string;
   out: string;
   importanceSamples?: number;
+  alertsOnly?: boolean;
 }
 
 export function registerScore(program: Command): void {
@@ -34,6 +35,7 @@ export function registerScore(program: Command): void {
       '--metrics-file <file>',
       'also write Prometheus metrics (flows scored, alerts) as a node_exporter textfile',
     )
+    .option('--alerts-only', 'write only the flows that cross a threshold')
     .option(
       '--importance-samples <k>',
       'score with an importance-weighted bound of K samples',
@@ -65,6 +67,7 @@ export function registerScore(program: Command): void {
           importanceSamples,
           seed: 1,
           topFields: config.scoring.topFields,
+          alertsOnly: options.alertsOnly ?? false,
         },
         options.out,
       );

@@ -1,18 +1,21 @@
 /**
- * Formats scored flows as JSON lines: row number, score, which thresholds it crosses, and
- * the fields that contributed most (value, its encoded category, probability, nats).
- * Everything constant per model (field names, category descriptions, threshold keys) is
- * serialised once, because this runs for every scored flow.
+ * Formats scored flows as JSON lines: row number, file and line, score, which thresholds it
+ * crosses, the fields that contributed most (value, its encoded category, probability, nats),
+ * the flow's identity and the model's. Everything constant per run (field names, category
+ * descriptions, threshold keys, file names, the model) is serialised once, because this runs
+ * for every scored flow.
  */
 import { cardinality, describeCode } from '../../shared/encoding/encoder-spec.js';
 import type { ModelSpec } from '../../shared/model/model-spec.js';
-import { type ThresholdSet, targetKey } from '../../shared/model/thresholds.js';
+import type { ThresholdSet } from '../../shared/model/thresholds.js';
 import { packedValueAt } from './encoded-batch.js';
 import type { ScoredBatch } from './score-flows.js';
 
 /** The shape of one line, as a reader of alerts.jsonl sees it. */
 export interface AlertLine {
   readonly row: number;
+  /** The file the flow was read from, as given to `--data` (/dev/stdin for '-'). */
+  readonly file: string;
   readonly line: number;
   readonly score: number;
   readonly alerts: Record<string, boolean>;
@@ -33,6 +36,25 @@ export interface AlertLine {
     dst_addr?: string;
     dst_port?: number;
   };
+  /** The model that scored it: its weights' SHA-256, and its federation version if it has one. */
+  readonly model: { sha256: string; version?: number };
+}
+
+/** What every line of a run says about where flows came from and what scored them. */
+export interface AlertRun {
+  readonly files: readonly string[];
+  readonly model: AlertLine['model'];
+  /** Write only the lines that cross a threshold. */
+  readonly alertsOnly: boolean;
+}
+
+/**
+ * The key of a threshold in `alerts`: `fpr_1pct` for 0.01, `fpr_0_1pct` for 0.001. No dots:
+ * Elasticsearch and most SIEMs read a dot in a key as a nested object.
+ */
+export function alertKey(fpr: number): string {
+  const percent = String(Number((fpr * 100).toPrecision(6)));
+  return `fpr_${percent.replace('.', '_')}pct`;
 }
 
 export class AlertFormatter {
@@ -41,20 +63,26 @@ export class AlertFormatter {
   private readonly thresholdKeys: string[];
   private readonly thresholdValues: Float64Array;
   private readonly top: Int32Array;
+  private readonly fileJson: string[];
+  private readonly modelJson: string;
+  private readonly alertsOnly: boolean;
   /** Numeric fields' values are written as JSON numbers (their text is a plain decimal). */
   private readonly numeric: boolean[];
 
-  constructor(spec: ModelSpec, thresholds: ThresholdSet | null, topFields: number) {
+  constructor(spec: ModelSpec, thresholds: ThresholdSet | null, topFields: number, run: AlertRun) {
     const fields = spec.encoder.fields;
     this.fieldPrefixes = fields.map((f) => `{"field":${JSON.stringify(f.name)},"value":`);
     this.categoryJson = fields.map((f) =>
       Array.from({ length: cardinality(f) }, (_, code) => JSON.stringify(describeCode(f, code))),
     );
     const targets = thresholds?.targets ?? [];
-    this.thresholdKeys = targets.map((t) => JSON.stringify(targetKey(t.fpr)));
+    this.thresholdKeys = targets.map((t) => JSON.stringify(alertKey(t.fpr)));
     this.thresholdValues = Float64Array.from(targets, (t) => t.threshold);
     this.top = new Int32Array(Math.min(topFields, fields.length));
     this.numeric = fields.map((f) => f.kind === 'numeric');
+    this.fileJson = run.files.map((file) => JSON.stringify(file));
+    this.modelJson = JSON.stringify(run.model);
+    this.alertsOnly = run.alertsOnly;
   }
 
   /** The batch's lines (each ending in a newline) and how many rows crossed any threshold. */
@@ -74,6 +102,7 @@ export class AlertFormatter {
         alertJson += `${t ? ',' : ''}${this.thresholdKeys[t]}:${crossed}`;
       }
       if (crossedAny) alerts++;
+      else if (this.alertsOnly) continue;
       const base = r * f;
       const count = largestK(fieldNll, base, f, this.top);
       const packed = batch.packedValues[r]!;
@@ -92,7 +121,8 @@ export class AlertFormatter {
           : `,"label":${JSON.stringify(labelText)}`;
       const context = batch.contexts[r];
       const flow = context ? `,"flow":${context}` : '';
-      text += `{"row":${firstIndex + r + 1},"line":${batch.lines[r]},"score":${round4(score)},"alerts":{${alertJson}},"top":[${topJson}]${label}${flow}}\n`;
+      const file = this.fileJson[batch.files[r]!];
+      text += `{"row":${firstIndex + r + 1},"file":${file},"line":${batch.lines[r]},"score":${round4(score)},"alerts":{${alertJson}},"top":[${topJson}]${label}${flow},"model":${this.modelJson}}\n`;
     }
     return { text, alerts };
   }

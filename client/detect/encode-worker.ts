@@ -45,6 +45,7 @@ async function run(): Promise<void> {
   const fresh = () => ({
     codes: new Uint16Array(input.batchSize * fields),
     lines: new Uint32Array(input.batchSize),
+    files: new Uint32Array(input.batchSize),
     labels: [] as (string | null)[],
     packed: [] as string[],
     contexts: [] as string[],
@@ -57,6 +58,7 @@ async function run(): Promise<void> {
     credits--;
     const codes = batch.codes.slice(0, count * fields);
     const lines = batch.lines.slice(0, count);
+    const files = batch.files.slice(0, count);
     send(
       {
         type: 'batch',
@@ -64,12 +66,13 @@ async function run(): Promise<void> {
           count,
           codes,
           lines,
+          files,
           labels: batch.labels,
           packedValues: batch.packed,
           contexts: batch.contexts,
         },
       },
-      [codes.buffer, lines.buffer],
+      [codes.buffer, lines.buffer, files.buffer],
     );
     batch = fresh();
   };
@@ -77,6 +80,7 @@ async function run(): Promise<void> {
     const r = batch.labels.length;
     encoder.encodeInto(row, batch.codes, r * fields);
     batch.lines[r] = row.line;
+    batch.files[r] = row.file ?? 0;
     batch.labels.push(row.label);
     batch.packed.push(packValues(row.values));
     batch.contexts.push(row.context === undefined ? '' : contextJson(row.context));

@@ -12,6 +12,8 @@ export interface EncodedBatch {
   readonly codes: Uint16Array;
   /** Physical line of each row in its file. */
   readonly lines: Uint32Array;
+  /** Each row's file, by its position in the files read. */
+  readonly files: Uint32Array;
   readonly labels: readonly (string | null)[];
   /** Each row's model-field values as text, joined by {@link VALUE_SEPARATOR}. */
   readonly packedValues: readonly string[];

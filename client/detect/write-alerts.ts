@@ -4,8 +4,9 @@ import type { Writable } from 'node:stream';
 import type { FlowFormat } from '../../shared/flows/formats.js';
 import type { ReadOptions } from '../../shared/flows/readers.js';
 import { ALERT_LINES, streamOutputFile } from '../../shared/fs/output-file.js';
+import { type SavedModel, weightsSha256 } from '../../shared/model/model-dir.js';
 import type { ScoreOptions } from '../../shared/model/vae.js';
-import { AlertFormatter } from './alert-lines.js';
+import { AlertFormatter, type AlertLine } from './alert-lines.js';
 import type { LoadedModel } from './loaded-model.js';
 import { type ScoreRunSummary, scoreFlowFiles } from './score-flows.js';
 
@@ -14,18 +15,26 @@ export interface AlertRunSummary extends ScoreRunSummary {
   readonly alerts: number;
 }
 
+/** The model as alert lines name it: its weights' digest, and its federation version if any. */
+export function modelIdentity(saved: SavedModel): AlertLine['model'] {
+  const version = saved.metadata?.version;
+  const sha256 = weightsSha256(saved.weights);
+  return typeof version === 'number' ? { sha256, version } : { sha256 };
+}
+
 export async function writeAlertLines(
   loaded: LoadedModel,
   files: readonly string[],
   format: FlowFormat,
   read: ReadOptions,
-  options: ScoreOptions & { topFields: number },
+  options: ScoreOptions & { topFields: number; alertsOnly?: boolean },
   outPath: string,
 ): Promise<AlertRunSummary> {
   const formatter = new AlertFormatter(
     loaded.saved.spec,
     loaded.saved.thresholds,
     options.topFields,
+    { files, model: modelIdentity(loaded.saved), alertsOnly: options.alertsOnly ?? false },
   );
   let alerts = 0;
   const score = async (out: Writable) => {

@@ -137,7 +137,9 @@ async function* concatenate(
   policy: BadRowPolicy,
   stats: RowStats,
 ): AsyncGenerator<FlowRow> {
-  for (const { file, reader } of opened) {
-    yield* reader.rows(new BadRowCounter(file, policy, stats));
+  for (const [index, { file, reader }] of opened.entries()) {
+    const rows = reader.rows(new BadRowCounter(file, policy, stats));
+    if (index === 0) yield* rows;
+    else for await (const row of rows) yield { ...row, file: index };
   }
 }

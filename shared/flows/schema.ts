@@ -35,6 +35,8 @@ export interface FlowRow {
    * absent otherwise (NSL-KDD). Never a model input.
    */
   readonly context?: FlowContext;
+  /** Which of the source's files the row is from, by position (absent: the first). */
+  readonly file?: number;
 }
 
 /** A malformed row: where it is and why it was skipped. */

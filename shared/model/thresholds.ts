@@ -70,11 +70,6 @@ export function thresholdSetWarnings(thresholds: ThresholdSet | null): string[] 
   return thinThresholdWarnings(placed, n);
 }
 
-/** Key used for a target in alert lines and reports, e.g. `fpr=0.01`. */
-export function targetKey(fpr: number): string {
-  return `fpr=${fpr}`;
-}
-
 export function validateThresholds(value: unknown, source: string): ThresholdSet {
   const fail = (why: string): never => {
     throw new Error(`${source}: invalid thresholds: ${why}`);

@@ -95,16 +95,26 @@ describe('fedflow synth -> train -> evaluate -> score on synthetic flows', funct
     expect(lines.map((l) => l.row)).to.deep.equal(lines.map((_, i) => i + 1));
     const first = lines[0]!;
     expect(lines[1]!.line).to.be.greaterThan(first.line);
-    expect(first).to.have.keys(['row', 'line', 'score', 'alerts', 'top', 'label', 'flow']);
+    expect(first).to.have.keys([
+      'row',
+      'file',
+      'line',
+      'score',
+      'alerts',
+      'top',
+      'label',
+      'flow',
+      'model',
+    ]);
     expect(first.flow).to.have.keys(['ts', 'uid', 'src_addr', 'src_port', 'dst_addr', 'dst_port']);
-    expect(Object.keys(first.alerts)).to.deep.equal(['fpr=0.01', 'fpr=0.001']);
+    expect(Object.keys(first.alerts)).to.deep.equal(['fpr_1pct', 'fpr_0_1pct']);
     expect(first.top).to.have.length(3);
     expect(first.top[0]).to.have.keys(['field', 'value', 'category', 'probability', 'nats']);
     const metrics = readFileSync(file('score.prom'), 'utf8');
     expect(metrics).to.match(/fedflow_site_flows_scored_total 8000/);
     expect(metrics).to.match(/fedflow_site_alerts_total \d+/);
     const attacks = lines.filter((l) => l.label !== 'normal');
-    const alerted = attacks.filter((l) => l.alerts['fpr=0.01']).length;
+    const alerted = attacks.filter((l) => l.alerts.fpr_1pct).length;
     expect(alerted / attacks.length).to.be.greaterThan(0.5);
   });
 
@@ -116,8 +126,12 @@ describe('fedflow synth -> train -> evaluate -> score on synthetic flows', funct
     for (const input of [log, gzipSync(log)]) {
       const piped = await runCli([...score, '--data', '-', '--out', '-'], {}, input);
       expect(piped.code, piped.stderr).to.equal(0);
-      expect(piped.stdout.trim().split('\n')).to.have.length(8000);
-      expect(piped.stdout).to.equal(fromFile.stdout);
+      const lines = piped.stdout.trim().split('\n');
+      expect(lines).to.have.length(8000);
+      expect(lines.every((l) => JSON.parse(l).file === '/dev/stdin')).to.equal(true);
+      // The same lines but for the file they name.
+      const named = JSON.stringify(file('test.log'));
+      expect(piped.stdout.replaceAll('"/dev/stdin"', named)).to.equal(fromFile.stdout);
     }
   });
 

@@ -1,7 +1,8 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { type AlertLine, alertKey } from '../../../client/detect/alert-lines.js';
 import { openModel } from '../../../client/detect/loaded-model.js';
 import { scoreFlowFiles } from '../../../client/detect/score-flows.js';
 import { writeAlertLines } from '../../../client/detect/write-alerts.js';
@@ -11,7 +12,7 @@ import { readFlowFiles } from '../../../shared/flows/readers.js';
 import type { RowIssue } from '../../../shared/flows/schema.js';
 import { writeSyntheticConnLog } from '../../../shared/flows/synth/index.js';
 import { createModel } from '../../../shared/model/create-model.js';
-import { saveModelDir } from '../../../shared/model/model-dir.js';
+import { saveModelDir, sha256Hex } from '../../../shared/model/model-dir.js';
 import { initBackend } from '../../../shared/runtime/backend.js';
 
 describe('scoring flow files through the encode worker', function () {
@@ -129,7 +130,7 @@ describe('scoring flow files through the encode worker', function () {
     const top = lines[0].top as { field: string; value: unknown }[];
     expect(top.find((t) => t.field === 'proto')!.value).to.be.a('string');
     expect(top.find((t) => t.field === 'orig_pkts')!.value).to.be.a('number');
-    expect(summary.alerts).to.equal(lines.filter((l) => l.alerts['fpr=0.01']).length);
+    expect(summary.alerts).to.equal(lines.filter((l) => l.alerts.fpr_1pct).length);
     loaded.model.dispose();
   });
 
@@ -158,6 +159,68 @@ describe('scoring flow files through the encode worker', function () {
       dst_addr: dstAddr,
       dst_port: Number(dstPort),
     });
+    loaded.model.dispose();
+  });
+
+  it('says on every line which file and line the flow came from, and which model scored it', async () => {
+    const loaded = openModel(file('model'));
+    copyFileSync(file('flows.log'), file('rotated.log'));
+    const files = [file('flows.log'), file('rotated.log')];
+    await writeAlertLines(loaded, files, 'zeek', {}, { topFields: 1 }, file('two.jsonl'));
+    const lines = readFileSync(file('two.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as AlertLine);
+
+    expect(lines).to.have.length(10_000);
+    // The same line of each file: once as the first file's, once as the second's.
+    expect(lines[0]!.line).to.equal(lines[5000]!.line);
+    expect([lines[0]!.file, lines[4999]!.file, lines[5000]!.file]).to.deep.equal([
+      file('flows.log'),
+      file('flows.log'),
+      file('rotated.log'),
+    ]);
+    const digest = sha256Hex(readFileSync(file('model/weights.bin')));
+    expect(lines.every((l) => l.model.sha256 === digest && l.model.version === undefined)).to.equal(
+      true,
+    );
+    loaded.model.dispose();
+  });
+
+  it('keys thresholds without dots (fpr_1pct, fpr_0_1pct), as a SIEM would otherwise nest them', () => {
+    expect([0.01, 0.001, 0.05, 0.0005].map(alertKey)).to.deep.equal([
+      'fpr_1pct',
+      'fpr_0_1pct',
+      'fpr_5pct',
+      'fpr_0_05pct',
+    ]);
+  });
+
+  it('writes only the flows that cross a threshold with alertsOnly, counting the same alerts', async () => {
+    const loaded = openModel(file('model'));
+    const all = await writeAlertLines(
+      loaded,
+      [file('flows.log')],
+      'zeek',
+      {},
+      { topFields: 1 },
+      file('all.jsonl'),
+    );
+    const only = await writeAlertLines(
+      loaded,
+      [file('flows.log')],
+      'zeek',
+      {},
+      { topFields: 1, alertsOnly: true },
+      file('only.jsonl'),
+    );
+    const alerted = readFileSync(file('all.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l) => (JSON.parse(l) as AlertLine).alerts.fpr_1pct);
+
+    expect(only.alerts).to.equal(all.alerts).and.to.be.greaterThan(0);
+    expect(readFileSync(file('only.jsonl'), 'utf8').trim().split('\n')).to.deep.equal(alerted);
     loaded.model.dispose();
   });
 });
