@@ -1,5 +1,6 @@
 /** `fedflow score`: score flow files with a model, one JSON line per input row, in order. */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import { ALERT_OUTPUTS, type AlertOutput } from '../../client/detect/alert-lines.js';
 import { openModel } from '../../client/detect/loaded-model.js';
 import { writeAlertLines } from '../../client/detect/write-alerts.js';
 import { SiteMetrics } from '../../client/metrics/site-metrics.js';
@@ -19,6 +20,7 @@ interface ScoreOptions extends FlowFileOptions {
   out: string;
   importanceSamples?: number;
   alertsOnly?: boolean;
+  output: AlertOutput;
 }
 
 export function registerScore(program: Command): void {
@@ -36,6 +38,14 @@ export function registerScore(program: Command): void {
       'also write Prometheus metrics (flows scored, alerts) as a node_exporter textfile',
     )
     .option('--alerts-only', 'write only the flows that cross a threshold')
+    .addOption(
+      new Option(
+        '--output <form>',
+        "line form: fedflow's own, or Elastic Common Schema documents a SIEM ingests as they are (docs/siem.md)",
+      )
+        .choices([...ALERT_OUTPUTS])
+        .default('fedflow'),
+    )
     .option(
       '--importance-samples <k>',
       'score with an importance-weighted bound of K samples',
@@ -68,6 +78,7 @@ export function registerScore(program: Command): void {
           seed: 1,
           topFields: config.scoring.topFields,
           alertsOnly: options.alertsOnly ?? false,
+          output: options.output,
         },
         options.out,
       );

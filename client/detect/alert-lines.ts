@@ -8,6 +8,7 @@
 import { cardinality, describeCode } from '../../shared/encoding/encoder-spec.js';
 import type { ModelSpec } from '../../shared/model/model-spec.js';
 import type { ThresholdSet } from '../../shared/model/thresholds.js';
+import { ecsLineStyle } from './ecs-lines.js';
 import { packedValueAt } from './encoded-batch.js';
 import type { ScoredBatch } from './score-flows.js';
 
@@ -46,7 +47,35 @@ export interface AlertRun {
   readonly model: AlertLine['model'];
   /** Write only the lines that cross a threshold. */
   readonly alertsOnly: boolean;
+  /** fedflow's own lines (AlertLine), or Elastic Common Schema documents (ecs-lines.ts). */
+  readonly output: AlertOutput;
 }
+
+export const ALERT_OUTPUTS = ['fedflow', 'ecs'] as const;
+export type AlertOutput = (typeof ALERT_OUTPUTS)[number];
+
+/** One scored row, its parts already serialised, as a line style writes it. */
+export interface RowParts {
+  readonly row: number;
+  /** The file name as JSON. */
+  readonly fileJson: string;
+  readonly line: number;
+  readonly score: number;
+  /** How many thresholds the score crosses, and the strictest one crossed (its index). */
+  readonly crossed: number;
+  readonly strictest: number;
+  /** The `alerts` object's members and the `top` array's elements, as JSON. */
+  readonly alertsJson: string;
+  readonly topJson: string;
+  readonly label: string | null;
+  /** The flow's context as a JSON object, '' when the format has none. */
+  readonly flowJson: string;
+  /** The row's model-field values, packed (encoded-batch.ts). */
+  readonly packed: string;
+}
+
+/** Writes one row as one line (without its newline). */
+export type LineStyle = (row: RowParts) => string;
 
 /**
  * The key of a threshold in `alerts`: `fpr_1pct` for 0.01, `fpr_0_1pct` for 0.001. No dots:
@@ -64,8 +93,8 @@ export class AlertFormatter {
   private readonly thresholdValues: Float64Array;
   private readonly top: Int32Array;
   private readonly fileJson: string[];
-  private readonly modelJson: string;
   private readonly alertsOnly: boolean;
+  private readonly style: LineStyle;
   /** Numeric fields' values are written as JSON numbers (their text is a plain decimal). */
   private readonly numeric: boolean[];
 
@@ -81,8 +110,15 @@ export class AlertFormatter {
     this.top = new Int32Array(Math.min(topFields, fields.length));
     this.numeric = fields.map((f) => f.kind === 'numeric');
     this.fileJson = run.files.map((file) => JSON.stringify(file));
-    this.modelJson = JSON.stringify(run.model);
     this.alertsOnly = run.alertsOnly;
+    this.style =
+      run.output === 'ecs'
+        ? ecsLineStyle(
+            spec,
+            targets.map((t) => alertKey(t.fpr)),
+            run.model,
+          )
+        : fedflowLineStyle(JSON.stringify(run.model));
   }
 
   /** The batch's lines (each ending in a newline) and how many rows crossed any threshold. */
@@ -94,14 +130,19 @@ export class AlertFormatter {
     let alerts = 0;
     for (let r = 0; r < batch.count; r++) {
       const score = scores[r]!;
-      let crossedAny = false;
-      let alertJson = '';
+      let crossed = 0;
+      let strictest = -1;
+      let alertsJson = '';
       for (let t = 0; t < this.thresholdKeys.length; t++) {
-        const crossed = score > this.thresholdValues[t]!;
-        crossedAny ||= crossed;
-        alertJson += `${t ? ',' : ''}${this.thresholdKeys[t]}:${crossed}`;
+        const over = score > this.thresholdValues[t]!;
+        if (over) {
+          crossed++;
+          if (strictest < 0 || this.thresholdValues[t]! > this.thresholdValues[strictest]!)
+            strictest = t;
+        }
+        alertsJson += `${t ? ',' : ''}${this.thresholdKeys[t]}:${over}`;
       }
-      if (crossedAny) alerts++;
+      if (crossed > 0) alerts++;
       else if (this.alertsOnly) continue;
       const base = r * f;
       const count = largestK(fieldNll, base, f, this.top);
@@ -114,18 +155,31 @@ export class AlertFormatter {
         const value = packedValueAt(packed, i);
         topJson += `${k ? ',' : ''}${this.fieldPrefixes[i]}${this.numeric[i] ? value : JSON.stringify(value)},"category":${category},"probability":${Math.exp(-nats).toPrecision(4)},"nats":${round4(nats)}}`;
       }
-      const labelText = batch.labels[r];
-      const label =
-        labelText === null || labelText === undefined
-          ? ''
-          : `,"label":${JSON.stringify(labelText)}`;
-      const context = batch.contexts[r];
-      const flow = context ? `,"flow":${context}` : '';
-      const file = this.fileJson[batch.files[r]!];
-      text += `{"row":${firstIndex + r + 1},"file":${file},"line":${batch.lines[r]},"score":${round4(score)},"alerts":{${alertJson}},"top":[${topJson}]${label}${flow},"model":${this.modelJson}}\n`;
+      text += `${this.style({
+        row: firstIndex + r + 1,
+        fileJson: this.fileJson[batch.files[r]!]!,
+        line: batch.lines[r]!,
+        score: round4(score),
+        crossed,
+        strictest,
+        alertsJson,
+        topJson,
+        label: batch.labels[r] ?? null,
+        flowJson: batch.contexts[r]!,
+        packed,
+      })}\n`;
     }
     return { text, alerts };
   }
+}
+
+/** fedflow's own alert line (AlertLine). */
+function fedflowLineStyle(modelJson: string): LineStyle {
+  return (row) => {
+    const label = row.label === null ? '' : `,"label":${JSON.stringify(row.label)}`;
+    const flow = row.flowJson ? `,"flow":${row.flowJson}` : '';
+    return `{"row":${row.row},"file":${row.fileJson},"line":${row.line},"score":${row.score},"alerts":{${row.alertsJson}},"top":[${row.topJson}]${label}${flow},"model":${modelJson}}`;
+  };
 }
 
 function round4(value: number): number {

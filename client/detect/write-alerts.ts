@@ -6,7 +6,7 @@ import type { ReadOptions } from '../../shared/flows/readers.js';
 import { ALERT_LINES, streamOutputFile } from '../../shared/fs/output-file.js';
 import { type SavedModel, weightsSha256 } from '../../shared/model/model-dir.js';
 import type { ScoreOptions } from '../../shared/model/vae.js';
-import { AlertFormatter, type AlertLine } from './alert-lines.js';
+import { AlertFormatter, type AlertLine, type AlertOutput } from './alert-lines.js';
 import type { LoadedModel } from './loaded-model.js';
 import { type ScoreRunSummary, scoreFlowFiles } from './score-flows.js';
 
@@ -27,14 +27,19 @@ export async function writeAlertLines(
   files: readonly string[],
   format: FlowFormat,
   read: ReadOptions,
-  options: ScoreOptions & { topFields: number; alertsOnly?: boolean },
+  options: ScoreOptions & { topFields: number; alertsOnly?: boolean; output?: AlertOutput },
   outPath: string,
 ): Promise<AlertRunSummary> {
   const formatter = new AlertFormatter(
     loaded.saved.spec,
     loaded.saved.thresholds,
     options.topFields,
-    { files, model: modelIdentity(loaded.saved), alertsOnly: options.alertsOnly ?? false },
+    {
+      files,
+      model: modelIdentity(loaded.saved),
+      alertsOnly: options.alertsOnly ?? false,
+      output: options.output ?? 'fedflow',
+    },
   );
   let alerts = 0;
   const score = async (out: Writable) => {

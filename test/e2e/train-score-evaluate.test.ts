@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import type { AlertLine } from '../../client/detect/alert-lines.js';
+import { ecsProblems } from '../helpers/ecs.js';
 import { runCli } from '../helpers/run-cli.js';
 
 describe('fedflow synth -> train -> evaluate -> score on synthetic flows', function () {
@@ -133,6 +134,30 @@ describe('fedflow synth -> train -> evaluate -> score on synthetic flows', funct
       const named = JSON.stringify(file('test.log'));
       expect(piped.stdout.replaceAll('"/dev/stdin"', named)).to.equal(fromFile.stdout);
     }
+  });
+
+  it('writes only the alerts, as Elastic Common Schema documents, with --output ecs --alerts-only', async () => {
+    const score = ['score', '--model', file('model'), '--data', file('test.log')];
+    const r = await runCli([
+      ...score,
+      '--format',
+      'zeek',
+      '--output',
+      'ecs',
+      '--alerts-only',
+      '--out',
+      '-',
+    ]);
+    expect(r.code, r.stderr).to.equal(0);
+    const documents = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const alerts = Number(/(\d+) crossed a threshold/.exec(r.stderr)![1]);
+
+    expect(documents).to.have.length(alerts).and.to.have.length.greaterThan(0);
+    expect(documents.every((d) => d.event.kind === 'alert')).to.equal(true);
+    expect(documents.flatMap((d) => ecsProblems(d, 'fedflow'))).to.deep.equal([]);
   });
 
   it('fails with one clear line when the model directory does not exist', async () => {

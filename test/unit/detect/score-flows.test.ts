@@ -1,6 +1,7 @@
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EcsVersion } from '@elastic/ecs';
 import { expect } from 'chai';
 import { type AlertLine, alertKey } from '../../../client/detect/alert-lines.js';
 import { openModel } from '../../../client/detect/loaded-model.js';
@@ -14,6 +15,7 @@ import { writeSyntheticConnLog } from '../../../shared/flows/synth/index.js';
 import { createModel } from '../../../shared/model/create-model.js';
 import { saveModelDir, sha256Hex } from '../../../shared/model/model-dir.js';
 import { initBackend } from '../../../shared/runtime/backend.js';
+import { ecsDefinesNamespace, ecsProblems } from '../../helpers/ecs.js';
 
 describe('scoring flow files through the encode worker', function () {
   this.timeout(60_000);
@@ -222,5 +224,57 @@ describe('scoring flow files through the encode worker', function () {
     expect(only.alerts).to.equal(all.alerts).and.to.be.greaterThan(0);
     expect(readFileSync(file('only.jsonl'), 'utf8').trim().split('\n')).to.deep.equal(alerted);
     loaded.model.dispose();
+  });
+
+  it('writes Elastic Common Schema documents whose every field ECS defines, of its type and allowed values', async () => {
+    const loaded = openModel(file('model'));
+    const summary = await writeAlertLines(
+      loaded,
+      [file('flows.log')],
+      'zeek',
+      {},
+      { topFields: 2, output: 'ecs' },
+      file('ecs.jsonl'),
+    );
+    const documents = readFileSync(file('ecs.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const logged = readFileSync(file('flows.log'), 'utf8')
+      .split('\n')
+      .find((line) => !line.startsWith('#'))!
+      .split('\t');
+
+    expect(documents).to.have.length(5000);
+    expect(ecsDefinesNamespace('fedflow')).to.equal(false);
+    expect(documents.flatMap((d) => ecsProblems(d, 'fedflow'))).to.deep.equal([]);
+    const alerts = documents.filter((d) => d.event.kind === 'alert');
+    expect(alerts).to.have.length(summary.alerts).and.to.have.length.greaterThan(0);
+    expect(alerts.every((d) => d.rule.name === 'fedflow fpr_1pct')).to.equal(true);
+    const first = documents[0];
+    expect(first.ecs.version).to.equal(EcsVersion);
+    expect(first['@timestamp']).to.equal(new Date(Number(logged[0]) * 1000).toISOString());
+    expect(first.event.id).to.equal(logged[1]);
+    expect([first.source.ip, first.source.port]).to.deep.equal([logged[2], Number(logged[3])]);
+    expect(first.destination.port).to.equal(Number(logged[5]));
+    const lines = readFileSync(file('flows.log'), 'utf8').split('\n');
+    expect(first.fedflow.line).to.equal(lines.findIndex((line) => !line.startsWith('#')) + 1);
+    loaded.model.dispose();
+  });
+
+  it('has an ECS check that refuses unknown fields, wrong types, values ECS does not allow and missing arrays', () => {
+    const wrong = {
+      event: { kind: 'warning', category: 'network', risk_score: 'high' },
+      source: { ip: 'gateway.local' },
+      made_up: 1,
+      fedflow: { anything: true },
+    };
+    expect(ecsProblems(wrong, 'fedflow')).to.deep.equal([
+      'event.kind: "warning" is not one of alert, asset, enrichment, event, metric, state, pipeline_error, signal',
+      'event.category: ECS expects an array',
+      'event.risk_score: "high" is not a float',
+      'source.ip: "gateway.local" is not a ip',
+      'made_up: not an ECS field',
+    ]);
   });
 });
