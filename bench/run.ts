@@ -25,6 +25,7 @@ import { runKillLoop } from './hardening/kill-loop.js';
 import { runIot23 } from './iot23-bench.js';
 import { runNslKddCalibration } from './nsl-kdd-calibration.js';
 import { runNslKddQuality } from './nsl-kdd-quality.js';
+import { runSyntheticCalibration } from './synthetic-calibration.js';
 import { runTrafficFeatures } from './traffic-features-bench.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -130,6 +131,7 @@ if (runs('calibration')) {
   const dir = nslKddDir();
   if (!dir) log(`skipping calibration: no KDDTest+.txt in ${nslKddCandidates().join(' or ')}`);
   else save('nsl-kdd-calibration', await runNslKddCalibration(dir, backend, seeds, log));
+  save('synthetic-calibration', await runSyntheticCalibration(backend, seeds, log));
 }
 
 if (runs('traffic-features')) {
