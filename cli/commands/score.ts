@@ -68,6 +68,7 @@ export function registerScore(program: Command): void {
       );
       for (const warning of thresholdSetWarnings(loaded.saved.thresholds))
         process.stderr.write(`${warning}\n`);
+      const stop = stopOnSignals();
       const summary = await writeAlertLines(
         loaded,
         options.data,
@@ -79,9 +80,11 @@ export function registerScore(program: Command): void {
           topFields: config.scoring.topFields,
           alertsOnly: options.alertsOnly ?? false,
           output: options.output,
+          stop: stop.signal,
         },
         options.out,
       );
+      stop.release();
       loaded.model.dispose();
       if (options.metricsFile) {
         const metrics = new SiteMetrics();
@@ -90,7 +93,28 @@ export function registerScore(program: Command): void {
         await metrics.writeTextfile(options.metricsFile);
       }
       process.stderr.write(
-        `scored ${summary.rowsScored} flows (${summary.badRows} malformed skipped) in ${summary.seconds.toFixed(2)} s, ${Math.round(summary.rowsScored / summary.seconds)} flows/s; ${summary.alerts} crossed a threshold\n`,
+        `${stop.signal.aborted ? `stopped on ${stop.signal.reason}: ` : ''}scored ${summary.rowsScored} flows (${summary.badRows} malformed skipped) in ${summary.seconds.toFixed(2)} s, ${Math.round(summary.rowsScored / summary.seconds)} flows/s; ${summary.alerts} crossed a threshold\n`,
       );
     });
+}
+
+/**
+ * SIGTERM or SIGINT (Ctrl-C) while scoring: score and write what has been read, then end
+ * normally, rather than die with a line half written; a second signal kills as usual.
+ */
+function stopOnSignals(): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(`${signal}: scoring what has been read, then stopping\n`);
+    controller.abort(signal);
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  return {
+    signal: controller.signal,
+    release: () => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    },
+  };
 }

@@ -1,7 +1,9 @@
 /**
  * Worker thread: reads and encodes flow files into batches while the main thread scores the
  * previous ones (on 2 cores, parsing and the model then overlap). Flow control is by credits:
- * the worker sends a batch only while it holds one, so memory stays bounded.
+ * the worker sends a batch only while it holds one, so memory stays bounded. A batch is also
+ * sent unfilled once its first row has waited IDLE_FLUSH_MS (a slow pipe's flows are scored
+ * within a second, not when 4,096 have come), and at once when the main thread says stop.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EncoderSpec } from '../../shared/encoding/encoder-spec.js';
@@ -24,12 +26,22 @@ const input = workerData as EncodeWorkerInput;
 const port = parentPort!;
 let credits = input.credits;
 let waiting: (() => void) | null = null;
-port.on('message', (message: 'credit') => {
-  if (message !== 'credit') return;
+/** 'stop': send what is read, then end, even while the input waits for more. */
+let stopRequested = false;
+let onStop: (() => void) | null = null;
+port.on('message', (message: 'credit' | 'stop') => {
+  if (message === 'stop') {
+    stopRequested = true;
+    onStop?.();
+    return;
+  }
   credits++;
   waiting?.();
   waiting = null;
 });
+
+/** How long the first row of an unfilled batch may wait before the batch goes anyway. */
+const IDLE_FLUSH_MS = 400;
 
 const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []) =>
   port.postMessage(message, transfer);
@@ -51,10 +63,11 @@ async function run(): Promise<void> {
     contexts: [] as string[],
   });
   let batch = fresh();
-  const flush = async () => {
+  let batchStarted = 0;
+  const send1 = async () => {
+    while (credits === 0) await new Promise<void>((resolve) => (waiting = resolve));
     const count = batch.labels.length;
     if (count === 0) return;
-    while (credits === 0) await new Promise<void>((resolve) => (waiting = resolve));
     credits--;
     const codes = batch.codes.slice(0, count * fields);
     const lines = batch.lines.slice(0, count);
@@ -76,16 +89,41 @@ async function run(): Promise<void> {
     );
     batch = fresh();
   };
-  for await (const row of flows.rows) {
-    const r = batch.labels.length;
-    encoder.encodeInto(row, batch.codes, r * fields);
-    batch.lines[r] = row.line;
-    batch.files[r] = row.file ?? 0;
-    batch.labels.push(row.label);
-    batch.packed.push(packValues(row.values));
-    batch.contexts.push(row.context === undefined ? '' : contextJson(row.context));
-    if (r + 1 === input.batchSize) await flush();
+  // One send at a time: a timer's send and the reading loop's never interleave.
+  let sending: Promise<void> = Promise.resolve();
+  const flush = () => {
+    sending = sending.then(send1);
+    return sending;
+  };
+  const idle = setInterval(() => {
+    if (batch.labels.length > 0 && performance.now() - batchStarted >= IDLE_FLUSH_MS) void flush();
+  }, IDLE_FLUSH_MS / 4);
+  const stopping = new Promise<void>((resolve) => {
+    onStop = resolve;
+    if (stopRequested) resolve();
+  });
+  const reading = (async () => {
+    for await (const row of flows.rows) {
+      if (stopRequested) return;
+      const r = batch.labels.length;
+      if (r === 0) batchStarted = performance.now();
+      encoder.encodeInto(row, batch.codes, r * fields);
+      batch.lines[r] = row.line;
+      batch.files[r] = row.file ?? 0;
+      batch.labels.push(row.label);
+      batch.packed.push(packValues(row.values));
+      batch.contexts.push(row.context === undefined ? '' : contextJson(row.context));
+      if (r + 1 === input.batchSize) await flush();
+    }
+  })();
+  try {
+    // Stopping does not wait for the input: a pipe may hold its next line back for hours.
+    await Promise.race([reading, stopping]);
+  } finally {
+    clearInterval(idle);
   }
+  // Stopped with a read under way: whatever it brings later is not scored, nor reported.
+  reading.catch(() => {});
   await flush();
   send({ type: 'end', stats: { ...flows.stats } });
 }

@@ -31,14 +31,15 @@ export async function scoreFlowFiles(
   files: readonly string[],
   format: FlowFormat,
   read: ReadOptions,
-  options: ScoreOptions,
+  options: ScoreOptions & { readonly stop?: AbortSignal },
   sink: (scored: ScoredBatch) => void | Promise<void>,
 ): Promise<ScoreRunSummary> {
   const started = performance.now();
   // The model's schema says which traffic features it was trained with: derive them alike.
   const traffic = trafficDerivedIn(loaded.saved.spec.schema);
   const selection = { files, format, onlyLabel: null, read, ...traffic };
-  const stream = await encodeInWorker(selection, loaded.saved.spec.encoder, SCORE_BATCH);
+  const spec = loaded.saved.spec.encoder;
+  const stream = await encodeInWorker(selection, spec, SCORE_BATCH, options.stop);
   const { model, encoder } = loaded;
   const builder = new MultiHotBuilder(encoder);
   let scored = 0;

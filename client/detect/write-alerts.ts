@@ -27,7 +27,13 @@ export async function writeAlertLines(
   files: readonly string[],
   format: FlowFormat,
   read: ReadOptions,
-  options: ScoreOptions & { topFields: number; alertsOnly?: boolean; output?: AlertOutput },
+  options: ScoreOptions & {
+    topFields: number;
+    alertsOnly?: boolean;
+    output?: AlertOutput;
+    /** Aborted: score what has been read, write it, and end (SIGTERM while reading a pipe). */
+    stop?: AbortSignal;
+  },
   outPath: string,
 ): Promise<AlertRunSummary> {
   const formatter = new AlertFormatter(

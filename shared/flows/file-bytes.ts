@@ -71,6 +71,11 @@ function isPipe(file: string): boolean {
 
 const STDIN_NAMES = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
 
+/** Whether `file` names standard input (`--data -` is /dev/stdin). */
+export function isStdin(file: string): boolean {
+  return STDIN_NAMES.has(file);
+}
+
 /** One per pipe and thread: every opening of the pipe goes through it. */
 const pipes = new Map<string, OncePipe>();
 
@@ -85,9 +90,9 @@ function pipeBytes(file: string, options: ByteOptions): Readable {
 
 /**
  * A pipe read once: its first PIPE_REPLAY_BYTES are kept, so each opening replays them and then
- * reads on where the pipe stands. Reads from the pipe are queued and every chunk read is kept,
- * so a reader that stopped early (with a read still under way) cannot take a chunk from the
- * next. Past the kept bytes the current reader goes on alone; a later opening is refused.
+ * reads on where the pipe stands. Every chunk read is kept, so a reader that stopped early
+ * (with a read still under way) cannot take a chunk from the next. Past the kept bytes the
+ * current reader goes on alone; a later opening is refused.
  */
 class OncePipe {
   private kept: Buffer[] = [];
@@ -95,7 +100,7 @@ class OncePipe {
   private keeping = true;
   private ended = false;
   private live: AsyncIterator<Buffer> | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  private reading: Promise<Buffer | null> | null = null;
 
   constructor(
     private readonly file: string,
@@ -128,33 +133,40 @@ class OncePipe {
   }
 
   private open(): Readable {
-    const options = { highWaterMark: this.chunkBytes };
-    // Standard input may be a socket (as Node's child processes get it), which cannot be
-    // opened by name: its descriptor is read instead, and left open.
-    if (STDIN_NAMES.has(this.file))
-      return createReadStream('', { ...options, fd: 0, autoClose: false });
-    return createReadStream(this.file, options);
+    // Standard input may be a socket (as Node's child processes get it), which cannot be opened
+    // by name; and process.stdin reads without holding a thread-pool thread, which a blocking
+    // read of fd 0 would hold until input comes, so that a worker reading it could not be
+    // stopped. In the scoring worker it is the stream the main thread feeds (isStdin).
+    if (isStdin(this.file)) return process.stdin;
+    return createReadStream(this.file, { highWaterMark: this.chunkBytes });
   }
 
-  /** The pipe's next chunk (kept while keeping), null at its end; reads run one at a time. */
+  /**
+   * The pipe's next chunk (kept while keeping), null at its end. One read at a time, shared by
+   * whoever asks while it is under way: a reader that stopped early may have left one waiting
+   * for data, and the next reader must get that chunk, not wait for another behind it.
+   */
   private read(): Promise<Buffer | null> {
-    const read = this.queue.then(async () => {
-      if (this.ended) return null;
-      // Never returned: a reader that stops early must leave the pipe open for the next one.
-      this.live ??= this.open()[Symbol.asyncIterator]();
-      const result = await this.live.next();
-      if (result.done) {
-        this.ended = true;
-        return null;
-      }
-      if (this.keeping) {
-        this.kept.push(result.value);
-        this.keptBytes += result.value.length;
-      }
-      return result.value;
+    this.reading ??= this.readOnce().finally(() => {
+      this.reading = null;
     });
-    this.queue = read.catch(() => {});
-    return read;
+    return this.reading;
+  }
+
+  private async readOnce(): Promise<Buffer | null> {
+    if (this.ended) return null;
+    // Never returned: a reader that stops early must leave the pipe open for the next one.
+    this.live ??= this.open()[Symbol.asyncIterator]();
+    const result = await this.live.next();
+    if (result.done) {
+      this.ended = true;
+      return null;
+    }
+    if (this.keeping) {
+      this.kept.push(result.value);
+      this.keptBytes += result.value.length;
+    }
+    return result.value;
   }
 }
 

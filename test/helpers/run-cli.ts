@@ -1,6 +1,7 @@
 /** Runs the real `fedflow` program (TypeScript sources through tsx) as a child process. */
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -9,6 +10,14 @@ export interface CliResult {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
+}
+
+/** Starts the program with its standard input open, for a test to feed and signal it. */
+export function startCli(args: string[]): ChildProcessByStdio<Writable, Readable, Readable> {
+  return spawn(process.execPath, ['--import', 'tsx', join(root, 'cli', 'fedflow.ts'), ...args], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
 }
 
 export function runCli(
