@@ -2,7 +2,6 @@
  * Reader for Zeek conn.log written as JSON lines (`LogAscii::use_json=T`): one object per line,
  * keys as in `#fields` (`id.resp_p`), unset optional fields left out.
  */
-import { createInterface } from 'node:readline';
 import type { BadRowCounter } from './bad-rows.js';
 import {
   ZEEK_CONN_ALWAYS_LOGGED,
@@ -11,7 +10,6 @@ import {
   ZEEK_LABEL_COLUMN,
 } from './builtin-schemas.js';
 import { INVALID, numberProblem, parseNonNegative } from './field-text.js';
-import { fileBytes } from './file-bytes.js';
 import {
   CONTEXT_KEYS,
   contextValue,
@@ -19,13 +17,11 @@ import {
   isInvalid,
   ZEEK_CONTEXT_COLUMNS,
 } from './flow-context.js';
-import { fileError } from './flow-file.js';
 import type { FormatReader } from './format-reader.js';
+import { numberedLines, parseObject, preview } from './json-lines.js';
 import { isRowIssue, UNSET_CATEGORY } from './row-decoder.js';
 import { FlowFormatError, type FlowRow, type RowIssue } from './schema.js';
 
-const READ_CHUNK_BYTES = 256 * 1024;
-const BYTE_ORDER_MARK = 0xfeff;
 /** Zeek writes unset values as `-` in TSV; JSON leaves them out, but converters may write `-`. */
 const UNSET_TEXT = '-';
 
@@ -38,25 +34,6 @@ export async function openZeekJson(file: string): Promise<FormatReader> {
     throw new FlowFormatError(message, file, first.line);
   }
   return { schema: ZEEK_CONN_SCHEMA, rows: (counter) => zeekJsonRows(file, counter) };
-}
-
-/** The non-blank lines of `file` with their 1-based line numbers. */
-async function* numberedLines(file: string): AsyncGenerator<{ text: string; line: number }> {
-  const input = fileBytes(file, { encoding: 'utf8', highWaterMark: READ_CHUNK_BYTES });
-  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-  let line = 0;
-  try {
-    for await (const text of lines) {
-      line++;
-      const clean = line === 1 && text.charCodeAt(0) === BYTE_ORDER_MARK ? text.slice(1) : text;
-      if (clean.trim().length > 0) yield { text: clean, line };
-    }
-  } catch (error) {
-    throw fileError(file, error);
-  } finally {
-    lines.close();
-    input.destroy();
-  }
 }
 
 async function firstRecord(
@@ -88,20 +65,6 @@ async function* zeekJsonRows(file: string, counter: BadRowCounter): AsyncGenerat
     }
   }
   counter.finish();
-}
-
-/** The object on a line, or why the line is not one. */
-function parseObject(text: string): Record<string, unknown> | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return `invalid JSON: ${(error as Error).message}`;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return `expected a JSON object, got ${preview(value)}`;
-  }
-  return value as Record<string, unknown>;
 }
 
 class ZeekJsonDecoder {
@@ -197,9 +160,4 @@ function numberOf(value: unknown): number {
 function numericProblem(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'string') return numberProblem(String(value));
   return `expected a non-negative number, got ${preview(value)}`;
-}
-
-function preview(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
 }
