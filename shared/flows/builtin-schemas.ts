@@ -133,3 +133,27 @@ export function zeekConnColumns(
   const label = { column: ZEEK_LABEL_COLUMN, required: false };
   return resolveColumns(names, ZEEK_CONN_FIELDS, label, { file, line, what: 'Zeek conn.log' });
 }
+
+/**
+ * Suricata's eve.json flow events (`event_type: flow`), fields named by their path in the
+ * event. The TCP flags seen from each side stand where Zeek's history does; the responder
+ * port, as for Zeek, says which service was contacted. `flow.alerted` is left out: it is
+ * Suricata's own verdict, not a property of the traffic.
+ */
+export const EVE_FLOW_FIELDS: readonly ModelField[] = [
+  categorical('proto'),
+  categorical('app_proto'),
+  categorical('dest_port'),
+  categorical('flow.state'),
+  categorical('flow.reason'),
+  categorical('tcp.state'),
+  categorical('tcp.tcp_flags_ts'),
+  categorical('tcp.tcp_flags_tc'),
+  duration('duration'),
+  count('flow.pkts_toserver'),
+  bytes('flow.bytes_toserver'),
+  count('flow.pkts_toclient'),
+  bytes('flow.bytes_toclient'),
+];
+
+export const EVE_FLOW_SCHEMA: FlowSchema = { name: 'suricata-eve-flow', fields: EVE_FLOW_FIELDS };

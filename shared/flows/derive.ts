@@ -21,7 +21,8 @@ export type DeriveStageFactory = () => DeriveStage;
 
 /**
  * The stages rows of a format get: per-host traffic features where rows carry a timestamp and
- * addresses (Zeek; CSV mappings whose context names them), unless `traffic` is false; none for
+ * addresses (Zeek, Suricata EVE; CSV mappings whose context names them), unless `traffic` is
+ * false; none for
  * NSL-KDD and KDD99, whose rows carry such features already (count, dst_host_*).
  */
 export function defaultDeriveStages(
@@ -33,6 +34,7 @@ export function defaultDeriveStages(
   const context = options.csvContext;
   const timed =
     format === 'zeek' ||
+    format === 'suricata-eve' ||
     (format === 'csv' && !!context?.ts && !!context.srcAddr && !!context.dstAddr);
   if (!timed) return [];
   const lastConnections = options.lastConnections ?? 0;

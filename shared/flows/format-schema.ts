@@ -3,6 +3,7 @@
  * coordinator needs it to agree with what its sites' pipelines derive).
  */
 import {
+  EVE_FLOW_SCHEMA,
   KDD99_COLUMNS,
   loadCsvMapping,
   NSL_KDD_COLUMNS,
@@ -26,6 +27,10 @@ export async function schemaForFormat(
       return KDD99_COLUMNS.schema;
     case 'zeek':
       return zeekSchema(trafficFeatures, lastConnections);
+    case 'suricata-eve': {
+      const options = { traffic: trafficFeatures, lastConnections };
+      return derivedSchema(EVE_FLOW_SCHEMA, defaultDeriveStages(format, EVE_FLOW_SCHEMA, options));
+    }
     case 'csv': {
       if (!csvMappingFile) throw new Error("format 'csv' needs a column mapping (data.csvSchema)");
       const mapping = await loadCsvMapping(csvMappingFile);

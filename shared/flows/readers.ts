@@ -9,6 +9,7 @@ import type { FormatReader } from './format-reader.js';
 import type { FlowFormat } from './formats.js';
 import { openCsv } from './read-csv.js';
 import { openKdd } from './read-kdd.js';
+import { openSuricataEve } from './read-suricata-eve.js';
 import { openZeekJson } from './read-zeek-json.js';
 import { openZeekTsv } from './read-zeek-tsv.js';
 import {
@@ -105,6 +106,8 @@ async function openFormat(
       return openKdd(file, format);
     case 'csv':
       return openCsv(file, csvMapping!);
+    case 'suricata-eve':
+      return openSuricataEve(file);
     case 'zeek':
       if (firstByte === OPENING_BRACE) return openZeekJson(file);
       if (firstByte === OPENING_BRACKET) {

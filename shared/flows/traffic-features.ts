@@ -49,19 +49,20 @@ function span(now: number, oldest: number): number {
 }
 
 /**
- * The traffic-feature stage for rows of `schema`: the connection-state share needs a
- * `conn_state` field and bytes per packet `orig_ip_bytes` and `orig_pkts` (Zeek's names); the
- * rest needs only the rows' context (timestamp, addresses, responder port).
+ * The traffic-feature stage for rows of `schema`: the failed share needs a connection's state
+ * (Zeek's `conn_state`, or Suricata's TCP flags) and bytes per packet the originator's bytes
+ * and packets (Zeek's `orig_ip_bytes` and `orig_pkts`, Suricata's `flow.bytes_toserver` and
+ * `flow.pkts_toserver`); the rest needs only the rows' context (time, addresses, port).
  */
 export function trafficFeatures(
   schema: FlowSchema,
   settings: TrafficFeatureSettings = DEFAULT_TRAFFIC_FEATURES,
 ): DeriveStageFactory {
   const index = (name: string) => schema.fields.findIndex((field) => field.name === name);
-  const state = index('conn_state');
-  const bytes = index('orig_ip_bytes');
-  const packets = index('orig_pkts');
-  const withState = state >= 0;
+  const failedOf = failedConnection(index);
+  const bytes = Math.max(index('orig_ip_bytes'), index('flow.bytes_toserver'));
+  const packets = Math.max(index('orig_pkts'), index('flow.pkts_toserver'));
+  const withState = failedOf !== null;
   const withSizes = bytes >= 0 && packets >= 0;
   const lastN = settings.lastConnections > 0;
   const fields: ModelField[] = [
@@ -94,7 +95,7 @@ export function trafficFeatures(
       fields,
       derive(row: FlowRow, out: (string | number)[]) {
         const context = row.context;
-        const failed = withState && FAILED_STATES.has(row.values[state] as string);
+        const failed = failedOf !== null && failedOf(row.values);
         if (!context || context.ts === null || !context.srcAddr || !context.dstAddr) {
           // No time or hosts: nothing to count; the features read as a quiet host's.
           for (let i = 0; i < hostFields; i++) out.push(0);
@@ -137,6 +138,36 @@ export function trafficFeatures(
       },
     };
   };
+}
+
+/**
+ * How to tell from a row's values that its connection failed (refused, unanswered or torn down
+ * early), or null when the schema cannot say. Zeek names it in `conn_state`; from Suricata's
+ * TCP flags, as Zeek's states would: no packet back from the responder (S0, SH), or a reset
+ * in either direction (REJ, RSTO, RSTR...).
+ */
+function failedConnection(
+  index: (name: string) => number,
+): ((values: readonly (string | number)[]) => boolean) | null {
+  const state = index('conn_state');
+  if (state >= 0) return (values) => FAILED_STATES.has(values[state] as string);
+  const proto = index('proto');
+  const toServer = index('tcp.tcp_flags_ts');
+  const toClient = index('tcp.tcp_flags_tc');
+  if (proto < 0 || toServer < 0 || toClient < 0) return null;
+  return (values) => {
+    if (String(values[proto]).toUpperCase() !== 'TCP') return false;
+    const back = tcpFlags(values[toClient]);
+    return back === 0 || ((tcpFlags(values[toServer]) | back) & TCP_RST) !== 0;
+  };
+}
+
+const TCP_RST = 0x04;
+
+/** Suricata's TCP flags (hex text, `1b`) as a number; 0 for none seen. */
+function tcpFlags(value: string | number | undefined): number {
+  const flags = Number.parseInt(String(value), 16);
+  return Number.isNaN(flags) ? 0 : flags;
 }
 
 /**
