@@ -95,7 +95,7 @@ export function trafficFeatures(
       fields,
       derive(row: FlowRow, out: (string | number)[]) {
         const context = row.context;
-        const failed = failedOf !== null && failedOf(row.values);
+        const failed = failedOf?.(row.values) ?? false;
         if (!context || context.ts === null || !context.srcAddr || !context.dstAddr) {
           // No time or hosts: nothing to count; the features read as a quiet host's.
           for (let i = 0; i < hostFields; i++) out.push(0);
