@@ -37,8 +37,11 @@ export interface AlertLine {
     dst_addr?: string;
     dst_port?: number;
   };
-  /** The model that scored it: its weights' SHA-256, and its federation version if it has one. */
-  readonly model: { sha256: string; version?: number };
+  /**
+   * The model that scored it: the first 16 hex digits of its weights' SHA-256 (of weights.bin,
+   * as the coordinator's status shows it), and its federation version if it has one.
+   */
+  readonly model: { digest: string; version?: number };
 }
 
 /** What every line of a run says about where flows came from and what scored them. */
