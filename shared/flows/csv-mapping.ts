@@ -29,17 +29,24 @@ export interface CsvMapping {
    * beside the model fields for traffic features and alerts, never model inputs themselves.
    */
   context?: ContextColumns;
+  /** The file has no header line: these are its columns' names, in order. */
+  columns?: string[];
+  /**
+   * A line whose first cell is this ends the flows; what follows is not read (nfdump's
+   * `Summary` trailer, for one).
+   */
+  endMarker?: string;
 }
 
 /** The schema of CSV files read with `mapping`: its fields, in mapping order. */
-export function csvSchema(mapping: CsvMapping): FlowSchema {
+export function csvSchema(mapping: CsvMapping, name = 'csv'): FlowSchema {
   const fields = mapping.fields.map(
     (field): ModelField =>
       field.kind === 'numeric'
         ? { name: field.column, kind: 'numeric', numeric: field.numeric }
         : { name: field.column, kind: 'categorical' },
   );
-  return { name: 'csv', fields };
+  return { name, fields };
 }
 
 /**
@@ -76,7 +83,7 @@ export function parseCsvMapping(json: unknown, source: string): CsvMapping {
   const fail = (key: string, problem: string): never => {
     throw new FlowFormatError(`${source}: ${key}: ${problem}`, source);
   };
-  const top = expectObject(json, 'mapping', ['fields', 'label', 'delimiter', 'context'], fail);
+  const top = expectObject(json, 'mapping', MAPPING_KEYS, fail);
   if (!Array.isArray(top.fields))
     return fail('fields', `expected an array, got ${describe(top.fields)}`);
   if (top.fields.length === 0) return fail('fields', 'expected at least one field');
@@ -105,7 +112,21 @@ export function parseCsvMapping(json: unknown, source: string): CsvMapping {
     mapping.delimiter = delimiter;
   }
   if (top.context !== undefined) mapping.context = parseContextColumns(top.context, fail);
+  if (top.columns !== undefined) mapping.columns = parseColumnNames(top.columns, fail);
+  if (top.endMarker !== undefined)
+    mapping.endMarker = expectNonEmptyString(top.endMarker, 'endMarker', fail);
   return mapping;
+}
+
+const MAPPING_KEYS = ['fields', 'label', 'delimiter', 'context', 'columns', 'endMarker'];
+
+function parseColumnNames(value: unknown, fail: Fail): string[] {
+  if (!Array.isArray(value) || value.length === 0)
+    return fail('columns', `expected a non-empty array of column names, got ${describe(value)}`);
+  const names = value.map((name, index) => expectNonEmptyString(name, `columns[${index}]`, fail));
+  const twice = names.find((name, index) => names.indexOf(name) !== index);
+  if (twice !== undefined) fail('columns', `column '${twice}' is named twice`);
+  return names;
 }
 
 function parseContextColumns(value: unknown, fail: Fail): ContextColumns {

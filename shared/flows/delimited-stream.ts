@@ -11,8 +11,22 @@ import { fileError } from './flow-file.js';
 import { isRowIssue } from './row-decoder.js';
 import { FlowFormatError, type FlowRow, type RowIssue } from './schema.js';
 
-/** Decodes one record; null drops it silently (a header or directive line). */
-export type RecordHandler<T = FlowRow | RowIssue> = (cells: string[], line: number) => T | null;
+/**
+ * Decodes one record; null drops it silently (a header or directive line), END_OF_ROWS ends
+ * the file's rows there (a trailer follows).
+ */
+export type RecordHandler<T = FlowRow | RowIssue | EndOfRows> = (
+  cells: string[],
+  line: number,
+) => T | null;
+
+/** What a record handler returns for the line that ends a file's rows. */
+export const END_OF_ROWS = Object.freeze({ endOfRows: true as const });
+export type EndOfRows = typeof END_OF_ROWS;
+
+function isEndOfRows(item: object): item is EndOfRows {
+  return item === END_OF_ROWS;
+}
 
 export interface DelimitedOptions {
   readonly delimiter: string;
@@ -60,6 +74,7 @@ export async function* delimitedRows(
   try {
     if (options.quote) {
       for await (const item of streamRecords(file, options, handle)) {
+        if (isEndOfRows(item)) break;
         if (isRowIssue(item)) {
           counter.bad(item);
         } else {
@@ -77,6 +92,7 @@ export async function* delimitedRows(
         if (cells.length === 1 && cells[0] === '') continue;
         const item = handle(cells, line);
         if (item === null) continue;
+        if (isEndOfRows(item)) break;
         if (isRowIssue(item)) {
           counter.bad(item);
         } else {

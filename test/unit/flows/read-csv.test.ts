@@ -48,7 +48,7 @@ describe('CSV mappings', () => {
       problem: 'has an unknown key',
       json: { fields: [{ column: 'a', kind: 'categorical' }], lable: 'x' },
       message:
-        "map.json: mapping: unknown key 'lable' (expected fields, label, delimiter, context)",
+        "map.json: mapping: unknown key 'lable' (expected fields, label, delimiter, context, columns, endMarker)",
     },
     {
       problem: 'has a field without a column',
@@ -137,6 +137,60 @@ describe('CSV reader', () => {
   const dir = new FixtureDir();
   after(() => dir.remove());
   const csv = (lines: string[]) => `${lines.join('\n')}\n`;
+
+  it('reads a CSV without a header line by the column names the mapping gives, in order', async () => {
+    const columns = ['src_ip', 'is_local', 'proto', 'seconds', 'bytes_out', 'verdict'];
+    const file = dir.write(
+      'bare.csv',
+      csv(['10.0.0.1,1,tcp,0.5,1200,benign', '10.0.0.2,0,udp,0,64']),
+    );
+    const { issues, onBadRow } = issueLog();
+    const source = await openFlows(file, 'csv', {
+      csvMapping: { ...MAPPING, columns },
+      onBadRow,
+      maxBadShare: 1,
+    });
+    const rows = await readAll(source);
+
+    expect(rows).to.deep.equal([{ line: 1, values: ['tcp', 1200, 0.5, 1], label: 'benign' }]);
+    expect(issues).to.deep.equal([
+      { file, line: 2, field: null, reason: 'expected 6 columns, got 5' },
+    ]);
+  });
+
+  it('stops at the end marker, leaving a trailer such as a summary unread and uncounted', async () => {
+    const file = dir.write(
+      'trailer.csv',
+      csv([
+        'proto,seconds,bytes_out,is_local,verdict',
+        'tcp,0.5,1200,1,benign',
+        'Summary',
+        'flows,bytes,packets',
+        '1,1200,3',
+      ]),
+    );
+    const { issues, onBadRow } = issueLog();
+    const source = await openFlows(file, 'csv', {
+      csvMapping: { ...MAPPING, endMarker: 'Summary' },
+      onBadRow,
+    });
+
+    expect((await readAll(source)).map((row) => row.line)).to.deep.equal([2]);
+    expect(issues).to.deep.equal([]);
+    expect(source.stats).to.deep.equal({ rows: 1, badRows: 0 });
+  });
+
+  it('refuses header-less column names that are missing, empty or named twice', () => {
+    const cases: [unknown, string][] = [
+      [[], 'map.json: columns: expected a non-empty array of column names, got an array'],
+      [['a', ''], 'map.json: columns[1]: expected a non-empty string, got ""'],
+      [['proto', 'proto'], "map.json: columns: column 'proto' is named twice"],
+    ];
+    for (const [columns, message] of cases) {
+      const json = { fields: [{ column: 'proto', kind: 'categorical' }], columns };
+      expect(() => parseCsvMapping(json, 'map.json')).to.throw(message);
+    }
+  });
 
   it('reads the mapped columns in mapping order, with the label, ignoring the others', async () => {
     const file = dir.write(
