@@ -9,6 +9,8 @@ import type { FlowSchema, ModelField } from './schema.js';
 // every schema source is importable from one place.
 export { type CsvMapping, loadCsvMapping, parseCsvMapping } from './csv-mapping.js';
 
+import type { CsvMapping } from './csv-mapping.js';
+
 /** A header-less format: the role of every column, in file order. */
 export interface FixedColumns {
   readonly schema: FlowSchema;
@@ -157,3 +159,24 @@ export const EVE_FLOW_FIELDS: readonly ModelField[] = [
 ];
 
 export const EVE_FLOW_SCHEMA: FlowSchema = { name: 'suricata-eve-flow', fields: EVE_FLOW_FIELDS };
+
+/**
+ * nfdump's CSV export (`nfdump -r FILE -o csv`, nfdump 1.6's columns `ts,te,td,sa,da,sp,dp,pr,
+ * flg,...,ipkt,ibyt,opkt,obyt,...`), read as a CSV with this mapping: protocol, destination
+ * port and TCP flags (`.AP.SF`) as categories, duration, packets and bytes each way. Its
+ * `Summary` trailer ends the flows. nfdump writes times in the machine's local time zone.
+ */
+export const NFDUMP_CSV_MAPPING: CsvMapping = {
+  fields: [
+    { column: 'pr', kind: 'categorical' },
+    { column: 'dp', kind: 'categorical' },
+    { column: 'flg', kind: 'categorical' },
+    { column: 'td', kind: 'numeric', numeric: 'duration' },
+    { column: 'ipkt', kind: 'numeric', numeric: 'count' },
+    { column: 'ibyt', kind: 'numeric', numeric: 'bytes' },
+    { column: 'opkt', kind: 'numeric', numeric: 'count' },
+    { column: 'obyt', kind: 'numeric', numeric: 'bytes' },
+  ],
+  context: { ts: 'ts', srcAddr: 'sa', srcPort: 'sp', dstAddr: 'da', dstPort: 'dp' },
+  endMarker: 'Summary',
+};

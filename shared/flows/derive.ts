@@ -21,7 +21,7 @@ export type DeriveStageFactory = () => DeriveStage;
 
 /**
  * The stages rows of a format get: per-host traffic features where rows carry a timestamp and
- * addresses (Zeek, Suricata EVE; CSV mappings whose context names them), unless `traffic` is
+ * addresses (Zeek, Suricata EVE, nfdump; CSV mappings whose context names them), unless `traffic` is
  * false; none for
  * NSL-KDD and KDD99, whose rows carry such features already (count, dst_host_*).
  */
@@ -35,6 +35,7 @@ export function defaultDeriveStages(
   const timed =
     format === 'zeek' ||
     format === 'suricata-eve' ||
+    format === 'nfdump' ||
     (format === 'csv' && !!context?.ts && !!context.srcAddr && !!context.dstAddr);
   if (!timed) return [];
   const lastConnections = options.lastConnections ?? 0;

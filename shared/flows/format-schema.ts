@@ -6,6 +6,7 @@ import {
   EVE_FLOW_SCHEMA,
   KDD99_COLUMNS,
   loadCsvMapping,
+  NFDUMP_CSV_MAPPING,
   NSL_KDD_COLUMNS,
   ZEEK_CONN_SCHEMA,
 } from './builtin-schemas.js';
@@ -27,6 +28,12 @@ export async function schemaForFormat(
       return KDD99_COLUMNS.schema;
     case 'zeek':
       return zeekSchema(trafficFeatures, lastConnections);
+    case 'nfdump': {
+      const schema = csvSchema(NFDUMP_CSV_MAPPING, 'nfdump');
+      const context = NFDUMP_CSV_MAPPING.context;
+      const options = { traffic: trafficFeatures, lastConnections, csvContext: context };
+      return derivedSchema(schema, defaultDeriveStages(format, schema, options));
+    }
     case 'suricata-eve': {
       const options = { traffic: trafficFeatures, lastConnections };
       return derivedSchema(EVE_FLOW_SCHEMA, defaultDeriveStages(format, EVE_FLOW_SCHEMA, options));

@@ -1,5 +1,5 @@
 /** The input formats fedflow reads, as named on the command line (`--format`). */
-export const FLOW_FORMATS = ['nsl-kdd', 'kdd99', 'zeek', 'suricata-eve', 'csv'] as const;
+export const FLOW_FORMATS = ['nsl-kdd', 'kdd99', 'zeek', 'suricata-eve', 'nfdump', 'csv'] as const;
 export type FlowFormat = (typeof FLOW_FORMATS)[number];
 
 export function parseFlowFormat(text: string): FlowFormat {

@@ -3,6 +3,7 @@
  * counts malformed ones, and stops when too many are.
  */
 import { BadRowCounter, type BadRowPolicy, badRowPolicy, type RowStats } from './bad-rows.js';
+import { NFDUMP_CSV_MAPPING } from './builtin-schemas.js';
 import type { CsvMapping } from './csv-mapping.js';
 import { firstContentByte } from './flow-file.js';
 import type { FormatReader } from './format-reader.js';
@@ -108,6 +109,8 @@ async function openFormat(
       return openCsv(file, csvMapping!);
     case 'suricata-eve':
       return openSuricataEve(file);
+    case 'nfdump':
+      return openCsv(file, NFDUMP_CSV_MAPPING, 'nfdump');
     case 'zeek':
       if (firstByte === OPENING_BRACE) return openZeekJson(file);
       if (firstByte === OPENING_BRACKET) {

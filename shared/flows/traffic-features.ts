@@ -50,9 +50,10 @@ function span(now: number, oldest: number): number {
 
 /**
  * The traffic-feature stage for rows of `schema`: the failed share needs a connection's state
- * (Zeek's `conn_state`, or Suricata's TCP flags) and bytes per packet the originator's bytes
- * and packets (Zeek's `orig_ip_bytes` and `orig_pkts`, Suricata's `flow.bytes_toserver` and
- * `flow.pkts_toserver`); the rest needs only the rows' context (time, addresses, port).
+ * (Zeek's `conn_state`, or Suricata's or nfdump's TCP flags) and bytes per packet the
+ * originator's bytes and packets (Zeek's `orig_ip_bytes` and `orig_pkts`, Suricata's
+ * `flow.bytes_toserver` and `flow.pkts_toserver`, nfdump's `ibyt` and `ipkt`); the rest needs
+ * only the rows' context (time, addresses, port).
  */
 export function trafficFeatures(
   schema: FlowSchema,
@@ -60,8 +61,8 @@ export function trafficFeatures(
 ): DeriveStageFactory {
   const index = (name: string) => schema.fields.findIndex((field) => field.name === name);
   const failedOf = failedConnection(index);
-  const bytes = Math.max(index('orig_ip_bytes'), index('flow.bytes_toserver'));
-  const packets = Math.max(index('orig_pkts'), index('flow.pkts_toserver'));
+  const bytes = Math.max(index('orig_ip_bytes'), index('flow.bytes_toserver'), index('ibyt'));
+  const packets = Math.max(index('orig_pkts'), index('flow.pkts_toserver'), index('ipkt'));
   const withState = failedOf !== null;
   const withSizes = bytes >= 0 && packets >= 0;
   const lastN = settings.lastConnections > 0;
@@ -144,13 +145,23 @@ export function trafficFeatures(
  * How to tell from a row's values that its connection failed (refused, unanswered or torn down
  * early), or null when the schema cannot say. Zeek names it in `conn_state`; from Suricata's
  * TCP flags, as Zeek's states would: no packet back from the responder (S0, SH), or a reset
- * in either direction (REJ, RSTO, RSTR...).
+ * in either direction (REJ, RSTO, RSTR...); nfdump's one-way flows say less: a TCP flow that
+ * never carried an ACK, or carried a reset.
  */
 function failedConnection(
   index: (name: string) => number,
 ): ((values: readonly (string | number)[]) => boolean) | null {
   const state = index('conn_state');
   if (state >= 0) return (values) => FAILED_STATES.has(values[state] as string);
+  const nfdumpFlags = index('flg');
+  const nfdumpProto = index('pr');
+  if (nfdumpFlags >= 0 && nfdumpProto >= 0)
+    return (values) => {
+      if (String(values[nfdumpProto]).toUpperCase() !== 'TCP') return false;
+      // One letter per flag set (.AP.SF): a flow never acknowledged, or reset, failed.
+      const flags = String(values[nfdumpFlags]);
+      return !flags.includes('A') || flags.includes('R');
+    };
   const proto = index('proto');
   const toServer = index('tcp.tcp_flags_ts');
   const toClient = index('tcp.tcp_flags_tc');
