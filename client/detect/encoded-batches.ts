@@ -2,12 +2,11 @@
  * Main-thread side of the encode worker: an async stream of encoded batches, with bad-row
  * reports relayed to the caller's callback and the worker's errors re-thrown here.
  */
-import { existsSync, fstatSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EncoderSpec } from '../../shared/encoding/encoder-spec.js';
-import { isStdin } from '../../shared/flows/file-bytes.js';
 import type { FlowSelection } from '../../shared/flows/pipeline.js';
 import { FlowFormatError, type FlowSchema } from '../../shared/flows/schema.js';
 import type { EncodeWorkerInput } from './encode-worker.js';
@@ -31,27 +30,12 @@ function workerPath(): string {
   return existsSync(js) ? js : join(here, 'encode-worker.ts');
 }
 
-function startWorker(path: string, workerData: EncodeWorkerInput, stdin: boolean): Worker {
-  if (!path.endsWith('.ts')) return new Worker(path, { workerData, stdin });
+function startWorker(path: string, workerData: EncodeWorkerInput): Worker {
+  if (!path.endsWith('.ts')) return new Worker(path, { workerData });
   // Tests run the sources through tsx, whose loader must be registered inside the new thread
   // before the worker's module loads.
   const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(pathToFileURL(path).href)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData, stdin });
-}
-
-/**
- * Standard input goes to the worker through this thread: the worker's process.stdin is what
- * is written to worker.stdin. Returns how to stop feeding it (and let this process end).
- */
-function feedStdin(worker: Worker): () => void {
-  const input = worker.stdin!;
-  input.on('error', () => {}); // the worker ended first: nothing more to feed
-  process.stdin.pipe(input);
-  return () => {
-    process.stdin.unpipe(input);
-    process.stdin.pause();
-    input.end();
-  };
+  return new Worker(bootstrap, { eval: true, workerData });
 }
 
 /** Runs the flow pipeline on `selection` in a worker and streams its rows encoded, in batches. */
@@ -70,10 +54,7 @@ export async function encodeInWorker(
     batchSize,
     credits: CREDITS,
   };
-  // Redirected from a file, standard input is a file the worker opens itself.
-  const readsStdin = files.some(isStdin) && !fstatSync(0).isFile();
-  const worker = startWorker(workerPath(), input, readsStdin);
-  const stopFeeding = readsStdin ? feedStdin(worker) : () => {};
+  const worker = startWorker(workerPath(), input);
   const askToStop = () => worker.postMessage('stop');
   if (stop?.aborted) askToStop();
   stop?.addEventListener('abort', askToStop, { once: true });
@@ -98,7 +79,6 @@ export async function encodeInWorker(
     return queue.shift()!;
   };
   const fail = (m: Extract<WorkerMessage, { type: 'error' }>): never => {
-    stopFeeding();
     void worker.terminate();
     if (m.name === 'FlowFormatError')
       throw new FlowFormatError(m.message, m.file ?? files.join(', '), m.line);
@@ -125,7 +105,6 @@ export async function encodeInWorker(
       }
     } finally {
       stop?.removeEventListener('abort', askToStop);
-      stopFeeding();
       await worker.terminate();
     }
   }

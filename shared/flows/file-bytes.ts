@@ -6,7 +6,8 @@
  * of the first bytes, the header, then the rows): their first bytes are kept and replayed to
  * every later opening, so scoring reads a pipe as it reads a file.
  */
-import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { FlowFormatError } from './schema.js';
@@ -134,10 +135,16 @@ class OncePipe {
 
   private open(): Readable {
     // Standard input may be a socket (as Node's child processes get it), which cannot be opened
-    // by name; and process.stdin reads without holding a thread-pool thread, which a blocking
-    // read of fd 0 would hold until input comes, so that a worker reading it could not be
-    // stopped. In the scoring worker it is the stream the main thread feeds (isStdin).
-    if (isStdin(this.file)) return process.stdin;
+    // by name. A pipe or a socket is read as a socket on its descriptor: without holding a
+    // thread-pool thread, which a blocking read of fd 0 would hold until input came, so that
+    // the thread reading it could not be stopped; and on the thread that asks, so the scoring
+    // worker reads its input itself while the main thread scores.
+    if (isStdin(this.file)) {
+      const stdin = fstatSync(0);
+      if (stdin.isFIFO() || stdin.isSocket())
+        return new Socket({ fd: 0, readable: true, writable: false });
+      return process.stdin;
+    }
     return createReadStream(this.file, { highWaterMark: this.chunkBytes });
   }
 
