@@ -45,8 +45,8 @@ export const jsonReport = (what: string, key: string): OutputKind => ({
   looksLike: (head) => new RegExp(`^\\s*\\{\\s*"${key}"\\s*:`).test(head),
 });
 export const ALERT_LINES: OutputKind = {
-  what: 'a fedflow alerts file (JSON lines starting {"row":)',
-  looksLike: (head) => head.startsWith('{"row":'),
+  what: 'a fedflow alerts file (JSON lines starting {"row": or, in ECS, {"@timestamp":)',
+  looksLike: (head) => head.startsWith('{"row":') || head.startsWith('{"@timestamp":'),
 };
 export const SVG_CHART: OutputKind = {
   what: 'an SVG chart',

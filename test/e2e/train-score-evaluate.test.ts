@@ -290,7 +290,7 @@ describe('fedflow synth -> train -> evaluate -> score on synthetic flows', funct
       const scored = await score(file('test.log'), 'zeek', essay);
       expect(scored.code).to.equal(1);
       expect(scored.stderr).to.include(
-        `cannot write ${essay}: it exists and is not a fedflow alerts file (JSON lines starting {"row":); refusing to replace it`,
+        `cannot write ${essay}: it exists and is not a fedflow alerts file (JSON lines starting {"row": or, in ECS, {"@timestamp":); refusing to replace it`,
       );
       const synth = await runCli(['synth', '--profile', 'web', '--flows', '10', '--out', essay]);
       expect(synth.code).to.equal(1);
@@ -310,6 +310,24 @@ describe('fedflow synth -> train -> evaluate -> score on synthetic flows', funct
       expect(evaluated.stderr).to.include('it exists and is not an evaluation report');
       expect(evaluated.stdout).to.not.match(/AUROC/); // refused before the work
       expect(readFileSync(essay, 'utf8')).to.equal('my thesis\n');
+    });
+
+    it('replaces an earlier ECS alerts file, which it recognises as its own', async () => {
+      const out = file('alerts.ecs.jsonl');
+      const args = [
+        'score',
+        '--model',
+        file('model'),
+        '--data',
+        file('test.log'),
+        '--format',
+        'zeek',
+      ];
+      for (let run = 0; run < 2; run++) {
+        const r = await runCli([...args, '--output', 'ecs', '--alerts-only', '--out', out]);
+        expect(r.code, r.stderr).to.equal(0);
+      }
+      expect(readFileSync(out, 'utf8')).to.match(/^\{"@timestamp":/);
     });
 
     it('writes the whole report when it succeeds, replacing the file', async () => {
