@@ -41,8 +41,9 @@ export const MAX_RECORD_CHARS = 1 << 20;
 const READ_CHUNK_BYTES = 256 * 1024;
 
 /**
- * The records of `file` as csv-parse reads them, each passed through `handle` inside the parser
- * with its physical line number (for a quoted value spanning lines, the record's last line).
+ * The records of `file`, each passed through `handle` with its physical line number (for a
+ * quoted value spanning lines, the record's last line): as csv-parse reads them when the file
+ * quotes, else one per line.
  * With `maxRecords` the parser stops there, so a header probe never parses further.
  * Parser errors (broken quoting, an over-long record) end the read with a FlowFormatError: after
  * them csv-parse cannot tell where the next record starts, so skipping would merge rows.
@@ -53,6 +54,10 @@ export function streamRecords<T extends object>(
   handle: RecordHandler<T>,
   maxRecords?: number,
 ): AsyncIterable<T> {
+  // Unquoted, a record is a line: the line splitter hands one on as soon as its newline is
+  // read, where csv-parse holds the last line back for what may follow it (a followed log's
+  // header read would wait for its second record).
+  if (!options.quote) return unquotedRecords(file, options.delimiter, handle, maxRecords);
   const parser = parse({
     ...parserOptions(options.delimiter, options.quote),
     skip_empty_lines: true,
@@ -62,6 +67,25 @@ export function streamRecords<T extends object>(
     // csv-parse types on_record as returning records of the input type; ours returns decoded ones.
   } satisfies Options<T | null, string[]> as Options);
   return streamFile(file, parser);
+}
+
+/** streamRecords for a file that never quotes: one record per non-blank line. */
+async function* unquotedRecords<T extends object>(
+  file: string,
+  delimiter: string,
+  handle: RecordHandler<T>,
+  maxRecords = Number.POSITIVE_INFINITY,
+): AsyncGenerator<T> {
+  let line = 0;
+  let records = 0;
+  for await (const cells of streamLines(file, delimiter, 1)) {
+    line++;
+    if (cells.length === 1 && cells[0] === '') continue;
+    const item = handle(cells, line);
+    if (item === null) continue;
+    yield item;
+    if (++records >= maxRecords) return;
+  }
 }
 
 /** The rows of `file`, counting and reporting malformed ones through `counter`. */
