@@ -1,10 +1,12 @@
 /** `fedflow score`: score flow files with a model, one JSON line per input row, in order. */
 import { type Command, Option } from 'commander';
 import { ALERT_OUTPUTS, type AlertOutput } from '../../client/detect/alert-lines.js';
+import { followAlertLines } from '../../client/detect/follow-alerts.js';
 import { openModel } from '../../client/detect/loaded-model.js';
 import { writeAlertLines } from '../../client/detect/write-alerts.js';
 import { SiteMetrics } from '../../client/metrics/site-metrics.js';
 import { loadModelConfig } from '../../shared/config/model-config.js';
+import { isStdin } from '../../shared/flows/file-bytes.js';
 import { ALERT_LINES, checkOutputFile } from '../../shared/fs/output-file.js';
 import { scoreForThresholds, thresholdSetWarnings } from '../../shared/model/thresholds.js';
 import {
@@ -20,6 +22,8 @@ interface ScoreOptions extends FlowFileOptions {
   out: string;
   importanceSamples?: number;
   alertsOnly?: boolean;
+  follow?: boolean;
+  state?: string;
   output: AlertOutput;
 }
 
@@ -38,6 +42,14 @@ export function registerScore(program: Command): void {
       'also write Prometheus metrics (flows scored, alerts) as a node_exporter textfile',
     )
     .option('--alerts-only', 'write only the flows that cross a threshold')
+    .option(
+      '--follow',
+      'keep scoring one log as it grows and is rotated (renamed or truncated), until SIGTERM or Ctrl-C; --out FILE is appended to',
+    )
+    .option(
+      '--state <file>',
+      'with --follow: save the position after each written batch, and resume from it on restart',
+    )
     .addOption(
       new Option(
         '--output <form>',
@@ -52,6 +64,7 @@ export function registerScore(program: Command): void {
       Number,
     )
     .action(async (options: ScoreOptions) => {
+      checkFollowOptions(options);
       if (options.out !== '-') checkOutputFile(options.out, ALERT_LINES);
       const config = loadModelConfig(options.config, {
         backend: options.backend,
@@ -69,21 +82,27 @@ export function registerScore(program: Command): void {
       for (const warning of thresholdSetWarnings(loaded.saved.thresholds))
         process.stderr.write(`${warning}\n`);
       const stop = stopOnSignals();
-      const summary = await writeAlertLines(
-        loaded,
-        options.data,
-        options.format,
-        await readOptions(options, config.input.maxBadShare),
-        {
-          importanceSamples,
-          seed: 1,
-          topFields: config.scoring.topFields,
-          alertsOnly: options.alertsOnly ?? false,
-          output: options.output,
-          stop: stop.signal,
-        },
-        options.out,
-      );
+      const read = await readOptions(options, config.input.maxBadShare);
+      const scoring = {
+        importanceSamples,
+        seed: 1,
+        topFields: config.scoring.topFields,
+        alertsOnly: options.alertsOnly ?? false,
+        output: options.output,
+        stop: stop.signal,
+      };
+      const summary = options.follow
+        ? await followAlertLines(
+            loaded,
+            options.data[0]!,
+            options.format,
+            read,
+            scoring,
+            options.out,
+            options.state ?? null,
+            (line) => process.stderr.write(`${line}\n`),
+          )
+        : await writeAlertLines(loaded, options.data, options.format, read, scoring, options.out);
       stop.release();
       loaded.model.dispose();
       if (options.metricsFile) {
@@ -117,4 +136,13 @@ function stopOnSignals(): { signal: AbortSignal; release: () => void } {
       process.off('SIGINT', onSignal);
     },
   };
+}
+
+/** --follow reads one growing log file, and --state only makes sense with it. */
+function checkFollowOptions(options: ScoreOptions): void {
+  if (options.state !== undefined && !options.follow)
+    throw new Error('--state saves where --follow got to: give --follow too');
+  if (!options.follow) return;
+  if (options.data.length !== 1 || isStdin(options.data[0]!))
+    throw new Error('--follow follows one log file: give exactly one --data FILE (not -)');
 }

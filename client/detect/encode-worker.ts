@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EncoderSpec } from '../../shared/encoding/encoder-spec.js';
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
+import { followFile } from '../../shared/flows/follow-file.js';
 import { type FlowSelection, openPipeline } from '../../shared/flows/pipeline.js';
 import type { ReadOptions } from '../../shared/flows/readers.js';
 import { FlowFormatError, type FlowSchema } from '../../shared/flows/schema.js';
@@ -20,6 +21,18 @@ export interface EncodeWorkerInput {
   readonly encoder: EncoderSpec;
   readonly batchSize: number;
   readonly credits: number;
+  readonly reading: ReadingOptions;
+}
+
+/** How the worker reads: a whole file once (the default), or following it as it grows. */
+export interface ReadingOptions {
+  /** Follow the files as they grow and rotate (score --follow); only 'stop' ends the read. */
+  readonly follow?: boolean;
+  /**
+   * Rows to read and derive but not send, the first this many (a restart resuming where it
+   * stopped: their traffic context still counts for the rows after them).
+   */
+  readonly skipRows?: number;
 }
 
 const input = workerData as EncodeWorkerInput;
@@ -48,6 +61,8 @@ const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []) =>
 
 async function run(): Promise<void> {
   const encoder = new FlowEncoder(input.encoder);
+  if (input.reading.follow) for (const file of input.selection.files) followFile(file);
+  let toSkip = input.reading.skipRows ?? 0;
   const flows = await openPipeline({
     ...input.selection,
     read: { ...input.selection.read, onBadRow: (issue) => send({ type: 'bad-row', issue }) },
@@ -105,6 +120,10 @@ async function run(): Promise<void> {
   const reading = (async () => {
     for await (const row of flows.rows) {
       if (stopRequested) return;
+      if (toSkip > 0) {
+        toSkip--;
+        continue;
+      }
       const r = batch.labels.length;
       if (r === 0) batchStarted = performance.now();
       encoder.encodeInto(row, batch.codes, r * fields);

@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { EncoderSpec } from '../../shared/encoding/encoder-spec.js';
 import type { FlowSelection } from '../../shared/flows/pipeline.js';
 import { FlowFormatError, type FlowSchema } from '../../shared/flows/schema.js';
-import type { EncodeWorkerInput } from './encode-worker.js';
+import type { EncodeWorkerInput, ReadingOptions } from './encode-worker.js';
 import type { WorkerMessage } from './encode-worker-protocol.js';
 import type { EncodedBatch } from './encoded-batch.js';
 
@@ -43,9 +43,12 @@ export async function encodeInWorker(
   selection: FlowSelection,
   encoder: EncoderSpec,
   batchSize: number,
-  /** When aborted, the worker sends what it has read and ends, without waiting for more input. */
-  stop?: AbortSignal,
+  options: ReadingOptions & {
+    /** When aborted, the worker sends what it has read and ends, without waiting for more. */
+    readonly stop?: AbortSignal;
+  } = {},
 ): Promise<EncodedStream> {
+  const { stop, ...reading } = options;
   const { onBadRow, ...portable } = selection.read;
   const files = selection.files;
   const input: EncodeWorkerInput = {
@@ -53,6 +56,7 @@ export async function encodeInWorker(
     encoder,
     batchSize,
     credits: CREDITS,
+    reading,
   };
   const worker = startWorker(workerPath(), input);
   const askToStop = () => worker.postMessage('stop');

@@ -9,6 +9,7 @@ import { trafficDerivedIn } from '../../shared/flows/traffic-features.js';
 import { MultiHotBuilder } from '../../shared/model/multi-hot.js';
 import { SCORE_BATCH } from '../../shared/model/score-table.js';
 import type { BatchScores, ScoreOptions } from '../../shared/model/vae.js';
+import type { ReadingOptions } from './encode-worker.js';
 import type { EncodedBatch } from './encoded-batch.js';
 import { encodeInWorker } from './encoded-batches.js';
 import { assertSchemaMatches, type LoadedModel } from './loaded-model.js';
@@ -16,7 +17,7 @@ import { assertSchemaMatches, type LoadedModel } from './loaded-model.js';
 export interface ScoredBatch {
   readonly batch: EncodedBatch;
   readonly result: BatchScores;
-  /** 0-based index of the batch's first row among all rows scored so far. */
+  /** 0-based index of the batch's first row among the rows read (skipped ones included). */
   readonly firstIndex: number;
 }
 
@@ -31,7 +32,7 @@ export async function scoreFlowFiles(
   files: readonly string[],
   format: FlowFormat,
   read: ReadOptions,
-  options: ScoreOptions & { readonly stop?: AbortSignal },
+  options: ScoreOptions & ReadingOptions & { readonly stop?: AbortSignal },
   sink: (scored: ScoredBatch) => void | Promise<void>,
 ): Promise<ScoreRunSummary> {
   const started = performance.now();
@@ -39,7 +40,8 @@ export async function scoreFlowFiles(
   const traffic = trafficDerivedIn(loaded.saved.spec.schema);
   const selection = { files, format, onlyLabel: null, read, ...traffic };
   const spec = loaded.saved.spec.encoder;
-  const stream = await encodeInWorker(selection, spec, SCORE_BATCH, options.stop);
+  const { stop, follow, skipRows } = options;
+  const stream = await encodeInWorker(selection, spec, SCORE_BATCH, { stop, follow, skipRows });
   const { model, encoder } = loaded;
   const builder = new MultiHotBuilder(encoder);
   let scored = 0;
@@ -53,7 +55,7 @@ export async function scoreFlowFiles(
     const x = builder.build(batch.codes, null, 0, batch.count);
     const result = model.score(x, options);
     x.dispose();
-    await sink({ batch, result, firstIndex: scored });
+    await sink({ batch, result, firstIndex: (skipRows ?? 0) + scored });
     scored += batch.count;
   }
   if (!checked) assertSchemaMatches(loaded.saved.spec.schema, stream.schema, files.join(', '));

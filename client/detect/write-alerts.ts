@@ -1,5 +1,6 @@
 /** Scores flow files into a JSON-lines file (or stdout): the `score` command's whole job. */
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { FlowFormat } from '../../shared/flows/formats.js';
 import type { ReadOptions } from '../../shared/flows/readers.js';
@@ -7,6 +8,7 @@ import { ALERT_LINES, streamOutputFile } from '../../shared/fs/output-file.js';
 import { type SavedModel, weightsSha256 } from '../../shared/model/model-dir.js';
 import type { ScoreOptions } from '../../shared/model/vae.js';
 import { AlertFormatter, type AlertLine, type AlertOutput } from './alert-lines.js';
+import type { ReadingOptions } from './encode-worker.js';
 import type { LoadedModel } from './loaded-model.js';
 import { type ScoreRunSummary, scoreFlowFiles } from './score-flows.js';
 
@@ -31,13 +33,18 @@ export async function writeAlertLines(
   files: readonly string[],
   format: FlowFormat,
   read: ReadOptions,
-  options: ScoreOptions & {
-    topFields: number;
-    alertsOnly?: boolean;
-    output?: AlertOutput;
-    /** Aborted: score what has been read, write it, and end (SIGTERM while reading a pipe). */
-    stop?: AbortSignal;
-  },
+  options: ScoreOptions &
+    ReadingOptions & {
+      topFields: number;
+      alertsOnly?: boolean;
+      output?: AlertOutput;
+      /** Aborted: score what has been read, write it, and end (SIGTERM while reading a pipe). */
+      stop?: AbortSignal;
+      /** Append to `outPath` batch by batch (following a log) instead of replacing it at the end. */
+      append?: boolean;
+      /** Called once a batch's lines are handed to the output: rows read so far, skipped included. */
+      onWritten?: (rowsThrough: number) => void;
+    },
   outPath: string,
 ): Promise<AlertRunSummary> {
   const formatter = new AlertFormatter(
@@ -56,10 +63,31 @@ export async function writeAlertLines(
     const summary = await scoreFlowFiles(loaded, files, format, read, options, async (batch) => {
       const formatted = formatter.format(batch);
       alerts += formatted.alerts;
-      if (!out.write(formatted.text)) await once(out, 'drain');
+      const { onWritten } = options;
+      if (onWritten === undefined) {
+        if (!out.write(formatted.text)) await once(out, 'drain');
+        return;
+      }
+      // Written (to the system), then reported: a position saved is never ahead of the output.
+      await new Promise<void>((resolve, reject) =>
+        out.write(formatted.text, (error) => (error ? reject(error) : resolve())),
+      );
+      onWritten(batch.firstIndex + batch.batch.count);
     });
     return { ...summary, alerts, seconds: summary.seconds };
   };
+  if (outPath === '-') return score(process.stdout);
+  if (options.append) return appendTo(outPath, score);
   // A file is replaced only by a complete run: a failure leaves what was there.
-  return outPath === '-' ? score(process.stdout) : streamOutputFile(outPath, score, ALERT_LINES);
+  return streamOutputFile(outPath, score, ALERT_LINES);
+}
+
+async function appendTo<T>(path: string, write: (out: Writable) => Promise<T>): Promise<T> {
+  const out = createWriteStream(path, { flags: 'a' });
+  try {
+    return await write(out);
+  } finally {
+    out.end();
+    await once(out, 'close');
+  }
 }

@@ -10,6 +10,7 @@ import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } 
 import { Socket } from 'node:net';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { followedBytes, isFollowed } from './follow-file.js';
 import { FlowFormatError } from './schema.js';
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -24,7 +25,11 @@ interface ByteOptions {
 
 /** A stream of `file`'s content, gunzipped when it is gzip; errors (ENOENT...) come through it. */
 export function fileBytes(file: string, options: ByteOptions): Readable {
-  const bytes = isPipe(file) ? pipeBytes(file, options) : regularFileBytes(file, options);
+  const bytes = isFollowed(file)
+    ? followedBytes(file, options.highWaterMark)
+    : isPipe(file)
+      ? pipeBytes(file, options)
+      : regularFileBytes(file, options);
   if (options.encoding) bytes.setEncoding(options.encoding);
   return bytes;
 }
