@@ -3,7 +3,7 @@
  * when training on 1,000,000 synthetic flows; federated against central, local-only and
  * personalised models, on NSL-KDD and on the demo's synthetic sites; poisoning. Writes JSON to
  * bench/results/ with the backend and machine named.
- * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [iot23] [poisoning] [sketch-influence] [memory]
+ * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [follow] [iot23] [poisoning] [sketch-influence] [memory]
  *   [--seeds 1,2,3] (poisoning: every seed for the default screening, the first for the others)
  *   [--screenings robust,...] (poisoning: only these screenings, saved as poisoning-nsl-kdd-<names>.json)
  */
@@ -20,6 +20,7 @@ import { runNslKddFederation } from './federation/nsl-kdd-federation.js';
 import { runPoisoning } from './federation/poisoning-bench.js';
 import { runSketchInfluence } from './federation/sketch-influence.js';
 import { runSyntheticFederation } from './federation/synthetic-federation.js';
+import { runFollow } from './follow-bench.js';
 import { runFuzz } from './hardening/fuzz.js';
 import { runKillLoop } from './hardening/kill-loop.js';
 import { runIot23 } from './iot23-bench.js';
@@ -132,6 +133,10 @@ if (runs('calibration')) {
   if (!dir) log(`skipping calibration: no KDDTest+.txt in ${nslKddCandidates().join(' or ')}`);
   else save('nsl-kdd-calibration', await runNslKddCalibration(dir, backend, seeds, log));
   save('synthetic-calibration', await runSyntheticCalibration(backend, seeds, log));
+}
+
+if (runs('follow')) {
+  save('follow', await runFollow({ flowsPerSecond: 50_000, seconds: 6, runs: 3 }, log));
 }
 
 if (runs('traffic-features')) {
