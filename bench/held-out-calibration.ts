@@ -7,6 +7,8 @@ import { calibrateModel } from '../client/detect/calibrate-model.js';
 import { scoreLabelledFlows } from '../client/detect/evaluate-model.js';
 import type { LoadedModel } from '../client/detect/loaded-model.js';
 import type { FlowFormat } from '../shared/flows/formats.js';
+import { fprInterval } from '../shared/stats/thresholds.js';
+import { spreadOf } from './federation/seed-summary.js';
 
 export interface HeldOutCalibration {
   readonly calibrationFlows: number;
@@ -40,5 +42,31 @@ export async function heldOutCalibration(
     heldOutNormals: held.length,
     observedFprOwn: fprAt(loaded.saved.thresholds?.targets ?? []),
     observedFprCalibrated: fprAt(calibration.thresholds.targets),
+  };
+}
+
+/**
+ * What a calibration bench reports over its seeds: the spread of the observed FPRs at the
+ * model's own thresholds and at the re-placed ones, and how far a held-out FPR may fall from
+ * its target by chance alone for this many normals.
+ */
+export function calibrationSummary(
+  runs: readonly HeldOutCalibration[],
+  targetFprs: readonly number[],
+) {
+  const n = runs[0]?.heldOutNormals ?? 0;
+  return {
+    targets: { withinFactorOfTarget: 1.5 },
+    targetFprs,
+    observedFprAtOwnThresholds: targetFprs.map((_, t) =>
+      spreadOf(runs, (r) => r.observedFprOwn[t]!),
+    ),
+    observedFprAfterCalibrate: targetFprs.map((_, t) =>
+      spreadOf(runs, (r) => r.observedFprCalibrated[t]!),
+    ),
+    chanceInterval: targetFprs.map((fpr) => {
+      const { low, high } = fprInterval(Math.round(fpr * n), n);
+      return { targetFpr: fpr, heldOutNormals: n, low, high };
+    }),
   };
 }

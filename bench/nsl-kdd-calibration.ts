@@ -11,10 +11,12 @@ import { join } from 'node:path';
 import { loadedModel } from '../client/detect/loaded-model.js';
 import { SeededRandom } from '../shared/flows/synth/random.js';
 import type { BackendReport } from '../shared/runtime/backend.js';
-import { fprInterval } from '../shared/stats/thresholds.js';
 import { trainReference } from './federation/reference-models.js';
-import { spreadOf } from './federation/seed-summary.js';
-import { type HeldOutCalibration, heldOutCalibration } from './held-out-calibration.js';
+import {
+  calibrationSummary,
+  type HeldOutCalibration,
+  heldOutCalibration,
+} from './held-out-calibration.js';
 
 const TARGETS = [0.01, 0.001];
 
@@ -59,23 +61,10 @@ export async function runNslKddCalibration(
         loaded.model.dispose();
       }
     }
-    const n = runs[0]?.heldOutNormals ?? 0;
     return {
       protocol:
         "train on KDDTrain+_20Percent's normal rows; calibrate on a seeded random half of KDDTest+'s normal rows; observed FPR on the other half",
-      targets: { withinFactorOfTarget: 1.5 },
-      targetFprs: TARGETS,
-      observedFprAtOwnThresholds: TARGETS.map((_, t) =>
-        spreadOf(runs, (r) => r.observedFprOwn[t]!),
-      ),
-      observedFprAfterCalibrate: TARGETS.map((_, t) =>
-        spreadOf(runs, (r) => r.observedFprCalibrated[t]!),
-      ),
-      // How far a held-out FPR may fall from its target by chance alone, for this many normals.
-      chanceInterval: TARGETS.map((fpr) => {
-        const { low, high } = fprInterval(Math.round(fpr * n), n);
-        return { targetFpr: fpr, heldOutNormals: n, low, high };
-      }),
+      ...calibrationSummary(runs, TARGETS),
       runs,
     };
   } finally {

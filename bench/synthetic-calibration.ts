@@ -12,10 +12,12 @@ import { loadedModel } from '../client/detect/loaded-model.js';
 import { DEFAULT_START_TIME } from '../shared/flows/synth/generate.js';
 import { writeSyntheticConnLog } from '../shared/flows/synth/index.js';
 import type { BackendReport } from '../shared/runtime/backend.js';
-import { fprInterval } from '../shared/stats/thresholds.js';
 import { trainReference } from './federation/reference-models.js';
-import { spreadOf } from './federation/seed-summary.js';
-import { type HeldOutCalibration, heldOutCalibration } from './held-out-calibration.js';
+import {
+  calibrationSummary,
+  type HeldOutCalibration,
+  heldOutCalibration,
+} from './held-out-calibration.js';
 
 const TARGETS = [0.01, 0.001];
 const TRAINING_FLOWS = 20_000;
@@ -57,21 +59,9 @@ export async function runSyntheticCalibration(
         loaded.model.dispose();
       }
     }
-    const n = runs[0]?.heldOutNormals ?? 0;
     return {
       protocol: `train on a synthetic 'web' site's normal day (${TRAINING_FLOWS} flows); calibrate on an 'internal' site's normal day (${DAY_FLOWS} flows); observed FPR on that site's next day (${DAY_FLOWS} flows)`,
-      targets: { withinFactorOfTarget: 1.5 },
-      targetFprs: TARGETS,
-      observedFprAtOwnThresholds: TARGETS.map((_, t) =>
-        spreadOf(runs, (r) => r.observedFprOwn[t]!),
-      ),
-      observedFprAfterCalibrate: TARGETS.map((_, t) =>
-        spreadOf(runs, (r) => r.observedFprCalibrated[t]!),
-      ),
-      chanceInterval: TARGETS.map((fpr) => {
-        const { low, high } = fprInterval(Math.round(fpr * n), n);
-        return { targetFpr: fpr, heldOutNormals: n, low, high };
-      }),
+      ...calibrationSummary(runs, TARGETS),
       runs,
     };
   } finally {

@@ -15,14 +15,7 @@ import { packedValueAt } from './encoded-batch.js';
 export const ECS_VERSION = '9.4.0';
 
 /** The flow context as the alert line's `flow` object writes it (encoded-batch.ts). */
-interface FlowJson {
-  ts?: number;
-  uid?: string;
-  src_addr?: string;
-  src_port?: number;
-  dst_addr?: string;
-  dst_port?: number;
-}
+type FlowJson = NonNullable<AlertLine['flow']>;
 
 /**
  * The ECS line style for a model: `thresholdKeys` name the thresholds in order (`fpr_1pct`),

@@ -3,8 +3,11 @@
  * with their physical line numbers, each parsed as one object or told why it is not one.
  */
 import { createInterface } from 'node:readline';
+import type { BadRowCounter } from './bad-rows.js';
 import { fileBytes } from './file-bytes.js';
 import { fileError } from './flow-file.js';
+import { isRowIssue } from './row-decoder.js';
+import type { FlowRow, RowIssue } from './schema.js';
 
 const READ_CHUNK_BYTES = 256 * 1024;
 const BYTE_ORDER_MARK = 0xfeff;
@@ -46,4 +49,26 @@ export function parseObject(text: string): Record<string, unknown> | string {
 export function preview(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 40 ? `${text.slice(0, 40)}...` : text;
+}
+
+/**
+ * The rows `decode` makes of `file`'s lines: malformed ones (a RowIssue) are counted and
+ * reported through `counter`, lines that are not flows (null) are passed over.
+ */
+export async function* decodedRows(
+  file: string,
+  counter: BadRowCounter,
+  decode: (text: string, line: number) => FlowRow | RowIssue | null,
+): AsyncGenerator<FlowRow> {
+  for await (const { text, line } of numberedLines(file)) {
+    const item = decode(text, line);
+    if (item === null) continue;
+    if (isRowIssue(item)) {
+      counter.bad(item);
+    } else {
+      counter.good();
+      yield item;
+    }
+  }
+  counter.finish();
 }

@@ -9,8 +9,8 @@ import { EVE_FLOW_FIELDS, EVE_FLOW_SCHEMA } from './builtin-schemas.js';
 import { INVALID, numberProblem, parseNonNegative } from './field-text.js';
 import { contextValue, type FlowContext, isInvalid } from './flow-context.js';
 import type { FormatReader } from './format-reader.js';
-import { numberedLines, parseObject, preview } from './json-lines.js';
-import { isRowIssue, UNSET_CATEGORY } from './row-decoder.js';
+import { decodedRows, numberedLines, parseObject, preview } from './json-lines.js';
+import { UNSET_CATEGORY } from './row-decoder.js';
 import { FlowFormatError, type FlowRow, type RowIssue } from './schema.js';
 
 /** What every flow event carries; the rest (app_proto, tcp.*) may be left out. */
@@ -30,19 +30,9 @@ export async function openSuricataEve(file: string): Promise<FormatReader> {
   throw new FlowFormatError(`${file}: file is empty`, file);
 }
 
-async function* eveFlowRows(file: string, counter: BadRowCounter): AsyncGenerator<FlowRow> {
+function eveFlowRows(file: string, counter: BadRowCounter): AsyncIterable<FlowRow> {
   const decoder = new EveFlowDecoder(file);
-  for await (const { text, line } of numberedLines(file)) {
-    const item = decoder.decode(text, line);
-    if (item === null) continue;
-    if (isRowIssue(item)) {
-      counter.bad(item);
-    } else {
-      counter.good();
-      yield item;
-    }
-  }
-  counter.finish();
+  return decodedRows(file, counter, (text, line) => decoder.decode(text, line));
 }
 
 class EveFlowDecoder {

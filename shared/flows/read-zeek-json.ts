@@ -18,8 +18,8 @@ import {
   ZEEK_CONTEXT_COLUMNS,
 } from './flow-context.js';
 import type { FormatReader } from './format-reader.js';
-import { numberedLines, parseObject, preview } from './json-lines.js';
-import { isRowIssue, UNSET_CATEGORY } from './row-decoder.js';
+import { decodedRows, numberedLines, parseObject, preview } from './json-lines.js';
+import { UNSET_CATEGORY } from './row-decoder.js';
 import { FlowFormatError, type FlowRow, type RowIssue } from './schema.js';
 
 /** Zeek writes unset values as `-` in TSV; JSON leaves them out, but converters may write `-`. */
@@ -34,6 +34,11 @@ export async function openZeekJson(file: string): Promise<FormatReader> {
     throw new FlowFormatError(message, file, first.line);
   }
   return { schema: ZEEK_CONN_SCHEMA, rows: (counter) => zeekJsonRows(file, counter) };
+}
+
+function zeekJsonRows(file: string, counter: BadRowCounter): AsyncIterable<FlowRow> {
+  const decoder = new ZeekJsonDecoder(file);
+  return decodedRows(file, counter, (text, line) => decoder.decode(text, line));
 }
 
 async function firstRecord(
@@ -51,20 +56,6 @@ async function firstRecord(
     return { record, line };
   }
   throw new FlowFormatError(`${file}: file is empty`, file);
-}
-
-async function* zeekJsonRows(file: string, counter: BadRowCounter): AsyncGenerator<FlowRow> {
-  const decoder = new ZeekJsonDecoder(file);
-  for await (const { text, line } of numberedLines(file)) {
-    const item = decoder.decode(text, line);
-    if (isRowIssue(item)) {
-      counter.bad(item);
-    } else {
-      counter.good();
-      yield item;
-    }
-  }
-  counter.finish();
 }
 
 class ZeekJsonDecoder {
