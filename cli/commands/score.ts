@@ -63,58 +63,61 @@ export function registerScore(program: Command): void {
       'score with an importance-weighted bound of K samples',
       Number,
     )
-    .action(async (options: ScoreOptions) => {
-      checkFollowOptions(options);
-      if (options.out !== '-') checkOutputFile(options.out, ALERT_LINES);
-      const config = loadModelConfig(options.config, {
-        backend: options.backend,
-        'scoring.importanceSamples': options.importanceSamples,
-      }).getProperties();
-      await startBackend(config.backend);
-      const loaded = openModel(options.model);
-      // Unless asked for another, score as the thresholds were placed; asked, refuse a mismatch.
-      const importanceSamples = scoreForThresholds(
-        loaded.saved.thresholds,
-        options.importanceSamples,
-        config.scoring.importanceSamples,
-        options.model,
-      );
-      for (const warning of thresholdSetWarnings(loaded.saved.thresholds))
-        process.stderr.write(`${warning}\n`);
-      const stop = stopOnSignals();
-      const read = await readOptions(options, config.input.maxBadShare);
-      const scoring = {
-        importanceSamples,
-        seed: 1,
-        topFields: config.scoring.topFields,
-        alertsOnly: options.alertsOnly ?? false,
-        output: options.output,
-        stop: stop.signal,
-      };
-      const summary = options.follow
-        ? await followAlertLines(
-            loaded,
-            options.data[0]!,
-            options.format,
-            read,
-            scoring,
-            options.out,
-            options.state ?? null,
-            (line) => process.stderr.write(`${line}\n`),
-          )
-        : await writeAlertLines(loaded, options.data, options.format, read, scoring, options.out);
-      stop.release();
-      loaded.model.dispose();
-      if (options.metricsFile) {
-        const metrics = new SiteMetrics();
-        metrics.flowsScored.inc(summary.rowsScored);
-        metrics.alerts.inc(summary.alerts);
-        await metrics.writeTextfile(options.metricsFile);
-      }
-      process.stderr.write(
-        `${stop.signal.aborted ? `stopped on ${stop.signal.reason}: ` : ''}scored ${summary.rowsScored} flows (${summary.badRows} malformed skipped) in ${summary.seconds.toFixed(2)} s, ${Math.round(summary.rowsScored / summary.seconds)} flows/s; ${summary.alerts} crossed a threshold\n`,
-      );
-    });
+    .action(scoreFlows);
+}
+
+/** The command: the model, the flows (or a followed log), the alert lines, a summary. */
+async function scoreFlows(options: ScoreOptions): Promise<void> {
+  checkFollowOptions(options);
+  if (options.out !== '-') checkOutputFile(options.out, ALERT_LINES);
+  const config = loadModelConfig(options.config, {
+    backend: options.backend,
+    'scoring.importanceSamples': options.importanceSamples,
+  }).getProperties();
+  await startBackend(config.backend);
+  const loaded = openModel(options.model);
+  // Unless asked for another, score as the thresholds were placed; asked, refuse a mismatch.
+  const importanceSamples = scoreForThresholds(
+    loaded.saved.thresholds,
+    options.importanceSamples,
+    config.scoring.importanceSamples,
+    options.model,
+  );
+  for (const warning of thresholdSetWarnings(loaded.saved.thresholds))
+    process.stderr.write(`${warning}\n`);
+  const stop = stopOnSignals();
+  const read = await readOptions(options, config.input.maxBadShare);
+  const scoring = {
+    importanceSamples,
+    seed: 1,
+    topFields: config.scoring.topFields,
+    alertsOnly: options.alertsOnly ?? false,
+    output: options.output,
+    stop: stop.signal,
+  };
+  const summary = options.follow
+    ? await followAlertLines(
+        loaded,
+        options.data[0]!,
+        options.format,
+        read,
+        scoring,
+        options.out,
+        options.state ?? null,
+        (line) => process.stderr.write(`${line}\n`),
+      )
+    : await writeAlertLines(loaded, options.data, options.format, read, scoring, options.out);
+  stop.release();
+  loaded.model.dispose();
+  if (options.metricsFile) {
+    const metrics = new SiteMetrics();
+    metrics.flowsScored.inc(summary.rowsScored);
+    metrics.alerts.inc(summary.alerts);
+    await metrics.writeTextfile(options.metricsFile);
+  }
+  process.stderr.write(
+    `${stop.signal.aborted ? `stopped on ${stop.signal.reason}: ` : ''}scored ${summary.rowsScored} flows (${summary.badRows} malformed skipped) in ${summary.seconds.toFixed(2)} s, ${Math.round(summary.rowsScored / summary.seconds)} flows/s; ${summary.alerts} crossed a threshold\n`,
+  );
 }
 
 /**

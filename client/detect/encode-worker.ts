@@ -12,8 +12,8 @@ import { followFile } from '../../shared/flows/follow-file.js';
 import { type FlowSelection, openPipeline } from '../../shared/flows/pipeline.js';
 import type { ReadOptions } from '../../shared/flows/readers.js';
 import { FlowFormatError, type FlowSchema } from '../../shared/flows/schema.js';
+import { BatchBuilder } from './batch-builder.js';
 import type { WorkerMessage } from './encode-worker-protocol.js';
-import { contextJson, packValues } from './encoded-batch.js';
 
 export interface EncodeWorkerInput {
   /** The flows to encode; the bad-row callback stays on the main thread. */
@@ -68,50 +68,13 @@ async function run(): Promise<void> {
     read: { ...input.selection.read, onBadRow: (issue) => send({ type: 'bad-row', issue }) },
   });
   send({ type: 'schema', schema: flows.schema satisfies FlowSchema });
-  const fields = encoder.fieldCount;
-  const fresh = () => ({
-    codes: new Uint16Array(input.batchSize * fields),
-    lines: new Uint32Array(input.batchSize),
-    files: new Uint32Array(input.batchSize),
-    labels: [] as (string | null)[],
-    packed: [] as string[],
-    contexts: [] as string[],
-  });
-  let batch = fresh();
-  let batchStarted = 0;
-  const send1 = async () => {
+  const batch = new BatchBuilder(encoder, input.batchSize, async (encoded, transfer) => {
     while (credits === 0) await new Promise<void>((resolve) => (waiting = resolve));
-    const count = batch.labels.length;
-    if (count === 0) return;
     credits--;
-    const codes = batch.codes.slice(0, count * fields);
-    const lines = batch.lines.slice(0, count);
-    const files = batch.files.slice(0, count);
-    send(
-      {
-        type: 'batch',
-        batch: {
-          count,
-          codes,
-          lines,
-          files,
-          labels: batch.labels,
-          packedValues: batch.packed,
-          contexts: batch.contexts,
-        },
-      },
-      [codes.buffer, lines.buffer, files.buffer],
-    );
-    batch = fresh();
-  };
-  // One send at a time: a timer's send and the reading loop's never interleave.
-  let sending: Promise<void> = Promise.resolve();
-  const flush = () => {
-    sending = sending.then(send1);
-    return sending;
-  };
+    send({ type: 'batch', batch: encoded }, transfer);
+  });
   const idle = setInterval(() => {
-    if (batch.labels.length > 0 && performance.now() - batchStarted >= IDLE_FLUSH_MS) void flush();
+    if (batch.waited(IDLE_FLUSH_MS)) void batch.flush();
   }, IDLE_FLUSH_MS / 4);
   const stopping = new Promise<void>((resolve) => {
     onStop = resolve;
@@ -124,15 +87,7 @@ async function run(): Promise<void> {
         toSkip--;
         continue;
       }
-      const r = batch.labels.length;
-      if (r === 0) batchStarted = performance.now();
-      encoder.encodeInto(row, batch.codes, r * fields);
-      batch.lines[r] = row.line;
-      batch.files[r] = row.file ?? 0;
-      batch.labels.push(row.label);
-      batch.packed.push(packValues(row.values));
-      batch.contexts.push(row.context === undefined ? '' : contextJson(row.context));
-      if (r + 1 === input.batchSize) await flush();
+      await batch.add(row);
     }
   })();
   try {
@@ -143,7 +98,7 @@ async function run(): Promise<void> {
   }
   // Stopped with a read under way: whatever it brings later is not scored, nor reported.
   reading.catch(() => {});
-  await flush();
+  await batch.flush();
   send({ type: 'end', stats: { ...flows.stats } });
 }
 

@@ -1,4 +1,5 @@
 /** Convict formats whose errors name the setting and say what it must be. */
+import { MAX_LAST_CONNECTIONS } from '../flows/traffic-features.js';
 
 /** A positive number (an integer when asked). */
 export const positive = (name: string, integer: boolean) => (value: unknown) => {
@@ -21,3 +22,6 @@ export const within =
       );
     }
   };
+
+/** How many of each host's last connections traffic features describe (0: none). */
+export const lastConnectionsCount = (name: string) => within(name, 0, MAX_LAST_CONNECTIONS, true);

@@ -6,8 +6,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import convict from 'convict';
 import { FLOW_FORMATS } from '../flows/formats.js';
-import { MAX_LAST_CONNECTIONS } from '../flows/traffic-features.js';
-import { positive, within } from './config-formats.js';
+import { lastConnectionsCount, positive, within } from './config-formats.js';
 import { federationConfigSchema } from './federation-schema.js';
 import { modelConfigSchema } from './model-config.js';
 import { strategyConfigSchema } from './strategy-config.js';
@@ -74,7 +73,7 @@ export const coordinatorConfigSchema = {
     },
     lastConnections: {
       doc: "Sites also describe each host's last N connections (0 = off); every site's input.lastConnections must agree",
-      format: within('data.lastConnections', 0, MAX_LAST_CONNECTIONS, true),
+      format: lastConnectionsCount('data.lastConnections'),
       default: 0,
     },
   },

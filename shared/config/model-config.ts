@@ -4,11 +4,10 @@
  */
 import convict from 'convict';
 import { DEFAULT_ENCODER_FIT } from '../encoding/fit-encoder.js';
-import { MAX_LAST_CONNECTIONS } from '../flows/traffic-features.js';
 import type { ArchitectureSpec, MixtureObjective } from '../model/model-spec.js';
 import { TRAINING_DEFAULTS } from '../model/training-defaults.js';
 import { BACKEND_CHOICES } from '../runtime/backend.js';
-import { within } from './config-formats.js';
+import { lastConnectionsCount } from './config-formats.js';
 
 const positiveInt = (name: string) => (value: unknown) => {
   if (!Number.isInteger(value) || (value as number) <= 0)
@@ -163,7 +162,7 @@ export const modelConfigSchema = {
     },
     lastConnections: {
       doc: "With traffic features, also describe each host's last N connections whatever their age (slow scans, patient brute force); 0 = off. Adds 9 fields; off by default (measured no better on the bench data sets, docs/model.md)",
-      format: within('input.lastConnections', 0, MAX_LAST_CONNECTIONS, true),
+      format: lastConnectionsCount('input.lastConnections'),
       default: 0,
     },
   },

@@ -66,21 +66,7 @@ export function trafficFeatures(
   const withState = failedOf !== null;
   const withSizes = bytes >= 0 && packets >= 0;
   const lastN = settings.lastConnections > 0;
-  const fields: ModelField[] = [
-    count(TRAFFIC_MARKER_FIELD),
-    count('src_burst_conns'),
-    count('src_dst_hosts'),
-    count('src_dst_ports'),
-    ...(withState ? [rate('src_failed_share')] : []),
-    rate('src_same_endpoint_share'),
-    count('dst_conns'),
-    count('dst_burst_conns'),
-    count('dst_src_hosts'),
-    ...(withState ? [rate('dst_failed_share')] : []),
-    rate('dst_same_port_share'),
-    ...(lastN ? lastConnectionFields(settings.lastConnections, withState) : []),
-    ...(withSizes ? [{ name: 'orig_bytes_per_pkt', kind: 'categorical' } as const] : []),
-  ];
+  const fields = trafficFields(withState, withSizes, settings.lastConnections);
   // Every field but bytes per packet is a host count or share.
   const hostFields = fields.length - (withSizes ? 1 : 0);
   return (): DeriveStage => {
@@ -214,6 +200,25 @@ const BUCKETS_PER_DECADE = 16;
 
 /** The first traffic field: its presence in a schema says the rows carry traffic features. */
 export const TRAFFIC_MARKER_FIELD = 'src_conns';
+
+/** The stage's fields, in the order it writes them. */
+function trafficFields(withState: boolean, withSizes: boolean, lastN: number): ModelField[] {
+  return [
+    count(TRAFFIC_MARKER_FIELD),
+    count('src_burst_conns'),
+    count('src_dst_hosts'),
+    count('src_dst_ports'),
+    ...(withState ? [rate('src_failed_share')] : []),
+    rate('src_same_endpoint_share'),
+    count('dst_conns'),
+    count('dst_burst_conns'),
+    count('dst_src_hosts'),
+    ...(withState ? [rate('dst_failed_share')] : []),
+    rate('dst_same_port_share'),
+    ...(lastN > 0 ? lastConnectionFields(lastN, withState) : []),
+    ...(withSizes ? [{ name: 'orig_bytes_per_pkt', kind: 'categorical' } as const] : []),
+  ];
+}
 
 /**
  * The fields describing each host's last `n` connections; `n` is in their names, so a model's

@@ -1,0 +1,78 @@
+/**
+ * The encode worker's batch being filled: one row at a time into typed arrays, handed over
+ * (its arrays transferred, not copied) when full, when its first row has waited long enough,
+ * or at the end. One hand-over at a time, so a timer's and the reading loop's never interleave.
+ */
+import type { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
+import type { FlowRow } from '../../shared/flows/schema.js';
+import { contextJson, type EncodedBatch, packValues } from './encoded-batch.js';
+
+export class BatchBuilder {
+  private codes: Uint16Array;
+  private lines: Uint32Array;
+  private files: Uint32Array;
+  private labels: (string | null)[] = [];
+  private packed: string[] = [];
+  private contexts: string[] = [];
+  /** When the batch's first row came (performance.now()). */
+  private started = 0;
+  private sending: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly encoder: FlowEncoder,
+    private readonly size: number,
+    /** Waits for the right to send (a credit), then sends the batch with its buffers. */
+    private readonly deliver: (batch: EncodedBatch, transfer: ArrayBuffer[]) => Promise<void>,
+  ) {
+    this.codes = new Uint16Array(size * encoder.fieldCount);
+    this.lines = new Uint32Array(size);
+    this.files = new Uint32Array(size);
+  }
+
+  /** Adds a row; sends the batch when that fills it. */
+  async add(row: FlowRow): Promise<void> {
+    const r = this.labels.length;
+    if (r === 0) this.started = performance.now();
+    this.encoder.encodeInto(row, this.codes, r * this.encoder.fieldCount);
+    this.lines[r] = row.line;
+    this.files[r] = row.file ?? 0;
+    this.labels.push(row.label);
+    this.packed.push(packValues(row.values));
+    this.contexts.push(row.context === undefined ? '' : contextJson(row.context));
+    if (r + 1 === this.size) await this.flush();
+  }
+
+  /** Whether the batch holds rows whose first has waited at least `ms`. */
+  waited(ms: number): boolean {
+    return this.labels.length > 0 && performance.now() - this.started >= ms;
+  }
+
+  /** Sends what the batch holds (nothing when empty), after any send under way. */
+  flush(): Promise<void> {
+    this.sending = this.sending.then(() => this.send());
+    return this.sending;
+  }
+
+  private async send(): Promise<void> {
+    if (this.labels.length === 0) return;
+    const count = this.labels.length;
+    const fields = this.encoder.fieldCount;
+    const batch: EncodedBatch = {
+      count,
+      codes: this.codes.slice(0, count * fields),
+      lines: this.lines.slice(0, count),
+      files: this.files.slice(0, count),
+      labels: this.labels,
+      packedValues: this.packed,
+      contexts: this.contexts,
+    };
+    this.labels = [];
+    this.packed = [];
+    this.contexts = [];
+    await this.deliver(batch, [
+      batch.codes.buffer,
+      batch.lines.buffer,
+      batch.files.buffer,
+    ] as ArrayBuffer[]);
+  }
+}
