@@ -10,6 +10,7 @@ import type { ModelSpec } from '../../shared/model/model-spec.js';
 import type { ThresholdSet } from '../../shared/model/thresholds.js';
 import { ecsLineStyle } from './ecs-lines.js';
 import { packedValueAt } from './encoded-batch.js';
+import { protocolField } from './protocol-field.js';
 import type { ScoredBatch } from './score-flows.js';
 
 /** The shape of one line, as a reader of alerts.jsonl sees it. */
@@ -36,6 +37,8 @@ export interface AlertLine {
     src_port?: number;
     dst_addr?: string;
     dst_port?: number;
+    /** The transport protocol, lower case, when the model has the field (proto, pr). */
+    proto?: string;
   };
   /**
    * The model that scored it: the first 16 hex digits of its weights' SHA-256 (of weights.bin,
@@ -121,7 +124,7 @@ export class AlertFormatter {
             targets.map((t) => alertKey(t.fpr)),
             run.model,
           )
-        : fedflowLineStyle(JSON.stringify(run.model));
+        : fedflowLineStyle(JSON.stringify(run.model), protocolField(spec));
   }
 
   /** The batch's lines (each ending in a newline) and how many rows crossed any threshold. */
@@ -177,12 +180,20 @@ export class AlertFormatter {
 }
 
 /** fedflow's own alert line (AlertLine). */
-function fedflowLineStyle(modelJson: string): LineStyle {
+function fedflowLineStyle(modelJson: string, protocol: number): LineStyle {
   return (row) => {
     const label = row.label === null ? '' : `,"label":${JSON.stringify(row.label)}`;
-    const flow = row.flowJson ? `,"flow":${row.flowJson}` : '';
+    const flow = row.flowJson ? `,"flow":${withProtocol(row.flowJson, row.packed, protocol)}` : '';
     return `{"row":${row.row},"file":${row.fileJson},"line":${row.line},"score":${row.score},"alerts":{${row.alertsJson}},"top":[${row.topJson}]${label}${flow},"model":${modelJson}}`;
   };
+}
+
+/** The flow object with the row's protocol (lower case) as `proto`, when it has one. */
+function withProtocol(flowJson: string, packed: string, protocol: number): string {
+  const value = protocol < 0 ? '' : packedValueAt(packed, protocol);
+  if (value === '' || value === '-') return flowJson;
+  const proto = `"proto":${JSON.stringify(value.toLowerCase())}`;
+  return flowJson === '{}' ? `{${proto}}` : `${flowJson.slice(0, -1)},${proto}}`;
 }
 
 function round4(value: number): number {

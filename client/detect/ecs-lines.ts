@@ -10,6 +10,7 @@ import { isIP } from 'node:net';
 import type { ModelSpec } from '../../shared/model/model-spec.js';
 import type { AlertLine, LineStyle, RowParts } from './alert-lines.js';
 import { packedValueAt } from './encoded-batch.js';
+import { protocolField } from './protocol-field.js';
 
 /** The ECS version the documents follow (and are checked against in the tests). */
 export const ECS_VERSION = '9.4.0';
@@ -28,7 +29,7 @@ export function ecsLineStyle(
   model: AlertLine['model'],
 ): LineStyle {
   const names = spec.encoder.fields.map((field) => field.name);
-  const network = { transport: names.indexOf('proto'), protocol: names.indexOf('service') };
+  const network = { transport: protocolField(spec), protocol: names.indexOf('service') };
   const rules = thresholdKeys.map((key) => JSON.stringify(`fedflow ${key}`));
   const fixed = `"ecs":{"version":"${ECS_VERSION}"}`;
   const observer = '"observer":{"vendor":"fedflow","product":"fedflow","type":"ids"}';

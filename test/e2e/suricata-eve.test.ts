@@ -88,6 +88,7 @@ describe('fedflow train and score on Suricata eve.json flow events', function ()
       src_port: 40000,
       dst_addr: '203.0.113.1',
       dst_port: 443,
+      proto: 'tcp',
     });
     const spec = JSON.parse(readFileSync(file('model/model.json'), 'utf8'));
     const names = spec.schema.fields.map((f: { name: string }) => f.name);

@@ -107,7 +107,15 @@ describe('fedflow synth -> train -> evaluate -> score on synthetic flows', funct
       'flow',
       'model',
     ]);
-    expect(first.flow).to.have.keys(['ts', 'uid', 'src_addr', 'src_port', 'dst_addr', 'dst_port']);
+    expect(first.flow).to.have.keys([
+      'ts',
+      'uid',
+      'src_addr',
+      'src_port',
+      'dst_addr',
+      'dst_port',
+      'proto',
+    ]);
     expect(Object.keys(first.alerts)).to.deep.equal(['fpr_1pct', 'fpr_0_1pct']);
     expect(first.top).to.have.length(3);
     expect(first.top[0]).to.have.keys(['field', 'value', 'category', 'probability', 'nats']);

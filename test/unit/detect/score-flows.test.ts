@@ -152,7 +152,7 @@ describe('scoring flow files through the encode worker', function () {
       .find((line) => !line.startsWith('#'))!
       .split('\t');
 
-    const [ts, uid, srcAddr, srcPort, dstAddr, dstPort] = logged;
+    const [ts, uid, srcAddr, srcPort, dstAddr, dstPort, proto] = logged;
     expect(JSON.parse(first!).flow).to.deep.equal({
       ts: Number(ts),
       uid,
@@ -160,6 +160,7 @@ describe('scoring flow files through the encode worker', function () {
       src_port: Number(srcPort),
       dst_addr: dstAddr,
       dst_port: Number(dstPort),
+      proto,
     });
     loaded.model.dispose();
   });
