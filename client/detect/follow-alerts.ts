@@ -26,7 +26,7 @@ export async function followAlertLines(
   statePath: string | null,
   log: (line: string) => void,
 ): Promise<AlertRunSummary> {
-  const total = { rowsScored: 0, badRows: 0, seconds: 0, alerts: 0 };
+  const total: Totals = { rowsScored: 0, badRows: 0, seconds: 0, alerts: 0 };
   const { stop } = options;
   let first = true;
   while (!stop.aborted) {
@@ -36,8 +36,25 @@ export async function followAlertLines(
     if (first && statePath !== null) {
       const resumed = resumePoint(statePath, file);
       if (resumed.warning) log(resumed.warning);
-      else if (resumed.skipRows > 0) log(`resuming ${file} after row ${resumed.skipRows}`);
-      skipRows = resumed.skipRows;
+      if (resumed.rotated !== undefined) {
+        log(`${file} was rotated while stopped: scoring the rest of ${resumed.rotated} first`);
+        const save = (rows: number) =>
+          saveFollowState(statePath, {
+            file: resolve(file),
+            inode: statSync(resumed.rotated!).ino,
+            rows,
+          });
+        const rest = {
+          ...options,
+          skipRows: resumed.skipRows,
+          append: outPath !== '-',
+          onWritten: save,
+        };
+        add(total, await writeAlertLines(loaded, [resumed.rotated], format, read, rest, outPath));
+      } else {
+        if (resumed.skipRows > 0) log(`resuming ${file} after row ${resumed.skipRows}`);
+        skipRows = resumed.skipRows;
+      }
     }
     first = false;
     const onWritten =
@@ -52,13 +69,19 @@ export async function followAlertLines(
       { ...options, follow: true, skipRows, append: outPath !== '-', onWritten },
       outPath,
     );
-    total.rowsScored += pass.rowsScored;
-    total.badRows += pass.badRows;
-    total.alerts += pass.alerts;
-    total.seconds += pass.seconds;
+    add(total, pass);
     if (!stop.aborted) log(`${file} was rotated: following the file it names now`);
   }
   return total;
+}
+
+type Totals = { -readonly [K in keyof AlertRunSummary]: AlertRunSummary[K] };
+
+function add(total: Totals, pass: AlertRunSummary): void {
+  total.rowsScored += pass.rowsScored;
+  total.badRows += pass.badRows;
+  total.alerts += pass.alerts;
+  total.seconds += pass.seconds;
 }
 
 /** The inode of `file` once it exists (a rotation may leave the path empty a moment); null if stopped. */

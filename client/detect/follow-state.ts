@@ -4,8 +4,8 @@
  * and written. Saved after every batch of alert lines is written, so a restart resumes with
  * the next row: none scored twice, none skipped, as long as the log was not rotated meanwhile.
  */
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 export interface FollowState {
   readonly file: string;
@@ -13,11 +13,15 @@ export interface FollowState {
   readonly rows: number;
 }
 
-/** Where to start following `file` given the state saved at `statePath` (none: the start). */
+/**
+ * Where to start following `file` given the state saved at `statePath` (none: the start).
+ * When the log was rotated while scoring was stopped, `rotated` is the file it was renamed to
+ * (found by its inode beside the log), whose rows after `skipRows` come first.
+ */
 export function resumePoint(
   statePath: string,
   file: string,
-): { skipRows: number; warning: string | null } {
+): { skipRows: number; warning: string | null; rotated?: string } {
   const saved = readFollowState(statePath);
   if (saved === null) return { skipRows: 0, warning: null };
   const path = resolve(file);
@@ -26,10 +30,22 @@ export function resumePoint(
       `${statePath}: this state follows ${saved.file}, not ${path}; give another --state file`,
     );
   if (statSync(path).ino === saved.inode) return { skipRows: saved.rows, warning: null };
+  const rotated = fileWithInode(dirname(path), saved.inode);
+  if (rotated !== null) return { skipRows: saved.rows, warning: null, rotated };
   return {
     skipRows: 0,
-    warning: `${path} was rotated while scoring was stopped: rows after ${saved.rows} of the file it was then are not scored here (score the rotated file on its own); following the new one from its start`,
+    warning: `${path} was rotated while scoring was stopped and the file it was is no longer beside it (compressed or moved): its rows after ${saved.rows} are not scored here (score that file on its own); following the new one from its start`,
   };
+}
+
+/** The regular file in `dir` with this inode, or null. */
+function fileWithInode(dir: string, inode: number): string | null {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat?.isFile() && stat.ino === inode) return path;
+  }
+  return null;
 }
 
 export function readFollowState(statePath: string): FollowState | null {

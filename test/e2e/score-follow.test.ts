@@ -72,7 +72,7 @@ describe('fedflow score --follow: a growing log, rotated, stopped and resumed', 
     return { code, stderr };
   };
 
-  it('scores lines as they are appended, across a rename and a truncation, then resumes after a restart with none twice and none skipped', async () => {
+  it('scores lines as they are appended, across a rename and a truncation, and resumes after restarts, a rotation while stopped too, with none twice and none skipped', async () => {
     writeFileSync(file('conn.log'), `${[...header, ...rows.slice(0, 3)].join('\n')}\n`);
     writeFileSync(file('alerts.jsonl'), '');
     let child = follow();
@@ -101,8 +101,18 @@ describe('fedflow score --follow: a growing log, rotated, stopped and resumed', 
     end = await stopped(child);
     expect(end.code, end.stderr).to.equal(0);
 
+    // Rotated while stopped: the old file got 2 more rows, then was renamed; the new has 2.
+    appendFileSync(file('conn.log'), `${rows.slice(10, 12).join('\n')}\n`);
+    renameSync(file('conn.log'), file('conn.2.log'));
+    writeFileSync(file('conn.log'), `${[...header, ...rows.slice(12, 14)].join('\n')}\n`);
+    child = follow();
+    await until('the rest of the rotated file, then the new one', () => alerted().length === 14);
+    end = await stopped(child);
+    expect(end.code, end.stderr).to.equal(0);
+    expect(end.stderr).to.include(`scoring the rest of ${file('conn.2.log')} first`);
+
     const lines = alerted();
-    expect(lines.map((l) => l.flow.uid)).to.deep.equal(rows.slice(0, 10).map(uid));
+    expect(lines.map((l) => l.flow.uid)).to.deep.equal(rows.slice(0, 14).map(uid));
     // Each file's lines are numbered from its own first line.
     const first = header.length + 1;
     expect(lines.map((l) => l.line)).to.deep.equal([
@@ -116,6 +126,10 @@ describe('fedflow score --follow: a growing log, rotated, stopped and resumed', 
       first,
       first + 1,
       first + 2,
+      first + 3,
+      first + 4,
+      first,
+      first + 1,
     ]);
   });
 
