@@ -61,7 +61,7 @@ describe('fedflow score --follow: a growing log, rotated, stopped and resumed', 
     readFileSync(file('alerts.jsonl'), 'utf8')
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as { line: number; flow: { uid: string } });
+      .map((l) => JSON.parse(l) as { file: string; line: number; flow: { uid: string } });
   const stopped = async (child: ReturnType<typeof follow>) => {
     let stderr = '';
     child.stderr.on('data', (d) => {
@@ -113,6 +113,12 @@ describe('fedflow score --follow: a growing log, rotated, stopped and resumed', 
 
     const lines = alerted();
     expect(lines.map((l) => l.flow.uid)).to.deep.equal(rows.slice(0, 14).map(uid));
+    // The rest of the file rotated while stopped is named as what it is now.
+    expect(lines.slice(10, 12).map((l) => l.file)).to.deep.equal([
+      file('conn.2.log'),
+      file('conn.2.log'),
+    ]);
+    expect(lines.slice(12).map((l) => l.file)).to.deep.equal([file('conn.log'), file('conn.log')]);
     // Each file's lines are numbered from its own first line.
     const first = header.length + 1;
     expect(lines.map((l) => l.line)).to.deep.equal([
