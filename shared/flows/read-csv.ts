@@ -21,8 +21,10 @@ export async function openCsv(
   file: string,
   mapping: CsvMapping,
   schemaName = 'csv',
+  /** False for a writer that never quotes (nfdump): lines are split directly, as they come. */
+  quoted = true,
 ): Promise<FormatReader> {
-  const text: DelimitedOptions = { delimiter: mapping.delimiter ?? ',', quote: true };
+  const text: DelimitedOptions = { delimiter: mapping.delimiter ?? ',', quote: quoted };
   const schema = csvSchema(mapping, schemaName);
   const given = mapping.columns;
   const header = given ? { cells: given, line: 0 } : await readHeader(file, text);

@@ -110,7 +110,9 @@ async function openFormat(
     case 'suricata-eve':
       return openSuricataEve(file);
     case 'nfdump':
-      return openCsv(file, NFDUMP_CSV_MAPPING, 'nfdump');
+      // nfdump never quotes: read line by line, so a followed export's newest row is not held
+      // back (csv-parse keeps a file's last line until it sees what follows it).
+      return openCsv(file, NFDUMP_CSV_MAPPING, 'nfdump', false);
     case 'zeek':
       if (firstByte === OPENING_BRACE) return openZeekJson(file);
       if (firstByte === OPENING_BRACKET) {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { followFile } from '../../../shared/flows/follow-file.js';
 import { schemaForFormat } from '../../../shared/flows/format-schema.js';
 import { openPipeline } from '../../../shared/flows/pipeline.js';
 import { openFlows } from '../../../shared/flows/readers.js';
@@ -129,5 +130,15 @@ describe('nfdump CSV reader', () => {
       0, 1, 1, 0.6667,
     ]);
     expect(fieldValue(pipeline.schema, rows[0]!, 'orig_bytes_per_pkt')).to.equal('44');
+  });
+
+  it('hands on the newest flow of a followed export at once, without waiting for the next line', async () => {
+    const file = write('live.csv', [HEADER.join(','), flowLine()]);
+    followFile(file);
+    const rows = (await openFlows(file, 'nfdump')).rows[Symbol.asyncIterator]();
+    const first = await rows.next();
+    await rows.return?.();
+
+    expect(first.value?.line).to.equal(2);
   });
 });
