@@ -28,6 +28,13 @@ export async function followAlertLines(
 ): Promise<AlertRunSummary> {
   const total: Totals = { rowsScored: 0, badRows: 0, seconds: 0, alerts: 0 };
   const { stop } = options;
+  const append = outPath !== '-';
+  const path = resolve(file);
+  // After each written batch, where in the file of this inode the next row is.
+  const savingFor = (inode: number) =>
+    statePath === null
+      ? undefined
+      : (rows: number) => saveFollowState(statePath, { file: path, inode, rows });
   let first = true;
   while (!stop.aborted) {
     const inode = await inodeWhenPresent(file, stop);
@@ -36,40 +43,21 @@ export async function followAlertLines(
     if (first && statePath !== null) {
       const resumed = resumePoint(statePath, file);
       if (resumed.warning) log(resumed.warning);
-      if (resumed.rotated !== undefined) {
-        log(`${file} was rotated while stopped: scoring the rest of ${resumed.rotated} first`);
-        const save = (rows: number) =>
-          saveFollowState(statePath, {
-            file: resolve(file),
-            inode: statSync(resumed.rotated!).ino,
-            rows,
-          });
-        const rest = {
-          ...options,
-          skipRows: resumed.skipRows,
-          append: outPath !== '-',
-          onWritten: save,
-        };
-        add(total, await writeAlertLines(loaded, [resumed.rotated], format, read, rest, outPath));
+      const { rotated } = resumed;
+      if (rotated !== undefined) {
+        log(`${file} was rotated while stopped: scoring the rest of ${rotated.path} first`);
+        const onWritten = savingFor(rotated.inode);
+        const rest = { ...options, skipRows: resumed.skipRows, append, onWritten };
+        add(total, await writeAlertLines(loaded, [rotated.path], format, read, rest, outPath));
       } else {
         if (resumed.skipRows > 0) log(`resuming ${file} after row ${resumed.skipRows}`);
         skipRows = resumed.skipRows;
       }
     }
     first = false;
-    const onWritten =
-      statePath === null
-        ? undefined
-        : (rows: number) => saveFollowState(statePath, { file: resolve(file), inode, rows });
-    const pass = await writeAlertLines(
-      loaded,
-      [file],
-      format,
-      read,
-      { ...options, follow: true, skipRows, append: outPath !== '-', onWritten },
-      outPath,
-    );
-    add(total, pass);
+    const onWritten = savingFor(inode);
+    const pass = { ...options, follow: true, skipRows, append, onWritten };
+    add(total, await writeAlertLines(loaded, [file], format, read, pass, outPath));
     if (!stop.aborted) log(`${file} was rotated: following the file it names now`);
   }
   return total;

@@ -21,7 +21,7 @@ export interface FollowState {
 export function resumePoint(
   statePath: string,
   file: string,
-): { skipRows: number; warning: string | null; rotated?: string } {
+): { skipRows: number; warning: string | null; rotated?: { path: string; inode: number } } {
   const saved = readFollowState(statePath);
   if (saved === null) return { skipRows: 0, warning: null };
   const path = resolve(file);
@@ -31,7 +31,8 @@ export function resumePoint(
     );
   if (statSync(path).ino === saved.inode) return { skipRows: saved.rows, warning: null };
   const rotated = fileWithInode(dirname(path), saved.inode);
-  if (rotated !== null) return { skipRows: saved.rows, warning: null, rotated };
+  if (rotated !== null)
+    return { skipRows: saved.rows, warning: null, rotated: { path: rotated, inode: saved.inode } };
   return {
     skipRows: 0,
     warning: `${path} was rotated while scoring was stopped and the file it was is no longer beside it (compressed or moved): its rows after ${saved.rows} are not scored here (score that file on its own); following the new one from its start`,
@@ -75,10 +76,4 @@ export function saveFollowState(statePath: string, state: FollowState): void {
   const temp = `${statePath}.tmp`;
   writeFileSync(temp, `${JSON.stringify(state)}\n`);
   renameSync(temp, statePath);
-}
-
-/** The state of `file` once its first `rows` rows are written. */
-export function followStateOf(file: string, rows: number): FollowState {
-  const path = resolve(file);
-  return { file: path, inode: statSync(path).ino, rows };
 }
