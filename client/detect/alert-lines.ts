@@ -111,7 +111,8 @@ export class AlertFormatter {
       Array.from({ length: cardinality(f) }, (_, code) => JSON.stringify(describeCode(f, code))),
     );
     const targets = thresholds?.targets ?? [];
-    this.thresholdKeys = targets.map((t) => JSON.stringify(alertKey(t.fpr)));
+    const keys = targets.map((t) => alertKey(t.fpr));
+    this.thresholdKeys = keys.map((key) => JSON.stringify(key));
     this.thresholdValues = Float64Array.from(targets, (t) => t.threshold);
     this.top = new Int32Array(Math.min(topFields, fields.length));
     this.numeric = fields.map((f) => f.kind === 'numeric');
@@ -119,11 +120,7 @@ export class AlertFormatter {
     this.alertsOnly = run.alertsOnly;
     this.style =
       run.output === 'ecs'
-        ? ecsLineStyle(
-            spec,
-            targets.map((t) => alertKey(t.fpr)),
-            run.model,
-          )
+        ? ecsLineStyle(spec, keys, run.model)
         : fedflowLineStyle(JSON.stringify(run.model), protocolField(spec));
   }
 

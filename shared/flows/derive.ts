@@ -21,9 +21,9 @@ export type DeriveStageFactory = () => DeriveStage;
 
 /**
  * The stages rows of a format get: per-host traffic features where rows carry a timestamp and
- * addresses (Zeek, Suricata EVE, nfdump; CSV mappings whose context names them), unless `traffic` is
- * false; none for
- * NSL-KDD and KDD99, whose rows carry such features already (count, dst_host_*).
+ * addresses (Zeek, Suricata EVE, nfdump; CSV mappings whose context names them), unless
+ * `traffic` is false; none for NSL-KDD and KDD99, whose rows carry such features already
+ * (count, dst_host_*).
  */
 export function defaultDeriveStages(
   format: FlowFormat,

@@ -6,7 +6,7 @@
  * one streaming pass, with bounded memory (see host-window.ts), deterministically.
  */
 import type { DeriveStage, DeriveStageFactory } from './derive.js';
-import { endpointKey, HostWindows } from './host-window.js';
+import { endpointKey, type HostWindow, HostWindows } from './host-window.js';
 import type { FlowRow, FlowSchema, ModelField } from './schema.js';
 
 export interface TrafficFeatureSettings {
@@ -97,26 +97,20 @@ export function trafficFeatures(
           source.expire(since);
           destination.expire(since);
           out.push(source.connections, source.recentConnections(burst));
-          out.push(source.distinctPeers, source.distinctPorts);
-          if (withState) out.push(fourDecimals(source.failedShare));
-          out.push(fourDecimals(source.endpointShare(endpoint)));
+          describeSource(out, source, endpoint, withState);
           out.push(destination.connections, destination.recentConnections(burst));
-          out.push(destination.distinctPeers);
-          if (withState) out.push(fourDecimals(destination.failedShare));
-          out.push(fourDecimals(destination.portShare(port)));
+          describeDestination(out, destination, port, withState);
           source.add(ts, dstAddr, port, failed, endpoint);
           // A destination's share is per port only: its endpoints need no counting.
           destination.add(ts, srcAddr, port, failed, null);
           if (lastOfSources && lastOfDestinations) {
             // Never expired: a window of N connections, however long ago they were.
             const last = lastOfSources.get(srcAddr, Number.NEGATIVE_INFINITY);
-            out.push(span(ts, last.oldest), last.distinctPeers, last.distinctPorts);
-            if (withState) out.push(fourDecimals(last.failedShare));
-            out.push(fourDecimals(last.endpointShare(endpoint)));
+            out.push(span(ts, last.oldest));
+            describeSource(out, last, endpoint, withState);
             const lastTo = lastOfDestinations.get(dstAddr, Number.NEGATIVE_INFINITY);
-            out.push(span(ts, lastTo.oldest), lastTo.distinctPeers);
-            if (withState) out.push(fourDecimals(lastTo.failedShare));
-            out.push(fourDecimals(lastTo.portShare(port)));
+            out.push(span(ts, lastTo.oldest));
+            describeDestination(out, lastTo, port, withState);
             last.add(ts, dstAddr, port, failed, endpoint);
             lastTo.add(ts, srcAddr, port, failed, null);
           }
@@ -125,6 +119,30 @@ export function trafficFeatures(
       },
     };
   };
+}
+
+/** What a source's window says, after its counts: peers, ports, failed and same-endpoint shares. */
+function describeSource(
+  out: (string | number)[],
+  window: HostWindow,
+  endpoint: string,
+  withState: boolean,
+): void {
+  out.push(window.distinctPeers, window.distinctPorts);
+  if (withState) out.push(fourDecimals(window.failedShare));
+  out.push(fourDecimals(window.endpointShare(endpoint)));
+}
+
+/** What a destination's window says, after its counts: peers, failed and same-port shares. */
+function describeDestination(
+  out: (string | number)[],
+  window: HostWindow,
+  port: number,
+  withState: boolean,
+): void {
+  out.push(window.distinctPeers);
+  if (withState) out.push(fourDecimals(window.failedShare));
+  out.push(fourDecimals(window.portShare(port)));
 }
 
 /**
