@@ -3,7 +3,7 @@
  * when training on 1,000,000 synthetic flows; federated against central, local-only and
  * personalised models, on NSL-KDD and on the demo's synthetic sites; poisoning. Writes JSON to
  * bench/results/ with the backend and machine named.
- * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [follow] [iot23] [poisoning] [sketch-influence] [memory]
+ * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [follow] [iot23] [poisoning] [sketch-influence] [compression] [memory]
  *   [--seeds 1,2,3] (poisoning: every seed for the default screening, the first for the others)
  *   [--screenings robust,...] (poisoning: only these screenings, saved as poisoning-nsl-kdd-<names>.json)
  */
@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { iot23Candidates, iot23Dir, nslKddCandidates, nslKddDir } from '../cli/datasets.js';
 import { describeBackend, initBackend } from '../shared/runtime/backend.js';
+import { runCompression } from './federation/compression-bench.js';
 import { runDiagnosis } from './federation/diagnosis-bench.js';
 import { runNslKddFederation } from './federation/nsl-kdd-federation.js';
 import { runPoisoning } from './federation/poisoning-bench.js';
@@ -141,6 +142,20 @@ if (runs('follow')) {
 
 if (runs('traffic-features')) {
   save('traffic-features-synthetic', await runTrafficFeatures(backend, seeds, log));
+}
+
+if (runs('compression')) {
+  const dir = nslKddDir();
+  if (!dir) {
+    log(`skipping compression: no KDDTest+.txt in ${nslKddCandidates().join(' or ')}`);
+  } else {
+    save('compression-nsl-kdd', {
+      protocol:
+        '5 sites, normal rows of KDDTrain+_20Percent.txt split by service, default settings (8 rounds); deltas as float32, 8-bit and 4-bit values with error feedback, run side by side per seed; AUROC on KDDTest+.txt; bytes from a 2-round federation over gRPC on loopback',
+      targets: { int8BytesToFloat32Model: 0.3, int8AurocLoss: 0.002 },
+      ...(await runCompression(dir, seeds, log)),
+    });
+  }
 }
 
 if (runs('poisoning')) {

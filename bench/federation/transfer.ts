@@ -3,6 +3,7 @@
  * running the product's participation loop, with fetch, training and submit timed per task.
  */
 
+import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCoordinator } from '../../cli/roles/coordinator.js';
 import { participate } from '../../client/agent/participation.js';
@@ -41,6 +42,8 @@ export async function measureTransfer(
   work: string,
   files: readonly string[],
   data: { format: FlowFormat; onlyLabel: string | null },
+  /** Coordinator settings over the defaults (e.g. the update width). */
+  settings: Record<string, unknown> = {},
 ) {
   const keysDir = join(work, 'keys');
   const coordinator = generateIdentity('coordinator', 'coordinator');
@@ -53,13 +56,15 @@ export async function measureTransfer(
   const config = loadCoordinatorConfig(undefined, {
     privateKey: join(keysDir, 'coordinator.private.json'),
     clients: sites.map((s) => join(keysDir, `${s.identity.name}.public.json`)),
-    stateDir: join(work, 'transfer-state'),
+    // A directory of its own per run: a second run must not resume the first one's state.
+    stateDir: mkdtempSync(join(work, 'transfer-state-')),
     'listen.port': 0,
     'tls.enabled': false,
     'data.format': data.format,
     'federation.rounds': 2,
     'federation.minClients': sites.length,
     'federation.minRecords': 5,
+    ...settings,
   });
   return timedFederation(config, coordinator, sites, data);
 }

@@ -4,6 +4,8 @@
  * records stay in here; what it returns is one of the three payload kinds and nothing else.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ErrorFeedback } from '../../shared/codec/error-feedback.js';
+import { seededUniform } from '../../shared/codec/stochastic-rounding.js';
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import type { FlowTable } from '../../shared/encoding/flow-table.js';
 import { scoreHistogram } from '../../shared/federation/calibration.js';
@@ -50,6 +52,8 @@ export class SiteWorker {
    * fresh one instead of moments of the wrong shapes.
    */
   private optimizer: { key: string; adam: tf.Optimizer } | null = null;
+  /** What quantising earlier deltas left out, for one update width and model shape. */
+  private feedback: { key: string; memory: ErrorFeedback } | null = null;
 
   constructor(private readonly settings: SiteSettings) {}
 
@@ -85,13 +89,27 @@ export class SiteWorker {
       return {
         kind: 'delta',
         modelVersion: model.version,
-        delta,
+        ...this.encodeDelta(delta, task, model),
         examples: data.train.length,
         validationLoss,
       };
     } finally {
       vae.dispose();
     }
+  }
+
+  /**
+   * The delta as the round asks for it: float32 as is, or quantised with what earlier rounds'
+   * quantisation left out added back first (error feedback, kept for one model shape).
+   */
+  private encodeDelta(delta: Float32Array, task: Task, model: GlobalModel) {
+    const bits = task.training.updateBits;
+    if (bits === 32) return { delta };
+    const key = JSON.stringify([bits, model.spec.weights]);
+    if (this.feedback?.key !== key) this.feedback = { key, memory: new ErrorFeedback(bits) };
+    const uniform = seededUniform(this.settings.seed * 7919 + task.round);
+    const { quantized, sent } = this.feedback.memory.compress(delta, uniform);
+    return { delta: sent, quantized };
   }
 
   /** Releases the optimiser kept across rounds. */

@@ -1,4 +1,5 @@
 /** Builds the federation plan and the aggregation strategy from the coordinator's configuration. */
+import type { UpdateBits } from '../../shared/codec/block-quantizer.js';
 import type { CoordinatorConfig } from '../../shared/config/federation-config.js';
 import { architectureFromConfig } from '../../shared/config/model-config.js';
 import {
@@ -27,6 +28,7 @@ export async function planFromConfig(
     proximalMu,
     keepOptimizerState: f.keepOptimizerState,
     replayShare: f.replayShare,
+    updateBits: f.updateBits as UpdateBits,
   };
   // Refuse at start what every site would refuse with each task.
   const problem = localTrainingProblem(training);

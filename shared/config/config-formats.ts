@@ -23,5 +23,11 @@ export const within =
     }
   };
 
+/** One of a few allowed values. */
+export const oneOf = (name: string, allowed: readonly unknown[]) => (value: unknown) => {
+  if (!allowed.includes(value))
+    throw new Error(`${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+};
+
 /** How many of each host's last connections traffic features describe (0: none). */
 export const lastConnectionsCount = (name: string) => within(name, 0, MAX_LAST_CONNECTIONS, true);

@@ -2,9 +2,10 @@
  * The coordinator's `federation` settings: rounds, membership, the local training every site
  * is told to do, and the encoder round's floors (see docs/federation.md).
  */
+import { UPDATE_BITS } from '../codec/block-quantizer.js';
 import { MAX_SKETCH_ROWS } from '../federation/encoder-round.js';
 import { LOCAL_TRAINING_LIMITS } from '../federation/messages.js';
-import { positive, within } from './config-formats.js';
+import { oneOf, positive, within } from './config-formats.js';
 
 export const federationConfigSchema = {
   rounds: { doc: 'Training rounds', format: positive('federation.rounds', true), default: 8 },
@@ -37,6 +38,11 @@ export const federationConfigSchema = {
     doc: 'Sites keep their Adam moments across rounds instead of starting each round afresh',
     format: Boolean,
     default: true,
+  },
+  updateBits: {
+    doc: 'Bits per value of the deltas sites send: 32 = float32 as is; 8 or 4 = quantised in blocks with stochastic rounding and error feedback at the site (published to the sites)',
+    format: oneOf('federation.updateBits', UPDATE_BITS),
+    default: 32,
   },
   minClients: {
     doc: 'Fewest clients a round starts and closes with',

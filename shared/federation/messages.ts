@@ -3,6 +3,7 @@
  * any wire encoding or encryption. The wire module converts these to and from proto types;
  * only these (model updates and aggregate statistics) can ever be sent by a client.
  */
+import { type QuantizedVector, UPDATE_BITS, type UpdateBits } from '../codec/block-quantizer.js';
 
 /**
  * Most values one categorical field of a sketch may carry, whatever a coordinator publishes
@@ -48,6 +49,8 @@ export interface LocalTrainingSettings {
    * second training round on, so local steps keep what the model knows of other sites; 0 = off.
    */
   readonly replayShare: number;
+  /** Bits per value of the delta a site sends: 32 (float32 as is), 8 or 4 (quantised with error feedback). */
+  readonly updateBits: UpdateBits;
 }
 
 /** Why published training settings cannot be used, or null when they can. */
@@ -81,7 +84,10 @@ export function localTrainingProblem(t: LocalTrainingSettings): string | null {
       : `proximalMu must be a non-negative number, got ${t.proximalMu}`) ??
     (t.replayShare >= 0 && t.replayShare <= LOCAL_TRAINING_LIMITS.replayShare
       ? null
-      : `replayShare must be in [0, ${LOCAL_TRAINING_LIMITS.replayShare}], got ${t.replayShare}`)
+      : `replayShare must be in [0, ${LOCAL_TRAINING_LIMITS.replayShare}], got ${t.replayShare}`) ??
+    (UPDATE_BITS.includes(t.updateBits)
+      ? null
+      : `updateBits must be one of ${UPDATE_BITS.join(', ')}, got ${t.updateBits}`)
   );
 }
 
@@ -102,7 +108,10 @@ export interface EncoderSketchPayload {
 export interface ModelDeltaPayload {
   readonly kind: 'delta';
   readonly modelVersion: number;
+  /** The delta's values; of a quantised delta, what its codes decode to. */
   readonly delta: Float32Array;
+  /** How an 8- or 4-bit delta travels (absent: float32 as is). */
+  readonly quantized?: QuantizedVector;
   /** Training flows used (FedAvg weight). */
   readonly examples: number;
   /** Mean anomaly score of the received global model on the site's validation split (nats). */

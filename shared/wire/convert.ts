@@ -4,6 +4,7 @@
  * does not know is a WireError, never a silent default.
  */
 
+import type { UpdateBits } from '../codec/block-quantizer.js';
 import {
   type ClientPayload,
   localTrainingProblem,
@@ -95,6 +96,7 @@ export function taskToWire(task: Task): TaskAssignment {
       proximalMu: task.training.proximalMu,
       keepOptimizerState: task.training.keepOptimizerState,
       replayShare: task.training.replayShare,
+      updateBits: task.training.updateBits,
     },
     minCategoryCount: checkUnsigned('minCategoryCount', task.minCategoryCount),
     maxCategoryValues: checkUnsigned('maxCategoryValues', task.maxCategoryValues),
@@ -114,6 +116,8 @@ export function taskFromWire(message: TaskAssignment__Output): Task {
     proximalMu: t?.proximalMu ?? 0,
     keepOptimizerState: t?.keepOptimizerState ?? false,
     replayShare: t?.replayShare ?? 0,
+    // 0: a coordinator that does not publish it, whose deltas are float32.
+    updateBits: (t?.updateBits || 32) as UpdateBits,
   };
   // 0: a coordinator that does not publish it; the protocol's own limit applies.
   const maxCategoryValues = message.maxCategoryValues || MAX_SKETCH_VALUES;

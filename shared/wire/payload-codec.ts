@@ -4,6 +4,7 @@
  * whether values make sense (shapes, finiteness) is for the coordinator to judge.
  */
 import type { Message, Type } from 'protobufjs';
+import { dequantizeBlocks } from '../codec/block-quantizer.js';
 import type { SealedEnvelope } from '../crypto/sealed-envelope.js';
 import type { ClientPayload } from '../federation/messages.js';
 import { checkUnsigned, payloadKindFromWire, payloadKindToWire } from './convert.js';
@@ -13,6 +14,7 @@ import type { ClientPayload__Output } from './generated/fedflow/v1/ClientPayload
 import type { ModelRelease__Output } from './generated/fedflow/v1/ModelRelease.js';
 import type { SealedEnvelope__Output } from './generated/fedflow/v1/SealedEnvelope.js';
 import { LOADER_OPTIONS, loadPayloadTypes } from './proto-loader.js';
+import { quantizedVectorFromWire, quantizedVectorToWire } from './quantized-vector.js';
 
 /** Verifies a plain message object against its type and serialises it. */
 function encodeMessage(type: Type, message: Record<string, unknown>): Uint8Array {
@@ -63,7 +65,9 @@ function clientPayloadToWire(payload: ClientPayload): Record<string, unknown> {
       return {
         delta: {
           modelVersion: checkUnsigned('modelVersion', payload.modelVersion),
-          delta: float32VectorToWire(payload.delta),
+          ...(payload.quantized
+            ? { quantizedDelta: quantizedVectorToWire(payload.quantized) }
+            : { delta: float32VectorToWire(payload.delta) }),
           examples: checkUnsigned('examples', payload.examples),
           validationLoss: payload.validationLoss,
         },
@@ -88,11 +92,15 @@ export function decodeClientPayload(bytes: Uint8Array): ClientPayload {
       return { kind: 'sketch', rows, categorical, numeric };
     }
     case 'delta': {
-      const { modelVersion, delta, examples, validationLoss } = message.delta!;
+      const { modelVersion, delta, quantizedDelta, examples, validationLoss } = message.delta!;
+      if (delta && quantizedDelta)
+        throw new WireError('expected a ModelDelta with delta or quantized_delta, got both');
+      const quantized = quantizedDelta ? quantizedVectorFromWire(quantizedDelta) : undefined;
       return {
         kind: 'delta',
         modelVersion,
-        delta: float32VectorFromWire(delta, 'the delta'),
+        delta: quantized ? dequantizeBlocks(quantized) : float32VectorFromWire(delta, 'the delta'),
+        ...(quantized ? { quantized } : {}),
         examples,
         validationLoss,
       };

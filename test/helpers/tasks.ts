@@ -9,4 +9,5 @@ export const TEST_TRAINING: LocalTrainingSettings = {
   proximalMu: 0,
   keepOptimizerState: false,
   replayShare: 0,
+  updateBits: 32,
 };

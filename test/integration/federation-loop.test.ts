@@ -336,6 +336,40 @@ describe('federation round loop with in-memory sites', function () {
     expect(model.weights.every(Number.isFinite)).to.equal(true);
   });
 
+  it('takes 8-bit deltas when the round asks for them, and refuses a float32 delta in such a round', async () => {
+    const plan = {
+      ...PLAN,
+      rounds: 1,
+      quorum: 3,
+      training: { ...PLAN.training, updateBits: 8 as const },
+    };
+    const loop = loopWith(
+      (l) => [
+        ...sites.slice(0, 2).map((s) => siteProxy(s.id, s.worker, () => l().current)),
+        scriptedProxy('wide', async (task) => {
+          const honest = await sites[2]!.worker.run(task, l().current);
+          return honest.kind === 'delta' ? { ...honest, quantized: undefined } : honest;
+        }),
+      ],
+      plan,
+    );
+    const model = await loop.run();
+    const train = loop.rounds.find((r) => r.kind === 'train')!;
+    expect(train.results.map((r) => r.clientId).sort()).to.deep.equal(
+      sites
+        .slice(0, 2)
+        .map((s) => s.id)
+        .sort(),
+    );
+    expect(train.failures).to.deep.equal([
+      {
+        clientId: 'wide',
+        reason: 'rejected: delta sent with 32-bit values, the round asks for 8-bit',
+      },
+    ]);
+    expect(model.weights.every(Number.isFinite)).to.equal(true);
+  });
+
   it('closes a round at the deadline when a client drops out, if enough others reported', async () => {
     const loop = loopWith(
       (l) => [

@@ -9,11 +9,16 @@ import { planFromConfig } from '../../coordinator/rounds/plan-from-config.js';
 import { MemoryFederationStore } from '../../coordinator/store/federation-state.js';
 import { fedAvg } from '../../coordinator/strategy/fedavg.js';
 import { loadCoordinatorConfig } from '../../shared/config/federation-config.js';
-import type { EncoderSketchPayload, Task } from '../../shared/federation/messages.js';
+import type {
+  EncoderSketchPayload,
+  ModelDeltaPayload,
+  Task,
+} from '../../shared/federation/messages.js';
 import { writeSyntheticConnLog } from '../../shared/flows/synth/index.js';
 import { initBackend } from '../../shared/runtime/backend.js';
 import { taskFromWire, taskToWire } from '../../shared/wire/convert.js';
 import type { TaskAssignment__Output } from '../../shared/wire/generated/fedflow/v1/TaskAssignment.js';
+import { decodeClientPayload, encodeClientPayload } from '../../shared/wire/payload-codec.js';
 import { StaticRegistry } from '../helpers/memory-federation.js';
 
 /**
@@ -25,6 +30,7 @@ describe('training settings the coordinator publishes', function () {
   let dir: string;
   const seen: { site: string; options: TrainingOptions; rows: number }[] = [];
   const sketches: EncoderSketchPayload[] = [];
+  const deltas: ModelDeltaPayload[] = [];
 
   before(async () => {
     await initBackend();
@@ -41,6 +47,7 @@ describe('training settings the coordinator publishes', function () {
       'federation.batchSize': 64,
       'federation.learningRate': 0.0123,
       'federation.keepOptimizerState': true,
+      'federation.updateBits': 4,
       'federation.siteMinCategoryCount': 40,
       'encoder.maxVocabulary': 3,
       'model.hidden': 16,
@@ -72,6 +79,12 @@ describe('training settings the coordinator publishes', function () {
             loop.current,
           );
           if (payload.kind === 'sketch') sketches.push(payload);
+          // And back through the wire, as the coordinator receives it.
+          if (payload.kind === 'delta') {
+            const received = decodeClientPayload(encodeClientPayload(payload));
+            deltas.push(received as ModelDeltaPayload);
+            return received;
+          }
           return payload;
         },
       };
@@ -103,6 +116,15 @@ describe('training settings the coordinator publishes', function () {
       // The 1,500 flows less the validation and calibration tenths; then as many replayed.
       expect(first!.rows).to.equal(1200);
       expect(second!.rows).to.equal(2400);
+    }
+  });
+
+  it('send deltas of the published width: 4-bit codes, and the values they decode to', () => {
+    expect(deltas).to.have.length(4);
+    for (const delta of deltas) {
+      expect(delta.quantized?.bits).to.equal(4);
+      expect(delta.quantized?.length).to.equal(delta.delta.length);
+      expect(delta.delta.some((v) => v !== 0)).to.equal(true);
     }
   });
 

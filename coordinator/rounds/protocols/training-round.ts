@@ -3,6 +3,7 @@
  * its weights; the aggregation strategy (FedAvg, FedProx, server optimisers, screening) makes
  * the next model from them.
  */
+import type { UpdateBits } from '../../../shared/codec/block-quantizer.js';
 import type { ModelDeltaPayload } from '../../../shared/federation/messages.js';
 import type { GlobalModel } from '../../store/federation-state.js';
 import { aggregationProblem } from '../../strategy/check-results.js';
@@ -24,8 +25,9 @@ export function trainingRound(plan: FederationPlan, strategy: AggregationStrateg
     steps: [
       {
         kind: 'train',
-        check: (payload, { model, maxRows }) =>
-          deltaProblem(payload as ModelDeltaPayload, model, maxRows),
+        check: (payload, { model, maxRows, task }) =>
+          deltaProblem(payload as ModelDeltaPayload, model, maxRows) ??
+          encodingProblem(payload as ModelDeltaPayload, task.training.updateBits),
       },
     ],
     position: (state) => ({ round: state.nextRound, modelVersion: state.model!.version }),
@@ -90,6 +92,16 @@ export function deltaProblem(
   if (!Number.isFinite(payload.validationLoss))
     return `validation loss is ${payload.validationLoss}`;
   return null;
+}
+
+/**
+ * Why a delta is not sent the way the round asked (the published update width), or null: an
+ * auditor reading the round's settings can then tell what every accepted delta carried.
+ */
+function encodingProblem(payload: ModelDeltaPayload, bits: UpdateBits): string | null {
+  const sent = payload.quantized?.bits ?? 32;
+  if (sent === bits) return null;
+  return `delta sent with ${sent}-bit values, the round asks for ${bits}-bit`;
 }
 
 /** A training round's deltas as the strategy takes them, with each site's validation loss. */

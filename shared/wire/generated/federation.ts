@@ -18,6 +18,7 @@ import type { LocalTraining as _fedflow_v1_LocalTraining, LocalTraining__Output 
 import type { ModelDelta as _fedflow_v1_ModelDelta, ModelDelta__Output as _fedflow_v1_ModelDelta__Output } from './fedflow/v1/ModelDelta.js';
 import type { ModelRelease as _fedflow_v1_ModelRelease, ModelRelease__Output as _fedflow_v1_ModelRelease__Output } from './fedflow/v1/ModelRelease.js';
 import type { NumericCounts as _fedflow_v1_NumericCounts, NumericCounts__Output as _fedflow_v1_NumericCounts__Output } from './fedflow/v1/NumericCounts.js';
+import type { QuantizedVector as _fedflow_v1_QuantizedVector, QuantizedVector__Output as _fedflow_v1_QuantizedVector__Output } from './fedflow/v1/QuantizedVector.js';
 import type { Receipt as _fedflow_v1_Receipt, Receipt__Output as _fedflow_v1_Receipt__Output } from './fedflow/v1/Receipt.js';
 import type { ScoreHistogram as _fedflow_v1_ScoreHistogram, ScoreHistogram__Output as _fedflow_v1_ScoreHistogram__Output } from './fedflow/v1/ScoreHistogram.js';
 import type { SealedEnvelope as _fedflow_v1_SealedEnvelope, SealedEnvelope__Output as _fedflow_v1_SealedEnvelope__Output } from './fedflow/v1/SealedEnvelope.js';
@@ -52,6 +53,7 @@ export interface ProtoGrpcType {
       ModelRelease: MessageTypeDefinition<_fedflow_v1_ModelRelease, _fedflow_v1_ModelRelease__Output>
       NumericCounts: MessageTypeDefinition<_fedflow_v1_NumericCounts, _fedflow_v1_NumericCounts__Output>
       PayloadKind: EnumTypeDefinition
+      QuantizedVector: MessageTypeDefinition<_fedflow_v1_QuantizedVector, _fedflow_v1_QuantizedVector__Output>
       Receipt: MessageTypeDefinition<_fedflow_v1_Receipt, _fedflow_v1_Receipt__Output>
       ScoreHistogram: MessageTypeDefinition<_fedflow_v1_ScoreHistogram, _fedflow_v1_ScoreHistogram__Output>
       SealedEnvelope: MessageTypeDefinition<_fedflow_v1_SealedEnvelope, _fedflow_v1_SealedEnvelope__Output>

@@ -77,6 +77,7 @@ describe('domain <-> wire conversion', () => {
       proximalMu: 0.01,
       keepOptimizerState: true,
       replayShare: 0.5,
+      updateBits: 8 as const,
     };
     const back = taskFromWire(taskToWire({ ...task, training }) as TaskAssignment__Output);
     expect(back.training).to.deep.equal(training);
@@ -88,6 +89,14 @@ describe('domain <-> wire conversion', () => {
       ...taskToWire(task),
       training: { ...taskToWire(task).training, ...patch },
     }) as TaskAssignment__Output;
+
+  it('reads an unpublished update width as float32 deltas, and refuses one no codec has', () => {
+    expect(taskFromWire(wire({ updateBits: 0 })).training.updateBits).to.equal(32);
+    expect(() => taskFromWire(wire({ updateBits: 16 }))).to.throw(
+      WireError,
+      'updateBits must be one of 32, 8, 4, got 16',
+    );
+  });
 
   it('refuses a training task whose settings cannot train, naming the setting', () => {
     expect(() => taskFromWire(wire({ batchSize: 0 }))).to.throw(

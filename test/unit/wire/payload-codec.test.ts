@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { dequantizeBlocks, quantizeBlocks } from '../../../shared/codec/block-quantizer.js';
+import { seededUniform } from '../../../shared/codec/stochastic-rounding.js';
 import type { SealedEnvelope } from '../../../shared/crypto/sealed-envelope.js';
 import type {
   EncoderSketchPayload,
@@ -79,6 +81,63 @@ describe('client payload codec', () => {
     };
 
     expect(decodeClientPayload(encodeClientPayload(histogram))).to.deep.equal(histogram);
+  });
+
+  for (const bits of [8, 4] as const) {
+    it(`sends a ${bits}-bit delta as its codes and scales, and decodes the values they stand for`, () => {
+      const values = pseudoRandomFloats(100_000);
+      const quantized = quantizeBlocks(values, bits, seededUniform(1));
+      const delta: ModelDeltaPayload = {
+        kind: 'delta',
+        modelVersion: 2,
+        delta: dequantizeBlocks(quantized),
+        quantized,
+        examples: 10,
+        validationLoss: 1.5,
+      };
+      const bytes = encodeClientPayload(delta);
+      const float32Bytes = encodeClientPayload({ ...delta, quantized: undefined }).length;
+      expect(bytes.length / float32Bytes).to.be.below(bits === 8 ? 0.26 : 0.135);
+      const decoded = decodeClientPayload(bytes) as ModelDeltaPayload;
+      expect([...decoded.delta]).to.deep.equal([...delta.delta]);
+      expect(decoded.quantized?.bits).to.equal(bits);
+      expect([...decoded.quantized!.scales]).to.deep.equal([...quantized.scales]);
+    });
+  }
+
+  it('refuses a delta carrying both float32 values and codes, and codes that do not add up', () => {
+    const types = loadPayloadTypes();
+    const quantized = quantizeBlocks(pseudoRandomFloats(300), 8, seededUniform(1));
+    const wire = (patch: object) =>
+      types.ClientPayload.encode({
+        delta: {
+          modelVersion: 1,
+          examples: 1,
+          quantizedDelta: {
+            bits: 8,
+            length: 300,
+            blockSize: quantized.blockSize,
+            scales: { littleEndian: new Uint8Array(quantized.scales.buffer) },
+            codes: quantized.codes,
+          },
+          ...patch,
+        },
+      }).finish();
+    expect(decodeClientPayload(wire({})).kind).to.equal('delta');
+    expect(() =>
+      decodeClientPayload(wire({ delta: { littleEndian: new Uint8Array(4) } })),
+    ).to.throw(WireError, 'expected a ModelDelta with delta or quantized_delta, got both');
+    const short = {
+      bits: 8,
+      length: 301,
+      blockSize: quantized.blockSize,
+      scales: { littleEndian: new Uint8Array(quantized.scales.buffer) },
+      codes: quantized.codes,
+    };
+    expect(() => decodeClientPayload(wire({ quantizedDelta: short }))).to.throw(
+      WireError,
+      'malformed quantized delta: 301 values of 8 bits need 301 bytes of codes, got 300',
+    );
   });
 
   it('keeps non-finite delta values for the coordinator to judge', () => {

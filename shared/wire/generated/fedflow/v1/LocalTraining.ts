@@ -34,6 +34,12 @@ export interface LocalTraining {
    * the second training round on; in [0, 1), 0 = off.
    */
   'replayShare'?: (number | string);
+  /**
+   * Bits per value of the delta a site sends: 8 or 4 = ModelDelta.quantized_delta (blocks
+   * quantised with stochastic rounding and error feedback at the site); 32 or 0 (a coordinator
+   * that does not publish it) = ModelDelta.delta, float32 as is.
+   */
+  'updateBits'?: (number);
 }
 
 /**
@@ -69,4 +75,10 @@ export interface LocalTraining__Output {
    * the second training round on; in [0, 1), 0 = off.
    */
   'replayShare': (number);
+  /**
+   * Bits per value of the delta a site sends: 8 or 4 = ModelDelta.quantized_delta (blocks
+   * quantised with stochastic rounding and error feedback at the site); 32 or 0 (a coordinator
+   * that does not publish it) = ModelDelta.delta, float32 as is.
+   */
+  'updateBits': (number);
 }
