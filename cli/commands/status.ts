@@ -1,6 +1,10 @@
 /** `fedflow status`: the dashboard's view of a running coordinator, in the terminal. */
 import type { Command } from 'commander';
-import type { FederationStatus, RoundStatus } from '../../coordinator/status/federation-status.js';
+import type {
+  FederationStatus,
+  PrivacyStatus,
+  RoundStatus,
+} from '../../coordinator/status/federation-status.js';
 import { formatTable } from '../../shared/stats/report-table.js';
 
 interface StatusOptions {
@@ -12,6 +16,12 @@ interface StatusOptions {
 const ago = (ms: number | null) =>
   ms === null ? '-' : `${Math.max(0, Math.round((Date.now() - ms) / 1000))} s ago`;
 
+/** One line: epsilon spent (of the budget) and the settings behind it. */
+function formatPrivacy(p: PrivacyStatus): string {
+  const budget = p.epsilonBudget > 0 ? ` of the budget ${p.epsilonBudget}` : ' (no budget)';
+  return `privacy: epsilon ${p.epsilon.toFixed(3)}${budget} at delta ${p.delta} after ${p.rounds} rounds (noise multiplier ${p.noiseMultiplier}, clip norm ${p.clipNorm}; RDP bound ${p.rdpEpsilon.toFixed(3)})`;
+}
+
 export function formatStatus(s: FederationStatus): string {
   const model = s.model
     ? `v${s.model.version} sha256 ${s.model.sha256.slice(0, 16)} (${s.model.parameters} parameters)`
@@ -20,6 +30,7 @@ export function formatStatus(s: FederationStatus): string {
     `coordinator ${s.coordinator.name} (${s.coordinator.fingerprint}), phase ${s.phase}, ${s.plannedRounds} training rounds planned`,
     `model: ${model}`,
     `audit: ${s.audit.ingressEntries} ingress entries, ${s.audit.accepted} accepted, ${s.audit.rejected} rejected`,
+    ...(s.privacy ? [formatPrivacy(s.privacy)] : []),
     '',
     formatTable(
       ['site', 'id', 'connected', 'last seen', 'rounds', 'examples', 'rejected'],

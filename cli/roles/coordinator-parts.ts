@@ -186,6 +186,7 @@ export function roundLoop(
         metrics.rounds.inc({ kind: record.kind, outcome: record.outcome });
         if (record.outcome === 'closed')
           metrics.aggregationSeconds.observe({ kind: record.kind }, record.aggregateMs / 1000);
+        if (record.privacy) metrics.privacySpent(record.privacy, plan.privacy?.epsilonBudget ?? 0);
         screening.roundEnded(record, ingress);
         hooks.onRound(record);
       },

@@ -88,6 +88,7 @@ export async function startCoordinator(
     loop,
     startedMs: Date.now(),
     plannedRounds: plan.rounds,
+    privacy: plan.privacy,
   });
   const server = federationServer(config, { ...parts, loop, finished, log });
   // Certificate problems fail start-up here, before anything listens.

@@ -28,6 +28,17 @@ export interface FederationPlan {
   readonly architecture: ArchitectureSpec;
   readonly seed: number;
   readonly targetFprs: readonly number[];
+  /** Client-level differential privacy of the training rounds; absent or null = none. */
+  readonly privacy?: PrivacyPlan | null;
+}
+
+/** DP-FedAvg's settings as the round protocol accounts for them (the strategy adds the noise). */
+export interface PrivacyPlan {
+  readonly noiseMultiplier: number;
+  readonly clipNorm: number;
+  readonly delta: number;
+  /** Training stops before a round would spend more than this epsilon; 0 = no budget. */
+  readonly epsilonBudget: number;
 }
 
 /**

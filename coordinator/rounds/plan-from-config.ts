@@ -9,10 +9,12 @@ import {
 } from '../../shared/federation/messages.js';
 import { schemaForFormat } from '../../shared/flows/format-schema.js';
 import { parseFlowFormat } from '../../shared/flows/formats.js';
+import { privacySpent } from '../privacy/gaussian-accountant.js';
+import type { Gaussian } from '../privacy/gaussian-noise.js';
 import type { AggregationStrategy } from '../strategy/strategy.js';
 import { createStrategy } from '../strategy/strategy-factory.js';
 import type { StrategySettings } from '../strategy/strategy-settings.js';
-import type { FederationPlan } from './federation-plan.js';
+import type { FederationPlan, PrivacyPlan } from './federation-plan.js';
 
 /** `proximalMu` is the strategy's site-side term (FedProx), published with every training task. */
 export async function planFromConfig(
@@ -58,18 +60,38 @@ export async function planFromConfig(
     architecture: architectureFromConfig(config.model),
     seed: f.seed,
     targetFprs: config.thresholds.targetFprs,
+    privacy: privacyPlan(config),
   };
 }
 
+/** The privacy settings, refused at start when the budget cannot pay for one round. */
+function privacyPlan(config: CoordinatorConfig): PrivacyPlan | null {
+  const p = config.privacy;
+  if (p.noiseMultiplier === 0) return null;
+  const first = privacySpent(p.noiseMultiplier, 1, p.delta).epsilon;
+  if (p.epsilonBudget > 0 && first > p.epsilonBudget)
+    throw new Error(
+      `privacy.epsilonBudget ${p.epsilonBudget} is spent by the first training round (epsilon ${first.toFixed(3)} at privacy.noiseMultiplier ${p.noiseMultiplier}, delta ${p.delta}): raise the noise or the budget`,
+    );
+  return { ...p };
+}
+
 /** The aggregation strategy the `strategy` settings choose (one factory: strategy-factory.ts). */
-export function strategyFromConfig(config: CoordinatorConfig): AggregationStrategy {
+export function strategyFromConfig(
+  config: CoordinatorConfig,
+  gaussian?: () => Gaussian,
+): AggregationStrategy {
   const s = config.strategy;
-  return createStrategy({
-    ...s,
-    name: s.name as StrategySettings['name'],
-    screening: {
-      ...s.screening,
-      method: s.screening.method as StrategySettings['screening']['method'],
+  return createStrategy(
+    {
+      ...s,
+      name: s.name as StrategySettings['name'],
+      screening: {
+        ...s.screening,
+        method: s.screening.method as StrategySettings['screening']['method'],
+      },
+      privacy: config.privacy,
     },
-  });
+    gaussian,
+  );
 }

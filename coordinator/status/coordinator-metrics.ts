@@ -57,6 +57,21 @@ export class CoordinatorMetrics {
     labelNames: ['site', 'action'] as const,
     registers: [this.registry],
   });
+  readonly privacyEpsilon = new Gauge({
+    name: 'fedflow_privacy_epsilon',
+    help: 'Differential privacy: epsilon spent by the published training rounds (at fedflow_privacy_delta)',
+    registers: [this.registry],
+  });
+  readonly privacyDelta = new Gauge({
+    name: 'fedflow_privacy_delta',
+    help: 'Differential privacy: the delta the spent epsilon is stated for',
+    registers: [this.registry],
+  });
+  readonly privacyBudget = new Gauge({
+    name: 'fedflow_privacy_epsilon_budget',
+    help: 'Differential privacy: the epsilon at which training stops (0 = no budget)',
+    registers: [this.registry],
+  });
   readonly clientsConnected: Gauge;
 
   constructor(connected: () => number) {
@@ -84,6 +99,13 @@ export class CoordinatorMetrics {
       this.updateNorm.set({ site: u.site }, u.norm);
       this.updateCosine.set({ site: u.site }, u.cosine);
     }
+  }
+
+  /** What the privacy accountant says after a published training round. */
+  privacySpent(spent: { epsilon: number; delta: number }, budget: number): void {
+    this.privacyEpsilon.set(spent.epsilon);
+    this.privacyDelta.set(spent.delta);
+    this.privacyBudget.set(budget);
   }
 
   text(): Promise<string> {

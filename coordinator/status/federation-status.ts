@@ -48,6 +48,22 @@ export interface RoundStatus {
   readonly strategy: string | null;
   /** Per site, in the order results came: empty unless a closed training round. */
   readonly updates: readonly UpdateStatus[];
+  /** Under differential privacy, a closed training round: epsilon spent so far, this round included. */
+  readonly privacy: { readonly epsilon: number; readonly delta: number } | null;
+}
+
+/** Differential privacy of the training rounds: the settings and what has been spent. */
+export interface PrivacyStatus {
+  readonly noiseMultiplier: number;
+  readonly clipNorm: number;
+  readonly delta: number;
+  /** 0 = no budget. */
+  readonly epsilonBudget: number;
+  /** Spent by the published training rounds (exact, Gaussian DP). */
+  readonly epsilon: number;
+  /** The RDP upper bound of the same rounds. */
+  readonly rdpEpsilon: number;
+  readonly rounds: number;
 }
 
 export interface ThresholdHistory {
@@ -69,6 +85,8 @@ export interface FederationStatus {
     readonly parameters: number;
   } | null;
   readonly thresholds: readonly ThresholdHistory[];
+  /** Null when the federation runs without differential privacy. */
+  readonly privacy: PrivacyStatus | null;
   readonly sites: readonly SiteStatus[];
   readonly rounds: readonly RoundStatus[];
   readonly audit: {

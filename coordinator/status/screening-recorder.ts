@@ -72,7 +72,11 @@ export class ScreeningRecorder {
         plaintextSha256: null,
         sealedSha256: delta.sealedSha256,
         outcome: 'screened',
-        screening: toAuditScreening({ ...update, strategy: record.strategy ?? 'unknown' }),
+        screening: toAuditScreening({
+          ...update,
+          strategy: record.strategy ?? 'unknown',
+          privacy: record.privacy,
+        }),
       });
     } catch (error) {
       // The round is already committed: a failed audit write must not stop the federation.

@@ -5,9 +5,11 @@ import type { GlobalModel } from '../../shared/federation/global-model.js';
 import { weightsSha256 } from '../../shared/model/model-dir.js';
 import type { ClientRegistry } from '../rounds/client-proxy.js';
 import type { FederationLoop } from '../rounds/federation-loop.js';
+import type { PrivacyPlan } from '../rounds/federation-plan.js';
 import type { RoundRecord } from '../store/federation-state.js';
 import type {
   FederationStatus,
+  PrivacyStatus,
   RoundStatus,
   ThresholdHistory,
   UpdateStatus,
@@ -18,6 +20,8 @@ export interface StatusSources {
   readonly identity: Identity;
   readonly startedMs: number;
   readonly plannedRounds: number;
+  /** Differential privacy of the training rounds (null or absent: none). */
+  readonly privacy?: PrivacyPlan | null;
   readonly allowList: readonly PublicIdentity[];
   readonly loop: FederationLoop;
   readonly clients: Pick<ClientRegistry, 'connected'>;
@@ -64,6 +68,22 @@ function roundStatus(r: RoundRecord, name: (id: string) => string): RoundStatus 
     validationLoss: r.validationLoss ?? null,
     strategy: r.strategy ?? null,
     updates: updateStatuses(r, name),
+    privacy: r.privacy ? { epsilon: r.privacy.epsilon, delta: r.privacy.delta } : null,
+  };
+}
+
+/** The privacy settings and what the last published training round had spent (0 before one). */
+function privacyStatus(
+  plan: PrivacyPlan | null | undefined,
+  rounds: readonly RoundRecord[],
+): PrivacyStatus | null {
+  if (!plan) return null;
+  const last = [...rounds].reverse().find((r) => r.privacy !== undefined)?.privacy;
+  return {
+    ...plan,
+    epsilon: last?.epsilon ?? 0,
+    rdpEpsilon: last?.rdpEpsilon ?? 0,
+    rounds: last?.rounds ?? 0,
   };
 }
 
@@ -102,6 +122,7 @@ export function statusBuilder(sources: StatusSources): () => FederationStatus {
         validationLoss: null,
         strategy: null,
         updates: [],
+        privacy: null,
       });
     const sites = sources.allowList.map((p) => {
       const id = fingerprint(p.signPublicKey);
@@ -130,6 +151,7 @@ export function statusBuilder(sources: StatusSources): () => FederationStatus {
       plannedRounds: sources.plannedRounds,
       model,
       thresholds: [...thresholds.values()],
+      privacy: privacyStatus(sources.privacy, loop.rounds),
       sites,
       rounds,
       audit: {

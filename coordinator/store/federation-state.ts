@@ -5,6 +5,7 @@
 
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import type { TaskKind } from '../../shared/federation/messages.js';
+import type { PrivacySpent } from '../privacy/gaussian-accountant.js';
 import type { ServerState, UpdateReport } from '../strategy/strategy.js';
 
 export type { GlobalModel, ServerState };
@@ -36,6 +37,8 @@ export interface RoundRecord {
   readonly validationLoss?: number;
   /** The aggregation strategy that combined this training round (e.g. 'fedavg+norm-bound'). */
   readonly strategy?: string;
+  /** Under differential privacy: what the published training rounds have spent, this one included. */
+  readonly privacy?: PrivacySpent;
   /** 'closed' when it produced a result, 'failed' when too few clients reported or `reason`. */
   readonly outcome: 'closed' | 'failed';
   /** Why a round with enough results still failed (e.g. an aggregate that overflowed). */

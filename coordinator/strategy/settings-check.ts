@@ -4,7 +4,11 @@ import { SCREENINGS, SERVER_OPTIMIZERS, type StrategySettings } from './strategy
 
 /** Throws one error listing every problem, e.g. "strategy.screening.trimShare must be in [0, 0.5), got 0.7". */
 export function checkStrategySettings(settings: StrategySettings): void {
-  const problems = [...choiceProblems(settings), ...numberProblems(settings)];
+  const problems = [
+    ...choiceProblems(settings),
+    ...numberProblems(settings),
+    ...privacyProblems(settings),
+  ];
   if (problems.length > 0) throw new Error(`invalid strategy settings: ${problems.join('; ')}`);
 }
 
@@ -42,6 +46,22 @@ function numberProblems(s: StrategySettings): string[] {
     const problem = strategyNumberProblem(setting, value, nullable);
     return problem ? [problem] : [];
   });
+}
+
+function privacyProblems({ privacy, screening }: StrategySettings): string[] {
+  if (!privacy || privacy.noiseMultiplier === 0) return [];
+  const problems: string[] = [];
+  if (!(privacy.noiseMultiplier > 0 && Number.isFinite(privacy.noiseMultiplier)))
+    problems.push(`privacy.noiseMultiplier must be >= 0, got ${privacy.noiseMultiplier}`);
+  if (!(privacy.clipNorm > 0 && Number.isFinite(privacy.clipNorm)))
+    problems.push(`privacy.clipNorm must be > 0, got ${privacy.clipNorm}`);
+  // Excluding or down-weighting a delta because of the others' would let one site move the
+  // aggregate by more than the clip norm the noise is scaled to.
+  if (screening?.method !== 'none')
+    problems.push(
+      `differential privacy (privacy.noiseMultiplier ${privacy.noiseMultiplier}) clips every delta to privacy.clipNorm and weighs sites alike; strategy.screening.method must be 'none', got ${show(screening?.method)}`,
+    );
+  return problems;
 }
 
 function show(value: unknown): string {

@@ -2,8 +2,10 @@
  * Builds the aggregation strategy that the settings describe: one screening, example-weighted
  * combining and one server optimiser (strategy.ts). The only place that knows them all.
  */
+import { type Gaussian, secureGaussian } from '../privacy/gaussian-noise.js';
 import { composeStrategy } from './compose-strategy.js';
 import { clipThen } from './screening/clip-then.js';
+import { gaussianMechanism } from './screening/gaussian-mechanism.js';
 import { medianScreening } from './screening/median.js';
 import { multiKrumScreening } from './screening/multi-krum.js';
 import { noScreening } from './screening/no-screening.js';
@@ -59,13 +61,24 @@ const OPTIMIZER_BUILDERS: Record<ServerOptimizerName, (s: StrategySettings) => S
  *   screening: { ...DEFAULT_STRATEGY.screening, method: 'multi-krum' } }).name
  *   // 'fedadam+multi-krum'
  */
-export function createStrategy(settings: StrategySettings): AggregationStrategy {
+export function createStrategy(
+  settings: StrategySettings,
+  /** The privacy noise's source: the CSPRNG unless a benchmark or test repeats a run. */
+  gaussian: () => Gaussian = secureGaussian,
+): AggregationStrategy {
   checkStrategySettings(settings);
-  const { name, screening } = settings;
+  const { name, screening, privacy } = settings;
+  const private_ = privacy && privacy.noiseMultiplier > 0 ? privacy : null;
   return composeStrategy({
-    name: screening.method === 'none' ? name : `${name}+${screening.method}`,
+    name: private_
+      ? `${name}+dp`
+      : screening.method === 'none'
+        ? name
+        : `${name}+${screening.method}`,
     siteTraining: { proximalMu: name === 'fedprox' ? settings.proximalMu : 0 },
-    screening: SCREENING_BUILDERS[screening.method](screening),
+    screening: private_
+      ? gaussianMechanism(private_, gaussian())
+      : SCREENING_BUILDERS[screening.method](screening),
     serverOptimizer: OPTIMIZER_BUILDERS[name](settings),
     maxWeightRatio: screening.maxWeightRatio,
   });

@@ -57,6 +57,11 @@ export interface StrategySettings {
      */
     readonly maxWeightRatio: number;
   };
+  /**
+   * Client-level differential privacy (DP-FedAvg): with noiseMultiplier > 0 it replaces
+   * screening and example weighting (screening must be 'none'); absent or 0 = off.
+   */
+  readonly privacy?: { readonly clipNorm: number; readonly noiseMultiplier: number } | null;
 }
 
 /** The configuration's defaults (shared/config/strategy-config.ts holds them for convict). */

@@ -57,12 +57,17 @@ export function canonicalJson(
   return `{${members.join(',')}}`;
 }
 
-// A nested member (receipt, screening): its members in `order`; only a screening's reason
-// may be absent (then left out).
+/** Screening members that may be absent (then left out): the reason, and the privacy spent. */
+const OPTIONAL_SCREENING_MEMBERS: ReadonlySet<string> = new Set(['reason', 'epsilon', 'delta']);
+
+// A nested member (receipt, screening): its members in `order`; only a screening's optional
+// members may be absent (then left out).
 function objectJson(value: object, order: readonly string[], parent: string): string {
   const record = value as Record<string, unknown>;
+  const optional = (name: string) =>
+    parent === 'screening' && OPTIONAL_SCREENING_MEMBERS.has(name) && record[name] === undefined;
   const members = order
-    .filter((name) => !(parent === 'screening' && name === 'reason' && record[name] === undefined))
+    .filter((name) => !optional(name))
     .map((name) => `${JSON.stringify(name)}:${jsonValue(record[name], `${parent}.${name}`)}`);
   return `{${members.join(',')}}`;
 }

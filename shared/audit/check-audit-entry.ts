@@ -143,8 +143,9 @@ function screeningProblem(value: unknown): string | null {
   const names: readonly string[] = SCREENING_MEMBERS;
   for (const name of Object.keys(value))
     if (!names.includes(name)) return `screening: unexpected member ${JSON.stringify(name)}`;
+  const optional = ['reason', 'epsilon', 'delta'];
   for (const name of names)
-    if (name !== 'reason' && !(name in value)) return `screening.${name}: missing`;
+    if (!optional.includes(name) && !(name in value)) return `screening.${name}: missing`;
   const s = value as Record<string, unknown>;
   const [norm, cosine, weight] = [
     readDecimal(s.norm),
@@ -163,7 +164,21 @@ function screeningProblem(value: unknown): string | null {
   ];
   const broken = rules.find(([ok]) => !ok);
   if (broken) return mustBe(false, `screening.${broken[1]}`, broken[2], s[broken[1]]);
-  return screeningReasonProblem(s);
+  return screeningPrivacyProblem(s) ?? screeningReasonProblem(s);
+}
+
+// Under differential privacy a decision states the epsilon spent so far and its delta: both or neither.
+function screeningPrivacyProblem(s: Record<string, unknown>): string | null {
+  if (!('epsilon' in s) && !('delta' in s)) return null;
+  if (!('epsilon' in s) || !('delta' in s))
+    return `screening.${'epsilon' in s ? 'delta' : 'epsilon'}: missing (epsilon and delta come together)`;
+  const [epsilon, delta] = [readDecimal(s.epsilon), readDecimal(s.delta)];
+  const decimal = 'a decimal string as String(x) writes it';
+  if (epsilon === null || epsilon < 0)
+    return mustBe(false, 'screening.epsilon', `${decimal}, finite and >= 0`, s.epsilon);
+  if (delta === null || !(delta > 0 && delta < 1))
+    return mustBe(false, 'screening.delta', `${decimal}, in (0, 1)`, s.delta);
+  return null;
 }
 
 // Clipped and excluded updates say why; a kept one may (screening that ran weaker than configured).

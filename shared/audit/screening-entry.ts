@@ -30,6 +30,12 @@ export interface AuditScreening {
   readonly reason?: string;
   /** The site's share of the combined update, in [0, 1]; "0" when excluded. */
   readonly weight: string;
+  /**
+   * Under differential privacy only (both or neither): the epsilon the published training
+   * rounds have spent, this round included, and the delta it is stated for.
+   */
+  readonly epsilon?: string;
+  readonly delta?: string;
 }
 
 /** The canonical member order of a screening member (reason left out when absent). */
@@ -40,6 +46,8 @@ export const SCREENING_MEMBERS = [
   'action',
   'reason',
   'weight',
+  'epsilon',
+  'delta',
 ] as const;
 
 /** The numbers a strategy reports for one delta (coordinator/strategy UpdateReport). */
@@ -50,6 +58,7 @@ export interface ScreeningNumbers {
   readonly action: ScreeningAction;
   readonly reason?: string | undefined;
   readonly weight: number;
+  readonly privacy?: { readonly epsilon: number; readonly delta: number } | undefined;
 }
 
 /**
@@ -58,15 +67,21 @@ export interface ScreeningNumbers {
  *   action: 'clipped', reason: 'norm 152.3 clipped to 1.5', weight: 0.5 }).norm // '152.3'
  */
 export function toAuditScreening(numbers: ScreeningNumbers): AuditScreening {
-  const { strategy, action, reason } = numbers;
+  const { strategy, action, reason, privacy } = numbers;
   const screening = {
     strategy,
     norm: decimalString(numbers.norm, 'norm'),
     cosine: decimalString(numbers.cosine, 'cosine'),
     action,
+    ...(reason === undefined ? {} : { reason }),
     weight: decimalString(numbers.weight, 'weight'),
   };
-  return reason === undefined ? screening : { ...screening, reason };
+  if (!privacy) return screening;
+  return {
+    ...screening,
+    epsilon: decimalString(privacy.epsilon, 'epsilon'),
+    delta: decimalString(privacy.delta, 'delta'),
+  };
 }
 
 /** `String(x)` for a finite number (so -0 is "0"). */

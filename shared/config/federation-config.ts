@@ -9,6 +9,7 @@ import { FLOW_FORMATS } from '../flows/formats.js';
 import { lastConnectionsCount, positive, within } from './config-formats.js';
 import { federationConfigSchema } from './federation-schema.js';
 import { modelConfigSchema } from './model-config.js';
+import { privacyConfigSchema } from './privacy-schema.js';
 import { strategyConfigSchema } from './strategy-config.js';
 
 const stringList = (name: string) => (value: unknown) => {
@@ -79,6 +80,7 @@ export const coordinatorConfigSchema = {
   },
   federation: federationConfigSchema,
   strategy: strategyConfigSchema,
+  privacy: privacyConfigSchema,
   encoder: modelConfigSchema.encoder,
   model: modelConfigSchema.model,
   thresholds: modelConfigSchema.thresholds,

@@ -355,6 +355,34 @@ describe('the coordinator dashboard', () => {
       await page.locator('#sites-body tr').nth(3).waitFor({ state: 'detached' });
     });
 
+    it('shows the privacy spent of the budget under differential privacy, and nothing without it', async () => {
+      expect(await page.locator('#privacy-fact').isHidden()).to.equal(true);
+      const fixture = federationStatusFixture();
+      current = {
+        ...fixture,
+        privacy: {
+          noiseMultiplier: 1.1,
+          clipNorm: 10,
+          delta: 1e-5,
+          epsilonBudget: 8,
+          epsilon: 5.4321,
+          rdpEpsilon: 5.9,
+          rounds: 3,
+        },
+      };
+      dashboard.notify();
+      await page.locator('#privacy-fact').waitFor({ state: 'visible' });
+      expect(await page.locator('#privacy-epsilon').textContent()).to.equal(
+        'ε 5.43 of 8 (δ 0.00001)',
+      );
+      expect(await page.locator('#privacy-epsilon').getAttribute('title')).to.include(
+        'noise multiplier 1.1, clip norm 10, 3 rounds',
+      );
+      current = fixture;
+      dashboard.notify();
+      await page.locator('#privacy-fact').waitFor({ state: 'hidden' });
+    });
+
     it('falls back to polling /api/status when no event stream is free', async () => {
       const full = await startDashboard({
         host: '127.0.0.1',

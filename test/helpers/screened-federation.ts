@@ -7,8 +7,9 @@
  * counted and shown as the coordinator wires it (cli/roles/coordinator.ts).
  */
 import { join } from 'node:path';
+import { gaussianFrom } from '../../coordinator/privacy/gaussian-noise.js';
 import { FederationLoop } from '../../coordinator/rounds/federation-loop.js';
-import type { FederationPlan } from '../../coordinator/rounds/federation-plan.js';
+import type { FederationPlan, PrivacyPlan } from '../../coordinator/rounds/federation-plan.js';
 import { CoordinatorMetrics } from '../../coordinator/status/coordinator-metrics.js';
 import type { FederationStatus } from '../../coordinator/status/federation-status.js';
 import { ScreeningRecorder } from '../../coordinator/status/screening-recorder.js';
@@ -19,6 +20,7 @@ import { createStrategy } from '../../coordinator/strategy/strategy-factory.js';
 import { DEFAULT_STRATEGY } from '../../coordinator/strategy/strategy-settings.js';
 import { sha256Hex } from '../../shared/audit/audit-entry.js';
 import { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
+import { seededUniform } from '../../shared/codec/stochastic-rounding.js';
 import { fingerprint, generateIdentity, type Identity } from '../../shared/crypto/identity.js';
 import { sealEnvelope } from '../../shared/crypto/sealed-envelope.js';
 import type { ClientPayload, Task } from '../../shared/federation/messages.js';
@@ -61,8 +63,15 @@ const PLAN: FederationPlan = {
   targetFprs: [0.01],
 };
 
-/** Runs the federation to its end in `dir` (synthetic logs and the ingress log live there). */
-export async function runScreenedFederation(dir: string): Promise<ScreenedFederation> {
+/**
+ * Runs the federation to its end in `dir` (synthetic logs and the ingress log live there).
+ * With `privacy`, DP-FedAvg combines the rounds instead (seeded noise), as a coordinator whose
+ * `privacy.noiseMultiplier` is set does, and the accountant's spending is shown and logged.
+ */
+export async function runScreenedFederation(
+  dir: string,
+  privacy: PrivacyPlan | null = null,
+): Promise<ScreenedFederation> {
   const coordinator = generateIdentity('coordinator', 'coordinator');
   const sites = ['site-a', 'site-b', OUTLIER].map((name) => generateIdentity('client', name));
   const metrics = new CoordinatorMetrics(() => sites.length);
@@ -89,18 +98,29 @@ export async function runScreenedFederation(dir: string): Promise<ScreenedFedera
     }),
   );
   const registry = new StaticRegistry(proxies);
-  const strategy = createStrategy({
-    ...DEFAULT_STRATEGY,
-    screening: { ...DEFAULT_STRATEGY.screening, method: 'norm-bound', normBound: 1.5 },
-  });
-  loop = new FederationLoop(PLAN, registry, strategy, new MemoryFederationStore(), {
-    onRound: (record) => recorder.roundEnded(record, ingress),
+  const strategy = createStrategy(
+    {
+      ...DEFAULT_STRATEGY,
+      screening: privacy
+        ? { ...DEFAULT_STRATEGY.screening, method: 'none' }
+        : { ...DEFAULT_STRATEGY.screening, method: 'norm-bound', normBound: 1.5 },
+      privacy,
+    },
+    () => gaussianFrom(seededUniform(5)),
+  );
+  const plan = { ...PLAN, privacy };
+  loop = new FederationLoop(plan, registry, strategy, new MemoryFederationStore(), {
+    onRound: (record) => {
+      if (record.privacy) metrics.privacySpent(record.privacy, privacy?.epsilonBudget ?? 0);
+      recorder.roundEnded(record, ingress);
+    },
   });
   await loop.run();
   const status = statusBuilder({
     identity: coordinator,
     startedMs: Date.now(),
     plannedRounds: PLAN.rounds,
+    privacy,
     allowList: sites,
     loop,
     clients: registry,

@@ -47,6 +47,7 @@ export function federationStatusFixture(): FederationStatus {
         ],
       },
     ],
+    privacy: null,
     sites: [
       {
         id: 'a41c9e07b2d35f68',
@@ -91,6 +92,7 @@ export function federationStatusFixture(): FederationStatus {
         reason: null,
         strategy: null,
         updates: [],
+        privacy: null,
       },
       {
         round: 1,
@@ -110,6 +112,7 @@ export function federationStatusFixture(): FederationStatus {
           kept('globex-mail', 0.91, 0.95, 0.35),
           kept('initech-internal', 0.77, 0.9, 0.25),
         ],
+        privacy: null,
       },
       {
         round: 2,
@@ -131,6 +134,7 @@ export function federationStatusFixture(): FederationStatus {
         reason: null,
         strategy: null,
         updates: [],
+        privacy: null,
       },
       {
         round: 2,
@@ -146,6 +150,7 @@ export function federationStatusFixture(): FederationStatus {
         reason: null,
         strategy: STRATEGY,
         updates: [kept('acme-web', 0.61, 0.97, 0.55), kept('globex-mail', 0.58, 0.96, 0.45)],
+        privacy: null,
       },
       {
         round: 3,
@@ -172,6 +177,7 @@ export function federationStatusFixture(): FederationStatus {
             weight: 0.25,
           },
         ],
+        privacy: null,
       },
       {
         round: 4,
@@ -187,6 +193,7 @@ export function federationStatusFixture(): FederationStatus {
         reason: null,
         strategy: null,
         updates: [],
+        privacy: null,
       },
     ],
     audit: {

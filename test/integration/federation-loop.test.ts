@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { type SiteSettings, SiteWorker } from '../../client/agent/site-worker.js';
 import { scoreLabelledFlows, summariseDetection } from '../../client/detect/evaluate-model.js';
+import { privacySpent } from '../../coordinator/privacy/gaussian-accountant.js';
+import { gaussianFrom } from '../../coordinator/privacy/gaussian-noise.js';
 import { FederationLoop, type LoopEvents } from '../../coordinator/rounds/federation-loop.js';
 import type { FederationPlan } from '../../coordinator/rounds/federation-plan.js';
 import { MemoryFederationStore } from '../../coordinator/store/federation-state.js';
@@ -11,6 +13,7 @@ import { fedAvg } from '../../coordinator/strategy/fedavg.js';
 import type { AggregationStrategy } from '../../coordinator/strategy/strategy.js';
 import { createStrategy } from '../../coordinator/strategy/strategy-factory.js';
 import { DEFAULT_STRATEGY } from '../../coordinator/strategy/strategy-settings.js';
+import { seededUniform } from '../../shared/codec/stochastic-rounding.js';
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import type { EncoderSketchPayload } from '../../shared/federation/messages.js';
 import { zeekSchema } from '../../shared/flows/format-schema.js';
@@ -368,6 +371,42 @@ describe('federation round loop with in-memory sites', function () {
       },
     ]);
     expect(model.weights.every(Number.isFinite)).to.equal(true);
+  });
+
+  it('under differential privacy records the epsilon each round spent and stops training before the budget is passed', async () => {
+    const delta = 1e-5;
+    const budget = (privacySpent(5, 2, delta).epsilon + privacySpent(5, 3, delta).epsilon) / 2;
+    const privacy = { noiseMultiplier: 5, clipNorm: 20, delta, epsilonBudget: budget };
+    const strategy = createStrategy(
+      {
+        ...DEFAULT_STRATEGY,
+        screening: { ...DEFAULT_STRATEGY.screening, method: 'none' },
+        privacy,
+      },
+      () => gaussianFrom(seededUniform(1)),
+    );
+    const lines: string[] = [];
+    const loop = loopWith(
+      (l) => sites.map((s) => siteProxy(s.id, s.worker, () => l().current)),
+      { ...PLAN, rounds: 5, privacy },
+      new MemoryFederationStore(),
+      strategy,
+      { onLog: (line) => lines.push(line) },
+    );
+    const model = await loop.run();
+    const train = loop.rounds.filter((r) => r.kind === 'train');
+    expect(train.map((r) => r.round)).to.deep.equal([1, 2]);
+    expect(train.map((r) => r.strategy)).to.deep.equal(['fedavg+dp', 'fedavg+dp']);
+    expect(train.map((r) => r.privacy?.epsilon)).to.deep.equal([
+      privacySpent(5, 1, delta).epsilon,
+      privacySpent(5, 2, delta).epsilon,
+    ]);
+    for (const r of train) for (const x of r.results) expect(x.update?.weight).to.equal(1 / 3);
+    expect(
+      lines.some((l) => /round 2: privacy spent .*past the budget .*training stops/.test(l)),
+    ).to.equal(true);
+    expect(loop.phase).to.equal('done');
+    expect(model.thresholds).to.not.equal(null);
   });
 
   it('closes a round at the deadline when a client drops out, if enough others reported', async () => {

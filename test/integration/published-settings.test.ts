@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { SiteWorker } from '../../client/agent/site-worker.js';
 import { type TrainingOptions, trainLocal } from '../../client/trainer/local-trainer.js';
 import { FederationLoop } from '../../coordinator/rounds/federation-loop.js';
-import { planFromConfig } from '../../coordinator/rounds/plan-from-config.js';
+import { planFromConfig, strategyFromConfig } from '../../coordinator/rounds/plan-from-config.js';
 import { MemoryFederationStore } from '../../coordinator/store/federation-state.js';
 import { fedAvg } from '../../coordinator/strategy/fedavg.js';
 import { loadCoordinatorConfig } from '../../shared/config/federation-config.js';
@@ -142,6 +142,33 @@ describe('training settings the coordinator publishes', function () {
   it("send no more values per field than 4 times the coordinator's encoder vocabulary", () => {
     const widths = sketches.flatMap((sketch) => sketch.categorical.map((f) => f.values.length));
     expect(Math.max(...widths)).to.equal(12);
+  });
+
+  it('refuse at start a privacy budget the first round already spends, and privacy beside a screening', async () => {
+    const config = loadCoordinatorConfig(undefined, {
+      'privacy.noiseMultiplier': 0.5,
+      'privacy.epsilonBudget': 1,
+      'strategy.screening.method': 'none',
+    });
+    const error = await planFromConfig(config, 0).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).to.match(
+      /^privacy.epsilonBudget 1 is spent by the first training round \(epsilon [\d.]+ at privacy.noiseMultiplier 0.5, delta 0.00001\): raise the noise or the budget$/,
+    );
+    const robust = loadCoordinatorConfig(undefined, { 'privacy.noiseMultiplier': 1 });
+    expect(() => strategyFromConfig(robust)).to.throw(
+      "strategy.screening.method must be 'none', got 'robust'",
+    );
+    const unlimited = { ...config, privacy: { ...config.privacy, epsilonBudget: 0 } };
+    const plan = await planFromConfig(unlimited, 0);
+    expect(plan.privacy).to.deep.equal({
+      noiseMultiplier: 0.5,
+      clipNorm: 10,
+      delta: 1e-5,
+      epsilonBudget: 0,
+    });
   });
 
   it('refuse at start an encoder vocabulary larger than a sketch may carry', async () => {

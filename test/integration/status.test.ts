@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { type RunningCoordinator, startCoordinator } from '../../cli/roles/coordinator.js';
 import { type Dashboard, startDashboard } from '../../coordinator/http/dashboard-server.js';
+import { privacySpent } from '../../coordinator/privacy/gaussian-accountant.js';
 import { checkScreening, keptDelta } from '../../shared/audit/screening-check.js';
 import { verifyLog } from '../../shared/audit/verify-chain.js';
 import { fingerprint } from '../../shared/crypto/identity.js';
@@ -185,5 +186,90 @@ describe('a federation whose strategy clipped an update, as the operator and aud
         `\\n\\s*2\\s+${outlier}\\s+clipped\\s+[\\d.]+\\s+[\\d.]+\\s+0\\.3333\\s+fedavg\\+norm-bound\\s+norm `,
       ),
     );
+  });
+});
+
+describe('a federation under differential privacy, as the operator and auditor see it', function () {
+  this.timeout(120_000);
+  const privacy = { noiseMultiplier: 2, clipNorm: 0.05, delta: 1e-5, epsilonBudget: 0 };
+  let dir: string;
+  let federation: ScreenedFederation;
+  let dashboard: Dashboard;
+  const token = 'sesame-sesame-sesame';
+  before(async () => {
+    await initBackend();
+    dir = mkdtempSync(join(tmpdir(), 'fedflow-private-'));
+    federation = await runScreenedFederation(dir, privacy);
+    dashboard = await startDashboard({
+      host: '127.0.0.1',
+      port: 0,
+      token,
+      status: federation.status,
+      metrics: () => federation.metrics.text(),
+    });
+  });
+  after(async () => {
+    await dashboard?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const spent = (rounds: number) => privacySpent(privacy.noiseMultiplier, rounds, privacy.delta);
+
+  it('reports the epsilon spent per round and in total, with the settings behind it', () => {
+    const status = federation.status();
+    expect(status.privacy).to.deep.equal({
+      ...privacy,
+      epsilon: spent(2).epsilon,
+      rdpEpsilon: spent(2).rdpEpsilon,
+      rounds: 2,
+    });
+    const train = status.rounds.filter((r) => r.kind === 'train');
+    expect(train.map((r) => r.privacy?.epsilon)).to.deep.equal([
+      spent(1).epsilon,
+      spent(2).epsilon,
+    ]);
+    expect(train.map((r) => r.strategy)).to.deep.equal(['fedavg+dp', 'fedavg+dp']);
+  });
+
+  it('prints the epsilon spent in fedflow status and exports it to Prometheus', async () => {
+    const r = await runCli([
+      'status',
+      '--coordinator',
+      `127.0.0.1:${dashboard.port}`,
+      '--token',
+      token,
+    ]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.include(
+      `privacy: epsilon ${spent(2).epsilon.toFixed(3)} (no budget) at delta 0.00001 after 2 rounds (noise multiplier 2, clip norm 0.05;`,
+    );
+    const text = await (
+      await fetch(`http://127.0.0.1:${dashboard.port}/metrics`, {
+        headers: { Authorization: `Bearer ${token}` },
+      })
+    ).text();
+    expect(Number(text.match(/^fedflow_privacy_epsilon (\S+)$/m)?.[1])).to.be.closeTo(
+      spent(2).epsilon,
+      1e-9,
+    );
+    expect(text).to.match(/^fedflow_privacy_delta 0\.00001$/m);
+  });
+
+  it('states the epsilon spent in every screening entry, which the audit verifies', () => {
+    const { entries, findings } = verifyLog(
+      federation.ingressPath,
+      federation.coordinator.signPublicKey,
+      { requirePlaintext: true },
+    );
+    expect(findings).to.deep.equal([]);
+    const deltaOf = keptDelta(federation.ingressPath);
+    expect(checkScreening(entries, federation.ingressPath, { deltaOf })).to.deep.equal([]);
+    const screened = entries.filter((e) => e.type === 'screening');
+    expect(screened.map((e) => [e.round, e.screening?.epsilon, e.screening?.delta])).to.deep.equal(
+      [1, 1, 1, 2, 2, 2].map((round) => [round, String(spent(round).epsilon), '0.00001']),
+    );
+    // Every delta is far longer than the clip norm: all clipped, weighed alike.
+    expect(screened.every((e) => e.screening?.action === 'clipped')).to.equal(true);
+    expect(screened.every((e) => e.screening?.weight === String(1 / 3))).to.equal(true);
   });
 });

@@ -27,6 +27,19 @@ export function renderHeader(status) {
   setText('model-sha', model === null ? dash : model.sha256.slice(0, 12), model?.sha256 ?? '');
   setText('model-parameters', model === null ? dash : formatCount(model.parameters));
   setText('updated', formatTime(status.updatedMs).slice(11), formatTime(status.updatedMs));
+  renderPrivacy(status.privacy);
+}
+
+// Differential privacy: epsilon spent (of the budget), hidden when the federation runs without.
+function renderPrivacy(privacy) {
+  byId('privacy-fact').hidden = privacy === null;
+  if (privacy === null) return;
+  const budget = privacy.epsilonBudget > 0 ? ` of ${privacy.epsilonBudget}` : '';
+  setText(
+    'privacy-epsilon',
+    `ε ${privacy.epsilon.toFixed(2)}${budget} (δ ${privacy.delta})`,
+    `noise multiplier ${privacy.noiseMultiplier}, clip norm ${privacy.clipNorm}, ${privacy.rounds} rounds; RDP bound ε ${privacy.rdpEpsilon.toFixed(2)}`,
+  );
 }
 
 function emptyRow(columns, text) {

@@ -5,6 +5,7 @@
  */
 import type { UpdateBits } from '../../../shared/codec/block-quantizer.js';
 import type { ModelDeltaPayload } from '../../../shared/federation/messages.js';
+import { privacySpent } from '../../privacy/gaussian-accountant.js';
 import type { GlobalModel } from '../../store/federation-state.js';
 import { aggregationProblem } from '../../strategy/check-results.js';
 import type { AggregationStrategy } from '../../strategy/strategy.js';
@@ -47,10 +48,11 @@ export function trainingRound(plan: FederationPlan, strategy: AggregationStrateg
         version: before.version + 1,
         weights: aggregation.weights,
       };
+      const privacy = privacyAfter(plan, round);
       return {
         state: {
           ...state,
-          phase: round >= plan.rounds ? 'calibration' : 'training',
+          phase: round >= plan.rounds || privacy?.budgetSpent ? 'calibration' : 'training',
           nextRound: round + 1,
           model,
           serverState: aggregation.state,
@@ -60,13 +62,33 @@ export function trainingRound(plan: FederationPlan, strategy: AggregationStrateg
           results: record.results.map((r) => ({ ...r, update: byClient.get(r.clientId) })),
           strategy: strategy.name,
           validationLoss: meanValidationLoss(fits),
+          ...(privacy ? { privacy: privacy.spent } : {}),
         }),
-        log: aggregation.reports
-          .filter((r) => r.action !== 'kept')
-          .map((r) => `round ${round}: ${r.clientId}: update ${r.action}: ${r.reason}`),
+        log: [
+          ...aggregation.reports
+            .filter((r) => r.action !== 'kept')
+            .map((r) => `round ${round}: ${r.clientId}: update ${r.action}: ${r.reason}`),
+          ...(privacy ? [privacy.line] : []),
+        ],
       };
     },
   };
+}
+
+/**
+ * Under differential privacy: what the published rounds up to `round` have spent, and whether
+ * another round would take it past the budget (training then stops; calibration runs).
+ */
+function privacyAfter(plan: FederationPlan, round: number) {
+  const p = plan.privacy;
+  if (!p) return null;
+  const spent = privacySpent(p.noiseMultiplier, round, p.delta);
+  const next = privacySpent(p.noiseMultiplier, round + 1, p.delta).epsilon;
+  const budgetSpent = p.epsilonBudget > 0 && next > p.epsilonBudget && round < plan.rounds;
+  const line = budgetSpent
+    ? `round ${round}: privacy spent epsilon ${spent.epsilon.toFixed(3)} (delta ${p.delta}); another round would spend ${next.toFixed(3)}, past the budget ${p.epsilonBudget}: training stops`
+    : `round ${round}: privacy spent epsilon ${spent.epsilon.toFixed(3)} (delta ${p.delta})`;
+  return { spent, budgetSpent, line };
 }
 
 /** Why a delta cannot be aggregated into `model`, or null. */

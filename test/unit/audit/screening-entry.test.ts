@@ -129,6 +129,40 @@ describe('screening entries in the ingress log', () => {
     expect(checkAuditEntry(JSON.parse(entry)).screening?.reason).to.equal(note);
   });
 
+  it('states the epsilon spent and its delta under differential privacy, both or neither, as decimals', () => {
+    const screening = toAuditScreening({
+      strategy: 'fedavg+dp',
+      norm: 3,
+      cosine: 0.5,
+      action: 'kept',
+      weight: 0.25,
+      privacy: { epsilon: 2.5, delta: 1e-5 },
+    });
+    expect(screening).to.include({ epsilon: '2.5', delta: '0.00001' });
+    const withPrivacy = (edit: (s: Record<string, unknown>) => void) =>
+      forged(4, (e) => {
+        const s = Object.assign(e.screening as Record<string, unknown>, {
+          epsilon: '2.5',
+          delta: '0.00001',
+        });
+        edit(s);
+      });
+    expect(checkAuditEntry(JSON.parse(withPrivacy(() => {}))).screening).to.include({
+      epsilon: '2.5',
+    });
+    const cases: [(s: Record<string, unknown>) => void, RegExp][] = [
+      [(s) => delete s.delta, /^screening\.delta: missing \(epsilon and delta come together\)$/],
+      [(s) => (s.epsilon = '-1'), /^screening\.epsilon: expected .*>= 0, got "-1"$/],
+      [(s) => (s.delta = '1'), /^screening\.delta: expected .*in \(0, 1\), got "1"$/],
+    ];
+    for (const [edit, expected] of cases) {
+      rewrite([...lines.slice(0, 3), withPrivacy(edit)]);
+      const found = errors(verifyLog(path, coordinator.signPublicKey).findings);
+      expect(found.map(([code, line]) => [code, line])).to.deep.equal([['bad-format', 4]]);
+      expect(found[0]![2]).to.match(expected);
+    }
+  });
+
   it('keeps screening to screening entries of the ingress log', () => {
     const screening = JSON.parse(lines[3]!).screening;
     const cases: [Record<string, unknown>, RegExp][] = [
