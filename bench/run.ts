@@ -3,7 +3,7 @@
  * when training on 1,000,000 synthetic flows; federated against central, local-only and
  * personalised models, on NSL-KDD and on the demo's synthetic sites; poisoning. Writes JSON to
  * bench/results/ with the backend and machine named.
- * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [follow] [iot23] [poisoning] [sketch-influence] [compression] [memory]
+ * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [follow] [iot23] [poisoning] [sketch-influence] [compression] [privacy] [memory]
  *   [--seeds 1,2,3] (poisoning: every seed for the default screening, the first for the others)
  *   [--screenings robust,...] (poisoning: only these screenings, saved as poisoning-nsl-kdd-<names>.json)
  */
@@ -19,6 +19,7 @@ import { runCompression } from './federation/compression-bench.js';
 import { runDiagnosis } from './federation/diagnosis-bench.js';
 import { runNslKddFederation } from './federation/nsl-kdd-federation.js';
 import { runPoisoning } from './federation/poisoning-bench.js';
+import { runPrivacy } from './federation/privacy-bench.js';
 import { runSketchInfluence } from './federation/sketch-influence.js';
 import { runSyntheticFederation } from './federation/synthetic-federation.js';
 import { runFollow } from './follow-bench.js';
@@ -154,6 +155,19 @@ if (runs('compression')) {
         '5 sites, normal rows of KDDTrain+_20Percent.txt split by service, default settings (8 rounds); deltas as float32, 8-bit and 4-bit values with error feedback, run side by side per seed; AUROC on KDDTest+.txt; bytes from a 2-round federation over gRPC on loopback',
       targets: { int8BytesToFloat32Model: 0.3, int8AurocLoss: 0.002 },
       ...(await runCompression(dir, seeds, log)),
+    });
+  }
+}
+
+if (runs('privacy')) {
+  const dir = nslKddDir();
+  if (!dir) {
+    log(`skipping privacy: no KDDTest+.txt in ${nslKddCandidates().join(' or ')}`);
+  } else {
+    save('privacy-nsl-kdd', {
+      protocol:
+        '5 sites, normal rows of KDDTrain+_20Percent.txt split by service, 8 rounds of DP-FedAvg (deltas clipped to clipNorm, sites weighed alike, Gaussian noise), no screening; AUROC on KDDTest+.txt; epsilon at delta 1e-5 for the 8 rounds',
+      ...(await runPrivacy(dir, seeds, 10, log)),
     });
   }
 }

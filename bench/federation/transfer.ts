@@ -45,7 +45,10 @@ export async function measureTransfer(
   /** Coordinator settings over the defaults (e.g. the update width). */
   settings: Record<string, unknown> = {},
 ) {
-  const keysDir = join(work, 'keys');
+  // Keys and state of their own per run: a second run in `work` must neither find the first
+  // one's key files nor resume its state.
+  const run = mkdtempSync(join(work, 'transfer-'));
+  const keysDir = join(run, 'keys');
   const coordinator = generateIdentity('coordinator', 'coordinator');
   writeIdentityFiles(keysDir, coordinator);
   const sites = files.map((file, i) => {
@@ -56,8 +59,7 @@ export async function measureTransfer(
   const config = loadCoordinatorConfig(undefined, {
     privateKey: join(keysDir, 'coordinator.private.json'),
     clients: sites.map((s) => join(keysDir, `${s.identity.name}.public.json`)),
-    // A directory of its own per run: a second run must not resume the first one's state.
-    stateDir: mkdtempSync(join(work, 'transfer-state-')),
+    stateDir: join(run, 'state'),
     'listen.port': 0,
     'tls.enabled': false,
     'data.format': data.format,
