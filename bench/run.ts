@@ -3,7 +3,7 @@
  * when training on 1,000,000 synthetic flows; federated against central, local-only and
  * personalised models, on NSL-KDD and on the demo's synthetic sites; poisoning. Writes JSON to
  * bench/results/ with the backend and machine named.
- * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [follow] [iot23] [poisoning] [sketch-influence] [compression] [privacy] [memory]
+ * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [follow] [iot23] [poisoning] [sketch-influence] [compression] [privacy] [secagg] [memory]
  *   [--seeds 1,2,3] (poisoning: every seed for the default screening, the first for the others)
  *   [--screenings robust,...] (poisoning: only these screenings, saved as poisoning-nsl-kdd-<names>.json)
  */
@@ -20,6 +20,7 @@ import { runDiagnosis } from './federation/diagnosis-bench.js';
 import { runNslKddFederation } from './federation/nsl-kdd-federation.js';
 import { runPoisoning } from './federation/poisoning-bench.js';
 import { runPrivacy } from './federation/privacy-bench.js';
+import { runSecAgg } from './federation/secagg-bench.js';
 import { runSketchInfluence } from './federation/sketch-influence.js';
 import { runSyntheticFederation } from './federation/synthetic-federation.js';
 import { runFollow } from './follow-bench.js';
@@ -168,6 +169,20 @@ if (runs('privacy')) {
       protocol:
         '5 sites, normal rows of KDDTrain+_20Percent.txt split by service, 8 rounds of DP-FedAvg (deltas clipped to clipNorm, sites weighed alike, Gaussian noise), no screening; AUROC on KDDTest+.txt; epsilon at delta 1e-5 for the 8 rounds',
       ...(await runPrivacy(dir, seeds, 10, log)),
+    });
+  }
+}
+
+if (runs('secagg')) {
+  const dir = nslKddDir();
+  if (!dir) {
+    log(`skipping secure aggregation: no KDDTest+.txt in ${nslKddCandidates().join(' or ')}`);
+  } else {
+    save('secagg-nsl-kdd', {
+      protocol:
+        'protocol alone: random deltas of the default model size, 10 sites, and 5 sites with 2 dropping (one before its masked delta, one before unmasking); federation: NSL-KDD normal rows split by service over 10 sites, and over 5 sites with 2 vanishing in every round, default settings without screening, 8 rounds, with and without secure aggregation side by side per seed; AUROC on KDDTest+.txt',
+      targets: { aurocLoss: 0.002, extraSecondsPerRound: 2 },
+      ...(await runSecAgg(dir, seeds, log)),
     });
   }
 }

@@ -35,6 +35,8 @@ export interface InProcessRun {
   /** Seeds the global model's initial weights and every site's batch order. */
   readonly seed: number;
   readonly attacker?: { readonly site: number; readonly attack: Attack };
+  /** More modified sites (e.g. sites that drop out mid-round). */
+  readonly attackers?: readonly { readonly site: number; readonly attack: Attack }[];
 }
 
 export interface InProcessResult {
@@ -59,13 +61,15 @@ export async function runInProcess(run: InProcessRun): Promise<InProcessResult> 
   const workers: SiteWorker[] = [];
   const proxies: ClientProxy[] = run.sites.map((site, i) => {
     const worker = new SiteWorker({
+      id: site.name,
       selection: { files: site.files, format: run.format, onlyLabel: run.onlyLabel, read: {} },
       shares: { validation: 0.1, calibration: 0.1, seed: siteSeed(run.seed, i) },
       seed: siteSeed(run.seed, i),
     });
     workers.push(worker);
     const honest = (task: Task) => worker.run(task, loop!.current);
-    const attack = run.attacker?.site === i ? run.attacker.attack : null;
+    const modified = [...(run.attacker ? [run.attacker] : []), ...(run.attackers ?? [])];
+    const attack = modified.find((a) => a.site === i)?.attack ?? null;
     return {
       id: site.name,
       run: (task) => (attack ? attack(task, () => honest(task)) : honest(task)),

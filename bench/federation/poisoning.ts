@@ -40,6 +40,7 @@ function inflatedRows(): Attack {
       };
     }
     if (payload.kind === 'delta') return { ...payload, examples: payload.examples * factor };
+    if (payload.kind !== 'histogram') return payload; // secure aggregation: not attacked here
     return { ...payload, flows: payload.flows * factor, counts: times(payload.counts) };
   };
 }

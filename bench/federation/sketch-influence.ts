@@ -108,7 +108,7 @@ function signFlipWithSketch(
     }
     if (payload.kind === 'delta')
       return { ...payload, examples: Math.min(payload.examples, declared) };
-    if (payload.flows <= declared) return payload;
+    if (payload.kind !== 'histogram' || payload.flows <= declared) return payload;
     const counts = payload.counts.map((c) => Math.floor((c * declared) / payload.flows));
     return { ...payload, counts, flows: counts.reduce((a, b) => a + b, 0) };
   };

@@ -13,7 +13,7 @@ import type { EpochReport } from '../../client/trainer/local-trainer.js';
 import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
 import { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
 import type { ClientConfig } from '../../shared/config/federation-config.js';
-import type { Identity } from '../../shared/crypto/identity.js';
+import { fingerprint, type Identity } from '../../shared/crypto/identity.js';
 import { loadPrivateIdentity, loadPublicIdentity } from '../../shared/crypto/key-files.js';
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import { parseFlowFormat } from '../../shared/flows/formats.js';
@@ -50,7 +50,10 @@ export async function runSite(
     },
   };
   const selection = await dataSelection(config);
+  const identity = loadPrivateIdentity(config.privateKey);
   const worker = new SiteWorker({
+    // The coordinator knows a site by its key's fingerprint (secure aggregation's rosters too).
+    id: fingerprint(identity.signPublicKey),
     selection,
     shares: {
       validation: config.training.validationShare,
@@ -61,7 +64,6 @@ export async function runSite(
     // A bar while training on a terminal; one line per epoch in logs.
     hooks: progress,
   });
-  const identity = loadPrivateIdentity(config.privateKey);
   const connection = connect(config, identity, log);
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());

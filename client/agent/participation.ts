@@ -7,6 +7,7 @@ import type { GlobalModel } from '../../shared/federation/global-model.js';
 import type { ClientPayload, Task } from '../../shared/federation/messages.js';
 import { parameterCount } from '../../shared/model/model-spec.js';
 import { ModelSpecError, readModelSpec } from '../../shared/model/read-model-spec.js';
+import { SecAggRefusal } from '../../shared/secagg/secagg-site.js';
 import { describeTlsError } from '../../shared/tls/handshake-errors.js';
 import { FedflowError } from '../../shared/wire/errors.js';
 import type { CoordinatorConnection } from '../transport/coordinator-connection.js';
@@ -138,11 +139,19 @@ async function answerTask(
   if (task.kind !== 'sketch' && progress.model?.version !== task.modelVersion)
     progress.model = checked(await connection.fetchModel(token, task.modelVersion));
   progress.lastVersion = task.modelVersion;
-  const payload =
-    progress.unanswered.get(task.taskId) ??
-    (await worker.run(task, progress.model).catch((error: unknown) => {
-      throw new LocalTaskError(task, error);
-    }));
+  let payload: ClientPayload;
+  try {
+    payload = progress.unanswered.get(task.taskId) ?? (await worker.run(task, progress.model));
+  } catch (error) {
+    // A secure-aggregation request this site must not answer (or cannot: it lost the
+    // aggregation's secrets): it sends nothing, and the coordinator counts it as dropped.
+    if (error instanceof SecAggRefusal) {
+      progress.done.add(task.taskId);
+      log(`refused the ${task.kind} task of round ${task.round}: ${error.message}`);
+      return;
+    }
+    throw new LocalTaskError(task, error);
+  }
   progress.unanswered.set(task.taskId, payload);
   try {
     const receipt = await connection.submit(token, task, payload);

@@ -23,8 +23,11 @@ import {
   splitTable,
 } from '../pipeline/training-set.js';
 import { type TrainingHooks, trainLocal } from '../trainer/local-trainer.js';
+import { SecureSessions, type TrainedDelta } from './secure-sessions.js';
 
 export interface SiteSettings {
+  /** This site's client id (its key's fingerprint): secure aggregation finds it in the roster. */
+  readonly id?: string;
   readonly selection: FlowSelection;
   readonly shares: SplitShares;
   /** Seeds this site's batch order; each round's seed derives from it and the round. */
@@ -52,6 +55,8 @@ export class SiteWorker {
    * fresh one instead of moments of the wrong shapes.
    */
   private optimizer: { key: string; adam: tf.Optimizer } | null = null;
+  /** The secure aggregation in progress (its secrets live there until it unmasks). */
+  private sessions: SecureSessions | null = null;
   /** What quantising earlier deltas left out, for one update width and model shape. */
   private feedback: { key: string; memory: ErrorFeedback } | null = null;
 
@@ -59,25 +64,39 @@ export class SiteWorker {
 
   /** Runs one task; `model` is the verified global model for train/calibrate tasks. */
   async run(task: Task, model: GlobalModel | null): Promise<ClientPayload> {
+    if (task.secagg) return this.secure().answer(task, () => this.trainDelta(task, model));
     if (task.kind === 'sketch') {
       const { schema, sketch } = await sketchFlows(this.settings.selection);
       // The coordinator may ask for a higher floor, never for a lower one (MIN_SKETCH_COUNT).
       return sketchPayload(sketch, task.minCategoryCount, schema.name, task.maxCategoryValues);
     }
     if (!model) throw new Error(`a ${task.kind} task needs the global model`);
-    const data = await this.localData(model);
-    const vae = createDetector(model.spec, model.weights);
-    try {
-      const encoder = new FlowEncoder(model.spec.encoder);
-      if (task.kind === 'calibrate') {
-        const scores = scoreTable(vae, encoder, data.calibration);
+    if (task.kind === 'calibrate') {
+      const data = await this.localData(model);
+      const vae = createDetector(model.spec, model.weights);
+      try {
+        const scores = scoreTable(vae, new FlowEncoder(model.spec.encoder), data.calibration);
         return {
           kind: 'histogram',
           modelVersion: model.version,
           counts: scoreHistogram(scores),
           flows: scores.length,
         };
+      } finally {
+        vae.dispose();
       }
+    }
+    const trained = await this.trainDelta(task, model);
+    return { kind: 'delta', ...trained, ...this.encodeDelta(trained.delta, task, model) };
+  }
+
+  /** One round of local training from `model`: the change of the weights, examples and loss. */
+  private async trainDelta(task: Task, model: GlobalModel | null): Promise<TrainedDelta> {
+    if (!model) throw new Error(`a ${task.kind} task needs the global model`);
+    const data = await this.localData(model);
+    const vae = createDetector(model.spec, model.weights);
+    try {
+      const encoder = new FlowEncoder(model.spec.encoder);
       // The global model's loss on local held-out flows, before local training: what the
       // coordinator reports per round must describe the shared model, not the local one.
       const validationLoss =
@@ -86,16 +105,17 @@ export class SiteWorker {
       const local = vae.getWeights();
       const delta = new Float32Array(local.length);
       for (let i = 0; i < local.length; i++) delta[i] = local[i]! - model.weights[i]!;
-      return {
-        kind: 'delta',
-        modelVersion: model.version,
-        ...this.encodeDelta(delta, task, model),
-        examples: data.train.length,
-        validationLoss,
-      };
+      return { modelVersion: model.version, delta, examples: data.train.length, validationLoss };
     } finally {
       vae.dispose();
     }
+  }
+
+  private secure(): SecureSessions {
+    if (!this.settings.id)
+      throw new Error('secure aggregation needs the site worker to know its client id');
+    this.sessions ??= new SecureSessions(this.settings.id, this.settings.seed);
+    return this.sessions;
   }
 
   /**

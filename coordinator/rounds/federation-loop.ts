@@ -104,6 +104,7 @@ export class FederationLoop {
     if (!step) return `the ${this.state.phase} phase sends no ${task.kind} tasks`;
     return stepProblem(step, payload, {
       task,
+      clientId,
       plan: this.plan,
       model: this.state.model,
       maxRows: this.declaredRows(clientId),
@@ -116,7 +117,9 @@ export class FederationLoop {
     const results: StepResults[] = [];
     let last: RoundRecord | null = null;
     for (const [index, step] of protocol.steps.entries()) {
-      const { record, outcome } = await this.runRound(step.kind, round, modelVersion);
+      const ran = await this.runRound(step, round, modelVersion, results);
+      if (ran === null) return;
+      const { record, outcome } = ran;
       if (record.outcome === 'failed') return;
       results.push(outcome.results);
       last = record;
@@ -124,7 +127,7 @@ export class FederationLoop {
       if (index < protocol.steps.length - 1) this.commit(this.state, record);
     }
     const started = performance.now();
-    const closed = protocol.close(results, this.state);
+    const closed = await protocol.close(results, this.state);
     if ('failed' in closed) {
       this.commit(this.state, { ...last!, outcome: 'failed', reason: closed.failed });
       this.events.onLog?.(`round ${round} (${last!.kind}) failed: ${closed.failed}; reopening`);
@@ -148,14 +151,30 @@ export class FederationLoop {
     return this.protocolOf(this.state.phase).steps.find((step) => step.kind === kind);
   }
 
-  /** Waits for enough clients, runs one task on them, and records the outcome. */
+  /**
+   * Waits for enough clients, runs one step's task on them, and records the outcome; null when
+   * the step could not start (its failure recorded: the protocol runs again).
+   */
   private async runRound(
-    kind: TaskKind,
+    step: RoundStep,
     round: number,
     modelVersion: number,
-  ): Promise<{ record: RoundRecord; outcome: TaskOutcome }> {
-    const clients = await this.waitForClients();
-    const { task, resumed, kept } = this.openTask(kind, round, modelVersion);
+    previous: readonly StepResults[],
+  ): Promise<{ record: RoundRecord; outcome: TaskOutcome } | null> {
+    const kind = step.kind;
+    const wanted = step.participants?.(previous);
+    const connected = await this.waitForClients();
+    const clients = wanted ? connected.filter((c) => wanted.includes(c.id)) : connected;
+    const opened = this.openTask(kind, round, modelVersion, step.timeoutMs);
+    const { resumed, kept } = opened;
+    let taskFor: (clientId: string) => Task;
+    try {
+      taskFor = this.taskMaker(step, opened.task, previous);
+    } catch (error) {
+      this.failToStart(opened.task, (error as Error).message);
+      return null;
+    }
+    const task = opened.task;
     // Sites whose result was kept are usually connected again too: count each site once.
     const selected = new Set([...clients.map((c) => c.id), ...kept.map((k) => k.clientId)]);
     const needed = quorumCount(this.plan, selected.size) - kept.length;
@@ -167,13 +186,13 @@ export class FederationLoop {
     );
     const startedMs = Date.now();
     this.open = { round, kind, taskId: task.taskId, startedMs, selected: [...selected] };
-    const asking = await runTasks(asked, task, {
+    const asking = await runTasks(asked, taskFor, {
       quorum: needed,
       signal: this.stopping.signal,
       deadlineMs: task.deadlineMs,
       validate: (client, payload) => {
         if (!selected.has(client.id)) return 'client was not selected for this round';
-        return client.checksPayloads ? null : this.check(task, client.id, payload);
+        return client.checksPayloads ? null : this.check(taskFor(client.id), client.id, payload);
       },
     });
     const outcome: TaskOutcome = {
@@ -198,7 +217,7 @@ export class FederationLoop {
    * The task a round runs under, and the accepted results it starts with (those that still
    * pass the checks). Opens a new task unless a crash left this very round open.
    */
-  private openTask(kind: TaskKind, round: number, modelVersion: number) {
+  private openTask(kind: TaskKind, round: number, modelVersion: number, timeoutMs?: number) {
     // A round a crash left open resumes under its task id, with the results it accepted.
     const left = this.openRounds.load();
     const resumed = roundToResume(left, kind, round, modelVersion, this.state.rounds);
@@ -207,7 +226,8 @@ export class FederationLoop {
       round,
       taskId: resumed?.task.taskId ?? randomUUID(),
       modelVersion,
-      deadlineMs: Date.now() + this.plan.roundTimeoutMs,
+      deadlineMs:
+        Date.now() + Math.min(this.plan.roundTimeoutMs, timeoutMs ?? Number.POSITIVE_INFINITY),
       training: this.plan.training,
       minCategoryCount: this.plan.siteMinCategoryCount,
       maxCategoryValues: sketchValueLimit(this.plan),
@@ -218,6 +238,47 @@ export class FederationLoop {
       ({ clientId, payload }) => this.check(task, clientId, payload) === null,
     );
     return { task, resumed: resumed !== null, kept };
+  }
+
+  /**
+   * Each client's task: the step's base task, with its own secure-aggregation data when the
+   * step has some (built once per client, so a re-sent task is the same task).
+   */
+  private taskMaker(step: RoundStep, task: Task, previous: readonly StepResults[]) {
+    if (!step.taskData) return () => task;
+    const made = new Map<string, Task>();
+    const context = { task, previous, declaredRows: (id: string) => this.declaredRows(id) };
+    const build = (clientId: string) => step.taskData!(clientId, context);
+    // Built up front for the selected: a step that cannot run fails before any task is sent.
+    for (const id of step.participants?.(previous) ?? [])
+      made.set(id, { ...task, secagg: build(id) });
+    return (clientId: string) => {
+      let own = made.get(clientId);
+      if (!own) {
+        own = { ...task, secagg: build(clientId) };
+        made.set(clientId, own);
+      }
+      return own;
+    };
+  }
+
+  /** A step that could not start: recorded as a failed round, so the protocol runs again. */
+  private failToStart(task: Task, reason: string): void {
+    this.commit(this.state, {
+      round: task.round,
+      kind: task.kind,
+      taskId: task.taskId,
+      modelVersion: task.modelVersion,
+      selected: [],
+      results: [],
+      failures: [],
+      startedMs: Date.now(),
+      collectMs: 0,
+      aggregateMs: 0,
+      outcome: 'failed',
+      reason,
+    });
+    this.events.onLog?.(`round ${task.round} (${task.kind}) could not start: ${reason}; reopening`);
   }
 
   /**

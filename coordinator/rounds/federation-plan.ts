@@ -30,6 +30,19 @@ export interface FederationPlan {
   readonly targetFprs: readonly number[];
   /** Client-level differential privacy of the training rounds; absent or null = none. */
   readonly privacy?: PrivacyPlan | null;
+  /** Training rounds by secure aggregation (the coordinator sees only sums); absent or null = off. */
+  readonly secureAggregation?: SecureAggregationPlan | null;
+}
+
+export interface SecureAggregationPlan {
+  /** Neighbours of each site in the SecAgg+ graph; 0 = every other site. */
+  readonly neighbours: number;
+  /** Shares that rebuild a secret; 0 = a strict majority of its holders. */
+  readonly threshold: number;
+  /** Each delta value is clipped to +-bound at the site before it is weighted and masked. */
+  readonly bound: number;
+  /** Deadline of the steps that do no training (keys, shares, unmasking). */
+  readonly stepTimeoutMs: number;
 }
 
 /** DP-FedAvg's settings as the round protocol accounts for them (the strategy adds the noise). */

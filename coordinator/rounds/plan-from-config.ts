@@ -10,11 +10,12 @@ import {
 import { schemaForFormat } from '../../shared/flows/format-schema.js';
 import { parseFlowFormat } from '../../shared/flows/formats.js';
 import { privacySpent } from '../privacy/gaussian-accountant.js';
-import type { Gaussian } from '../privacy/gaussian-noise.js';
+import type { Gaussian } from '../strategy/gaussian-noise.js';
 import type { AggregationStrategy } from '../strategy/strategy.js';
 import { createStrategy } from '../strategy/strategy-factory.js';
 import type { StrategySettings } from '../strategy/strategy-settings.js';
-import type { FederationPlan, PrivacyPlan } from './federation-plan.js';
+import type { FederationPlan, PrivacyPlan, SecureAggregationPlan } from './federation-plan.js';
+import { MIN_SECURE_SITES } from './protocols/secure-training-round.js';
 
 /** `proximalMu` is the strategy's site-side term (FedProx), published with every training task. */
 export async function planFromConfig(
@@ -61,6 +62,30 @@ export async function planFromConfig(
     seed: f.seed,
     targetFprs: config.thresholds.targetFprs,
     privacy: privacyPlan(config),
+    secureAggregation: securePlan(config),
+  };
+}
+
+/** The secure aggregation settings, refused at start beside what needs each site's delta. */
+function securePlan(config: CoordinatorConfig): SecureAggregationPlan | null {
+  const s = config.secureAggregation;
+  if (!s.enabled) return null;
+  const conflicts = [
+    config.strategy.screening.method !== 'none' &&
+      `strategy.screening.method must be 'none' (got '${config.strategy.screening.method}'): screening needs each site's delta, the coordinator sees only their sum`,
+    config.privacy.noiseMultiplier > 0 &&
+      'privacy.noiseMultiplier must be 0: differential privacy is not combined with secure aggregation yet',
+    config.federation.updateBits !== 32 &&
+      `federation.updateBits must be 32 (got ${config.federation.updateBits}): masked deltas are 32-bit fixed point`,
+    config.federation.minClients < MIN_SECURE_SITES &&
+      `federation.minClients must be at least ${MIN_SECURE_SITES} (got ${config.federation.minClients}): a sum of fewer hides nobody's delta`,
+  ].filter((c): c is string => typeof c === 'string');
+  if (conflicts.length > 0) throw new Error(`secureAggregation.enabled: ${conflicts.join('; ')}`);
+  return {
+    neighbours: s.neighbours,
+    threshold: s.threshold,
+    bound: s.bound,
+    stepTimeoutMs: s.stepTimeoutSeconds * 1000,
   };
 }
 

@@ -12,6 +12,7 @@ import {
   type Task,
   type TaskKind,
 } from '../../shared/federation/messages.js';
+import type { SecAggTaskData } from '../../shared/federation/secagg-messages.js';
 import type {
   FederationPhase,
   FederationState,
@@ -24,6 +25,8 @@ import type { TaskOutcome } from './run-tasks.js';
 /** What a step's check knows besides the payload. */
 export interface CheckContext {
   readonly task: Task;
+  /** The client whose payload it is. */
+  readonly clientId: string;
   readonly plan: FederationPlan;
   /** The published model (null before the encoder round closes). */
   readonly model: GlobalModel | null;
@@ -36,10 +39,33 @@ export interface RoundStep {
   readonly kind: TaskKind;
   /** Why a payload of the right kind cannot count toward this step, or null. */
   check(payload: ClientPayload, context: CheckContext): string | null;
+  /**
+   * Only these clients are asked (e.g. those whose results the steps before accepted);
+   * absent: every connected client.
+   */
+  participants?(previous: readonly StepResults[]): readonly string[];
+  /**
+   * A secure-aggregation step's data for one client, built from the base task and the steps
+   * before. Throws when the step cannot run (too few sites left): the protocol then fails and
+   * runs again from its first step.
+   */
+  taskData?(clientId: string, context: StepContext): SecAggTaskData;
+  /** This step's deadline, when shorter than the round's (steps that do no training). */
+  readonly timeoutMs?: number;
 }
 
 /** The accepted results of one step. */
 export type StepResults = TaskOutcome['results'];
+
+/** What a step's task data is built from. */
+export interface StepContext {
+  /** The step's task as every client gets it, before its own data. */
+  readonly task: Task;
+  /** The accepted results of the steps before, in step order. */
+  readonly previous: readonly StepResults[];
+  /** The most rows a client may claim (what it declared in the encoder round). */
+  declaredRows(clientId: string): number;
+}
 
 /** A protocol's closing: the next state, what the last step's record gains, and log lines. */
 export interface ProtocolClose {
@@ -61,7 +87,7 @@ export interface RoundProtocol {
   close(
     results: readonly StepResults[],
     state: FederationState,
-  ): ProtocolClose | { failed: string };
+  ): ProtocolClose | { failed: string } | Promise<ProtocolClose | { failed: string }>;
 }
 
 /** Why `payload` cannot count toward `step`: the wrong kind, or what the step's check says. */

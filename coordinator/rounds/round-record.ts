@@ -36,5 +36,7 @@ function resultFacts(payload: ClientPayload) {
   if (payload.kind === 'delta')
     return { examples: payload.examples, validationLoss: payload.validationLoss };
   if (payload.kind === 'histogram') return { flows: payload.flows };
-  return { flows: payload.rows };
+  if (payload.kind === 'sketch') return { flows: payload.rows };
+  // A masked delta's examples are inside its masks: only the round's sum is known.
+  return {};
 }

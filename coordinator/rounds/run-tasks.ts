@@ -21,11 +21,13 @@ export interface CollectPolicy {
   readonly signal?: AbortSignal;
 }
 
+/** `task` goes to every client; a function gives each its own (a secure-aggregation step's data). */
 export async function runTasks(
   clients: readonly ClientProxy[],
-  task: Task,
+  task: Task | ((clientId: string) => Task),
   policy: CollectPolicy,
 ): Promise<TaskOutcome> {
+  const taskFor = typeof task === 'function' ? task : () => task;
   const outcome: TaskOutcome = { results: [], failures: [] };
   const abort = new AbortController();
   let settled = 0;
@@ -46,7 +48,7 @@ export async function runTasks(
       return;
     }
     for (const client of clients) {
-      client.run(task, abort.signal).then(
+      client.run(taskFor(client.id), abort.signal).then(
         (payload) => {
           if (abort.signal.aborted) return;
           const problem = policy.validate(client, payload);

@@ -2,6 +2,7 @@
  * A snapshot of the federation for operators: what the dashboard, `fedflow status` and the
  * metrics show. Plain data, built from the round loop, the connected clients and the logs.
  */
+import type { TaskKind } from '../../shared/federation/messages.js';
 
 export interface SiteStatus {
   /** Fingerprint of the site's signing key. */
@@ -30,7 +31,7 @@ export interface UpdateStatus {
 
 export interface RoundStatus {
   readonly round: number;
-  readonly kind: 'sketch' | 'train' | 'calibrate';
+  readonly kind: TaskKind;
   readonly outcome: 'open' | 'closed' | 'failed';
   readonly taskId: string;
   readonly startedMs: number;

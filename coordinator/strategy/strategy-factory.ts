@@ -2,8 +2,9 @@
  * Builds the aggregation strategy that the settings describe: one screening, example-weighted
  * combining and one server optimiser (strategy.ts). The only place that knows them all.
  */
-import { type Gaussian, secureGaussian } from '../privacy/gaussian-noise.js';
+
 import { composeStrategy } from './compose-strategy.js';
+import { type Gaussian, secureGaussian } from './gaussian-noise.js';
 import { clipThen } from './screening/clip-then.js';
 import { gaussianMechanism } from './screening/gaussian-mechanism.js';
 import { medianScreening } from './screening/median.js';

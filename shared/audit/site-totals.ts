@@ -65,6 +65,18 @@ export function siteTotals(
           : null;
     } else if (payload.kind === 'histogram') {
       problem = histogramProblem(payload.counts, payload.flows);
+    } else if (payload.kind === 'masked-delta') {
+      // Masked: uniform on its own. Its shape is what an auditor can check: one word per
+      // parameter of the model it was trained from, then examples and loss.
+      const spec = models.get(payload.modelVersion);
+      problem = !spec
+        ? `no published model version ${payload.modelVersion} to check against`
+        : payload.masked.length !== parameterCount(spec.weights) + 2
+          ? `masked delta has ${payload.masked.length} words, model v${payload.modelVersion} needs ${parameterCount(spec.weights) + 2}`
+          : null;
+    } else if (payload.kind !== 'sketch') {
+      // Keys, sealed shares and revealed shares: decoding already held each to its fixed size.
+      problem = null;
     } else if (schema) {
       // The protocol's rules, not the run's settings: an auditor trusts no coordinator config.
       problem = sketchProblem(schema, payload);

@@ -10,6 +10,7 @@ import { lastConnectionsCount, positive, within } from './config-formats.js';
 import { federationConfigSchema } from './federation-schema.js';
 import { modelConfigSchema } from './model-config.js';
 import { privacyConfigSchema } from './privacy-schema.js';
+import { secureAggregationConfigSchema } from './secure-aggregation-schema.js';
 import { strategyConfigSchema } from './strategy-config.js';
 
 const stringList = (name: string) => (value: unknown) => {
@@ -81,6 +82,7 @@ export const coordinatorConfigSchema = {
   federation: federationConfigSchema,
   strategy: strategyConfigSchema,
   privacy: privacyConfigSchema,
+  secureAggregation: secureAggregationConfigSchema,
   encoder: modelConfigSchema.encoder,
   model: modelConfigSchema.model,
   thresholds: modelConfigSchema.thresholds,

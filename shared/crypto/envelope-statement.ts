@@ -8,7 +8,15 @@ import { ByteWriter, utf8Bytes } from './bytes.js';
 /** The payload kinds a client may seal. */
 export type EnvelopeKind = ClientPayload['kind'];
 // A record, so that a payload kind added to messages.ts fails to compile until listed here.
-const KNOWN_KINDS: Record<EnvelopeKind, true> = { sketch: true, delta: true, histogram: true };
+const KNOWN_KINDS: Record<EnvelopeKind, true> = {
+  sketch: true,
+  delta: true,
+  histogram: true,
+  'secagg-keys': true,
+  'secagg-shares': true,
+  'masked-delta': true,
+  'secagg-unmask': true,
+};
 export const ENVELOPE_KINDS = Object.keys(KNOWN_KINDS) as readonly EnvelopeKind[];
 
 /** What an envelope is for; signed with it, so it cannot be moved to another round or task. */

@@ -4,6 +4,7 @@
  * only these (model updates and aggregate statistics) can ever be sent by a client.
  */
 import { type QuantizedVector, UPDATE_BITS, type UpdateBits } from '../codec/block-quantizer.js';
+import type { SecAggPayload, SecAggTaskData } from './secagg-messages.js';
 
 /**
  * Most values one categorical field of a sketch may carry, whatever a coordinator publishes
@@ -11,8 +12,18 @@ import { type QuantizedVector, UPDATE_BITS, type UpdateBits } from '../codec/blo
  */
 export const MAX_SKETCH_VALUES = 1024;
 
-/** Work the coordinator hands out. */
-export type TaskKind = 'sketch' | 'train' | 'calibrate';
+/**
+ * Work the coordinator hands out. A secure-aggregation training round is four tasks: keys,
+ * shares, the training itself (a masked delta), unmasking (secagg-messages.ts).
+ */
+export type TaskKind =
+  | 'sketch'
+  | 'train'
+  | 'calibrate'
+  | 'secagg-keys'
+  | 'secagg-shares'
+  | 'secagg-train'
+  | 'secagg-unmask';
 
 export interface Task {
   readonly kind: TaskKind;
@@ -30,6 +41,8 @@ export interface Task {
   readonly minCategoryCount: number;
   /** Sketch tasks: at most this many values per categorical field (1..MAX_SKETCH_VALUES). */
   readonly maxCategoryValues: number;
+  /** Secure-aggregation tasks: the step's own data (for this site: its shares differ). */
+  readonly secagg?: SecAggTaskData;
 }
 
 /** The local training of a federated round (see proto LocalTraining). */
@@ -127,11 +140,19 @@ export interface ScoreHistogramPayload {
 }
 
 /** Everything a client can send, and nothing else. */
-export type ClientPayload = EncoderSketchPayload | ModelDeltaPayload | ScoreHistogramPayload;
+export type ClientPayload =
+  | EncoderSketchPayload
+  | ModelDeltaPayload
+  | ScoreHistogramPayload
+  | SecAggPayload;
 
 /** The payload kind each task kind expects. */
 export const PAYLOAD_FOR_TASK: Readonly<Record<TaskKind, ClientPayload['kind']>> = {
   sketch: 'sketch',
   train: 'delta',
   calibrate: 'histogram',
+  'secagg-keys': 'secagg-keys',
+  'secagg-shares': 'secagg-shares',
+  'secagg-train': 'masked-delta',
+  'secagg-unmask': 'secagg-unmask',
 };

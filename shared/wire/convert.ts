@@ -22,6 +22,7 @@ import type {
 } from './generated/fedflow/v1/TaskAssignment.js';
 import type { TaskEvent, TaskEvent__Output } from './generated/fedflow/v1/TaskEvent.js';
 import type { TaskKind__Output as WireTaskKind } from './generated/fedflow/v1/TaskKind.js';
+import { secaggTaskFromWire, secaggTaskToWire } from './secagg-convert.js';
 
 /** Kind of a client payload; what an envelope names and the client signs. */
 export type PayloadKind = ClientPayload['kind'];
@@ -55,12 +56,20 @@ const taskKinds = enumMapping<TaskKind, WireTaskKind>('task kind', {
   sketch: 'TASK_KIND_SKETCH',
   train: 'TASK_KIND_TRAIN',
   calibrate: 'TASK_KIND_CALIBRATE',
+  'secagg-keys': 'TASK_KIND_SECAGG_KEYS',
+  'secagg-shares': 'TASK_KIND_SECAGG_SHARES',
+  'secagg-train': 'TASK_KIND_SECAGG_TRAIN',
+  'secagg-unmask': 'TASK_KIND_SECAGG_UNMASK',
 });
 
 const payloadKinds = enumMapping<PayloadKind, WirePayloadKind>('payload kind', {
   sketch: 'PAYLOAD_KIND_SKETCH',
   delta: 'PAYLOAD_KIND_DELTA',
   histogram: 'PAYLOAD_KIND_HISTOGRAM',
+  'secagg-keys': 'PAYLOAD_KIND_SECAGG_KEYS',
+  'secagg-shares': 'PAYLOAD_KIND_SECAGG_SHARES',
+  'masked-delta': 'PAYLOAD_KIND_MASKED_DELTA',
+  'secagg-unmask': 'PAYLOAD_KIND_SECAGG_UNMASK',
 });
 
 /** The proto enum value of a task kind. */
@@ -100,6 +109,7 @@ export function taskToWire(task: Task): TaskAssignment {
     },
     minCategoryCount: checkUnsigned('minCategoryCount', task.minCategoryCount),
     maxCategoryValues: checkUnsigned('maxCategoryValues', task.maxCategoryValues),
+    ...(task.secagg ? { secagg: secaggTaskToWire(task.secagg) } : {}),
   };
 }
 
@@ -122,7 +132,7 @@ export function taskFromWire(message: TaskAssignment__Output): Task {
   // 0: a coordinator that does not publish it; the protocol's own limit applies.
   const maxCategoryValues = message.maxCategoryValues || MAX_SKETCH_VALUES;
   const problem =
-    kind === 'train'
+    kind === 'train' || kind === 'secagg-train'
       ? localTrainingProblem(training)
       : kind === 'sketch' && message.minCategoryCount < 1
         ? `minCategoryCount must be >= 1, got ${message.minCategoryCount}`
@@ -139,7 +149,22 @@ export function taskFromWire(message: TaskAssignment__Output): Task {
     training,
     minCategoryCount: message.minCategoryCount,
     maxCategoryValues,
+    ...(kind.startsWith('secagg-') ? { secagg: secaggStepOf(kind, message) } : {}),
   };
+}
+
+/** A secure-aggregation task's data, which must be its kind's step. */
+function secaggStepOf(kind: TaskKind, message: TaskAssignment__Output) {
+  const data = secaggTaskFromWire(message.secagg);
+  const step = {
+    'secagg-keys': 'keys',
+    'secagg-shares': 'shares',
+    'secagg-train': 'input',
+    'secagg-unmask': 'unmask',
+  }[kind as 'secagg-keys'];
+  if (data.step !== step)
+    throw new WireError(`expected the ${step} step's data in a ${kind} task, got ${data.step}`);
+  return data;
 }
 
 /** What the WaitForTask stream tells a client. */

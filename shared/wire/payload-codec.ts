@@ -15,6 +15,7 @@ import type { ModelRelease__Output } from './generated/fedflow/v1/ModelRelease.j
 import type { SealedEnvelope__Output } from './generated/fedflow/v1/SealedEnvelope.js';
 import { LOADER_OPTIONS, loadPayloadTypes } from './proto-loader.js';
 import { quantizedVectorFromWire, quantizedVectorToWire } from './quantized-vector.js';
+import { secaggPayloadFromWire, secaggPayloadToWire } from './secagg-convert.js';
 
 /** Verifies a plain message object against its type and serialises it. */
 function encodeMessage(type: Type, message: Record<string, unknown>): Uint8Array {
@@ -72,6 +73,11 @@ function clientPayloadToWire(payload: ClientPayload): Record<string, unknown> {
           validationLoss: payload.validationLoss,
         },
       };
+    case 'secagg-keys':
+    case 'secagg-shares':
+    case 'masked-delta':
+    case 'secagg-unmask':
+      return secaggPayloadToWire(payload);
     case 'histogram':
       return {
         histogram: {
@@ -109,8 +115,11 @@ export function decodeClientPayload(bytes: Uint8Array): ClientPayload {
       const { modelVersion, counts, flows } = message.histogram!;
       return { kind: 'histogram', modelVersion, counts, flows };
     }
-    default:
+    default: {
+      const secure = secaggPayloadFromWire(message);
+      if (secure) return secure;
       throw new WireError('expected a ClientPayload with a sketch, delta or histogram, got none');
+    }
   }
 }
 

@@ -7,7 +7,6 @@
  * counted and shown as the coordinator wires it (cli/roles/coordinator.ts).
  */
 import { join } from 'node:path';
-import { gaussianFrom } from '../../coordinator/privacy/gaussian-noise.js';
 import { FederationLoop } from '../../coordinator/rounds/federation-loop.js';
 import type { FederationPlan, PrivacyPlan } from '../../coordinator/rounds/federation-plan.js';
 import { CoordinatorMetrics } from '../../coordinator/status/coordinator-metrics.js';
@@ -16,6 +15,7 @@ import { ScreeningRecorder } from '../../coordinator/status/screening-recorder.j
 import { SiteActivity } from '../../coordinator/status/site-activity.js';
 import { siteNames, statusBuilder } from '../../coordinator/status/status-builder.js';
 import { MemoryFederationStore } from '../../coordinator/store/federation-state.js';
+import { gaussianFrom } from '../../coordinator/strategy/gaussian-noise.js';
 import { createStrategy } from '../../coordinator/strategy/strategy-factory.js';
 import { DEFAULT_STRATEGY } from '../../coordinator/strategy/strategy-settings.js';
 import { sha256Hex } from '../../shared/audit/audit-entry.js';

@@ -52,7 +52,7 @@ export function trainingRound(plan: FederationPlan, strategy: AggregationStrateg
       return {
         state: {
           ...state,
-          phase: round >= plan.rounds || privacy?.budgetSpent ? 'calibration' : 'training',
+          phase: nextTrainingPhase(plan, round, privacy?.budgetSpent ?? false),
           nextRound: round + 1,
           model,
           serverState: aggregation.state,
@@ -73,6 +73,11 @@ export function trainingRound(plan: FederationPlan, strategy: AggregationStrateg
       };
     },
   };
+}
+
+/** After training round `round`: another one, or calibration (the last round, or the budget spent). */
+export function nextTrainingPhase(plan: FederationPlan, round: number, budgetSpent = false) {
+  return round >= plan.rounds || budgetSpent ? ('calibration' as const) : ('training' as const);
 }
 
 /**

@@ -8,7 +8,7 @@
  * example count, or a screening decision that depends on the other sites' deltas, would let
  * one site move the result by more than C.
  */
-import type { Gaussian } from '../../privacy/gaussian-noise.js';
+import type { Gaussian } from '../gaussian-noise.js';
 import { formatNumber, l2Norm } from '../vectors.js';
 import type { Screening, Verdict } from './screening.js';
 

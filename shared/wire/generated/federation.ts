@@ -15,13 +15,25 @@ import type { Finished as _fedflow_v1_Finished, Finished__Output as _fedflow_v1_
 import type { Float32Vector as _fedflow_v1_Float32Vector, Float32Vector__Output as _fedflow_v1_Float32Vector__Output } from './fedflow/v1/Float32Vector.js';
 import type { Heartbeat as _fedflow_v1_Heartbeat, Heartbeat__Output as _fedflow_v1_Heartbeat__Output } from './fedflow/v1/Heartbeat.js';
 import type { LocalTraining as _fedflow_v1_LocalTraining, LocalTraining__Output as _fedflow_v1_LocalTraining__Output } from './fedflow/v1/LocalTraining.js';
+import type { MaskedDelta as _fedflow_v1_MaskedDelta, MaskedDelta__Output as _fedflow_v1_MaskedDelta__Output } from './fedflow/v1/MaskedDelta.js';
 import type { ModelDelta as _fedflow_v1_ModelDelta, ModelDelta__Output as _fedflow_v1_ModelDelta__Output } from './fedflow/v1/ModelDelta.js';
 import type { ModelRelease as _fedflow_v1_ModelRelease, ModelRelease__Output as _fedflow_v1_ModelRelease__Output } from './fedflow/v1/ModelRelease.js';
 import type { NumericCounts as _fedflow_v1_NumericCounts, NumericCounts__Output as _fedflow_v1_NumericCounts__Output } from './fedflow/v1/NumericCounts.js';
 import type { QuantizedVector as _fedflow_v1_QuantizedVector, QuantizedVector__Output as _fedflow_v1_QuantizedVector__Output } from './fedflow/v1/QuantizedVector.js';
 import type { Receipt as _fedflow_v1_Receipt, Receipt__Output as _fedflow_v1_Receipt__Output } from './fedflow/v1/Receipt.js';
+import type { RevealedShare as _fedflow_v1_RevealedShare, RevealedShare__Output as _fedflow_v1_RevealedShare__Output } from './fedflow/v1/RevealedShare.js';
 import type { ScoreHistogram as _fedflow_v1_ScoreHistogram, ScoreHistogram__Output as _fedflow_v1_ScoreHistogram__Output } from './fedflow/v1/ScoreHistogram.js';
 import type { SealedEnvelope as _fedflow_v1_SealedEnvelope, SealedEnvelope__Output as _fedflow_v1_SealedEnvelope__Output } from './fedflow/v1/SealedEnvelope.js';
+import type { SealedShare as _fedflow_v1_SealedShare, SealedShare__Output as _fedflow_v1_SealedShare__Output } from './fedflow/v1/SealedShare.js';
+import type { SecAggInputStep as _fedflow_v1_SecAggInputStep, SecAggInputStep__Output as _fedflow_v1_SecAggInputStep__Output } from './fedflow/v1/SecAggInputStep.js';
+import type { SecAggKeys as _fedflow_v1_SecAggKeys, SecAggKeys__Output as _fedflow_v1_SecAggKeys__Output } from './fedflow/v1/SecAggKeys.js';
+import type { SecAggKeysStep as _fedflow_v1_SecAggKeysStep, SecAggKeysStep__Output as _fedflow_v1_SecAggKeysStep__Output } from './fedflow/v1/SecAggKeysStep.js';
+import type { SecAggMember as _fedflow_v1_SecAggMember, SecAggMember__Output as _fedflow_v1_SecAggMember__Output } from './fedflow/v1/SecAggMember.js';
+import type { SecAggRoster as _fedflow_v1_SecAggRoster, SecAggRoster__Output as _fedflow_v1_SecAggRoster__Output } from './fedflow/v1/SecAggRoster.js';
+import type { SecAggShares as _fedflow_v1_SecAggShares, SecAggShares__Output as _fedflow_v1_SecAggShares__Output } from './fedflow/v1/SecAggShares.js';
+import type { SecAggTask as _fedflow_v1_SecAggTask, SecAggTask__Output as _fedflow_v1_SecAggTask__Output } from './fedflow/v1/SecAggTask.js';
+import type { SecAggUnmask as _fedflow_v1_SecAggUnmask, SecAggUnmask__Output as _fedflow_v1_SecAggUnmask__Output } from './fedflow/v1/SecAggUnmask.js';
+import type { SecAggUnmaskStep as _fedflow_v1_SecAggUnmaskStep, SecAggUnmaskStep__Output as _fedflow_v1_SecAggUnmaskStep__Output } from './fedflow/v1/SecAggUnmaskStep.js';
 import type { SubmitChunk as _fedflow_v1_SubmitChunk, SubmitChunk__Output as _fedflow_v1_SubmitChunk__Output } from './fedflow/v1/SubmitChunk.js';
 import type { SubmitHeader as _fedflow_v1_SubmitHeader, SubmitHeader__Output as _fedflow_v1_SubmitHeader__Output } from './fedflow/v1/SubmitHeader.js';
 import type { TaskAssignment as _fedflow_v1_TaskAssignment, TaskAssignment__Output as _fedflow_v1_TaskAssignment__Output } from './fedflow/v1/TaskAssignment.js';
@@ -49,14 +61,26 @@ export interface ProtoGrpcType {
       Float32Vector: MessageTypeDefinition<_fedflow_v1_Float32Vector, _fedflow_v1_Float32Vector__Output>
       Heartbeat: MessageTypeDefinition<_fedflow_v1_Heartbeat, _fedflow_v1_Heartbeat__Output>
       LocalTraining: MessageTypeDefinition<_fedflow_v1_LocalTraining, _fedflow_v1_LocalTraining__Output>
+      MaskedDelta: MessageTypeDefinition<_fedflow_v1_MaskedDelta, _fedflow_v1_MaskedDelta__Output>
       ModelDelta: MessageTypeDefinition<_fedflow_v1_ModelDelta, _fedflow_v1_ModelDelta__Output>
       ModelRelease: MessageTypeDefinition<_fedflow_v1_ModelRelease, _fedflow_v1_ModelRelease__Output>
       NumericCounts: MessageTypeDefinition<_fedflow_v1_NumericCounts, _fedflow_v1_NumericCounts__Output>
       PayloadKind: EnumTypeDefinition
       QuantizedVector: MessageTypeDefinition<_fedflow_v1_QuantizedVector, _fedflow_v1_QuantizedVector__Output>
       Receipt: MessageTypeDefinition<_fedflow_v1_Receipt, _fedflow_v1_Receipt__Output>
+      RevealedShare: MessageTypeDefinition<_fedflow_v1_RevealedShare, _fedflow_v1_RevealedShare__Output>
       ScoreHistogram: MessageTypeDefinition<_fedflow_v1_ScoreHistogram, _fedflow_v1_ScoreHistogram__Output>
       SealedEnvelope: MessageTypeDefinition<_fedflow_v1_SealedEnvelope, _fedflow_v1_SealedEnvelope__Output>
+      SealedShare: MessageTypeDefinition<_fedflow_v1_SealedShare, _fedflow_v1_SealedShare__Output>
+      SecAggInputStep: MessageTypeDefinition<_fedflow_v1_SecAggInputStep, _fedflow_v1_SecAggInputStep__Output>
+      SecAggKeys: MessageTypeDefinition<_fedflow_v1_SecAggKeys, _fedflow_v1_SecAggKeys__Output>
+      SecAggKeysStep: MessageTypeDefinition<_fedflow_v1_SecAggKeysStep, _fedflow_v1_SecAggKeysStep__Output>
+      SecAggMember: MessageTypeDefinition<_fedflow_v1_SecAggMember, _fedflow_v1_SecAggMember__Output>
+      SecAggRoster: MessageTypeDefinition<_fedflow_v1_SecAggRoster, _fedflow_v1_SecAggRoster__Output>
+      SecAggShares: MessageTypeDefinition<_fedflow_v1_SecAggShares, _fedflow_v1_SecAggShares__Output>
+      SecAggTask: MessageTypeDefinition<_fedflow_v1_SecAggTask, _fedflow_v1_SecAggTask__Output>
+      SecAggUnmask: MessageTypeDefinition<_fedflow_v1_SecAggUnmask, _fedflow_v1_SecAggUnmask__Output>
+      SecAggUnmaskStep: MessageTypeDefinition<_fedflow_v1_SecAggUnmaskStep, _fedflow_v1_SecAggUnmaskStep__Output>
       SubmitChunk: MessageTypeDefinition<_fedflow_v1_SubmitChunk, _fedflow_v1_SubmitChunk__Output>
       SubmitHeader: MessageTypeDefinition<_fedflow_v1_SubmitHeader, _fedflow_v1_SubmitHeader__Output>
       TaskAssignment: MessageTypeDefinition<_fedflow_v1_TaskAssignment, _fedflow_v1_TaskAssignment__Output>

@@ -6,7 +6,7 @@ import {
   rdpEpsilon,
   roundsWithin,
 } from '../../../coordinator/privacy/gaussian-accountant.js';
-import { gaussianFrom, secureGaussian } from '../../../coordinator/privacy/gaussian-noise.js';
+import { gaussianFrom, secureGaussian } from '../../../coordinator/strategy/gaussian-noise.js';
 import { gaussianMechanism } from '../../../coordinator/strategy/screening/gaussian-mechanism.js';
 import { createStrategy } from '../../../coordinator/strategy/strategy-factory.js';
 import { DEFAULT_STRATEGY } from '../../../coordinator/strategy/strategy-settings.js';

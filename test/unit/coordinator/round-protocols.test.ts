@@ -29,7 +29,13 @@ describe('round protocols: each checks its own payloads', () => {
   const steps = federationProtocols(plan, fedAvg).flatMap((protocol) => protocol.steps);
   /** What the step sending `task` says of `payload` from a site that declared `maxRows`. */
   const payloadProblem = (task: Task, payload: ClientPayload, maxRows = Number.POSITIVE_INFINITY) =>
-    stepProblem(steps.find((s) => s.kind === task.kind)!, payload, { task, plan, model, maxRows });
+    stepProblem(steps.find((s) => s.kind === task.kind)!, payload, {
+      task,
+      clientId: 'site-a',
+      plan,
+      model,
+      maxRows,
+    });
   const delta = (patch: object = {}) => ({
     kind: 'delta' as const,
     modelVersion: 4,

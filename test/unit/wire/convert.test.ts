@@ -59,7 +59,7 @@ describe('domain <-> wire conversion', () => {
   it('rejects the unspecified task kind and enum numbers it does not know', () => {
     expect(() => taskKindFromWire('TASK_KIND_UNSPECIFIED')).to.throw(
       WireError,
-      'expected a task kind of TASK_KIND_SKETCH, TASK_KIND_TRAIN, TASK_KIND_CALIBRATE, got TASK_KIND_UNSPECIFIED',
+      'expected a task kind of TASK_KIND_SKETCH, TASK_KIND_TRAIN, TASK_KIND_CALIBRATE, TASK_KIND_SECAGG_KEYS, TASK_KIND_SECAGG_SHARES, TASK_KIND_SECAGG_TRAIN, TASK_KIND_SECAGG_UNMASK, got TASK_KIND_UNSPECIFIED',
     );
     expect(() => taskKindFromWire(9)).to.throw(WireError, 'got 9');
   });

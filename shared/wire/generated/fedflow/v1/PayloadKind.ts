@@ -21,6 +21,22 @@ export const PayloadKind = {
    * A ScoreHistogram.
    */
   PAYLOAD_KIND_HISTOGRAM: 'PAYLOAD_KIND_HISTOGRAM',
+  /**
+   * A SecAggKeys (secure aggregation, step 1).
+   */
+  PAYLOAD_KIND_SECAGG_KEYS: 'PAYLOAD_KIND_SECAGG_KEYS',
+  /**
+   * A SecAggShares (secure aggregation, step 2).
+   */
+  PAYLOAD_KIND_SECAGG_SHARES: 'PAYLOAD_KIND_SECAGG_SHARES',
+  /**
+   * A MaskedDelta (secure aggregation, step 3).
+   */
+  PAYLOAD_KIND_MASKED_DELTA: 'PAYLOAD_KIND_MASKED_DELTA',
+  /**
+   * A SecAggUnmask (secure aggregation, step 4).
+   */
+  PAYLOAD_KIND_SECAGG_UNMASK: 'PAYLOAD_KIND_SECAGG_UNMASK',
 } as const;
 
 /**
@@ -48,6 +64,26 @@ export type PayloadKind =
    */
   | 'PAYLOAD_KIND_HISTOGRAM'
   | 3
+  /**
+   * A SecAggKeys (secure aggregation, step 1).
+   */
+  | 'PAYLOAD_KIND_SECAGG_KEYS'
+  | 4
+  /**
+   * A SecAggShares (secure aggregation, step 2).
+   */
+  | 'PAYLOAD_KIND_SECAGG_SHARES'
+  | 5
+  /**
+   * A MaskedDelta (secure aggregation, step 3).
+   */
+  | 'PAYLOAD_KIND_MASKED_DELTA'
+  | 6
+  /**
+   * A SecAggUnmask (secure aggregation, step 4).
+   */
+  | 'PAYLOAD_KIND_SECAGG_UNMASK'
+  | 7
 
 /**
  * What a ClientPayload carries. Envelopes name it (not the task kind) because it is what

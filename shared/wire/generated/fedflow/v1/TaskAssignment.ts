@@ -2,6 +2,7 @@
 
 import type { TaskKind as _fedflow_v1_TaskKind, TaskKind__Output as _fedflow_v1_TaskKind__Output } from '../../fedflow/v1/TaskKind.js';
 import type { LocalTraining as _fedflow_v1_LocalTraining, LocalTraining__Output as _fedflow_v1_LocalTraining__Output } from '../../fedflow/v1/LocalTraining.js';
+import type { SecAggTask as _fedflow_v1_SecAggTask, SecAggTask__Output as _fedflow_v1_SecAggTask__Output } from '../../fedflow/v1/SecAggTask.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -41,6 +42,10 @@ export interface TaskAssignment {
    * (the encoder's vocabulary size; at most 1024); 0 = 1024.
    */
   'maxCategoryValues'?: (number);
+  /**
+   * For a secure aggregation task: the step's data (absent on the keys step's older peers).
+   */
+  'secagg'?: (_fedflow_v1_SecAggTask | null);
 }
 
 /**
@@ -80,4 +85,8 @@ export interface TaskAssignment__Output {
    * (the encoder's vocabulary size; at most 1024); 0 = 1024.
    */
   'maxCategoryValues': (number);
+  /**
+   * For a secure aggregation task: the step's data (absent on the keys step's older peers).
+   */
+  'secagg': (_fedflow_v1_SecAggTask__Output | null);
 }

@@ -20,6 +20,22 @@ export const TaskKind = {
    * Calibration round: answer with a ScoreHistogram.
    */
   TASK_KIND_CALIBRATE: 'TASK_KIND_CALIBRATE',
+  /**
+   * Secure aggregation step 1: answer with a SecAggKeys.
+   */
+  TASK_KIND_SECAGG_KEYS: 'TASK_KIND_SECAGG_KEYS',
+  /**
+   * Secure aggregation step 2 (TaskAssignment.secagg.roster): answer with a SecAggShares.
+   */
+  TASK_KIND_SECAGG_SHARES: 'TASK_KIND_SECAGG_SHARES',
+  /**
+   * Secure aggregation step 3 (TaskAssignment.secagg.input): train, answer with a MaskedDelta.
+   */
+  TASK_KIND_SECAGG_TRAIN: 'TASK_KIND_SECAGG_TRAIN',
+  /**
+   * Secure aggregation step 4 (TaskAssignment.secagg.unmask): answer with a SecAggUnmask.
+   */
+  TASK_KIND_SECAGG_UNMASK: 'TASK_KIND_SECAGG_UNMASK',
 } as const;
 
 /**
@@ -46,6 +62,26 @@ export type TaskKind =
    */
   | 'TASK_KIND_CALIBRATE'
   | 3
+  /**
+   * Secure aggregation step 1: answer with a SecAggKeys.
+   */
+  | 'TASK_KIND_SECAGG_KEYS'
+  | 4
+  /**
+   * Secure aggregation step 2 (TaskAssignment.secagg.roster): answer with a SecAggShares.
+   */
+  | 'TASK_KIND_SECAGG_SHARES'
+  | 5
+  /**
+   * Secure aggregation step 3 (TaskAssignment.secagg.input): train, answer with a MaskedDelta.
+   */
+  | 'TASK_KIND_SECAGG_TRAIN'
+  | 6
+  /**
+   * Secure aggregation step 4 (TaskAssignment.secagg.unmask): answer with a SecAggUnmask.
+   */
+  | 'TASK_KIND_SECAGG_UNMASK'
+  | 7
 
 /**
  * The kind of work a task asks for; each kind is answered by one PayloadKind.
