@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { AuditEntry } from '../../shared/audit/audit-entry.js';
+import { type AuditEntry, RESULT_TYPES } from '../../shared/audit/audit-entry.js';
 import { type AuditReport, auditFederation } from '../../shared/audit/audit-run.js';
 import { egressTable, ingressTables } from '../../shared/audit/audit-tables.js';
 import { verifyLog } from '../../shared/audit/verify-chain.js';
@@ -111,7 +111,12 @@ function formatAuditReport(report: AuditReport): string {
   const out: string[] = [];
   out.push(`coordinator log: ${report.coordinatorLog ?? '(none)'}`);
   out.push(`site logs: ${report.siteLogs.length}`);
-  const kinds = ['sketch', 'delta', 'histogram'];
+  // The three plain kinds always; secure aggregation's four when a site sent any.
+  const kinds = RESULT_TYPES.filter(
+    (k) =>
+      ['sketch', 'delta', 'histogram'].includes(k) ||
+      report.sites.some((s) => (s.messages[k] ?? 0) > 0),
+  );
   out.push(
     formatTable(
       [

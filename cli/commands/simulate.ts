@@ -58,6 +58,10 @@ export function registerSimulate(program: Command): void {
     .option('--epochs <n>', 'local epochs per round instead of a number of steps', Number)
     .option('--strategy <name>', `${SERVER_OPTIMIZERS.join(', ')} (default: the coordinator's)`)
     .option('--screening <method>', `${SCREENINGS.join(', ')} (default: the coordinator's)`)
+    .option(
+      '--secure-aggregation',
+      "train by secure aggregation: the coordinator sees only the sum of the sites' deltas (at least 3 sites)",
+    )
     .option('--seed <n>', 'seed of the global model and the sites (as the benchmarks)', Number, 1)
     .option('--data <kind>', 'synthetic or nsl-kdd', 'synthetic')
     .option('--split <mode>', 'nsl-kdd split: iid, by-service or dirichlet:ALPHA', 'by-service')

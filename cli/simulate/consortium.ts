@@ -23,6 +23,8 @@ export interface FederationRequest {
   readonly epochs?: number;
   readonly strategy?: string;
   readonly screening?: string;
+  /** Train by secure aggregation (screening then 'none': it needs each site's delta). */
+  readonly secureAggregation?: boolean;
   readonly seed: number;
 }
 
@@ -90,14 +92,17 @@ export async function provisionConsortium(
           waitForClientsSeconds: 120,
           minRecords: 5,
         },
-        ...(options.strategy || options.screening
+        ...(options.strategy || options.screening || options.secureAggregation
           ? {
               strategy: {
                 ...(options.strategy ? { name: options.strategy } : {}),
-                ...(options.screening ? { screening: { method: options.screening } } : {}),
+                ...(options.screening || options.secureAggregation
+                  ? { screening: { method: options.screening ?? 'none' } }
+                  : {}),
               },
             }
           : {}),
+        ...(options.secureAggregation ? { secureAggregation: { enabled: true } } : {}),
         transport: { heartbeatSeconds: 2 },
         tls: {
           ca: caFile,

@@ -10,5 +10,11 @@ export function describeFederation(config: CoordinatorConfig): string {
     s.screening.method === 'none' ? 'no screening' : `${s.screening.method} screening`;
   const prox = s.name === 'fedprox' ? ` (mu ${s.proximalMu})` : '';
   const replay = f.replayShare > 0 ? `, replay share ${f.replayShare}` : ', no replay';
-  return `${plural(f.rounds, 'round')} of ${work} per site; strategy ${s.name}${prox}, ${screening}${replay}`;
+  const secure = config.secureAggregation.enabled ? ', secure aggregation' : '';
+  const bits = f.updateBits === 32 ? '' : `, ${f.updateBits}-bit deltas`;
+  const dp =
+    config.privacy.noiseMultiplier > 0
+      ? `, differential privacy (noise multiplier ${config.privacy.noiseMultiplier})`
+      : '';
+  return `${plural(f.rounds, 'round')} of ${work} per site; strategy ${s.name}${prox}, ${screening}${replay}${secure}${bits}${dp}`;
 }
