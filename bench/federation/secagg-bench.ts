@@ -137,70 +137,11 @@ export async function runSecAgg(
 ) {
   const work = mkdtempSync(join(tmpdir(), 'fedflow-secagg-'));
   try {
-    const settings = {
-      'strategy.screening.method': 'none',
-      'secureAggregation.stepTimeoutSeconds': 5,
-    };
     const federations = [];
-    for (const sites of [10, 5]) {
-      const data = await nslKddSites(work, nslDir, sites, parseSplit('by-service'));
-      const benchSites: BenchSite[] = data.siteFiles.map((files, i) => ({
-        name: `site-${i + 1}`,
-        files,
-      }));
-      // With 5 sites, two vanish in every round: one during its training (in both runs; its
-      // delta is in neither sum), one before unmasking (its masked delta is in the sum; the
-      // plain round has no such step, so its delta is in both).
-      const dropouts =
-        sites === 5
-          ? [
-              { site: 3, attack: vanishAt('train', 'secagg-train') },
-              { site: 4, attack: vanishAt('secagg-unmask') },
-            ]
-          : [];
-      const runs = [];
-      for (const seed of seeds) {
-        const row: Record<string, number> = { seed };
-        for (const secure of [false, true]) {
-          const run = await runInProcess({
-            sites: benchSites,
-            format,
-            onlyLabel: 'normal',
-            settings: {
-              ...settings,
-              'secureAggregation.enabled': secure,
-              'federation.rounds': rounds,
-              'federation.minClients': 3,
-              // A vanished site holds its step until this deadline; 5 sites train in seconds here.
-              ...(dropouts.length > 0 ? { 'federation.roundTimeoutSeconds': 20 } : {}),
-            },
-            seed,
-            attackers: dropouts,
-          });
-          const auroc = (await detectionQuality(run.model, data.testFiles, format)).auroc;
-          row[secure ? 'secure' : 'plain'] = auroc;
-          row[secure ? 'secureRoundMs' : 'plainRoundMs'] = median(roundMs(run.rounds));
-          log(
-            `${sites} sites${secure ? `, secure aggregation${dropouts.length ? ', 2 dropping' : ''}` : ''} seed ${seed}: AUROC ${auroc.toFixed(4)}`,
-          );
-        }
-        runs.push(row);
-      }
-      federations.push({
-        sites,
-        droppingPerRound: sites === 5 ? 2 : 0,
-        plain: spread(runs.map((r) => r.plain!)),
-        secure: spread(runs.map((r) => r.secure!)),
-        aurocLoss: median(runs.map((r) => r.plain! - r.secure!)),
-        roundMs: {
-          plain: median(runs.map((r) => r.plainRoundMs!)),
-          secure: median(runs.map((r) => r.secureRoundMs!)),
-        },
-        runs,
-      });
-    }
-    // The default model's size, as the federations above published it.
-    const parameters = 78_127;
+    for (const sites of [10, 5])
+      federations.push(await compareFederations(work, nslDir, sites, seeds, rounds, log));
+    // The protocol alone on vectors of the size the federations above published.
+    const parameters = federations[0]!.parameters;
     const protocol = [
       await protocolRun(10, parameters, {}, 1),
       await protocolRun(5, parameters, { 1: 'input', 3: 'unmask' }, 2),
@@ -213,4 +154,76 @@ export async function runSecAgg(
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * NSL-KDD split by service over `sites` sites, with and without secure aggregation side by
+ * side per seed. With 5 sites, two vanish in every round: one during its training (in both
+ * runs; its delta is in neither sum), one before unmasking (its masked delta is in the sum;
+ * the plain round has no such step, so its delta is in both).
+ */
+async function compareFederations(
+  work: string,
+  nslDir: string,
+  sites: number,
+  seeds: readonly number[],
+  rounds: number,
+  log: (line: string) => void,
+) {
+  const data = await nslKddSites(work, nslDir, sites, parseSplit('by-service'));
+  const benchSites: BenchSite[] = data.siteFiles.map((files, i) => ({
+    name: `site-${i + 1}`,
+    files,
+  }));
+  const dropouts =
+    sites === 5
+      ? [
+          { site: 3, attack: vanishAt('train', 'secagg-train') },
+          { site: 4, attack: vanishAt('secagg-unmask') },
+        ]
+      : [];
+  const runs = [];
+  let parameters = 0;
+  for (const seed of seeds) {
+    const row: Record<string, number> = { seed };
+    for (const secure of [false, true]) {
+      const settings = {
+        'strategy.screening.method': 'none',
+        'secureAggregation.stepTimeoutSeconds': 5,
+        'secureAggregation.enabled': secure,
+        'federation.rounds': rounds,
+        'federation.minClients': 3,
+        // A vanished site holds its step until this deadline; 5 sites train in seconds here.
+        ...(dropouts.length > 0 ? { 'federation.roundTimeoutSeconds': 20 } : {}),
+      };
+      const run = await runInProcess({
+        sites: benchSites,
+        format,
+        onlyLabel: 'normal',
+        settings,
+        seed,
+        attackers: dropouts,
+      });
+      parameters = run.model.weights.length;
+      const auroc = (await detectionQuality(run.model, data.testFiles, format)).auroc;
+      row[secure ? 'secure' : 'plain'] = auroc;
+      row[secure ? 'secureRoundMs' : 'plainRoundMs'] = median(roundMs(run.rounds));
+      const how = secure ? `, secure aggregation${dropouts.length ? ', 2 dropping' : ''}` : '';
+      log(`${sites} sites${how} seed ${seed}: AUROC ${auroc.toFixed(4)}`);
+    }
+    runs.push(row);
+  }
+  return {
+    sites,
+    parameters,
+    droppingPerRound: dropouts.length,
+    plain: spread(runs.map((r) => r.plain!)),
+    secure: spread(runs.map((r) => r.secure!)),
+    aurocLoss: median(runs.map((r) => r.plain! - r.secure!)),
+    roundMs: {
+      plain: median(runs.map((r) => r.plainRoundMs!)),
+      secure: median(runs.map((r) => r.secureRoundMs!)),
+    },
+    runs,
+  };
 }

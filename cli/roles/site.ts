@@ -9,7 +9,7 @@ import { participate } from '../../client/agent/participation.js';
 import { SiteWorker } from '../../client/agent/site-worker.js';
 import { SiteMetrics } from '../../client/metrics/site-metrics.js';
 import { personaliseGlobalModel } from '../../client/pipeline/personalise.js';
-import type { EpochReport } from '../../client/trainer/local-trainer.js';
+import type { EpochReport, TrainingHooks } from '../../client/trainer/local-trainer.js';
 import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
 import { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
 import type { ClientConfig } from '../../shared/config/federation-config.js';
@@ -51,19 +51,8 @@ export async function runSite(
   };
   const selection = await dataSelection(config);
   const identity = loadPrivateIdentity(config.privateKey);
-  const worker = new SiteWorker({
-    // The coordinator knows a site by its key's fingerprint (secure aggregation's rosters too).
-    id: fingerprint(identity.signPublicKey),
-    selection,
-    shares: {
-      validation: config.training.validationShare,
-      calibration: config.training.calibrationShare,
-      seed: config.training.seed,
-    },
-    seed: config.training.seed,
-    // A bar while training on a terminal; one line per epoch in logs.
-    hooks: progress,
-  });
+  // A bar while training on a terminal; one line per epoch in logs.
+  const worker = siteWorkerOf(config, identity, selection, progress);
   const connection = connect(config, identity, log);
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
@@ -108,6 +97,24 @@ export async function runSite(
     'personalised model saved: the global model fine-tuned on local flows, thresholds re-placed on them',
   );
   onSaved(tunedDir);
+}
+
+/** The site's worker: its data, splits and seed from its config, its id from its key. */
+function siteWorkerOf(
+  config: ClientConfig,
+  identity: Identity,
+  selection: FlowSelection,
+  hooks: TrainingHooks,
+): SiteWorker {
+  const { validationShare, calibrationShare, seed } = config.training;
+  return new SiteWorker({
+    // The coordinator knows a site by its key's fingerprint (secure aggregation's rosters too).
+    id: fingerprint(identity.signPublicKey),
+    selection,
+    shares: { validation: validationShare, calibration: calibrationShare, seed },
+    seed,
+    hooks,
+  });
 }
 
 /** The site's flow files and how to read them. */

@@ -28,6 +28,24 @@ export interface FederationRequest {
   readonly seed: number;
 }
 
+/** The strategy and secure aggregation settings a simulation asked for (none: the defaults). */
+function strategyAsked(options: FederationRequest) {
+  const { strategy, screening, secureAggregation } = options;
+  // Secure aggregation needs no screening: each site's delta is hidden from the coordinator.
+  const method = screening ?? (secureAggregation ? 'none' : undefined);
+  return {
+    ...(strategy || method
+      ? {
+          strategy: {
+            ...(strategy ? { name: strategy } : {}),
+            ...(method ? { screening: { method } } : {}),
+          },
+        }
+      : {}),
+    ...(secureAggregation ? { secureAggregation: { enabled: true } } : {}),
+  };
+}
+
 export interface Consortium {
   readonly coordinatorDir: string;
   readonly coordinatorConfig: string;
@@ -92,17 +110,7 @@ export async function provisionConsortium(
           waitForClientsSeconds: 120,
           minRecords: 5,
         },
-        ...(options.strategy || options.screening || options.secureAggregation
-          ? {
-              strategy: {
-                ...(options.strategy ? { name: options.strategy } : {}),
-                ...(options.screening || options.secureAggregation
-                  ? { screening: { method: options.screening ?? 'none' } }
-                  : {}),
-              },
-            }
-          : {}),
-        ...(options.secureAggregation ? { secureAggregation: { enabled: true } } : {}),
+        ...strategyAsked(options),
         transport: { heartbeatSeconds: 2 },
         tls: {
           ca: caFile,

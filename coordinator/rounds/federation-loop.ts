@@ -28,6 +28,7 @@ import {
 } from './round-protocol.js';
 import { roundRecord } from './round-record.js';
 import { runTasks, type TaskOutcome } from './run-tasks.js';
+import { failedToStart, stepTasks } from './step-tasks.js';
 
 export interface LoopEvents {
   onRound?(record: RoundRecord): void;
@@ -169,7 +170,11 @@ export class FederationLoop {
     const { resumed, kept } = opened;
     let taskFor: (clientId: string) => Task;
     try {
-      taskFor = this.taskMaker(step, opened.task, previous);
+      taskFor = stepTasks(step, {
+        task: opened.task,
+        previous,
+        declaredRows: (id) => this.declaredRows(id),
+      });
     } catch (error) {
       this.failToStart(opened.task, (error as Error).message);
       return null;
@@ -240,44 +245,9 @@ export class FederationLoop {
     return { task, resumed: resumed !== null, kept };
   }
 
-  /**
-   * Each client's task: the step's base task, with its own secure-aggregation data when the
-   * step has some (built once per client, so a re-sent task is the same task).
-   */
-  private taskMaker(step: RoundStep, task: Task, previous: readonly StepResults[]) {
-    if (!step.taskData) return () => task;
-    const made = new Map<string, Task>();
-    const context = { task, previous, declaredRows: (id: string) => this.declaredRows(id) };
-    const build = (clientId: string) => step.taskData!(clientId, context);
-    // Built up front for the selected: a step that cannot run fails before any task is sent.
-    for (const id of step.participants?.(previous) ?? [])
-      made.set(id, { ...task, secagg: build(id) });
-    return (clientId: string) => {
-      let own = made.get(clientId);
-      if (!own) {
-        own = { ...task, secagg: build(clientId) };
-        made.set(clientId, own);
-      }
-      return own;
-    };
-  }
-
   /** A step that could not start: recorded as a failed round, so the protocol runs again. */
   private failToStart(task: Task, reason: string): void {
-    this.commit(this.state, {
-      round: task.round,
-      kind: task.kind,
-      taskId: task.taskId,
-      modelVersion: task.modelVersion,
-      selected: [],
-      results: [],
-      failures: [],
-      startedMs: Date.now(),
-      collectMs: 0,
-      aggregateMs: 0,
-      outcome: 'failed',
-      reason,
-    });
+    this.commit(this.state, failedToStart(task, reason));
     this.events.onLog?.(`round ${task.round} (${task.kind}) could not start: ${reason}; reopening`);
   }
 

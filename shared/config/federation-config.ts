@@ -3,11 +3,11 @@
  * Precedence: defaults < config file < environment (FEDFLOW_*) < command-line flags. Relative
  * paths in a config file are relative to that file.
  */
-import { dirname, isAbsolute, resolve } from 'node:path';
 import convict from 'convict';
 import { FLOW_FORMATS } from '../flows/formats.js';
 import { lastConnectionsCount, positive, within } from './config-formats.js';
 import { federationConfigSchema } from './federation-schema.js';
+import { loadConfig as load } from './load-config.js';
 import { modelConfigSchema } from './model-config.js';
 import { privacyConfigSchema } from './privacy-schema.js';
 import { secureAggregationConfigSchema } from './secure-aggregation-schema.js';
@@ -246,41 +246,6 @@ export const clientConfigSchema = {
     },
   },
 };
-
-const PATH_KEYS = [
-  'stateDir',
-  'privateKey',
-  'clients',
-  'data.csvSchema',
-  'data.files',
-  'coordinator.publicKey',
-  'tls.ca',
-  'tls.cert',
-  'tls.key',
-];
-
-function load<S extends object>(
-  schema: S,
-  file: string | undefined,
-  overrides: Record<string, unknown>,
-) {
-  const config = convict(schema);
-  if (file) config.loadFile(file);
-  for (const [key, value] of Object.entries(overrides))
-    if (value !== undefined) config.set(key as never, value as never);
-  config.validate({ allowed: 'strict' });
-  const base = file ? dirname(resolve(file)) : process.cwd();
-  const absolute = (p: string) => (p === '' || isAbsolute(p) ? p : resolve(base, p));
-  for (const key of PATH_KEYS) {
-    if (!config.has(key as never)) continue;
-    const value = config.get(key as never) as unknown;
-    config.set(
-      key as never,
-      (Array.isArray(value) ? value.map(absolute) : absolute(value as string)) as never,
-    );
-  }
-  return config.getProperties();
-}
 
 // Types inferred from the schemas by convict.
 const coordinatorConvict = () => convict(coordinatorConfigSchema);
