@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { type RunningCoordinator, startCoordinator } from '../../cli/roles/coordinator.js';
 import { type Dashboard, startDashboard } from '../../coordinator/http/dashboard-server.js';
 import { privacySpent } from '../../coordinator/privacy/gaussian-accountant.js';
+import type { PrivacyPlan } from '../../coordinator/rounds/federation-plan.js';
 import { checkScreening, keptDelta } from '../../shared/audit/screening-check.js';
 import { verifyLog } from '../../shared/audit/verify-chain.js';
 import { fingerprint } from '../../shared/crypto/identity.js';
@@ -80,28 +81,40 @@ describe('fedflow status', function () {
   });
 });
 
-describe('a federation whose strategy clipped an update, as the operator and auditor see it', function () {
-  this.timeout(120_000);
-  let dir: string;
-  let federation: ScreenedFederation;
-  let dashboard: Dashboard;
-  const token = 'sesame-sesame-sesame';
+/**
+ * The screened federation (under differential privacy when `privacy` is given) behind a
+ * dashboard, for one describe block: run in its before hook, removed in its after hook.
+ */
+function servedFederation(token: string, privacy: PrivacyPlan | null) {
+  let dir = '';
+  let served: { federation: ScreenedFederation; dashboard: Dashboard } | null = null;
   before(async () => {
     await initBackend();
     dir = mkdtempSync(join(tmpdir(), 'fedflow-screened-'));
-    federation = await runScreenedFederation(dir);
-    dashboard = await startDashboard({
+    const federation = await runScreenedFederation(dir, privacy);
+    const dashboard = await startDashboard({
       host: '127.0.0.1',
       port: 0,
       token,
       status: federation.status,
       metrics: () => federation.metrics.text(),
     });
+    served = { federation, dashboard };
   });
   after(async () => {
-    await dashboard?.stop();
+    await served?.dashboard.stop();
     rmSync(dir, { recursive: true, force: true });
   });
+  return () => served!;
+}
+
+describe('a federation whose strategy clipped an update, as the operator and auditor see it', function () {
+  this.timeout(120_000);
+  const token = 'sesame-sesame-sesame';
+  const served = servedFederation(token, null);
+  let federation: ScreenedFederation;
+  let dashboard: Dashboard;
+  before(() => ({ federation, dashboard } = served()));
 
   it("reports each training round's per-site norm, cosine, action and reason in the status", () => {
     const train = federation.status().rounds.filter((r) => r.kind === 'train');
@@ -192,26 +205,11 @@ describe('a federation whose strategy clipped an update, as the operator and aud
 describe('a federation under differential privacy, as the operator and auditor see it', function () {
   this.timeout(120_000);
   const privacy = { noiseMultiplier: 2, clipNorm: 0.05, delta: 1e-5, epsilonBudget: 0 };
-  let dir: string;
+  const token = 'sesame-sesame-sesame';
+  const served = servedFederation(token, privacy);
   let federation: ScreenedFederation;
   let dashboard: Dashboard;
-  const token = 'sesame-sesame-sesame';
-  before(async () => {
-    await initBackend();
-    dir = mkdtempSync(join(tmpdir(), 'fedflow-private-'));
-    federation = await runScreenedFederation(dir, privacy);
-    dashboard = await startDashboard({
-      host: '127.0.0.1',
-      port: 0,
-      token,
-      status: federation.status,
-      metrics: () => federation.metrics.text(),
-    });
-  });
-  after(async () => {
-    await dashboard?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  before(() => ({ federation, dashboard } = served()));
 
   const spent = (rounds: number) => privacySpent(privacy.noiseMultiplier, rounds, privacy.delta);
 

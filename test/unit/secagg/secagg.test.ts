@@ -206,21 +206,22 @@ describe('secure aggregation', function () {
 describe('the site side of secure aggregation refuses what could unmask one input', function () {
   this.timeout(30_000);
 
-  async function throughInput() {
+  /** Five sites through the shares step of aggregation `round`. */
+  async function shared(round: string) {
     const sites = IDS.map((id) => new SecAggSite(id));
     const keys = new Map(sites.map((s) => [s.id, s.advertise()]));
-    const roster = buildRoster(
-      'task-9',
-      keys,
-      { degree: 4, threshold: defaultThreshold },
-      identity,
-    );
+    const roster = buildRoster(round, keys, { degree: 4, threshold: defaultThreshold }, identity);
     const sent = new Map(
       await Promise.all(sites.map(async (s) => [s.id, await s.shareKeys(roster)] as const)),
     );
-    const inbox = routeShares(roster, sent);
-    for (const s of sites) s.maskInput(new Uint32Array(8), inbox.get(s.id)!, IDS);
-    return { sites, roster, inbox, sent };
+    return { sites, roster, sent, inbox: routeShares(roster, sent) };
+  }
+
+  /** Five sites that have masked their input. */
+  async function throughInput() {
+    const run = await shared('task-9');
+    for (const s of run.sites) s.maskInput(new Uint32Array(8), run.inbox.get(s.id)!, IDS);
+    return run;
   }
 
   it('refuses a request that lists one site as both survived and dropped', async () => {
@@ -258,18 +259,7 @@ describe('the site side of secure aggregation refuses what could unmask one inpu
   });
 
   it('refuses a share routed to the wrong site, and a roster with other keys or a weak threshold', async () => {
-    const sites = IDS.map((id) => new SecAggSite(id));
-    const keys = new Map(sites.map((s) => [s.id, s.advertise()]));
-    const roster = buildRoster(
-      'task-2',
-      keys,
-      { degree: 4, threshold: defaultThreshold },
-      identity,
-    );
-    const sent = new Map(
-      await Promise.all(sites.map(async (s) => [s.id, await s.shareKeys(roster)] as const)),
-    );
-    const inbox = routeShares(roster, sent);
+    const { sites, roster, inbox } = await shared('task-2');
     expect(() => sites[0]!.maskInput(new Uint32Array(4), inbox.get('site-b')!, IDS)).to.throw(
       SecAggRefusal,
       'a share for site-b was routed here',
@@ -289,13 +279,9 @@ describe('the site side of secure aggregation refuses what could unmask one inpu
   });
 
   it('opens no share replayed from another round', async () => {
-    const { roster, sent } = await throughInput();
-    const fresh = IDS.map((id) => new SecAggSite(id));
-    const keys = new Map(fresh.map((s) => [s.id, s.advertise()]));
-    const next = buildRoster('task-10', keys, { degree: 4, threshold: defaultThreshold }, identity);
-    await Promise.all(fresh.map((s) => s.shareKeys(next)));
-    const old = routeShares(roster, sent).get('site-a')!;
-    expect(() => fresh[0]!.maskInput(new Uint32Array(4), old, IDS)).to.throw(
+    const { inbox } = await throughInput();
+    const next = await shared('task-10');
+    expect(() => next.sites[0]!.maskInput(new Uint32Array(4), inbox.get('site-a')!, IDS)).to.throw(
       /does not open|another round/,
     );
   });
