@@ -121,48 +121,20 @@ describe('fedflow simulate', function () {
   it('fails the audit of a modified site that put raw records into its sketch, naming the value', async () => {
     // The modified site signs its own log honestly: its egress log and kept copy say what it
     // sent, a sketch whose proto values are raw NSL-KDD records.
-    const run = join(dir, 'smuggled');
-    cpSync(join(dir, 'sim'), run, { recursive: true });
-    const egress = join(run, 'site-1', 'audit', 'egress.jsonl');
-    const entries = readFileSync(egress, 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as AuditEntry);
-    rmSync(egress);
-    rmSync(payloadDirectory(egress), { recursive: true, force: true });
-    const site = loadPrivateIdentity(join(run, 'site-1', 'keys', 'site-1.private.json'));
-    const writer = AuditLogWriter.open(egress, site, 'egress', { keepPlaintext: true });
     const record = '0,tcp,http,SF,181,5450,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,8,8,0.00,normal';
-    for (const entry of entries) {
-      const kept = keptPlaintext(join(dir, 'sim', 'site-1', 'audit', 'egress.jsonl'), entry);
-      let plaintext = kept ?? undefined;
-      if (entry.type === 'sketch' && kept) {
-        const sketch = decodeClientPayload(kept);
-        if (sketch.kind !== 'sketch') throw new Error('expected the sketch');
-        plaintext = encodeClientPayload({
-          ...sketch,
-          categorical: sketch.categorical.map((c) =>
-            c.field === 'proto'
-              ? { ...c, values: [...c.values, record], counts: [...c.counts, 5] }
-              : c,
-          ),
-        });
-      }
-      const { peer, type, round, taskId, bytes, sealedSha256, outcome } = entry;
-      const fields: AuditFields = {
-        peer,
-        type,
-        round,
-        taskId,
-        bytes,
-        sealedSha256,
-        outcome,
-        ...(entry.reason === undefined ? {} : { reason: entry.reason }),
-        ...(entry.receipt === undefined ? {} : { receipt: entry.receipt }),
-        ...(plaintext ? {} : { plaintextSha256: entry.plaintextSha256 }),
-      };
-      writer.append(fields, plaintext);
-    }
+    const run = resignedSite1(join(dir, 'sim'), join(dir, 'smuggled'), (entry, kept) => {
+      if (entry.type !== 'sketch' || !kept) return undefined;
+      const sketch = decodeClientPayload(kept);
+      if (sketch.kind !== 'sketch') throw new Error('expected the sketch');
+      return encodeClientPayload({
+        ...sketch,
+        categorical: sketch.categorical.map((c) =>
+          c.field === 'proto'
+            ? { ...c, values: [...c.values, record], counts: [...c.counts, 5] }
+            : c,
+        ),
+      });
+    });
     const r = await runCli(['audit', 'verify', run]);
     expect(r.code, r.stdout).to.equal(1);
     expect(r.stdout).to.match(
@@ -189,6 +161,22 @@ describe('fedflow simulate', function () {
     expect(audit.stdout).to.match(/OK: no errors/);
     // Every message a site sent is in its egress log and was checked: sketch, the four steps, histogram.
     expect(audit.stdout).to.match(/site-1\s+[0-9a-f]{16}\s+1\s+0\s+1\s+1\s+1\s+1\s+1\s.*\s6\n/);
+
+    // A modified site that appends a raw record's bytes to its masked delta is caught by shape.
+    const record = new TextEncoder().encode('0,tcp,http,SF,181,5450,0,0,0,0,normal..');
+    const smuggled = resignedSite1(out, join(dir, 'secure-smuggled'), (entry, kept) => {
+      if (entry.type !== 'masked-delta' || !kept) return undefined;
+      const payload = decodeClientPayload(kept);
+      if (payload.kind !== 'masked-delta') throw new Error('expected the masked delta');
+      const extra = new Uint32Array(record.buffer.slice(0, record.length - (record.length % 4)));
+      const masked = new Uint32Array([...payload.masked, ...extra]);
+      return encodeClientPayload({ ...payload, masked });
+    });
+    const caught = await runCli(['audit', 'verify', smuggled]);
+    expect(caught.code, caught.stdout).to.equal(1);
+    expect(caught.stdout).to.match(
+      /ERROR payload-shape: .*masked delta has \d+ words, model v1 needs \d+/,
+    );
   });
 
   it('runs again into the same --out, replacing the earlier simulation, and refuses a directory it did not make', async () => {
@@ -215,3 +203,44 @@ describe('fedflow simulate', function () {
     expect(readFileSync(file, 'utf8')).to.equal('kept');
   });
 });
+
+/**
+ * A copy of the simulation in `source` at `run` whose site-1 egress log is written again and
+ * signed with site-1's own key, each kept payload replaced by what `modify` returns (when it
+ * returns one): a modified site that logs what it really sent.
+ */
+function resignedSite1(
+  source: string,
+  run: string,
+  modify: (entry: AuditEntry, kept: Uint8Array | null) => Uint8Array | undefined,
+): string {
+  cpSync(source, run, { recursive: true });
+  const egress = join(run, 'site-1', 'audit', 'egress.jsonl');
+  const entries = readFileSync(egress, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as AuditEntry);
+  rmSync(egress);
+  rmSync(payloadDirectory(egress), { recursive: true, force: true });
+  const site = loadPrivateIdentity(join(run, 'site-1', 'keys', 'site-1.private.json'));
+  const writer = AuditLogWriter.open(egress, site, 'egress', { keepPlaintext: true });
+  for (const entry of entries) {
+    const kept = keptPlaintext(join(source, 'site-1', 'audit', 'egress.jsonl'), entry);
+    const plaintext = modify(entry, kept) ?? kept ?? undefined;
+    const { peer, type, round, taskId, bytes, sealedSha256, outcome } = entry;
+    const fields: AuditFields = {
+      peer,
+      type,
+      round,
+      taskId,
+      bytes,
+      sealedSha256,
+      outcome,
+      ...(entry.reason === undefined ? {} : { reason: entry.reason }),
+      ...(entry.receipt === undefined ? {} : { receipt: entry.receipt }),
+      ...(plaintext ? {} : { plaintextSha256: entry.plaintextSha256 }),
+    };
+    writer.append(fields, plaintext);
+  }
+  return run;
+}
