@@ -56,8 +56,10 @@ export async function federationFixture(
   };
 }
 
-export function siteWorker(file: string, seed: number): SiteWorker {
+/** `id`: the site's client id, which secure aggregation needs (its key's fingerprint). */
+export function siteWorker(file: string, seed: number, id?: string): SiteWorker {
   const settings: SiteSettings = {
+    ...(id ? { id } : {}),
     selection: { files: [file], format: 'zeek', onlyLabel: null, read: {} },
     shares: { validation: 0.1, calibration: 0.1, seed },
     seed,

@@ -8,7 +8,7 @@ import { participate } from '../../client/agent/participation.js';
 import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
 import type { RoundRecord } from '../../coordinator/store/federation-state.js';
 import { verifyLog } from '../../shared/audit/verify-chain.js';
-import { generateIdentity } from '../../shared/crypto/identity.js';
+import { fingerprint, generateIdentity } from '../../shared/crypto/identity.js';
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import type { Task } from '../../shared/federation/messages.js';
 import { initBackend } from '../../shared/runtime/backend.js';
@@ -321,6 +321,73 @@ describe('federation over gRPC on loopback', function () {
     coordinator = null;
     await honest;
   });
+
+  for (const step of ['secagg-shares', 'secagg-train', 'secagg-unmask'] as const) {
+    it(`finishes a secure aggregation round over gRPC when a site's process dies as its ${step} task arrives`, async () => {
+      const fixture = await federationFixture(dir, ['web', 'mail-dns', 'internal', 'web']);
+      const lines: string[] = [];
+      coordinator = await startCoordinator(
+        fixture.config({
+          'federation.rounds': 1,
+          'federation.minClients': 3,
+          'strategy.screening.method': 'none',
+          'secureAggregation.enabled': true,
+          'transport.reattachSeconds': 1,
+        }),
+        (line) => lines.push(line),
+      );
+      const address = `127.0.0.1:${coordinator.port}`;
+      const sites = fixture.sites.map((site, i) => {
+        const abort = new AbortController();
+        const worker = siteWorker(site.file, i + 1, fingerprint(site.identity.signPublicKey));
+        // The last site's process dies when the step's task reaches it: nothing answers.
+        const dying = i === fixture.sites.length - 1;
+        const run = worker.run.bind(worker);
+        worker.run = (task, model) => {
+          if (dying && task.kind === step) {
+            abort.abort();
+            return Promise.reject(new Error('the process died'));
+          }
+          return run(task, model);
+        };
+        const connection = new CoordinatorConnection(
+          address,
+          site.identity,
+          publicIdentity(fixture.coordinator),
+        );
+        return participate({
+          connection,
+          worker,
+          reconnect: { initialMs: 50, maxMs: 500 },
+          log: quiet,
+          signal: abort.signal,
+        })
+          .catch(() => null)
+          .finally(() => connection.close());
+      });
+      const final = await coordinator.done;
+      expect(final.thresholds).to.not.equal(null);
+      const steps = coordinator.loop.rounds
+        .filter((r) => r.kind.startsWith('secagg-'))
+        .map((r) => `${r.kind}:${r.outcome}:${r.results.length}`);
+      // The dying site answered every step before its own: 4 results there, 3 from it on.
+      const order = ['secagg-keys', 'secagg-shares', 'secagg-train', 'secagg-unmask'];
+      expect(steps).to.deep.equal(
+        order.map((kind) => `${kind}:closed:${order.indexOf(kind) < order.indexOf(step) ? 4 : 3}`),
+      );
+      const summary = lines.find((l) => l.includes('securely aggregated'))!;
+      // Dying after its shares, before its masked delta: its pairwise masks were rebuilt.
+      // Dying before unmasking: its masked delta is in the sum.
+      expect(summary).to.match(
+        step === 'secagg-train'
+          ? /securely aggregated 3 sites' deltas .*dropped after sharing keys: [0-9a-f]{16}$/
+          : step === 'secagg-unmask'
+            ? /securely aggregated 4 sites' deltas .*dropped after sharing keys: none$/
+            : /securely aggregated 3 sites' deltas .*dropped after sharing keys: none$/,
+      );
+      await Promise.all(sites);
+    });
+  }
 
   it('refuses a result stream from no enrolled client at its header, before buffering, without signing a log entry for it', async () => {
     const fixture = await federationFixture(dir, ['web']);
