@@ -81,6 +81,17 @@ describe('fedflow status', function () {
   });
 });
 
+/** `fedflow status` against a dashboard, as an operator runs it. */
+function statusCli(dashboard: Dashboard, token: string) {
+  return runCli(['status', '--coordinator', `127.0.0.1:${dashboard.port}`, '--token', token]);
+}
+
+/** The Prometheus text a dashboard serves. */
+async function metricsText(dashboard: Dashboard, token: string): Promise<string> {
+  const url = `http://127.0.0.1:${dashboard.port}/metrics`;
+  return (await fetch(url, { headers: { Authorization: `Bearer ${token}` } })).text();
+}
+
 /**
  * The screened federation (under differential privacy when `privacy` is given) behind a
  * dashboard, for one describe block: run in its before hook, removed in its after hook.
@@ -138,13 +149,7 @@ describe('a federation whose strategy clipped an update, as the operator and aud
   });
 
   it('prints the last training round as a table with the reason of the clipped update', async () => {
-    const r = await runCli([
-      'status',
-      '--coordinator',
-      `127.0.0.1:${dashboard.port}`,
-      '--token',
-      token,
-    ]);
+    const r = await statusCli(dashboard, token);
 
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/updates in training round 2 \(strategy fedavg\+norm-bound\):/);
@@ -156,11 +161,7 @@ describe('a federation whose strategy clipped an update, as the operator and aud
   });
 
   it('exports the last round per site and counts screened updates by action in Prometheus', async () => {
-    const text = await (
-      await fetch(`http://127.0.0.1:${dashboard.port}/metrics`, {
-        headers: { Authorization: `Bearer ${token}` },
-      })
-    ).text();
+    const text = await metricsText(dashboard, token);
     const value = (pattern: RegExp) => Number(text.match(pattern)?.[1]);
 
     const honest = value(/^fedflow_update_norm\{site="site-a"\} (\S+)$/m);
@@ -230,22 +231,12 @@ describe('a federation under differential privacy, as the operator and auditor s
   });
 
   it('prints the epsilon spent in fedflow status and exports it to Prometheus', async () => {
-    const r = await runCli([
-      'status',
-      '--coordinator',
-      `127.0.0.1:${dashboard.port}`,
-      '--token',
-      token,
-    ]);
+    const r = await statusCli(dashboard, token);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.include(
       `privacy: epsilon ${spent(2).epsilon.toFixed(3)} (no budget) at delta 0.00001 after 2 rounds (noise multiplier 2, clip norm 0.05;`,
     );
-    const text = await (
-      await fetch(`http://127.0.0.1:${dashboard.port}/metrics`, {
-        headers: { Authorization: `Bearer ${token}` },
-      })
-    ).text();
+    const text = await metricsText(dashboard, token);
     expect(Number(text.match(/^fedflow_privacy_epsilon (\S+)$/m)?.[1])).to.be.closeTo(
       spent(2).epsilon,
       1e-9,
