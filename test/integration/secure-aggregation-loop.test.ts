@@ -77,7 +77,7 @@ describe('training rounds by secure aggregation', function () {
    * delta and example count), every task and payload through the wire form; a site listed in
    * `drops` stops answering from that task kind on.
    */
-  function run(drops: Readonly<Record<string, TaskKind>> = {}) {
+  function run(drops: Readonly<Record<string, TaskKind>> = {}, cheater: string | null = null) {
     let loop: FederationLoop | null = null;
     const logs: string[] = [];
     const published = new Map<number, Float32Array>();
@@ -87,13 +87,25 @@ describe('training rounds by secure aggregation', function () {
       return {
         id,
         run: async (sent: Task): Promise<ClientPayload> => {
-          const task = taskFromWire(taskToWire(sent) as TaskAssignment__Output);
+          // A turn of the event loop, as a network would take: scripted answers are otherwise
+          // all microtasks, and a round that keeps failing would never let a timer run.
+          await new Promise((resolve) => setImmediate(resolve));
+          let task = taskFromWire(taskToWire(sent) as TaskAssignment__Output);
           if (drops[id] === task.kind) dropped = true;
+          // A modified site skips the clipping: it masks its delta as if the bound were 1e6.
+          if (id === cheater && task.secagg?.step === 'input')
+            task = {
+              ...task,
+              secagg: { ...task.secagg, encoding: { ...task.secagg.encoding, bound: 1e6 } },
+            };
           if (dropped) return new Promise(() => {}); // gone: never answers
           const payload = task.secagg
             ? await sessions.answer(task, async () => ({
                 modelVersion: task.modelVersion,
-                delta: scriptedDelta(k, loop!.current!.weights.length),
+                delta:
+                  id === cheater
+                    ? new Float32Array(loop!.current!.weights.length).fill(50)
+                    : scriptedDelta(k, loop!.current!.weights.length),
                 examples: EXAMPLES[k]!,
                 validationLoss: 10 + k,
               }))
@@ -176,6 +188,25 @@ describe('training rounds by secure aggregation', function () {
   it('keeps the masked delta of a site that drops after sending it, before unmasking', async () => {
     const { worst } = await trainedStep({ 'site-c': 'secagg-unmask' }, SITES);
     expect(worst).to.be.below(1e-6);
+  });
+
+  it('publishes no aggregate beyond the published bound: a site that skipped its clipping fails the round', async () => {
+    const { loop, logs } = run({}, 'site-c');
+    const outcome = await Promise.race([
+      loop.run().then(() => 'published'),
+      new Promise((resolve) => setTimeout(() => resolve('refused'), 3_000)),
+    ]);
+    loop.stop();
+    expect(outcome).to.equal('refused');
+    const unmask = loop.rounds.find((r) => r.kind === 'secagg-unmask')!;
+    expect(unmask.outcome).to.equal('failed');
+    expect(unmask.reason).to.match(
+      /^aggregate value 0 is [-\d.e+]+, beyond the published bound \+-1: a site sent an unclipped or inconsistent masked delta$/,
+    );
+    expect(logs.some((l) => /round 1 \(secagg-unmask\) failed: aggregate value/.test(l))).to.equal(
+      true,
+    );
+    expect(loop.rounds.some((r) => r.kind === 'calibrate')).to.equal(false);
   });
 
   it('fails the round cleanly and runs it again from its keys when too few masked deltas arrive', async () => {

@@ -202,6 +202,18 @@ function unmaskStep(runs: Runs, secure: SecureAggregationPlan): RoundStep {
   };
 }
 
+/**
+ * The one check the aggregate allows: a weighted mean of values each clipped to +-bound stays
+ * within +-bound (plus the rounding). Beyond it, some site skipped the clipping or claimed
+ * examples its values do not have; the round is not published (it runs again).
+ */
+function boundProblem(mean: Float32Array, encoding: SecureEncoding): string | null {
+  const limit = encoding.bound * (1 + 1e-6) + encoding.step;
+  const i = mean.findIndex((v) => !(Math.abs(v) <= limit));
+  if (i < 0) return null;
+  return `aggregate value ${i} is ${mean[i]}, beyond the published bound +-${encoding.bound}: a site sent an unclipped or inconsistent masked delta`;
+}
+
 /** The unmasked sum made into the next model, or why nothing is published. */
 async function closeSecure(
   done: Session,
@@ -228,6 +240,8 @@ async function closeSecure(
   }
   const decoded = decodeSecureSum(sum, done.encoding!);
   if (decoded.examples === 0) return { failed: 'the unmasked sum claims no examples' };
+  const outside = boundProblem(decoded.mean, done.encoding!);
+  if (outside) return { failed: outside };
   const before = state.model!;
   const aggregation = strategy.aggregate(
     before.weights,
