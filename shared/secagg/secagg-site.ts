@@ -132,10 +132,16 @@ export class SecAggSite {
         throw new SecAggRefusal(`a share for ${sealed.to} was routed here`);
       if (!neighbours.includes(sealed.from) || !alive.has(sealed.from))
         throw new SecAggRefusal(`a share from ${sealed.from}, not a neighbour among the sharers`);
-      const pair = openShare(sealed, roster.round, {
-        senderCipherKey: this.member(sealed.from).cipherKey,
-        recipientCipherSecret: this.cipher.secretKey,
-      });
+      let pair: SharePair;
+      try {
+        pair = openShare(sealed, roster.round, {
+          senderCipherKey: this.member(sealed.from).cipherKey,
+          recipientCipherSecret: this.cipher.secretKey,
+        });
+      } catch (error) {
+        // Refused, not a failure of this site: it takes no further part in this aggregation.
+        throw new SecAggRefusal((error as Error).message);
+      }
       this.held.set(sealed.from, pair);
     }
     const live = neighbours.filter((v) => alive.has(v));

@@ -282,6 +282,7 @@ describe('the site side of secure aggregation refuses what could unmask one inpu
     const { inbox } = await throughInput();
     const next = await shared('task-10');
     expect(() => next.sites[0]!.maskInput(new Uint32Array(4), inbox.get('site-a')!, IDS)).to.throw(
+      SecAggRefusal,
       /does not open|another round/,
     );
   });
