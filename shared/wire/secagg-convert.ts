@@ -8,6 +8,7 @@ import type { Roster } from '../secagg/roster.js';
 import type { RevealedShare } from '../secagg/secagg-site.js';
 import type { SealedShare } from '../secagg/share-box.js';
 import { WireError } from './errors.js';
+import { fromLittleEndianBytes, littleEndianBytes } from './float-vector.js';
 import type { ClientPayload__Output } from './generated/fedflow/v1/ClientPayload.js';
 import type { RevealedShare__Output } from './generated/fedflow/v1/RevealedShare.js';
 import type { SealedShare__Output } from './generated/fedflow/v1/SealedShare.js';
@@ -155,13 +156,13 @@ export function secaggPayloadToWire(payload: SecAggPayload): Record<string, unkn
           selfMaskCommitment: payload.selfMaskCommitment,
         },
       };
-    case 'masked-delta': {
-      const words = payload.masked;
-      const little = new Uint8Array(words.length * 4);
-      const view = new DataView(little.buffer);
-      for (let i = 0; i < words.length; i++) view.setUint32(i * 4, words[i]!, true);
-      return { maskedDelta: { modelVersion: payload.modelVersion, maskedLittleEndian: little } };
-    }
+    case 'masked-delta':
+      return {
+        maskedDelta: {
+          modelVersion: payload.modelVersion,
+          maskedLittleEndian: littleEndianBytes(payload.masked),
+        },
+      };
     case 'secagg-unmask':
       return {
         secaggUnmask: {
@@ -187,17 +188,17 @@ export function secaggPayloadFromWire(m: ClientPayload__Output): SecAggPayload |
         shares: atMost(m.secaggShares!.shares, 'shares').map(sealedShareFromWire),
         selfMaskCommitment: bytes(m.secaggShares!.selfMaskCommitment, 32, 'a self-mask commitment'),
       };
-    case 'maskedDelta': {
-      const raw = m.maskedDelta!.maskedLittleEndian;
-      if (raw.length % 4 !== 0)
-        throw new WireError(
-          `expected a masked delta of whole 32-bit words, got ${raw.length} bytes`,
-        );
-      const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-      const masked = new Uint32Array(raw.length / 4);
-      for (let i = 0; i < masked.length; i++) masked[i] = view.getUint32(i * 4, true);
-      return { kind: 'masked-delta', modelVersion: m.maskedDelta!.modelVersion, masked };
-    }
+    case 'maskedDelta':
+      return {
+        kind: 'masked-delta',
+        modelVersion: m.maskedDelta!.modelVersion,
+        masked: fromLittleEndianBytes(
+          m.maskedDelta!.maskedLittleEndian,
+          (n) => new Uint32Array(n),
+          'a masked delta',
+          '32-bit words',
+        ),
+      };
     case 'secaggUnmask':
       return {
         kind: 'secagg-unmask',

@@ -140,6 +140,23 @@ describe('client payload codec', () => {
     );
   });
 
+  it('round-trips a masked delta as 32-bit words, and refuses bytes that are not whole words', () => {
+    const masked = Uint32Array.from({ length: 1001 }, (_, i) => (i * 2654435761) >>> 0);
+    const decoded = decodeClientPayload(
+      encodeClientPayload({ kind: 'masked-delta', modelVersion: 3, masked }),
+    );
+    expect(decoded).to.deep.equal({ kind: 'masked-delta', modelVersion: 3, masked });
+    const odd = loadPayloadTypes()
+      .ClientPayload.encode({
+        maskedDelta: { modelVersion: 3, maskedLittleEndian: new Uint8Array(7) },
+      })
+      .finish();
+    expect(() => decodeClientPayload(odd)).to.throw(
+      WireError,
+      'expected a masked delta of a multiple of 4 bytes (32-bit words), got 7 bytes',
+    );
+  });
+
   it('keeps non-finite delta values for the coordinator to judge', () => {
     const delta: ModelDeltaPayload = {
       kind: 'delta',
