@@ -1,7 +1,8 @@
 /**
  * A site's side of each federated task, with no transport: from its local flows and the
  * global model, compute the sketch, the model delta or the score histogram to send. Raw
- * records stay in here; what it returns is one of the three payload kinds and nothing else.
+ * records stay in here; what it returns is one of the payload kinds (messages.ts) and nothing
+ * else: a sketch, a delta, a histogram, or a secure-aggregation step's message.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ErrorFeedback } from '../../shared/codec/error-feedback.js';

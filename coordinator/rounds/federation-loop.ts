@@ -170,11 +170,12 @@ export class FederationLoop {
     const { resumed, kept } = opened;
     let taskFor: (clientId: string) => Task;
     try {
-      taskFor = stepTasks(step, {
+      const context = {
         task: opened.task,
         previous,
-        declaredRows: (id) => this.declaredRows(id),
-      });
+        declaredRows: (id: string) => this.declaredRows(id),
+      };
+      taskFor = stepTasks(step, context, wanted ?? []);
     } catch (error) {
       this.failToStart(opened.task, (error as Error).message);
       return null;

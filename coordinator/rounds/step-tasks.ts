@@ -8,11 +8,15 @@ import type { RoundStep, StepContext } from './round-protocol.js';
 
 /**
  * Each client's task: the step's base task with the client's own data when the step has some,
- * built once per client (a task sent again is the same task). The selected participants'
- * tasks are built up front, so a step that cannot run throws before any task is sent.
+ * built once per client (a task sent again is the same task). The `participants`' tasks are
+ * built up front, so a step that cannot run throws before any task is sent.
  */
-export function stepTasks(step: RoundStep, context: StepContext): (clientId: string) => Task {
-  const { task, previous } = context;
+export function stepTasks(
+  step: RoundStep,
+  context: StepContext,
+  participants: readonly string[],
+): (clientId: string) => Task {
+  const { task } = context;
   if (!step.taskData) return () => task;
   const made = new Map<string, Task>();
   const own = (clientId: string) => {
@@ -23,7 +27,7 @@ export function stepTasks(step: RoundStep, context: StepContext): (clientId: str
     }
     return mine;
   };
-  for (const id of step.participants?.(previous) ?? []) own(id);
+  for (const id of participants) own(id);
   return own;
 }
 

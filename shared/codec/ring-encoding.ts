@@ -6,7 +6,7 @@
  */
 import { stochasticRound, type Uniform } from './stochastic-rounding.js';
 
-/** The largest magnitude, in steps, one site's value may take (a sum of many still fits). */
+/** Half the ring: a sum reads back exactly while its true value is within +-RING_HALF steps. */
 export const RING_HALF = 2 ** 31;
 
 /** Each of `values` times `weight`, clipped to +-`bound` first, in steps of `step`, mod 2^32. */
