@@ -43,7 +43,11 @@ export interface ScreenedFederation {
   readonly sites: readonly Identity[];
 }
 
-const PLAN: FederationPlan = {
+/**
+ * A small federation of 3 sites on synthetic Zeek logs: a model of 16 hidden units and 4
+ * components, 2 rounds of the tests' local training. Tests vary it by spreading.
+ */
+export const SMALL_PLAN: FederationPlan = {
   schema: zeekSchema(),
   rounds: 2,
   training: TEST_TRAINING,
@@ -108,7 +112,7 @@ export async function runScreenedFederation(
     },
     () => gaussianFrom(seededUniform(5)),
   );
-  const plan = { ...PLAN, privacy };
+  const plan = { ...SMALL_PLAN, privacy };
   loop = new FederationLoop(plan, registry, strategy, new MemoryFederationStore(), {
     onRound: (record) => {
       if (record.privacy) metrics.privacySpent(record.privacy, privacy?.epsilonBudget ?? 0);
@@ -119,7 +123,7 @@ export async function runScreenedFederation(
   const status = statusBuilder({
     identity: coordinator,
     startedMs: Date.now(),
-    plannedRounds: PLAN.rounds,
+    plannedRounds: SMALL_PLAN.rounds,
     privacy,
     allowList: sites,
     loop,

@@ -10,36 +10,22 @@ import type { FederationPlan } from '../../coordinator/rounds/federation-plan.js
 import { MemoryFederationStore } from '../../coordinator/store/federation-state.js';
 import { fedAvg } from '../../coordinator/strategy/fedavg.js';
 import type { ClientPayload, Task, TaskKind } from '../../shared/federation/messages.js';
-import { zeekSchema } from '../../shared/flows/format-schema.js';
 import { writeSyntheticConnLog } from '../../shared/flows/synth/index.js';
 import { initBackend } from '../../shared/runtime/backend.js';
 import { taskFromWire, taskToWire } from '../../shared/wire/convert.js';
 import type { TaskAssignment__Output } from '../../shared/wire/generated/fedflow/v1/TaskAssignment.js';
 import { decodeClientPayload, encodeClientPayload } from '../../shared/wire/payload-codec.js';
 import { StaticRegistry } from '../helpers/memory-federation.js';
-import { TEST_TRAINING } from '../helpers/tasks.js';
+import { SMALL_PLAN } from '../helpers/screened-federation.js';
 
 const SITES = ['site-a', 'site-b', 'site-c', 'site-d', 'site-e'];
 const EXAMPLES = [500, 300, 200, 400, 100];
 
 const PLAN: FederationPlan = {
-  schema: zeekSchema(),
+  ...SMALL_PLAN,
   rounds: 1,
-  training: TEST_TRAINING,
-  minClients: 3,
   quorum: 1,
   roundTimeoutMs: 4_000,
-  waitForClientsMs: 5_000,
-  kAnonymity: { minSites: 1, minRecords: 5 },
-  siteMinCategoryCount: 3,
-  maxSiteRows: 1_000_000,
-  encoderFit: { minCategoryCount: 3, maxVocabulary: 64, numericBins: 8 },
-  architecture: {
-    hidden: [16],
-    latent: { kind: 'mixture', components: 4, temperature: { start: 1, end: 0.5 } },
-  },
-  seed: 1,
-  targetFprs: [0.01],
   secureAggregation: { neighbours: 0, threshold: 0, bound: 1, stepTimeoutMs: 2_000 },
 };
 

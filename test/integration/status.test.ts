@@ -81,6 +81,23 @@ describe('fedflow status', function () {
   });
 });
 
+/**
+ * The coordinator's ingress entries, after checking that its log verifies with every kept
+ * plaintext and that each screening decision names an accepted delta with the norm it states
+ * (recomputed from the kept delta).
+ */
+function verifiedIngress(federation: ScreenedFederation) {
+  const { entries, findings } = verifyLog(
+    federation.ingressPath,
+    federation.coordinator.signPublicKey,
+    { requirePlaintext: true },
+  );
+  expect(findings).to.deep.equal([]);
+  const deltaOf = keptDelta(federation.ingressPath);
+  expect(checkScreening(entries, federation.ingressPath, { deltaOf })).to.deep.equal([]);
+  return entries;
+}
+
 /** `fedflow status` against a dashboard, as an operator runs it. */
 function statusCli(dashboard: Dashboard, token: string) {
   return runCli(['status', '--coordinator', `127.0.0.1:${dashboard.port}`, '--token', token]);
@@ -173,15 +190,7 @@ describe('a federation whose strategy clipped an update, as the operator and aud
   });
 
   it('leaves one verified screening entry per site and round in the ingress log', async () => {
-    const { entries, findings } = verifyLog(
-      federation.ingressPath,
-      federation.coordinator.signPublicKey,
-      { requirePlaintext: true },
-    );
-    expect(findings).to.deep.equal([]);
-    // The norms stated are those of the kept deltas, recomputed.
-    const deltaOf = keptDelta(federation.ingressPath);
-    expect(checkScreening(entries, federation.ingressPath, { deltaOf })).to.deep.equal([]);
+    const entries = verifiedIngress(federation);
     const screened = entries.filter((e) => e.type === 'screening');
     expect(screened).to.have.length(6);
     const outlier = fingerprint(federation.sites[2]!.signPublicKey);
@@ -245,14 +254,7 @@ describe('a federation under differential privacy, as the operator and auditor s
   });
 
   it('states the epsilon spent in every screening entry, which the audit verifies', () => {
-    const { entries, findings } = verifyLog(
-      federation.ingressPath,
-      federation.coordinator.signPublicKey,
-      { requirePlaintext: true },
-    );
-    expect(findings).to.deep.equal([]);
-    const deltaOf = keptDelta(federation.ingressPath);
-    expect(checkScreening(entries, federation.ingressPath, { deltaOf })).to.deep.equal([]);
+    const entries = verifiedIngress(federation);
     const screened = entries.filter((e) => e.type === 'screening');
     expect(screened.map((e) => [e.round, e.screening?.epsilon, e.screening?.delta])).to.deep.equal(
       [1, 1, 1, 2, 2, 2].map((round) => [round, String(spent(round).epsilon), '0.00001']),
