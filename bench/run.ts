@@ -3,7 +3,7 @@
  * when training on 1,000,000 synthetic flows; federated against central, local-only and
  * personalised models, on NSL-KDD and on the demo's synthetic sites; poisoning. Writes JSON to
  * bench/results/ with the backend and machine named.
- * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [follow] [iot23] [poisoning] [sketch-influence] [compression] [privacy] [secagg] [memory]
+ * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [follow] [iot23] [poisoning] [sketch-influence] [compression] [privacy] [secagg] [peers] [memory]
  *   [--seeds 1,2,3] (poisoning: every seed for the default screening, the first for the others)
  *   [--screenings robust,...] (poisoning: only these screenings, saved as poisoning-nsl-kdd-<names>.json)
  */
@@ -29,6 +29,8 @@ import { runKillLoop } from './hardening/kill-loop.js';
 import { runIot23 } from './iot23-bench.js';
 import { runNslKddCalibration } from './nsl-kdd-calibration.js';
 import { runNslKddQuality } from './nsl-kdd-quality.js';
+import { runPeers } from './peers/peers-bench.js';
+import { PYTHON, probePeer } from './peers/python-peer.js';
 import { runSyntheticCalibration } from './synthetic-calibration.js';
 import { runTrafficFeatures } from './traffic-features-bench.js';
 
@@ -246,6 +248,27 @@ if (runs('kill-loop')) {
     targets: { lost: 0, auditExitCode: 0 },
     ...result,
   });
+}
+
+if (runs('peers')) {
+  const dir = nslKddDir();
+  const peer = probePeer();
+  if (!dir) log(`skipping peers: no KDDTest+.txt in ${nslKddCandidates().join(' or ')}`);
+  else if ('missing' in peer) log(`skipping peers (the PyTorch peer): ${peer.missing}`);
+  else {
+    const settings = {
+      fedflow: [process.execPath, join(here, '..', 'cli', 'fedflow.js')],
+      pairs: 3,
+      epochs: 3,
+      copies: 10,
+    };
+    save('peers-nsl-kdd', {
+      protocol: `fedflow against its PyTorch peer (bench/peers), same model directory and encoded codes: trained by 'fedflow train' for ${settings.epochs} epochs on the normal rows of KDDTrain+_20Percent.txt; training ${settings.epochs} epochs (batch 512) on those rows, model-only scoring of KDDTest+.txt's encoded rows, and 'score' file -> alert lines on KDDTest+.txt and on it concatenated ${settings.copies} times; alternating fedflow, peer (1 torch thread), peer (default threads) in ${settings.pairs} rounds; ratio = fedflow flows/s / peer flows/s; the machine may be shared`,
+      fedflowThreads: 1,
+      peer: { python: PYTHON, ...peer },
+      ...(await runPeers(dir, peer, settings, log)),
+    });
+  }
 }
 
 if (runs('memory')) {
