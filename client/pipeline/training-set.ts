@@ -53,7 +53,9 @@ export async function encodePipeline(
 ): Promise<FlowTable> {
   const table = new FlowTable(encoder.fieldCount, 4096);
   for await (const row of flows.rows) {
-    encoder.encodeInto(row, table.codes, table.appendRow(row.label));
+    // The row first: appending may grow the table, and `codes` is then a new array.
+    const at = table.appendRow(row.label);
+    encoder.encodeInto(row, table.codes, at);
   }
   return table;
 }
