@@ -52,7 +52,11 @@ export class RowDecoder {
   /** The markers' bytes, for decodeLine. */
   private readonly unsetBytes: Uint8Array | null;
   private readonly emptyBytes: Uint8Array | null;
-  /** Per column: the interner of its text (categorical, label and context columns), else null. */
+  /**
+   * Per column: the interner of its text (categorical and label columns), else null. Context
+   * cells are not interned: a uid or a timestamp never repeats, and looking them up cost more
+   * than it saved.
+   */
   private readonly interners: (TextInterner | null)[];
   /** The context columns' cells, filled by decodeLine for the context reader. */
   private readonly contextCells: string[];
@@ -84,10 +88,8 @@ export class RowDecoder {
     this.emptyBytes = this.emptyMarker === null ? null : Buffer.from(this.emptyMarker);
     this.contextColumns = Int32Array.from(this.context.usedColumns);
     this.contextCells = new Array(this.columnCount).fill('');
-    this.interners = columns.map((column, index) =>
-      column.kind === 'categorical' || column.kind === 'label' || this.isContext(index)
-        ? new TextInterner()
-        : null,
+    this.interners = columns.map((column) =>
+      column.kind === 'categorical' || column.kind === 'label' ? new TextInterner() : null,
     );
   }
 
@@ -183,16 +185,12 @@ export class RowDecoder {
     if (!this.context.present) return { line, values, label };
     const contextCells = this.contextCells;
     for (const column of this.contextColumns) {
-      contextCells[column] = interners[column]!.text(bytes, starts[column]!, ends[column]!);
+      contextCells[column] = cells.text(column);
     }
     const context = this.context.read(contextCells, this.file, line);
     return context !== undefined && 'reason' in context
       ? context
       : { line, values, label, context };
-  }
-
-  private isContext(column: number): boolean {
-    return this.context.usedColumns.includes(column);
   }
 
   private issue(line: number, column: number | null, reason: string): RowIssue {
