@@ -3,9 +3,10 @@
  * when training on 1,000,000 synthetic flows; federated against central, local-only and
  * personalised models, on NSL-KDD and on the demo's synthetic sites; poisoning. Writes JSON to
  * bench/results/ with the backend and machine named.
- * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [follow] [iot23] [poisoning] [sketch-influence] [compression] [privacy] [secagg] [peers] [memory]
+ * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [follow] [iot23] [poisoning] [sketch-influence] [compression] [privacy] [secagg] [peers] [memory] [readers]
  *   [--seeds 1,2,3] (poisoning: every seed for the default screening, the first for the others)
  *   [--screenings robust,...] (poisoning: only these screenings, saved as poisoning-nsl-kdd-<names>.json)
+ *   [--baseline <dist dir>] (readers: also time that build of another revision, runs alternated)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,7 @@ import { runNslKddCalibration } from './nsl-kdd-calibration.js';
 import { runNslKddQuality } from './nsl-kdd-quality.js';
 import { runPeers } from './peers/peers-bench.js';
 import { PYTHON, probePeer } from './peers/python-peer.js';
+import { runReaders } from './readers-bench.js';
 import { runSyntheticCalibration } from './synthetic-calibration.js';
 import { runTrafficFeatures } from './traffic-features-bench.js';
 
@@ -282,4 +284,23 @@ if (runs('memory')) {
   const result = JSON.parse(output.trim().split('\n').at(-1)!);
   log(`memory: peak RSS ${Math.round(result.peakRssMB)} MB for ${flows} flows`);
   save('memory-1m-flows', { targetPeakRssMB: 1536, ...result });
+}
+
+if (runs('readers')) {
+  const iot23 = iot23Dir();
+  const nslKdd = nslKddDir();
+  if (!iot23 || !nslKdd) {
+    log(
+      'skipping readers: it needs the IoT-23 captures and NSL-KDD (FEDFLOW_IOT23_DIR, FEDFLOW_NSL_KDD_DIR)',
+    );
+  } else {
+    const at = args.indexOf('--baseline');
+    const baseline = at >= 0 ? args[at + 1] : undefined;
+    save('readers', {
+      protocol:
+        'file to rows, and file to the encoded table (no derived fields), rows per second; medians of 5 runs; hakai x20 is malware-8-1-hakai.conn.log with its records 20 times over (208,060 rows), KDDTest+ x10 is 225,440 rows; with a baseline, the two builds run in turn',
+      targets: { rowsPerSecond: 300_000 },
+      ...(await runReaders(iot23, nslKdd, { runs: 5, baseline }, log)),
+    });
+  }
 }

@@ -1,7 +1,8 @@
 /**
- * Builds a site's training data from flow files in two streaming passes: the first sketches
- * every field and fits the encoder, the second encodes rows into a compact table. The table
- * is then split (seeded) into training, validation and calibration parts.
+ * Builds a site's training data from flow files: their rows sketched (to fit the encoder) and
+ * encoded into a compact table, which is then split (seeded) into training, validation and
+ * calibration parts. Local training reads the files once; a federation's site sketches them
+ * for the encoder round and encodes them later, under the federation's encoder.
  */
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
@@ -16,6 +17,7 @@ import {
   openPipeline,
 } from '../../shared/flows/pipeline.js';
 import type { FlowSchema } from '../../shared/flows/schema.js';
+import { SketchedRows } from './sketched-rows.js';
 
 export interface ReadSummary {
   readonly rowsRead: number;
@@ -53,7 +55,9 @@ export async function encodePipeline(
 ): Promise<FlowTable> {
   const table = new FlowTable(encoder.fieldCount, 4096);
   for await (const row of flows.rows) {
-    encoder.encodeInto(row, table.codes, table.appendRow(row.label));
+    // The row first: appending may grow the table, and `codes` is then a new array.
+    const at = table.appendRow(row.label);
+    encoder.encodeInto(row, table.codes, at);
   }
   return table;
 }
@@ -81,18 +85,25 @@ export interface SplitShares {
   readonly seed: number;
 }
 
-/** Reads, fits the encoder, encodes and splits: everything local training needs. */
+/**
+ * Reads, fits the encoder, encodes and splits: everything local training needs. The flows are
+ * read once: kept compactly while the encoder's sketch is built, then encoded.
+ */
 export async function prepareLocalData(
   selection: FlowSelection,
   fit: EncoderFitOptions,
   shares: SplitShares,
 ): Promise<LocalData> {
-  const { schema, sketch, summary } = await sketchFlows(selection);
-  const encoderSpec = fitEncoder(sketch, fit);
+  const flows = await openPipeline(selection);
+  const rows = new SketchedRows(flows.schema.fields);
+  for await (const row of flows.rows) rows.add(row);
+  assertUsableRows(selection, rows.rows);
+  const summary = { rowsRead: flows.stats.rows, rowsUsed: rows.rows, badRows: flows.stats.badRows };
+  const encoderSpec = fitEncoder(rows.finishSketch(), fit);
   const encoder = new FlowEncoder(encoderSpec);
-  const table = await encodeFlows(selection, encoder);
+  const table = rows.encode(encoder) ?? (await encodeFlows(selection, encoder));
   const { train, validation, calibration } = splitTable(table, shares);
-  return { schema, encoderSpec, encoder, train, validation, calibration, summary };
+  return { schema: flows.schema, encoderSpec, encoder, train, validation, calibration, summary };
 }
 
 /** Seeded random split; calibration and validation get at least one row each when possible. */

@@ -52,7 +52,7 @@ export class FlowEncoder {
 }
 
 /** Zero/unset -> 0; otherwise 1 + number of edges <= value (binary search). */
-function numericCode(edges: Float64Array, value: number): number {
+export function numericCode(edges: Float64Array, value: number): number {
   if (!(value > 0)) return 0;
   let lo = 0;
   let hi = edges.length;

@@ -8,6 +8,7 @@ import { type CsvError, type Options, type Parser, parse } from 'csv-parse';
 import type { BadRowCounter } from './bad-rows.js';
 import { fileBytes } from './file-bytes.js';
 import { fileError } from './flow-file.js';
+import { LineCells } from './line-cells.js';
 import { isRowIssue } from './row-decoder.js';
 import { FlowFormatError, type FlowRow, type RowIssue } from './schema.js';
 
@@ -76,53 +77,47 @@ async function* unquotedRecords<T extends object>(
   handle: RecordHandler<T>,
   maxRecords = Number.POSITIVE_INFINITY,
 ): AsyncGenerator<T> {
-  let line = 0;
   let records = 0;
-  for await (const cells of streamLines(file, delimiter, 1)) {
-    line++;
-    if (cells.length === 1 && cells[0] === '') continue;
-    const item = handle(cells, line);
-    if (item === null) continue;
+  for await (const item of unquotedLines(file, delimiter, 1, handle)) {
     yield item;
     if (++records >= maxRecords) return;
   }
 }
 
-/** The rows of `file`, counting and reporting malformed ones through `counter`. */
+/**
+ * Decodes an ASCII line from its bytes (see LineCells); AS_TEXT has the line decoded as text
+ * and handed to the record handler instead (a directive line, a header).
+ */
+export type LineHandler<T = FlowRow | RowIssue | EndOfRows> = (
+  cells: LineCells,
+  line: number,
+) => T | null | typeof AS_TEXT;
+
+/** What a line handler returns for a line the record handler is to read. */
+export const AS_TEXT = Symbol('as text');
+
+/**
+ * The rows of `file`, counting and reporting malformed ones through `counter`. For a file that
+ * never quotes, `lineHandle` (when given) reads its ASCII lines from their bytes.
+ */
 export async function* delimitedRows(
   file: string,
   options: DelimitedOptions,
   handle: RecordHandler,
   counter: BadRowCounter,
+  lineHandle?: LineHandler,
 ): AsyncGenerator<FlowRow> {
   try {
-    if (options.quote) {
-      for await (const item of streamRecords(file, options, handle)) {
-        if (isEndOfRows(item)) break;
-        if (isRowIssue(item)) {
-          counter.bad(item);
-        } else {
-          counter.good();
-          yield item;
-        }
-      }
-    } else {
-      // Unquoted, each physical line is one record (blank lines included), so counting records
-      // numbers the lines without csv-parse's per-record info objects: a third of its time.
-      const fromLine = options.fromLine ?? 1;
-      let line = fromLine - 1;
-      for await (const cells of streamLines(file, options.delimiter, fromLine)) {
-        line++;
-        if (cells.length === 1 && cells[0] === '') continue;
-        const item = handle(cells, line);
-        if (item === null) continue;
-        if (isEndOfRows(item)) break;
-        if (isRowIssue(item)) {
-          counter.bad(item);
-        } else {
-          counter.good();
-          yield item;
-        }
+    const items = options.quote
+      ? streamRecords(file, options, handle)
+      : unquotedLines(file, options.delimiter, options.fromLine ?? 1, handle, lineHandle);
+    for await (const item of items) {
+      if (isEndOfRows(item)) break;
+      if (isRowIssue(item)) {
+        counter.bad(item);
+      } else {
+        counter.good();
+        yield item;
       }
     }
   } catch (error) {
@@ -132,45 +127,58 @@ export async function* delimitedRows(
 }
 
 /**
- * One record per physical line of an unquoted file from `fromLine` on, blank lines as `['']`.
+ * The decoded records of an unquoted file from line `fromLine` on, one per non-blank line.
  * Without quoting a record is a line split at the delimiter, so this splits lines itself:
  * csv-parse's character-by-character state machine took 1.5 s of a 300,000-line Zeek log that
- * this reads in 0.3 s, on the thread that feeds scoring. Each line is decoded from the bytes
- * on its own (LF never occurs inside a UTF-8 sequence), so a cell kept for long (a host
- * address in a traffic window, a value in a sketch) holds its line alive, not a read chunk.
- * Lines end in LF or CRLF; a leading byte-order mark is dropped, as csv-parse's `bom` did.
+ * this reads in 0.3 s, on the thread that feeds scoring. An ASCII line goes to `lineHandle`
+ * as byte ranges when there is one; any other line is decoded from its bytes on its own (LF
+ * never occurs inside a UTF-8 sequence, so a chunk boundary never splits a character of a
+ * line) and split as a string. Either way a cell kept for long (a host address in a traffic
+ * window) is a string of its own, holding no read chunk alive. Lines end in LF or CRLF; a
+ * leading byte-order mark is dropped, as csv-parse's `bom` did. Each physical line counts,
+ * blank ones included, which numbers the lines without csv-parse's per-record info objects.
  */
-async function* streamLines(
+async function* unquotedLines<T extends object>(
   file: string,
   delimiter: string,
   fromLine: number,
-): AsyncGenerator<string[]> {
+  handle: RecordHandler<T>,
+  lineHandle?: LineHandler<T>,
+): AsyncGenerator<T> {
   const input = fileBytes(file, { highWaterMark: READ_CHUNK_BYTES });
+  const delimiterByte = delimiter.length === 1 ? delimiter.charCodeAt(0) : 0x80;
+  const fast = delimiterByte < 0x80 ? lineHandle : undefined;
+  const cells = new LineCells();
   let rest: Buffer | null = null;
   let line = 0;
-  const record = (bytes: Buffer, start: number, end: number): string[] | null => {
+  const record = (bytes: Buffer, start: number, end: number): T | null => {
     line++;
     if (line < fromLine) return null;
     if (end - start > MAX_RECORD_CHARS) throw tooLong(file, line);
     const stop = end > start && bytes[end - 1] === CR ? end - 1 : end;
+    if (stop === start) return null;
+    if (fast !== undefined && cells.split(bytes, start, stop, delimiterByte)) {
+      const item = fast(cells, line);
+      if (item !== AS_TEXT) return item;
+    }
     let text = bytes.toString('utf8', start, stop);
     if (line === 1 && text.charCodeAt(0) === BOM) text = text.slice(1);
-    return text.split(delimiter);
+    return text === '' ? null : handle(text.split(delimiter), line);
   };
   for await (const read of input as AsyncIterable<Buffer>) {
     const bytes: Buffer = rest ? Buffer.concat([rest, read]) : read;
     let start = 0;
     for (let end = bytes.indexOf(LF); end >= 0; end = bytes.indexOf(LF, start)) {
-      const cells = record(bytes, start, end);
+      const item = record(bytes, start, end);
       start = end + 1;
-      if (cells) yield cells;
+      if (item !== null) yield item;
     }
     rest = start < bytes.length ? bytes.subarray(start) : null;
     if (rest && rest.length > MAX_RECORD_CHARS) throw tooLong(file, line + 1);
   }
   if (rest) {
-    const cells = record(rest, 0, rest.length);
-    if (cells) yield cells;
+    const item = record(rest, 0, rest.length);
+    if (item !== null) yield item;
   }
 }
 

@@ -47,6 +47,67 @@ export function parseNonNegative(text: string): number {
   return index === length ? slowParse(text) : INVALID;
 }
 
+/**
+ * {@link parseNonNegative} of the ASCII text `bytes[start, end)`, read from the bytes without
+ * a string: the same syntax, the same value. A decimal whose digits make an integer below 2^53
+ * is that integer divided by a power of ten up to 10^22, both exact, so the one rounding of
+ * the division gives the nearest double, as Number() does; anything else goes to Number().
+ */
+export function parseNonNegativeBytes(bytes: Buffer, start: number, end: number): number {
+  let index = start;
+  let mantissa = 0;
+  while (index < end) {
+    const digit = bytes[index]! - 48;
+    if (digit < 0 || digit > 9) break;
+    mantissa = mantissa * 10 + digit;
+    index++;
+  }
+  let digits = index - start;
+  if (index === end) {
+    if (digits === 0) return INVALID;
+    return mantissa < EXACT_INTEGER_LIMIT ? mantissa : slowParseBytes(bytes, start, end);
+  }
+  let fraction = 0;
+  if (bytes[index] === 46 /* . */) {
+    index++;
+    while (index < end && isDigit(bytes[index]!)) {
+      mantissa = mantissa * 10 + (bytes[index]! - 48);
+      index++;
+      fraction++;
+    }
+    digits += fraction;
+  }
+  if (digits === 0) return INVALID;
+  if (index === end) {
+    return mantissa < EXACT_INTEGER_LIMIT && fraction < POWERS_OF_TEN.length
+      ? mantissa / POWERS_OF_TEN[fraction]!
+      : slowParseBytes(bytes, start, end);
+  }
+  if ((bytes[index]! | 32) !== 101 /* e or E */) return INVALID;
+  index++;
+  const sign = bytes[index];
+  if (sign === 43 /* + */ || sign === 45 /* - */) index++;
+  const exponentStart = index;
+  while (index < end && isDigit(bytes[index]!)) index++;
+  if (index === exponentStart || index !== end) return INVALID;
+  return slowParseBytes(bytes, start, end);
+}
+
+/** {@link parseFlag} of the ASCII text `bytes[start, end)`. */
+export function parseFlagBytes(bytes: Buffer, start: number, end: number): number {
+  const value = parseNonNegativeBytes(bytes, start, end);
+  return value === 0 || value === 1 ? value : INVALID;
+}
+
+/** While below this, a mantissa accumulated digit by digit is exact (it may pass it once, inexactly). */
+const EXACT_INTEGER_LIMIT = 2 ** 53;
+/** 10^0 .. 10^22: the powers of ten a double holds exactly. */
+const POWERS_OF_TEN = Float64Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+function slowParseBytes(bytes: Buffer, start: number, end: number): number {
+  return slowParse(bytes.toString('latin1', start, end));
+}
+
 /** 0 or 1 (also written `0.0`, `1.0`), else {@link INVALID}. */
 export function parseFlag(text: string): number {
   if (text === '0') return 0;

@@ -106,6 +106,11 @@ export class ContextReader {
     this.present = this.columns.some((index) => index >= 0);
   }
 
+  /** The columns the context is read from (the others' cells are never looked at). */
+  get usedColumns(): number[] {
+    return [...this.columns].filter((column) => column >= 0);
+  }
+
   /** The row's context (undefined when the file has none), or the issue with one of its cells. */
   read(cells: readonly string[], file: string, line: number): FlowContext | undefined | RowIssue {
     if (!this.present) return undefined;

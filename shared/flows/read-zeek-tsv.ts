@@ -4,13 +4,16 @@
  */
 import { ZEEK_CONN_SCHEMA, zeekConnColumns } from './builtin-schemas.js';
 import {
+  AS_TEXT,
   type DelimitedOptions,
   delimitedRows,
+  type LineHandler,
   readError,
   streamRecords,
 } from './delimited-stream.js';
 import { ZEEK_CONTEXT_COLUMNS } from './flow-context.js';
 import type { FormatReader } from './format-reader.js';
+import type { LineCells } from './line-cells.js';
 import { RowDecoder } from './row-decoder.js';
 import { FlowFormatError, type FlowRow, type RowIssue } from './schema.js';
 
@@ -34,7 +37,11 @@ export async function openZeekTsv(file: string): Promise<FormatReader> {
         header.apply(cells, line);
         return null;
       };
-      return delimitedRows(file, { ...ZEEK_TEXT, fromLine: firstDataLine }, handle, counter);
+      // Directive lines are read as text (rare, and they change how the records that follow read).
+      const handleLine: LineHandler = (cells, line) =>
+        cells.bytes[cells.starts[0]!] === HASH ? AS_TEXT : header.decodeLine(cells, line);
+      const options = { ...ZEEK_TEXT, fromLine: firstDataLine };
+      return delimitedRows(file, options, handle, counter, handleLine);
     },
   };
 }
@@ -139,6 +146,23 @@ class ZeekTsvHeader {
   }
 
   decode(cells: string[], line: number): FlowRow | RowIssue {
+    const decoder = this.rowDecoder(line);
+    const split = this.spaceJoinedColumn;
+    if (split >= 0 && cells.length === this.rawColumnCount) {
+      cells.splice(split, 1, ...cells[split]!.trim().split(RUN_OF_SPACES));
+    }
+    return decoder.decode(cells, line);
+  }
+
+  /** {@link decode} of a record line read as bytes. */
+  decodeLine(cells: LineCells, line: number): FlowRow | RowIssue {
+    const decoder = this.rowDecoder(line);
+    const split = this.spaceJoinedColumn;
+    if (split >= 0 && cells.count === this.rawColumnCount) cells.splitWords(split);
+    return decoder.decodeLine(cells, line);
+  }
+
+  private rowDecoder(line: number): RowDecoder {
     this.requireFields(line);
     this.decoder ??= new RowDecoder(
       this.file,
@@ -146,11 +170,7 @@ class ZeekTsvHeader {
       ZEEK_CONN_SCHEMA,
       { unsetMarkers: [this.unsetMarker, this.emptyMarker], context: ZEEK_CONTEXT_COLUMNS },
     );
-    const split = this.spaceJoinedColumn;
-    if (split >= 0 && cells.length === this.rawColumnCount) {
-      cells.splice(split, 1, ...cells[split]!.trim().split(RUN_OF_SPACES));
-    }
-    return this.decoder.decode(cells, line);
+    return this.decoder;
   }
 
   private setFields(names: string[], line: number): void {

@@ -3,9 +3,19 @@
  * Column roles are compiled once into small typed arrays so the per-row loop only switches on them.
  */
 import type { ColumnRole } from './columns.js';
-import { flagProblem, INVALID, numberProblem, parseFlag, parseNonNegative } from './field-text.js';
+import {
+  flagProblem,
+  INVALID,
+  numberProblem,
+  parseFlag,
+  parseFlagBytes,
+  parseNonNegative,
+  parseNonNegativeBytes,
+} from './field-text.js';
 import { type ContextColumns, ContextReader } from './flow-context.js';
+import type { LineCells } from './line-cells.js';
 import type { FlowRow, FlowSchema, RowIssue } from './schema.js';
+import { TextInterner } from './text-interner.js';
 
 const SKIP = 0;
 const CATEGORICAL = 1;
@@ -39,6 +49,18 @@ export class RowDecoder {
   private readonly emptyMarker: string | null;
   private readonly normaliseLabel: ((label: string) => string) | undefined;
   private readonly context: ContextReader;
+  /** The markers' bytes, for decodeLine. */
+  private readonly unsetBytes: Uint8Array | null;
+  private readonly emptyBytes: Uint8Array | null;
+  /**
+   * Per column: the interner of its text (categorical and label columns), else null. Context
+   * cells are not interned: a uid or a timestamp never repeats, and looking them up cost more
+   * than it saved.
+   */
+  private readonly interners: (TextInterner | null)[];
+  /** The context columns' cells, filled by decodeLine for the context reader. */
+  private readonly contextCells: string[];
+  private readonly contextColumns: Int32Array;
 
   constructor(
     private readonly file: string,
@@ -62,6 +84,13 @@ export class RowDecoder {
     this.emptyMarker = options.unsetMarkers?.[1] ?? this.unsetMarker;
     this.normaliseLabel = options.normaliseLabel;
     this.context = new ContextReader(this.names, options.context ?? {}, options.unsetMarkers);
+    this.unsetBytes = this.unsetMarker === null ? null : Buffer.from(this.unsetMarker);
+    this.emptyBytes = this.emptyMarker === null ? null : Buffer.from(this.emptyMarker);
+    this.contextColumns = Int32Array.from(this.context.usedColumns);
+    this.contextCells = new Array(this.columnCount).fill('');
+    this.interners = columns.map((column) =>
+      column.kind === 'categorical' || column.kind === 'label' ? new TextInterner() : null,
+    );
   }
 
   /** The row for `cells` read at `line`, or why it is malformed. */
@@ -101,6 +130,64 @@ export class RowDecoder {
     }
     if (!this.context.present) return { line, values, label };
     const context = this.context.read(cells, this.file, line);
+    return context !== undefined && 'reason' in context
+      ? context
+      : { line, values, label, context };
+  }
+
+  /**
+   * {@link decode} of a line split into `cells` (ASCII): the same rows and the same issues,
+   * with numbers read from the bytes and repeated text interned.
+   */
+  decodeLine(cells: LineCells, line: number): FlowRow | RowIssue {
+    if (cells.count !== this.columnCount) {
+      return this.issue(line, null, `expected ${this.columnCount} columns, got ${cells.count}`);
+    }
+    const { operations, targets, unsetBytes, emptyBytes, interners } = this;
+    const { bytes, starts, ends } = cells;
+    const values: (string | number)[] = new Array(this.fieldCount);
+    let label: string | null = null;
+    for (let column = 0; column < this.columnCount; column++) {
+      const operation = operations[column];
+      if (operation === SKIP) continue;
+      const start = starts[column]!;
+      const end = ends[column]!;
+      const unset =
+        unsetBytes !== null &&
+        (cells.equals(column, unsetBytes) || cells.equals(column, emptyBytes!));
+      switch (operation) {
+        case CATEGORICAL:
+          if (end === start) return this.issue(line, column, 'expected a non-empty value');
+          values[targets[column]!] = unset
+            ? UNSET_CATEGORY
+            : interners[column]!.text(bytes, start, end);
+          break;
+        case NUMBER: {
+          const value = unset ? 0 : parseNonNegativeBytes(bytes, start, end);
+          if (value === INVALID) return this.issue(line, column, numberProblem(cells.text(column)));
+          values[targets[column]!] = value;
+          break;
+        }
+        case FLAG: {
+          const value = unset ? 0 : parseFlagBytes(bytes, start, end);
+          if (value === INVALID) return this.issue(line, column, flagProblem(cells.text(column)));
+          values[targets[column]!] = value;
+          break;
+        }
+        default: {
+          if (end === start) return this.issue(line, column, 'expected a non-empty label');
+          if (unset) break;
+          const text = interners[column]!.text(bytes, start, end);
+          label = this.normaliseLabel === undefined ? text : this.normaliseLabel(text);
+        }
+      }
+    }
+    if (!this.context.present) return { line, values, label };
+    const contextCells = this.contextCells;
+    for (const column of this.contextColumns) {
+      contextCells[column] = cells.text(column);
+    }
+    const context = this.context.read(contextCells, this.file, line);
     return context !== undefined && 'reason' in context
       ? context
       : { line, values, label, context };
