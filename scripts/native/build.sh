@@ -19,9 +19,16 @@ die() {
   echo "native:build: error: $*" >&2
   exit 1
 }
+# Exit status 3: this machine cannot have the native backend (no TensorFlow library to build
+# from, or a machine the library does not run on), as opposed to a build that went wrong (1).
+cannot() {
+  echo "native:build: cannot build here: $*" >&2
+  exit 3
+}
 usage() {
   cat >&2 <<EOF
 usage: npm run native:build -- [--wheel FILE | --libtensorflow FILE] [--no-verify]
+Exit status: 0 built and checked; 3 this machine cannot have it (no library found, no AVX, old glibc); 1 failed.
   --wheel FILE          a tensorflow-cpu wheel (manylinux, x86_64), e.g. tensorflow_cpu-$TF_VERSION-*.whl
                         (or FEDFLOW_TF_WHEEL=FILE)
   --libtensorflow FILE  a libtensorflow-cpu-linux-x86_64-*.tar.gz (or FEDFLOW_LIBTENSORFLOW=FILE)
@@ -46,14 +53,14 @@ done
 # say so before a 270 MB extraction and a compile rather than with a loader error after them.
 check_machine() {
   [[ $(uname -s) == Linux && $(uname -m) == x86_64 ]] ||
-    die "TensorFlow's Linux C library needs x86_64 Linux; this is $(uname -s) $(uname -m)"
+    cannot "TensorFlow's Linux C library needs x86_64 Linux; this is $(uname -s) $(uname -m)"
   local glibc
   glibc=$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '{print $2}') ||
-    die "cannot read the C library's version (getconf GNU_LIBC_VERSION): glibc 2.27 or newer is needed"
+    cannot "getconf GNU_LIBC_VERSION names no glibc: glibc 2.27 or newer is needed"
   [[ $(printf '%s\n2.27\n' "$glibc" | sort -V | head -1) == 2.27 ]] ||
-    die "glibc $glibc is too old: TensorFlow's library (manylinux_2_27) needs glibc 2.27 or newer"
+    cannot "glibc $glibc is too old: TensorFlow's library (manylinux_2_27) needs glibc 2.27 or newer"
   grep -qw avx /proc/cpuinfo ||
-    die "this CPU has no AVX instructions, which TensorFlow's library requires; use the wasm backend"
+    cannot "this CPU has no AVX instructions, which TensorFlow's library requires; use the wasm backend"
   local tool
   for tool in g++ make python3 node npm; do
     command -v "$tool" >/dev/null || die "'$tool' is not installed: it is needed to compile the binding"
@@ -81,7 +88,7 @@ find_tensorflow() {
       python3 -m pip download "tensorflow-cpu==$TF_VERSION" --no-deps --only-binary=:all: \
         --python-version 3.11 --platform manylinux_2_27_x86_64 --retries 1 --timeout 20 \
         -d "$CACHE" >&2 ||
-        die "no tensorflow-cpu $TF_VERSION wheel: pip could not get one; pass --wheel FILE or --libtensorflow FILE"
+        cannot "no tensorflow-cpu $TF_VERSION wheel: pip could not get one; pass --wheel FILE or --libtensorflow FILE"
       SOURCE=$(compgen -G "$CACHE/tensorflow_cpu-$TF_VERSION-*.whl" | head -1 || true)
       [[ -n $SOURCE ]] || die "pip reported success but left no wheel in $CACHE"
     fi
