@@ -3,7 +3,7 @@
  * when training on 1,000,000 synthetic flows; federated against central, local-only and
  * personalised models, on NSL-KDD and on the demo's synthetic sites; poisoning. Writes JSON to
  * bench/results/ with the backend and machine named.
- * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [follow] [iot23] [poisoning] [sketch-influence] [compression] [privacy] [secagg] [memory]
+ * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [follow] [iot23] [poisoning] [sketch-influence] [compression] [privacy] [secagg] [memory] [backend-speed]
  *   [--seeds 1,2,3] (poisoning: every seed for the default screening, the first for the others)
  *   [--screenings robust,...] (poisoning: only these screenings, saved as poisoning-nsl-kdd-<names>.json)
  */
@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { iot23Candidates, iot23Dir, nslKddCandidates, nslKddDir } from '../cli/datasets.js';
 import { describeBackend, initBackend } from '../shared/runtime/backend.js';
+import { runBackendSpeed } from './backend-speed.js';
 import { runCompression } from './federation/compression-bench.js';
 import { runDiagnosis } from './federation/diagnosis-bench.js';
 import { runNslKddFederation } from './federation/nsl-kdd-federation.js';
@@ -259,4 +260,20 @@ if (runs('memory')) {
   const result = JSON.parse(output.trim().split('\n').at(-1)!);
   log(`memory: peak RSS ${Math.round(result.peakRssMB)} MB for ${flows} flows`);
   save('memory-1m-flows', { targetPeakRssMB: 1536, ...result });
+}
+
+// Only when named: it needs the native backend built (npm run native:build) and takes minutes.
+if (wanted.includes('backend-speed')) {
+  const dir = nslKddDir();
+  if (!dir) {
+    log(`skipping backend speed: no KDDTest+.txt in ${nslKddCandidates().join(' or ')}`);
+  } else {
+    const cli = join(here, '..', 'cli', 'fedflow.js');
+    const variants = runBackendSpeed(cli, dir, Number(seedsFrom('--rounds', [5])[0]), log);
+    save('backend-speed-nsl-kdd', {
+      protocol:
+        "each variant a fresh process, in turn, round after round: 'fedflow train' (6 epochs, median of epochs 2-6) on the normal rows of KDDTrain+_20Percent.txt and 'fedflow score' on KDDTest+.txt; medians over rounds",
+      variants,
+    });
+  }
 }
