@@ -3,7 +3,7 @@
  * when training on 1,000,000 synthetic flows; federated against central, local-only and
  * personalised models, on NSL-KDD and on the demo's synthetic sites; poisoning. Writes JSON to
  * bench/results/ with the backend and machine named.
- * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [follow] [iot23] [poisoning] [sketch-influence] [compression] [privacy] [secagg] [peers] [memory] [readers]
+ * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [follow] [iot23] [poisoning] [sketch-influence] [compression] [privacy] [secagg] [peers] [memory] [readers] [backend-speed]
  *   [--seeds 1,2,3] (poisoning: every seed for the default screening, the first for the others)
  *   [--screenings robust,...] (poisoning: only these screenings, saved as poisoning-nsl-kdd-<names>.json)
  *   [--baseline <dist dir>] (readers: also time that build of another revision, runs alternated)
@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { iot23Candidates, iot23Dir, nslKddCandidates, nslKddDir } from '../cli/datasets.js';
 import { describeBackend, initBackend } from '../shared/runtime/backend.js';
+import { runBackendSpeed } from './backend-speed.js';
 import { runCompression } from './federation/compression-bench.js';
 import { runDiagnosis } from './federation/diagnosis-bench.js';
 import { runNslKddFederation } from './federation/nsl-kdd-federation.js';
@@ -301,6 +302,22 @@ if (runs('readers')) {
         'file to rows, and file to the encoded table (no derived fields), rows per second; medians of 5 runs; hakai x20 is malware-8-1-hakai.conn.log with its records 20 times over (208,060 rows), KDDTest+ x10 is 225,440 rows; with a baseline, the two builds run in turn',
       targets: { rowsPerSecond: 300_000 },
       ...(await runReaders(iot23, nslKdd, { runs: 5, baseline }, log)),
+    });
+  }
+}
+
+// Only when named: it needs the native backend built (npm run native:build) and takes minutes.
+if (wanted.includes('backend-speed')) {
+  const dir = nslKddDir();
+  if (!dir) {
+    log(`skipping backend speed: no KDDTest+.txt in ${nslKddCandidates().join(' or ')}`);
+  } else {
+    const cli = join(here, '..', 'cli', 'fedflow.js');
+    const variants = runBackendSpeed(cli, dir, Number(seedsFrom('--rounds', [5])[0]), log);
+    save('backend-speed-nsl-kdd', {
+      protocol:
+        "each variant a fresh process, in turn, round after round: 'fedflow train' (6 epochs, median of epochs 2-6) on the normal rows of KDDTrain+_20Percent.txt and 'fedflow score' on KDDTest+.txt; medians over rounds",
+      variants,
     });
   }
 }

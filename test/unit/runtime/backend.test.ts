@@ -1,10 +1,21 @@
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const backendModule = join(root, 'shared', 'runtime', 'backend.ts');
+
+/** tfjs-node is there only where `npm run native:build` made it (its own install fails offline). */
+function nativeBackendInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Backend choice is process-wide, so each case runs in its own process. */
 function selectBackend(env: Record<string, string>, choice?: string) {
@@ -40,6 +51,16 @@ describe('TensorFlow.js backend selection', function () {
     const r = selectBackend({ FEDFLOW_BACKEND: 'cpu' }, 'wasm');
     expect(r.status, r.stderr).to.equal(0);
     expect(JSON.parse(r.stdout).name).to.equal('wasm');
+  });
+
+  it('runs on native TensorFlow when FEDFLOW_BACKEND asks for it and it is built', function () {
+    if (!nativeBackendInstalled()) this.skip();
+    const r = selectBackend({ FEDFLOW_BACKEND: 'tensorflow' });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout)).to.deep.equal({
+      name: 'tensorflow',
+      reason: 'forced by FEDFLOW_BACKEND',
+    });
   });
 
   it('refuses an unknown backend name, naming the variable', () => {
