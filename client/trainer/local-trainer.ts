@@ -1,19 +1,21 @@
 /**
  * Trains a categorical VAE on one site's encoded flows: shuffled mini-batches, Adam, KL
  * warm-up, Gumbel temperature annealing, early stopping on a validation split (best weights
- * restored). Deterministic for a given seed on a given backend.
+ * restored). Deterministic for a given seed on a given backend. Each step reads the gradient
+ * back as one flat vector (the model's hand-written gradient where it has one, else autograd)
+ * and Adam updates the flat weights in JavaScript (flat-adam.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import type { FlowTable } from '../../shared/encoding/flow-table.js';
-import type { DetectorModel } from '../../shared/model/detector-model.js';
+import type { DetectorModel, LossSettings } from '../../shared/model/detector-model.js';
 import type { LatentSpec, MixtureObjective } from '../../shared/model/model-spec.js';
 import { MultiHotBuilder } from '../../shared/model/multi-hot.js';
-import { unflatten } from '../../shared/model/parameters.js';
 import { meanScore } from '../../shared/model/score-table.js';
 import { TRAINING_DEFAULTS } from '../../shared/model/training-defaults.js';
+import { FlatAdam } from './flat-adam.js';
 
 export interface TrainingOptions {
   readonly epochs: number;
@@ -28,10 +30,10 @@ export interface TrainingOptions {
   readonly seed: number;
   /**
    * Federated rounds only. `optimizer`: an Adam the caller keeps across rounds (its moments
-   * carry over; it is not disposed here). `proximal`: FedProx's (mu / 2) * ||w - anchor||^2
+   * carry over). `proximal`: FedProx's (mu / 2) * ||w - anchor||^2
    * added to the loss, anchor = the global weights the round started from.
    */
-  readonly optimizer?: tf.Optimizer;
+  readonly optimizer?: FlatAdam;
   readonly proximal?: { readonly mu: number; readonly anchor: Float32Array };
   /** Stop after this many optimiser steps in all (federated rounds: equal work per site). */
   readonly maxSteps?: number;
@@ -73,11 +75,11 @@ export async function trainLocal(
 ): Promise<TrainingResult> {
   if (train.length === 0) throw new Error('no training flows');
   const builder = new MultiHotBuilder(encoder);
-  const optimizer = options.optimizer ?? tf.train.adam(options.learningRate);
-  const anchor =
-    options.proximal && options.proximal.mu > 0
-      ? unflatten(options.proximal.anchor, model.spec.weights, 'proximal anchor')
-      : null;
+  const weights = model.getWeights();
+  const optimizer = options.optimizer ?? new FlatAdam(weights.length, options.learningRate);
+  const anchor = options.proximal && options.proximal.mu > 0 ? options.proximal.anchor : null;
+  if (anchor && anchor.length !== weights.length)
+    throw new Error(`proximal anchor has ${anchor.length} weights, the model ${weights.length}`);
   const run: TrainingRun = {
     model,
     encoder,
@@ -87,6 +89,7 @@ export async function trainLocal(
     builder,
     optimizer,
     anchor,
+    weights,
     order: Uint32Array.from({ length: train.length }, (_, i) => i),
     rng: xoroshiro128plus(options.seed),
     stepsTaken: 0,
@@ -95,28 +98,23 @@ export async function trainLocal(
   const history: EpochReport[] = [];
   let best = { loss: Infinity, epoch: 0, weights: null as Float32Array | null };
   let stoppedEarly = false;
-  try {
-    for (let epoch = 1; epoch <= options.epochs; epoch++) {
-      const report = trainEpoch(run, epoch, validation);
-      history.push(report);
-      hooks.onEpoch?.(report);
-      // Let timers and I/O run between epochs.
-      await new Promise((resolve) => setImmediate(resolve));
-      const { validationLoss } = report;
-      if (validationLoss !== null) {
-        // Before the KL weight reaches 1 the objective is still changing: track but don't stop.
-        if (validationLoss < best.loss || epoch <= options.klWarmupEpochs) {
-          best = { loss: validationLoss, epoch, weights: model.getWeights() };
-        } else if (epoch - best.epoch >= options.patience) {
-          stoppedEarly = true;
-          break;
-        }
+  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    const report = trainEpoch(run, epoch, validation);
+    history.push(report);
+    hooks.onEpoch?.(report);
+    // Let timers and I/O run between epochs.
+    await new Promise((resolve) => setImmediate(resolve));
+    const { validationLoss } = report;
+    if (validationLoss !== null) {
+      // Before the KL weight reaches 1 the objective is still changing: track but don't stop.
+      if (validationLoss < best.loss || epoch <= options.klWarmupEpochs) {
+        best = { loss: validationLoss, epoch, weights: weights.slice() };
+      } else if (epoch - best.epoch >= options.patience) {
+        stoppedEarly = true;
+        break;
       }
-      if (run.stepsTaken >= run.maxSteps) break;
     }
-  } finally {
-    if (!options.optimizer) optimizer.dispose();
-    for (const t of anchor ?? []) t.dispose();
+    if (run.stepsTaken >= run.maxSteps) break;
   }
   if (best.weights && best.epoch !== history.length) model.setWeights(best.weights);
   return { history, bestEpoch: best.weights ? best.epoch : history.length, stoppedEarly };
@@ -130,9 +128,11 @@ interface TrainingRun {
   readonly options: TrainingOptions;
   readonly hooks: TrainingHooks;
   readonly builder: MultiHotBuilder;
-  readonly optimizer: tf.Optimizer;
-  /** The FedProx anchor as tensors, or null without a proximal term. */
-  readonly anchor: tf.Tensor[] | null;
+  readonly optimizer: FlatAdam;
+  /** The FedProx anchor (flat weights), or null without a proximal term. */
+  readonly anchor: Float32Array | null;
+  /** The model's weights as Adam updates them; written to the model after every step. */
+  readonly weights: Float32Array;
   /** Row indices of `train`, reshuffled in place every epoch. */
   readonly order: Uint32Array;
   readonly rng: ReturnType<typeof xoroshiro128plus>;
@@ -154,11 +154,12 @@ function trainEpoch(run: TrainingRun, epoch: number, validation: FlowTable | nul
     if (run.stepsTaken >= run.maxSteps) break;
     run.stepsTaken++;
     const count = Math.min(options.batchSize, order.length - start);
-    const x = run.builder.build(run.train.codes, order, start, count);
+    const batch = run.builder.buildPair(run.train.codes, order, start, count);
     const seed = options.seed * 1_000_003 + epoch * 10_007 + step++;
-    lossSum += optimiserStep(run, x, klWeight, temperature, seed) * count;
+    lossSum += optimiserStep(run, batch, { klWeight, temperature, seed }) * count;
     flowsTrained += count;
-    x.dispose();
+    batch.x.dispose();
+    batch.xT.dispose();
     run.hooks.onBatch?.(start + count, order.length, epoch, options.epochs);
   }
   const seconds = (performance.now() - started) / 1000;
@@ -186,44 +187,57 @@ function gumbelTemperature(latent: LatentSpec, epoch: number, epochs: number): n
     : 1;
 }
 
-/** One optimiser step on the batch `x` (with FedProx's term if any); returns its mean loss. */
+/** One optimiser step on the batch (with FedProx's term if any); returns its mean loss. */
 function optimiserStep(
   run: TrainingRun,
-  x: tf.Tensor2D,
-  klWeight: number,
-  temperature: number,
-  seed: number,
+  batch: { x: tf.Tensor2D; xT: tf.Tensor2D },
+  step: Omit<LossSettings, 'mixtureObjective'>,
 ): number {
-  const { model, options, anchor } = run;
-  const loss = run.optimizer.minimize(
-    () => {
-      const elbo = model.loss(x, {
-        klWeight,
-        temperature,
-        seed,
-        mixtureObjective: options.mixtureObjective,
-      });
-      let total: tf.Scalar = elbo;
-      if (anchor)
-        total = tf.add(total, proximalTerm(model.variables, anchor, options.proximal!.mu));
-      return total;
-    },
-    true,
-    model.variables,
+  const { model, options, anchor, weights } = run;
+  const settings: LossSettings = { ...step, mixtureObjective: options.mixtureObjective };
+  const flat = tf.tidy(
+    () =>
+      model.lossAndGradient?.(batch.x, batch.xT, settings) ??
+      autogradLossAndGradient(model, batch.x, settings),
   );
-  const value = loss!.dataSync()[0]!;
-  loss!.dispose();
-  return value;
+  const gradient = flat.dataSync() as Float32Array;
+  flat.dispose();
+  let loss = gradient[weights.length]!;
+  const g = gradient.subarray(0, weights.length);
+  if (anchor) loss += addProximalGradient(g, weights, anchor, options.proximal!.mu);
+  run.optimizer.step(weights, g);
+  model.setWeights(weights);
+  return loss;
 }
 
-/** (mu / 2) * sum ||v - anchor||^2 over all variables. */
-function proximalTerm(
-  variables: readonly tf.Variable[],
-  anchor: readonly tf.Tensor[],
+/** The gradient of `model.loss` by autograd, flattened like lossAndGradient's result. */
+function autogradLossAndGradient(
+  model: DetectorModel,
+  x: tf.Tensor2D,
+  settings: LossSettings,
+): tf.Tensor1D {
+  const { value, grads } = tf.variableGrads(() => model.loss(x, settings), model.variables);
+  const parts = model.variables.map((v) => tf.reshape(grads[v.name]!, [-1]));
+  return tf.concat([...parts, tf.reshape(value, [1])]) as tf.Tensor1D;
+}
+
+/**
+ * FedProx: adds the gradient of (mu / 2) * ||w - anchor||^2 to `gradient` and returns the
+ * term's value (reported as part of the loss).
+ */
+function addProximalGradient(
+  gradient: Float32Array,
+  weights: Float32Array,
+  anchor: Float32Array,
   mu: number,
-): tf.Scalar {
-  const squares = variables.map((v, i) => tf.sum(tf.squaredDifference(v, anchor[i]!)));
-  return tf.mul(tf.addN(squares), mu / 2) as tf.Scalar;
+): number {
+  let squares = 0;
+  for (let i = 0; i < weights.length; i++) {
+    const d = weights[i]! - anchor[i]!;
+    squares += d * d;
+    gradient[i] = gradient[i]! + mu * d;
+  }
+  return (mu / 2) * squares;
 }
 
 /** Fisher-Yates with a seeded generator (advanced in place). */

@@ -9,6 +9,7 @@ import type { FlowTable } from '../encoding/flow-table.js';
 import { FieldSegments } from './categorical-likelihood.js';
 import { dataTimesTransposed, dense } from './dense.js';
 import type { BatchScores, DetectorModel, LossSettings, ScoreOptions } from './detector-model.js';
+import { exactMixtureGradient } from './exact-mixture-gradient.js';
 import type { MixtureObjective, ModelSpec } from './model-spec.js';
 import { type LayerRole, latentWidth, unflatten, vaeLayers } from './parameters.js';
 import { sampleFlows } from './sample-flows.js';
@@ -95,6 +96,19 @@ export class CategoricalVae implements DetectorModel {
       const nll = this.segments.negLogLikelihood(this.decode(z), x);
       return tf.mean(tf.add(nll, tf.mul(kl, settings.klWeight))) as tf.Scalar;
     });
+  }
+
+  /** The exact mixture objective has a hand-written gradient (exact-mixture-gradient.ts). */
+  lossAndGradient(x: tf.Tensor2D, xT: tf.Tensor2D, settings: LossSettings): tf.Tensor1D | null {
+    if (this.spec.architecture.latent.kind !== 'mixture' || settings.mixtureObjective !== 'exact')
+      return null;
+    const layers = {
+      encoder: this.encoderLayers,
+      latent: this.latentLayer,
+      decoder: this.decoderLayers,
+      output: this.outputLayer,
+    };
+    return exactMixtureGradient(layers, this.segments, x, xT, settings.klWeight);
   }
 
   /** Scores a batch (read back to JS once). See {@link BatchScores}. */
