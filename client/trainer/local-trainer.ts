@@ -15,7 +15,11 @@ import type { LatentSpec, MixtureObjective } from '../../shared/model/model-spec
 import { MultiHotBuilder } from '../../shared/model/multi-hot.js';
 import { meanScore } from '../../shared/model/score-table.js';
 import { TRAINING_DEFAULTS } from '../../shared/model/training-defaults.js';
+import type { BackendName } from '../../shared/runtime/backend.js';
+import { batchGradient } from './batch-gradient.js';
 import { FlatAdam } from './flat-adam.js';
+import { type SecondCore, secondCore, sessionKey } from './second-core.js';
+import { trainingThreads } from './training-threads.js';
 
 export interface TrainingOptions {
   readonly epochs: number;
@@ -37,7 +41,15 @@ export interface TrainingOptions {
   readonly proximal?: { readonly mu: number; readonly anchor: Float32Array };
   /** Stop after this many optimiser steps in all (federated rounds: equal work per site). */
   readonly maxSteps?: number;
+  /**
+   * Threads that share each step (1 or 2; default: see trainingThreads). With 2, a worker
+   * computes half of every batch of at least 2 x MIN_HALF_BATCH rows (second-core.ts).
+   */
+  readonly threads?: number;
 }
+
+/** Below this many rows a half batch costs more to hand over than it saves. */
+export const MIN_HALF_BATCH = 64;
 
 export const DEFAULT_TRAINING: TrainingOptions = TRAINING_DEFAULTS;
 
@@ -94,11 +106,14 @@ export async function trainLocal(
     rng: xoroshiro128plus(options.seed),
     stepsTaken: 0,
     maxSteps: options.maxSteps ?? Number.POSITIVE_INFINITY,
+    second: secondCoreFor(model, options),
   };
   const history: EpochReport[] = [];
   let best = { loss: Infinity, epoch: 0, weights: null as Float32Array | null };
   let stoppedEarly = false;
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    // Another training run in this process may have used the worker since the last epoch.
+    run.second?.core.prepare(model.spec, run.second.rows, run.second.key);
     const report = trainEpoch(run, epoch, validation);
     history.push(report);
     hooks.onEpoch?.(report);
@@ -138,6 +153,17 @@ interface TrainingRun {
   readonly rng: ReturnType<typeof xoroshiro128plus>;
   stepsTaken: number;
   readonly maxSteps: number;
+  /** The worker that takes half of each batch, or null on one thread. */
+  readonly second: { core: SecondCore; rows: number; key: string } | null;
+}
+
+/** The second core for this run, or null when the run trains on one thread. */
+function secondCoreFor(model: DetectorModel, options: TrainingOptions) {
+  const threads = options.threads ?? trainingThreads();
+  const rows = Math.floor(options.batchSize / 2);
+  if (threads < 2 || rows < MIN_HALF_BATCH) return null;
+  const core = secondCore(tf.getBackend() as BackendName);
+  return { core, rows, key: sessionKey(model.spec, rows) };
 }
 
 /** One shuffled pass over the training flows (cut short at `maxSteps`), and its report. */
@@ -154,12 +180,9 @@ function trainEpoch(run: TrainingRun, epoch: number, validation: FlowTable | nul
     if (run.stepsTaken >= run.maxSteps) break;
     run.stepsTaken++;
     const count = Math.min(options.batchSize, order.length - start);
-    const batch = run.builder.buildPair(run.train.codes, order, start, count);
     const seed = options.seed * 1_000_003 + epoch * 10_007 + step++;
-    lossSum += optimiserStep(run, batch, { klWeight, temperature, seed }) * count;
+    lossSum += optimiserStep(run, start, count, { klWeight, temperature, seed }) * count;
     flowsTrained += count;
-    batch.x.dispose();
-    batch.xT.dispose();
     run.hooks.onBatch?.(start + count, order.length, epoch, options.epochs);
   }
   const seconds = (performance.now() - started) / 1000;
@@ -187,38 +210,35 @@ function gumbelTemperature(latent: LatentSpec, epoch: number, epochs: number): n
     : 1;
 }
 
-/** One optimiser step on the batch (with FedProx's term if any); returns its mean loss. */
+/**
+ * One optimiser step on rows `order[start .. start + count)` (with FedProx's term if any);
+ * returns its mean loss. With a second core, the worker takes the batch's second half.
+ */
 function optimiserStep(
   run: TrainingRun,
-  batch: { x: tf.Tensor2D; xT: tf.Tensor2D },
+  start: number,
+  count: number,
   step: Omit<LossSettings, 'mixtureObjective'>,
 ): number {
-  const { model, options, anchor, weights } = run;
+  const { model, options, anchor, weights, order } = run;
+  const codes = run.train.codes;
   const settings: LossSettings = { ...step, mixtureObjective: options.mixtureObjective };
-  const flat = tf.tidy(
-    () =>
-      model.lossAndGradient?.(batch.x, batch.xT, settings) ??
-      autogradLossAndGradient(model, batch.x, settings),
-  );
-  const gradient = flat.dataSync() as Float32Array;
-  flat.dispose();
+  const half = run.second && count >= 2 * MIN_HALF_BATCH ? Math.floor(count / 2) : 0;
+  const own = count - half;
+  if (half) run.second!.core.begin(weights, codes, order, start + own, half, settings);
+  const gradient = batchGradient(model, run.builder, codes, order, start, own, settings);
+  if (half) {
+    // Both halves are means over their rows: weight them by rows for the whole batch's mean.
+    const other = run.second!.core.finish();
+    for (let i = 0; i < gradient.length; i++)
+      gradient[i] = (gradient[i]! * own + other[i]! * half) / count;
+  }
   let loss = gradient[weights.length]!;
   const g = gradient.subarray(0, weights.length);
   if (anchor) loss += addProximalGradient(g, weights, anchor, options.proximal!.mu);
   run.optimizer.step(weights, g);
   model.setWeights(weights);
   return loss;
-}
-
-/** The gradient of `model.loss` by autograd, flattened like lossAndGradient's result. */
-function autogradLossAndGradient(
-  model: DetectorModel,
-  x: tf.Tensor2D,
-  settings: LossSettings,
-): tf.Tensor1D {
-  const { value, grads } = tf.variableGrads(() => model.loss(x, settings), model.variables);
-  const parts = model.variables.map((v) => tf.reshape(grads[v.name]!, [-1]));
-  return tf.concat([...parts, tf.reshape(value, [1])]) as tf.Tensor1D;
 }
 
 /**
