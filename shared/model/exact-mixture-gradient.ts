@@ -40,94 +40,110 @@ export function exactMixtureGradient(
   klWeight: number,
 ): tf.Tensor1D {
   return tf.tidy(() => {
-    const rows = x.shape[0];
-    const components = layers.latent.kernel.shape[1];
-    // Encoder: activations kept for the backward pass.
-    const inputs: tf.Tensor2D[] = [];
-    let h = x;
-    for (const layer of layers.encoder) {
-      inputs.push(h);
-      h = tf.relu(tf.add(tf.matMul(h, layer.kernel), layer.bias)) as tf.Tensor2D;
-    }
-    const alpha = tf.add(tf.matMul(h, layers.latent.kernel), layers.latent.bias) as tf.Tensor2D;
-    const logQ = tf.logSoftmax(alpha);
-    const q = tf.exp(logQ);
-    // Decoder on the K one-hot rows: the first layer's input is the identity, so its output is
-    // its kernel plus bias, no matMul needed.
-    const decoderInputs: (tf.Tensor2D | null)[] = [];
-    let g: tf.Tensor2D | null = null;
-    for (const layer of layers.decoder) {
-      decoderInputs.push(g);
-      const pre: tf.Tensor = g
-        ? tf.add(tf.matMul(g, layer.kernel), layer.bias)
-        : tf.add(layer.kernel, layer.bias);
-      g = tf.relu(pre) as tf.Tensor2D;
-    }
-    const table = (
-      g
-        ? tf.add(tf.matMul(g, layers.output.kernel), layers.output.bias)
-        : tf.add(layers.output.kernel, layers.output.bias)
-    ) as tf.Tensor2D; // [K x width]
-    const rowMax = tf.max(table, 1, true);
-    const e = tf.exp(tf.sub(table, rowMax));
-    const normalisers = tf.add(tf.matMul(e, segments.segment), TINY); // [K x fields]
-    const logZ = tf.add(
-      tf.sum(tf.log(normalisers), 1),
-      tf.mul(tf.squeeze(rowMax, [1]), segments.fieldCount),
-    ); // [K]
-    const logLik = tf.sub(tf.matMul(x, tf.transpose(table)), logZ); // [B x K]
-    const f = tf.sub(tf.mul(tf.add(logQ, Math.log(components)), klWeight), logLik);
-    const qf = tf.mul(q, f);
-    const rowLoss = tf.sum(qf, 1, true);
-    const loss = tf.mean(rowLoss);
-
-    // Backward, every gradient already divided by the batch size (the loss is a mean).
-    const dAlpha = tf.mul(tf.sub(qf, tf.mul(q, rowLoss)), 1 / rows) as tf.Tensor2D;
-    const dLogLik = tf.mul(q, -1 / rows) as tf.Tensor2D;
-    const softmax = tf.div(e, tf.matMul(normalisers, segments.segmentT)); // per field, [K x width]
-    const dTable = tf.sub(
-      tf.transpose(tf.matMul(xT, dLogLik)),
-      tf.mul(softmax, tf.expandDims(tf.sum(dLogLik, 0), 1)),
-    ) as tf.Tensor2D;
-
-    const grads: tf.Tensor[] = [];
-    // Output and decoder layers, last to first (collected in reverse, reversed below).
-    const decoderGrads: tf.Tensor[] = [];
-    let dOut = dTable; // gradient w.r.t. the output of the layer being processed
-    const outputIn = g;
-    decoderGrads.push(tf.sum(dOut, 0));
-    decoderGrads.push(outputIn ? tf.matMul(tf.transpose(outputIn), dOut) : dOut);
-    let dg = outputIn ? tf.matMul(dOut, tf.transpose(layers.output.kernel)) : null;
-    let activation = outputIn;
-    for (let j = layers.decoder.length - 1; j >= 0; j--) {
-      const dPre = tf.mul(dg!, tf.step(activation!)) as tf.Tensor2D;
-      const input = decoderInputs[j]!;
-      decoderGrads.push(tf.sum(dPre, 0));
-      decoderGrads.push(input ? tf.matMul(tf.transpose(input), dPre) : dPre);
-      dg = input ? tf.matMul(dPre, tf.transpose(layers.decoder[j]!.kernel)) : null;
-      activation = input;
-      dOut = dPre;
-    }
-    // Latent head and encoder, last to first.
-    const encoderGrads: tf.Tensor[] = [];
-    encoderGrads.push(tf.sum(dAlpha, 0));
-    encoderGrads.push(
-      layers.encoder.length > 0 ? tf.matMul(tf.transpose(h), dAlpha) : tf.matMul(xT, dAlpha),
+    const encoderLayers = [...layers.encoder, layers.latent];
+    const decoderLayers = [...layers.decoder, layers.output];
+    const encoder = forwardChain(encoderLayers, x);
+    // The decoder runs on the K one-hot rows (identity input): its output is the table of
+    // every component's logits, [K x width].
+    const decoder = forwardChain(decoderLayers, null);
+    const { loss, dAlpha, dTable } = mixtureObjective(
+      encoder.output,
+      decoder.output,
+      segments,
+      x,
+      xT,
+      klWeight,
     );
-    let dh =
-      layers.encoder.length > 0 ? tf.matMul(dAlpha, tf.transpose(layers.latent.kernel)) : null;
-    for (let i = layers.encoder.length - 1; i >= 0; i--) {
-      const output = i === layers.encoder.length - 1 ? h : inputs[i + 1]!;
-      const dPre = tf.mul(dh!, tf.step(output)) as tf.Tensor2D;
-      encoderGrads.push(tf.sum(dPre, 0));
-      encoderGrads.push(i === 0 ? tf.matMul(xT, dPre) : tf.matMul(tf.transpose(inputs[i]!), dPre));
-      dh = i > 0 ? tf.matMul(dPre, tf.transpose(layers.encoder[i]!.kernel)) : null;
-    }
-    // Both lists hold bias, kernel pairs from the last layer back: reverse into manifest order.
-    grads.push(...encoderGrads.reverse(), ...decoderGrads.reverse());
+    const grads = [
+      ...backwardChain(encoderLayers, encoder, dAlpha, xT),
+      ...backwardChain(decoderLayers, decoder, dTable, null),
+    ];
     return tf.concat([
       ...grads.map((t) => tf.reshape(t, [-1])),
       tf.reshape(loss, [1]),
     ]) as tf.Tensor1D;
   });
+}
+
+/** Dense layers with ReLU between them (not after the last), and what backward needs. */
+interface Chain {
+  /** Each layer's input; null where it is the identity (the decoder's one-hot components). */
+  readonly inputs: (tf.Tensor2D | null)[];
+  /** Each layer's output (after its ReLU). */
+  readonly outputs: tf.Tensor2D[];
+  readonly output: tf.Tensor2D;
+}
+
+function forwardChain(layers: readonly DenseLayer[], input: tf.Tensor2D | null): Chain {
+  const inputs: (tf.Tensor2D | null)[] = [];
+  const outputs: tf.Tensor2D[] = [];
+  let h = input;
+  layers.forEach((layer, i) => {
+    inputs.push(h);
+    // An identity input times the kernel is the kernel: no matMul.
+    const pre = tf.add(h ? tf.matMul(h, layer.kernel) : layer.kernel, layer.bias) as tf.Tensor2D;
+    h = i < layers.length - 1 ? (tf.relu(pre) as tf.Tensor2D) : pre;
+    outputs.push(h);
+  });
+  return { inputs, outputs, output: h! };
+}
+
+/**
+ * Kernel and bias gradients of every layer of `chain` (in layer order) given the gradient of
+ * its output. `firstInputT` is the first input's transpose when the caller has it.
+ */
+function backwardChain(
+  layers: readonly DenseLayer[],
+  chain: Chain,
+  dOutput: tf.Tensor2D,
+  firstInputT: tf.Tensor2D | null,
+): tf.Tensor[] {
+  const grads: tf.Tensor[] = [];
+  let dPre = dOutput;
+  for (let j = layers.length - 1; j >= 0; j--) {
+    const input = chain.inputs[j]!;
+    const inputT = j === 0 && firstInputT ? firstInputT : input && tf.transpose(input);
+    grads.unshift(inputT ? tf.matMul(inputT, dPre) : dPre, tf.sum(dPre, 0));
+    if (j === 0 || !input) break;
+    const dInput = tf.matMul(dPre, tf.transpose(layers[j]!.kernel));
+    dPre = tf.mul(dInput, tf.step(chain.outputs[j - 1]!)) as tf.Tensor2D; // through the ReLU
+  }
+  return grads;
+}
+
+/**
+ * The exact mixture objective from the encoder's logits `alpha` [B x K] and the decoder's
+ * `table` [K x width]: the mean loss and its gradients with respect to both.
+ */
+function mixtureObjective(
+  alpha: tf.Tensor2D,
+  table: tf.Tensor2D,
+  segments: FieldSegments,
+  x: tf.Tensor2D,
+  xT: tf.Tensor2D,
+  klWeight: number,
+) {
+  const [rows, components] = alpha.shape;
+  const logQ = tf.logSoftmax(alpha);
+  const q = tf.exp(logQ);
+  const rowMax = tf.max(table, 1, true);
+  const e = tf.exp(tf.sub(table, rowMax));
+  const normalisers = tf.add(tf.matMul(e, segments.segment), TINY); // [K x fields]
+  const logZ = tf.add(
+    tf.sum(tf.log(normalisers), 1),
+    tf.mul(tf.squeeze(rowMax, [1]), segments.fieldCount),
+  ); // [K]
+  const logLik = tf.sub(tf.matMul(x, tf.transpose(table)), logZ); // [B x K]
+  const f = tf.sub(tf.mul(tf.add(logQ, Math.log(components)), klWeight), logLik);
+  const qf = tf.mul(q, f);
+  const rowLoss = tf.sum(qf, 1, true);
+  // Gradients already divided by the batch size (the loss is a mean).
+  const dAlpha = tf.mul(tf.sub(qf, tf.mul(q, rowLoss)), 1 / rows) as tf.Tensor2D;
+  const dLogLik = tf.mul(q, -1 / rows) as tf.Tensor2D;
+  const softmax = tf.div(e, tf.matMul(normalisers, segments.segmentT)); // per field, [K x width]
+  const dTable = tf.sub(
+    tf.transpose(tf.matMul(xT, dLogLik)),
+    tf.mul(softmax, tf.expandDims(tf.sum(dLogLik, 0), 1)),
+  ) as tf.Tensor2D;
+  return { loss: tf.mean(rowLoss), dAlpha, dTable };
 }

@@ -10,6 +10,7 @@ import { FieldSegments } from './categorical-likelihood.js';
 import { dataTimesTransposed, dense } from './dense.js';
 import type { BatchScores, DetectorModel, LossSettings, ScoreOptions } from './detector-model.js';
 import { exactMixtureGradient } from './exact-mixture-gradient.js';
+import { categoricalKl, gaussianKl, latentParts } from './latent-terms.js';
 import type { MixtureObjective, ModelSpec } from './model-spec.js';
 import { type LayerRole, latentWidth, unflatten, vaeLayers } from './parameters.js';
 import { sampleFlows } from './sample-flows.js';
@@ -284,33 +285,7 @@ interface ComponentTable {
   readonly logZ: tf.Tensor1D;
 }
 
-/** KL(N(mu, sigma) || N(0, I)) per row. */
-function gaussianKl(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {
-  return tf.mul(
-    tf.sum(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(logVar, 1)), 1),
-    0.5,
-  ) as tf.Tensor1D;
-}
-
-/** KL(q(c|x) || uniform over K components) per row. */
-function categoricalKl(alpha: tf.Tensor2D, components: number): tf.Tensor1D {
-  const logQ = tf.logSoftmax(alpha);
-  return tf.sum(tf.mul(tf.exp(logQ), tf.add(logQ, Math.log(components))), 1) as tf.Tensor1D;
-}
-
 let nextId = 0;
 function uniqueId(): number {
   return nextId++;
-}
-
-/** What each row's score holds beyond its fields' parts (the ELBO's KL term). */
-function latentParts(scores: Float32Array, fieldNll: Float32Array): Float32Array {
-  const fields = scores.length === 0 ? 0 : fieldNll.length / scores.length;
-  const latent = new Float32Array(scores.length);
-  for (let r = 0; r < scores.length; r++) {
-    let sum = 0;
-    for (let f = 0; f < fields; f++) sum += fieldNll[r * fields + f]!;
-    latent[r] = scores[r]! - sum;
-  }
-  return latent;
 }
