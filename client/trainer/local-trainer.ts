@@ -159,10 +159,11 @@ interface TrainingRun {
 
 /** The second core for this run, or null when the run trains on one thread. */
 function secondCoreFor(model: DetectorModel, options: TrainingOptions) {
-  const threads = options.threads ?? trainingThreads();
+  const backend = tf.getBackend() as BackendName;
+  const threads = options.threads ?? trainingThreads(backend);
   const rows = Math.floor(options.batchSize / 2);
   if (threads < 2 || rows < MIN_HALF_BATCH) return null;
-  const core = secondCore(tf.getBackend() as BackendName);
+  const core = secondCore(backend);
   return { core, rows, key: sessionKey(model.spec, rows) };
 }
 
