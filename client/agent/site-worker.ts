@@ -4,7 +4,6 @@
  * records stay in here; what it returns is one of the payload kinds (messages.ts) and nothing
  * else: a sketch, a delta, a histogram, or a secure-aggregation step's message.
  */
-import * as tf from '@tensorflow/tfjs';
 import { ErrorFeedback } from '../../shared/codec/error-feedback.js';
 import { seededUniform } from '../../shared/codec/stochastic-rounding.js';
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
@@ -23,6 +22,7 @@ import {
   sketchFlows,
   splitTable,
 } from '../pipeline/training-set.js';
+import { FlatAdam } from '../trainer/flat-adam.js';
 import { type TrainingHooks, trainLocal } from '../trainer/local-trainer.js';
 import { SecureSessions, type TrainedDelta } from './secure-sessions.js';
 
@@ -55,7 +55,7 @@ export class SiteWorker {
    * model shape and learning rate: a coordinator that starts over with another model gets a
    * fresh one instead of moments of the wrong shapes.
    */
-  private optimizer: { key: string; adam: tf.Optimizer } | null = null;
+  private optimizer: { key: string; adam: FlatAdam } | null = null;
   /** The secure aggregation in progress (its secrets live there until it unmasks). */
   private sessions: SecureSessions | null = null;
   /** What quantising earlier deltas left out, for one update width and model shape. */
@@ -133,9 +133,8 @@ export class SiteWorker {
     return { delta: sent, quantized };
   }
 
-  /** Releases the optimiser kept across rounds. */
+  /** Forgets the optimiser kept across rounds. */
   dispose(): void {
-    this.optimizer?.adam.dispose();
     this.optimizer = null;
   }
 
@@ -175,11 +174,10 @@ export class SiteWorker {
     );
   }
 
-  private keptOptimizer(model: GlobalModel, learningRate: number): tf.Optimizer {
+  private keptOptimizer(model: GlobalModel, learningRate: number): FlatAdam {
     const key = JSON.stringify([learningRate, model.spec.weights]);
     if (this.optimizer?.key !== key) {
-      this.dispose();
-      this.optimizer = { key, adam: tf.train.adam(learningRate) };
+      this.optimizer = { key, adam: new FlatAdam(model.weights.length, learningRate) };
     }
     return this.optimizer.adam;
   }

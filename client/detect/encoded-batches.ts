@@ -2,13 +2,11 @@
  * Main-thread side of the encode worker: an async stream of encoded batches, with bad-row
  * reports relayed to the caller's callback and the worker's errors re-thrown here.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { EncoderSpec } from '../../shared/encoding/encoder-spec.js';
 import type { FlowSelection } from '../../shared/flows/pipeline.js';
 import { FlowFormatError, type FlowSchema } from '../../shared/flows/schema.js';
+import { startModuleWorker } from '../../shared/runtime/module-worker.js';
 import type { EncodeWorkerInput, ReadingOptions } from './encode-worker.js';
 import type { WorkerMessage } from './encode-worker-protocol.js';
 import type { EncodedBatch } from './encoded-batch.js';
@@ -22,21 +20,6 @@ export interface EncodedStream {
 
 // Batches in flight: one being scored, one ready, one being filled.
 const CREDITS = 2;
-
-function workerPath(): string {
-  // Built code runs encode-worker.js; tests run the TypeScript sources through tsx.
-  const here = dirname(fileURLToPath(import.meta.url));
-  const js = join(here, 'encode-worker.js');
-  return existsSync(js) ? js : join(here, 'encode-worker.ts');
-}
-
-function startWorker(path: string, workerData: EncodeWorkerInput): Worker {
-  if (!path.endsWith('.ts')) return new Worker(path, { workerData });
-  // Tests run the sources through tsx, whose loader must be registered inside the new thread
-  // before the worker's module loads.
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(pathToFileURL(path).href)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
 
 /** Runs the flow pipeline on `selection` in a worker and streams its rows encoded, in batches. */
 export async function encodeInWorker(
@@ -58,7 +41,7 @@ export async function encodeInWorker(
     credits: CREDITS,
     reading,
   };
-  const worker = startWorker(workerPath(), input);
+  const worker: Worker = startModuleWorker(import.meta.url, 'encode-worker', { workerData: input });
   const askToStop = () => worker.postMessage('stop');
   if (stop?.aborted) askToStop();
   stop?.addEventListener('abort', askToStop, { once: true });

@@ -1,19 +1,25 @@
 /**
  * Trains a categorical VAE on one site's encoded flows: shuffled mini-batches, Adam, KL
  * warm-up, Gumbel temperature annealing, early stopping on a validation split (best weights
- * restored). Deterministic for a given seed on a given backend.
+ * restored). Deterministic for a given seed on a given backend. Each step reads the gradient
+ * back as one flat vector (the model's hand-written gradient where it has one, else autograd)
+ * and Adam updates the flat weights in JavaScript (flat-adam.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import type { FlowTable } from '../../shared/encoding/flow-table.js';
-import type { DetectorModel } from '../../shared/model/detector-model.js';
+import type { DetectorModel, LossSettings } from '../../shared/model/detector-model.js';
 import type { LatentSpec, MixtureObjective } from '../../shared/model/model-spec.js';
 import { MultiHotBuilder } from '../../shared/model/multi-hot.js';
-import { unflatten } from '../../shared/model/parameters.js';
 import { meanScore } from '../../shared/model/score-table.js';
 import { TRAINING_DEFAULTS } from '../../shared/model/training-defaults.js';
+import type { BackendName } from '../../shared/runtime/backend.js';
+import { batchGradient } from './batch-gradient.js';
+import { FlatAdam } from './flat-adam.js';
+import { type SecondCore, secondCore, sessionKey } from './second-core.js';
+import { trainingThreads } from './training-threads.js';
 
 export interface TrainingOptions {
   readonly epochs: number;
@@ -28,14 +34,22 @@ export interface TrainingOptions {
   readonly seed: number;
   /**
    * Federated rounds only. `optimizer`: an Adam the caller keeps across rounds (its moments
-   * carry over; it is not disposed here). `proximal`: FedProx's (mu / 2) * ||w - anchor||^2
+   * carry over). `proximal`: FedProx's (mu / 2) * ||w - anchor||^2
    * added to the loss, anchor = the global weights the round started from.
    */
-  readonly optimizer?: tf.Optimizer;
+  readonly optimizer?: FlatAdam;
   readonly proximal?: { readonly mu: number; readonly anchor: Float32Array };
   /** Stop after this many optimiser steps in all (federated rounds: equal work per site). */
   readonly maxSteps?: number;
+  /**
+   * Threads that share each step (1 or 2; default: see trainingThreads). With 2, a worker
+   * computes half of every batch of at least 2 x MIN_HALF_BATCH rows (second-core.ts).
+   */
+  readonly threads?: number;
 }
+
+/** Below this many rows a half batch costs more to hand over than it saves. */
+export const MIN_HALF_BATCH = 64;
 
 export const DEFAULT_TRAINING: TrainingOptions = TRAINING_DEFAULTS;
 
@@ -73,11 +87,11 @@ export async function trainLocal(
 ): Promise<TrainingResult> {
   if (train.length === 0) throw new Error('no training flows');
   const builder = new MultiHotBuilder(encoder);
-  const optimizer = options.optimizer ?? tf.train.adam(options.learningRate);
-  const anchor =
-    options.proximal && options.proximal.mu > 0
-      ? unflatten(options.proximal.anchor, model.spec.weights, 'proximal anchor')
-      : null;
+  const weights = model.getWeights();
+  const optimizer = options.optimizer ?? new FlatAdam(weights.length, options.learningRate);
+  const anchor = options.proximal && options.proximal.mu > 0 ? options.proximal.anchor : null;
+  if (anchor && anchor.length !== weights.length)
+    throw new Error(`proximal anchor has ${anchor.length} weights, the model ${weights.length}`);
   const run: TrainingRun = {
     model,
     encoder,
@@ -87,36 +101,35 @@ export async function trainLocal(
     builder,
     optimizer,
     anchor,
+    weights,
     order: Uint32Array.from({ length: train.length }, (_, i) => i),
     rng: xoroshiro128plus(options.seed),
     stepsTaken: 0,
     maxSteps: options.maxSteps ?? Number.POSITIVE_INFINITY,
+    second: secondCoreFor(model, options),
   };
   const history: EpochReport[] = [];
   let best = { loss: Infinity, epoch: 0, weights: null as Float32Array | null };
   let stoppedEarly = false;
-  try {
-    for (let epoch = 1; epoch <= options.epochs; epoch++) {
-      const report = trainEpoch(run, epoch, validation);
-      history.push(report);
-      hooks.onEpoch?.(report);
-      // Let timers and I/O run between epochs.
-      await new Promise((resolve) => setImmediate(resolve));
-      const { validationLoss } = report;
-      if (validationLoss !== null) {
-        // Before the KL weight reaches 1 the objective is still changing: track but don't stop.
-        if (validationLoss < best.loss || epoch <= options.klWarmupEpochs) {
-          best = { loss: validationLoss, epoch, weights: model.getWeights() };
-        } else if (epoch - best.epoch >= options.patience) {
-          stoppedEarly = true;
-          break;
-        }
+  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    // Another training run in this process may have used the worker since the last epoch.
+    run.second?.core.prepare(model.spec, run.second.rows, run.second.key);
+    const report = trainEpoch(run, epoch, validation);
+    history.push(report);
+    hooks.onEpoch?.(report);
+    // Let timers and I/O run between epochs.
+    await new Promise((resolve) => setImmediate(resolve));
+    const { validationLoss } = report;
+    if (validationLoss !== null) {
+      // Before the KL weight reaches 1 the objective is still changing: track but don't stop.
+      if (validationLoss < best.loss || epoch <= options.klWarmupEpochs) {
+        best = { loss: validationLoss, epoch, weights: weights.slice() };
+      } else if (epoch - best.epoch >= options.patience) {
+        stoppedEarly = true;
+        break;
       }
-      if (run.stepsTaken >= run.maxSteps) break;
     }
-  } finally {
-    if (!options.optimizer) optimizer.dispose();
-    for (const t of anchor ?? []) t.dispose();
+    if (run.stepsTaken >= run.maxSteps) break;
   }
   if (best.weights && best.epoch !== history.length) model.setWeights(best.weights);
   return { history, bestEpoch: best.weights ? best.epoch : history.length, stoppedEarly };
@@ -130,14 +143,28 @@ interface TrainingRun {
   readonly options: TrainingOptions;
   readonly hooks: TrainingHooks;
   readonly builder: MultiHotBuilder;
-  readonly optimizer: tf.Optimizer;
-  /** The FedProx anchor as tensors, or null without a proximal term. */
-  readonly anchor: tf.Tensor[] | null;
+  readonly optimizer: FlatAdam;
+  /** The FedProx anchor (flat weights), or null without a proximal term. */
+  readonly anchor: Float32Array | null;
+  /** The model's weights as Adam updates them; written to the model after every step. */
+  readonly weights: Float32Array;
   /** Row indices of `train`, reshuffled in place every epoch. */
   readonly order: Uint32Array;
   readonly rng: ReturnType<typeof xoroshiro128plus>;
   stepsTaken: number;
   readonly maxSteps: number;
+  /** The worker that takes half of each batch, or null on one thread. */
+  readonly second: { core: SecondCore; rows: number; key: string } | null;
+}
+
+/** The second core for this run, or null when the run trains on one thread. */
+function secondCoreFor(model: DetectorModel, options: TrainingOptions) {
+  const backend = tf.getBackend() as BackendName;
+  const threads = options.threads ?? trainingThreads(backend);
+  const rows = Math.floor(options.batchSize / 2);
+  if (threads < 2 || rows < MIN_HALF_BATCH) return null;
+  const core = secondCore(backend);
+  return { core, rows, key: sessionKey(model.spec, rows) };
 }
 
 /** One shuffled pass over the training flows (cut short at `maxSteps`), and its report. */
@@ -154,11 +181,9 @@ function trainEpoch(run: TrainingRun, epoch: number, validation: FlowTable | nul
     if (run.stepsTaken >= run.maxSteps) break;
     run.stepsTaken++;
     const count = Math.min(options.batchSize, order.length - start);
-    const x = run.builder.build(run.train.codes, order, start, count);
     const seed = options.seed * 1_000_003 + epoch * 10_007 + step++;
-    lossSum += optimiserStep(run, x, klWeight, temperature, seed) * count;
+    lossSum += optimiserStep(run, start, count, { klWeight, temperature, seed }) * count;
     flowsTrained += count;
-    x.dispose();
     run.hooks.onBatch?.(start + count, order.length, epoch, options.epochs);
   }
   const seconds = (performance.now() - started) / 1000;
@@ -186,44 +211,54 @@ function gumbelTemperature(latent: LatentSpec, epoch: number, epochs: number): n
     : 1;
 }
 
-/** One optimiser step on the batch `x` (with FedProx's term if any); returns its mean loss. */
+/**
+ * One optimiser step on rows `order[start .. start + count)` (with FedProx's term if any);
+ * returns its mean loss. With a second core, the worker takes the batch's second half.
+ */
 function optimiserStep(
   run: TrainingRun,
-  x: tf.Tensor2D,
-  klWeight: number,
-  temperature: number,
-  seed: number,
+  start: number,
+  count: number,
+  step: Omit<LossSettings, 'mixtureObjective'>,
 ): number {
-  const { model, options, anchor } = run;
-  const loss = run.optimizer.minimize(
-    () => {
-      const elbo = model.loss(x, {
-        klWeight,
-        temperature,
-        seed,
-        mixtureObjective: options.mixtureObjective,
-      });
-      let total: tf.Scalar = elbo;
-      if (anchor)
-        total = tf.add(total, proximalTerm(model.variables, anchor, options.proximal!.mu));
-      return total;
-    },
-    true,
-    model.variables,
-  );
-  const value = loss!.dataSync()[0]!;
-  loss!.dispose();
-  return value;
+  const { model, options, anchor, weights, order } = run;
+  const codes = run.train.codes;
+  const settings: LossSettings = { ...step, mixtureObjective: options.mixtureObjective };
+  const half = run.second && count >= 2 * MIN_HALF_BATCH ? Math.floor(count / 2) : 0;
+  const own = count - half;
+  if (half) run.second!.core.begin(weights, codes, order, start + own, half, settings);
+  const gradient = batchGradient(model, run.builder, codes, order, start, own, settings);
+  if (half) {
+    // Both halves are means over their rows: weight them by rows for the whole batch's mean.
+    const other = run.second!.core.finish();
+    for (let i = 0; i < gradient.length; i++)
+      gradient[i] = (gradient[i]! * own + other[i]! * half) / count;
+  }
+  let loss = gradient[weights.length]!;
+  const g = gradient.subarray(0, weights.length);
+  if (anchor) loss += addProximalGradient(g, weights, anchor, options.proximal!.mu);
+  run.optimizer.step(weights, g);
+  model.setWeights(weights);
+  return loss;
 }
 
-/** (mu / 2) * sum ||v - anchor||^2 over all variables. */
-function proximalTerm(
-  variables: readonly tf.Variable[],
-  anchor: readonly tf.Tensor[],
+/**
+ * FedProx: adds the gradient of (mu / 2) * ||w - anchor||^2 to `gradient` and returns the
+ * term's value (reported as part of the loss).
+ */
+function addProximalGradient(
+  gradient: Float32Array,
+  weights: Float32Array,
+  anchor: Float32Array,
   mu: number,
-): tf.Scalar {
-  const squares = variables.map((v, i) => tf.sum(tf.squaredDifference(v, anchor[i]!)));
-  return tf.mul(tf.addN(squares), mu / 2) as tf.Scalar;
+): number {
+  let squares = 0;
+  for (let i = 0; i < weights.length; i++) {
+    const d = weights[i]! - anchor[i]!;
+    squares += d * d;
+    gradient[i] = gradient[i]! + mu * d;
+  }
+  return (mu / 2) * squares;
 }
 
 /** Fisher-Yates with a seeded generator (advanced in place). */

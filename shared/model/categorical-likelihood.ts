@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 // Keeps log() finite if a whole field's logits sit ~88 nats below the row maximum.
-const TINY = 1e-30;
+export const TINY = 1e-30;
 
 export class FieldSegments {
   /** [width x fields]: 1 where a one-hot column belongs to a field. */

@@ -49,6 +49,13 @@ export interface DetectorModel {
   readonly variables: tf.Variable[];
   /** Mean training objective over a batch of multi-hot rows: what local training minimises. */
   loss(x: tf.Tensor2D, settings: LossSettings): tf.Scalar;
+  /**
+   * Optional fast path for training: the mean loss over a batch and its gradient, as one flat
+   * vector (the gradient in weight-manifest order, then the loss). `xT` is the batch's
+   * transpose. Null when the model has no such path for these settings; the trainer then
+   * differentiates {@link loss} with autograd.
+   */
+  lossAndGradient?(x: tf.Tensor2D, xT: tf.Tensor2D, settings: LossSettings): tf.Tensor1D | null;
   /** Scores a batch of multi-hot rows, read back to JS once. */
   score(x: tf.Tensor2D, options?: ScoreOptions): BatchScores;
   /** `count` encoded flows drawn from the model's own distribution (generative replay). */

@@ -8,6 +8,7 @@ import type { FlowEncoder } from '../encoding/flow-encoder.js';
 
 export class MultiHotBuilder {
   private buffer = new Float32Array(0);
+  private transposed = new Float32Array(0);
   private readonly offsets: Int32Array;
   private readonly fieldCount: number;
   readonly width: number;
@@ -34,5 +35,26 @@ export class MultiHotBuilder {
       for (let f = 0; f < fieldCount; f++) buffer[out + offsets[f]! + codes[base + f]!] = 1;
     }
     return tf.tensor2d(buffer, [count, width]);
+  }
+
+  /**
+   * The same rows as {@link build} and their transpose [width x count], written in the same
+   * pass: the weight gradients need xᵀ, and a Transpose kernel on wasm costs more than this.
+   */
+  buildPair(
+    codes: Uint16Array,
+    order: Uint32Array | null,
+    start: number,
+    count: number,
+  ): { x: tf.Tensor2D; xT: tf.Tensor2D } {
+    const { width, fieldCount, offsets } = this;
+    if (this.transposed.length < count * width) this.transposed = new Float32Array(count * width);
+    const buffer = this.transposed.subarray(0, count * width);
+    buffer.fill(0);
+    for (let r = 0; r < count; r++) {
+      const base = (order ? order[start + r]! : start + r) * fieldCount;
+      for (let f = 0; f < fieldCount; f++) buffer[(offsets[f]! + codes[base + f]!) * count + r] = 1;
+    }
+    return { x: this.build(codes, order, start, count), xT: tf.tensor2d(buffer, [width, count]) };
   }
 }

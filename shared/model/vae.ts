@@ -9,6 +9,8 @@ import type { FlowTable } from '../encoding/flow-table.js';
 import { FieldSegments } from './categorical-likelihood.js';
 import { dataTimesTransposed, dense } from './dense.js';
 import type { BatchScores, DetectorModel, LossSettings, ScoreOptions } from './detector-model.js';
+import { exactMixtureGradient } from './exact-mixture-gradient.js';
+import { categoricalKl, gaussianKl, latentParts } from './latent-terms.js';
 import type { MixtureObjective, ModelSpec } from './model-spec.js';
 import { type LayerRole, latentWidth, unflatten, vaeLayers } from './parameters.js';
 import { sampleFlows } from './sample-flows.js';
@@ -24,6 +26,8 @@ export class CategoricalVae implements DetectorModel {
   private readonly latentLayer: Layer;
   private readonly decoderLayers: Layer[];
   private readonly outputLayer: Layer;
+  /** Scoring's per-component decoder output, or null until needed (see componentTable). */
+  private components: ComponentTable | null = null;
 
   constructor(
     readonly spec: ModelSpec,
@@ -97,6 +101,19 @@ export class CategoricalVae implements DetectorModel {
     });
   }
 
+  /** The exact mixture objective has a hand-written gradient (exact-mixture-gradient.ts). */
+  lossAndGradient(x: tf.Tensor2D, xT: tf.Tensor2D, settings: LossSettings): tf.Tensor1D | null {
+    if (this.spec.architecture.latent.kind !== 'mixture' || settings.mixtureObjective !== 'exact')
+      return null;
+    const layers = {
+      encoder: this.encoderLayers,
+      latent: this.latentLayer,
+      decoder: this.decoderLayers,
+      output: this.outputLayer,
+    };
+    return exactMixtureGradient(layers, this.segments, x, xT, settings.klWeight);
+  }
+
   /** Scores a batch (read back to JS once). See {@link BatchScores}. */
   score(x: tf.Tensor2D, options: ScoreOptions = {}): BatchScores {
     const [score, fieldNll] = tf.tidy(() =>
@@ -136,6 +153,7 @@ export class CategoricalVae implements DetectorModel {
   }
 
   setWeights(flat: Float32Array): void {
+    this.forgetComponentTable();
     const tensors = unflatten(flat, this.spec.weights, 'model weights');
     tensors.forEach((t, i) => {
       this.variables[i]!.assign(t);
@@ -144,6 +162,7 @@ export class CategoricalVae implements DetectorModel {
   }
 
   dispose(): void {
+    this.forgetComponentTable();
     for (const v of this.variables) v.dispose();
     this.segments.dispose();
   }
@@ -210,53 +229,63 @@ export class CategoricalVae implements DetectorModel {
     ) as tf.Tensor2D;
   }
 
-  /** With a discrete latent the expectation over components is exact: no sampling at all. */
+  /**
+   * With a discrete latent the expectation over components is exact: no sampling at all. The
+   * decoder's output for each component depends on the weights only, so it is computed once
+   * per set of weights ({@link componentTable}), not once per batch.
+   */
   private scoreMixture(x: tf.Tensor2D, options: ScoreOptions): [tf.Tensor1D, tf.Tensor2D] {
     const components = latentWidth(this.spec.architecture);
     const alpha = dense(this.encode(x), this.latentLayer.kernel, this.latentLayer.bias, true);
     const logQ = tf.logSoftmax(alpha);
     const q = tf.exp(logQ);
-    const table = this.decode(tf.eye(components) as tf.Tensor2D); // [K x width]
-    const logNorm = this.segments.logNormalisers(table); // [K x fields]
-    const logPxGivenC = tf.sub(tf.matMul(x, tf.transpose(table)), tf.sum(logNorm, 1)); // [B x K]
+    const { table, tableT, logNorm, logZ } = this.componentTable();
+    const logPxGivenC = tf.sub(tf.matMul(x, tableT), logZ); // [B x K]
     const observed = tf.matMul(tf.mul(tf.matMul(q, table), x), this.segments.segment);
     const fieldNll = tf.sub(tf.matMul(q, logNorm), observed) as tf.Tensor2D;
     if ((options.importanceSamples ?? 0) > 0) {
       const logPx = tf.sub(tf.logSumExp(logPxGivenC, 1), Math.log(components));
       return [tf.neg(logPx) as tf.Tensor1D, fieldNll];
     }
-    const expectedNll = tf.neg(tf.sum(tf.mul(q, logPxGivenC), 1));
-    return [tf.add(expectedNll, categoricalKl(alpha, components)) as tf.Tensor1D, fieldNll];
+    // Expected NLL plus KL(q || uniform) in one sum: q . (log q + log K - log p(x | c)).
+    const perComponent = tf.sub(tf.add(logQ, Math.log(components)), logPxGivenC);
+    return [tf.sum(tf.mul(q, perComponent), 1) as tf.Tensor1D, fieldNll];
+  }
+
+  /** The decoder's logits per component and their normalisers, kept until the weights change. */
+  private componentTable(): ComponentTable {
+    if (!this.components) {
+      this.components = tf.tidy(() => {
+        const k = latentWidth(this.spec.architecture);
+        const table = this.decode(tf.eye(k) as tf.Tensor2D); // [K x width]
+        const logNorm = this.segments.logNormalisers(table); // [K x fields]
+        return {
+          table,
+          tableT: tf.transpose(table) as tf.Tensor2D,
+          logNorm,
+          logZ: tf.sum(logNorm, 1) as tf.Tensor1D,
+        };
+      });
+      // Kept: scoring calls this inside its own tidy, which would otherwise dispose them.
+      for (const t of Object.values(this.components)) tf.keep(t);
+    }
+    return this.components;
+  }
+
+  private forgetComponentTable(): void {
+    if (this.components) for (const t of Object.values(this.components)) t.dispose();
+    this.components = null;
   }
 }
 
-/** KL(N(mu, sigma) || N(0, I)) per row. */
-function gaussianKl(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {
-  return tf.mul(
-    tf.sum(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(logVar, 1)), 1),
-    0.5,
-  ) as tf.Tensor1D;
-}
-
-/** KL(q(c|x) || uniform over K components) per row. */
-function categoricalKl(alpha: tf.Tensor2D, components: number): tf.Tensor1D {
-  const logQ = tf.logSoftmax(alpha);
-  return tf.sum(tf.mul(tf.exp(logQ), tf.add(logQ, Math.log(components))), 1) as tf.Tensor1D;
+interface ComponentTable {
+  readonly table: tf.Tensor2D;
+  readonly tableT: tf.Tensor2D;
+  readonly logNorm: tf.Tensor2D;
+  readonly logZ: tf.Tensor1D;
 }
 
 let nextId = 0;
 function uniqueId(): number {
   return nextId++;
-}
-
-/** What each row's score holds beyond its fields' parts (the ELBO's KL term). */
-function latentParts(scores: Float32Array, fieldNll: Float32Array): Float32Array {
-  const fields = scores.length === 0 ? 0 : fieldNll.length / scores.length;
-  const latent = new Float32Array(scores.length);
-  for (let r = 0; r < scores.length; r++) {
-    let sum = 0;
-    for (let f = 0; f < fields; f++) sum += fieldNll[r * fields + f]!;
-    latent[r] = scores[r]! - sum;
-  }
-  return latent;
 }

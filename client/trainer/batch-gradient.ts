@@ -1,0 +1,43 @@
+/**
+ * The gradient of one mini-batch, read back as one flat vector: the model's hand-written
+ * gradient where it has one (lossAndGradient), else autograd on its loss. The last entry is the
+ * batch's mean loss. The one place a training step touches tensors, on either thread.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { DetectorModel, LossSettings } from '../../shared/model/detector-model.js';
+import type { MultiHotBuilder } from '../../shared/model/multi-hot.js';
+
+/** Rows `order[start .. start + count)` of `codes` (or `start ..` when `order` is null). */
+export function batchGradient(
+  model: DetectorModel,
+  builder: MultiHotBuilder,
+  codes: Uint16Array,
+  order: Uint32Array | null,
+  start: number,
+  count: number,
+  settings: LossSettings,
+): Float32Array {
+  const { x, xT } = builder.buildPair(codes, order, start, count);
+  try {
+    const flat = tf.tidy(
+      () => model.lossAndGradient?.(x, xT, settings) ?? autogradGradient(model, x, settings),
+    );
+    const values = flat.dataSync() as Float32Array;
+    flat.dispose();
+    return values;
+  } finally {
+    x.dispose();
+    xT.dispose();
+  }
+}
+
+/** The gradient of `model.loss` by autograd, flattened like lossAndGradient's result. */
+function autogradGradient(
+  model: DetectorModel,
+  x: tf.Tensor2D,
+  settings: LossSettings,
+): tf.Tensor1D {
+  const { value, grads } = tf.variableGrads(() => model.loss(x, settings), model.variables);
+  const parts = model.variables.map((v) => tf.reshape(grads[v.name]!, [-1]));
+  return tf.concat([...parts, tf.reshape(value, [1])]) as tf.Tensor1D;
+}
