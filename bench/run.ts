@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { iot23Candidates, iot23Dir, nslKddCandidates, nslKddDir } from '../cli/datasets.js';
+import { trainingThreads } from '../client/trainer/training-threads.js';
 import { describeBackend, initBackend } from '../shared/runtime/backend.js';
 import { runBackendSpeed } from './backend-speed.js';
 import { runCompression } from './federation/compression-bench.js';
@@ -57,6 +58,8 @@ const machine = {
   memoryGB: Math.round(totalmem() / 2 ** 30),
   node: process.version,
   tfjs: tf.version.tfjs,
+  // Threads that share a training step on this backend (FEDFLOW_TRAINING_THREADS).
+  trainingThreads: trainingThreads(backend.name),
 };
 mkdirSync(resultsDir, { recursive: true });
 const save = (name: string, body: object) => {
