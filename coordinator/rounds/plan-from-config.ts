@@ -32,6 +32,7 @@ export async function planFromConfig(
     keepOptimizerState: f.keepOptimizerState,
     replayShare: f.replayShare,
     updateBits: f.updateBits as UpdateBits,
+    releaseBits: f.releaseBits as UpdateBits,
   };
   // Refuse at start what every site would refuse with each task.
   const problem = localTrainingProblem(training);

@@ -44,6 +44,11 @@ export const federationConfigSchema = {
     format: oneOf('federation.updateBits', UPDATE_BITS),
     default: 32,
   },
+  releaseBits: {
+    doc: 'Bits per value of a new global model sent to a site holding the version before: 32 = the weights in float32; 8 or 4 = the change, quantised in blocks with stochastic rounding, the quantisation residual kept by the coordinator (published to the sites)',
+    format: oneOf('federation.releaseBits', UPDATE_BITS),
+    default: 32,
+  },
   minClients: {
     doc: 'Fewest clients a round starts and closes with',
     format: positive('federation.minClients', true),
