@@ -3,8 +3,9 @@
  * when training on 1,000,000 synthetic flows; federated against central, local-only and
  * personalised models, on NSL-KDD and on the demo's synthetic sites; poisoning. Writes JSON to
  * bench/results/ with the backend and machine named.
- * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [follow] [iot23] [poisoning] [sketch-influence] [compression] [privacy] [secagg] [peers] [memory] [readers] [backend-speed]
+ * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [follow] [iot23] [poisoning] [sketch-influence] [compression] [federation-cost] [privacy] [secagg] [peers] [memory] [readers] [backend-speed]
  *   [--seeds 1,2,3] (poisoning: every seed for the default screening, the first for the others)
+ *   [--clients 2] [--no-quality] (federation-cost: sites as processes; skip the AUROC runs)
  *   [--screenings robust,...] (poisoning: only these screenings, saved as poisoning-nsl-kdd-<names>.json)
  *   [--baseline <dist dir>] (readers: also time that build of another revision, runs alternated)
  */
@@ -20,6 +21,7 @@ import { describeBackend, initBackend } from '../shared/runtime/backend.js';
 import { runBackendSpeed } from './backend-speed.js';
 import { runCompression } from './federation/compression-bench.js';
 import { runDiagnosis } from './federation/diagnosis-bench.js';
+import { runFederationCost } from './federation/federation-cost.js';
 import { runNslKddFederation } from './federation/nsl-kdd-federation.js';
 import { runPoisoning } from './federation/poisoning-bench.js';
 import { runPrivacy } from './federation/privacy-bench.js';
@@ -164,6 +166,26 @@ if (runs('compression')) {
         '5 sites, normal rows of KDDTrain+_20Percent.txt split by service, default settings (8 rounds); deltas as float32, 8-bit and 4-bit values with error feedback, run side by side per seed; AUROC on KDDTest+.txt; bytes from a 2-round federation over gRPC on loopback',
       targets: { int8BytesToFloat32Model: 0.3, int8AurocLoss: 0.002 },
       ...(await runCompression(dir, seeds, log)),
+    });
+  }
+}
+
+if (runs('federation-cost')) {
+  const dir = nslKddDir();
+  if (!dir) {
+    log(`skipping federation-cost: no KDDTest+.txt in ${nslKddCandidates().join(' or ')}`);
+  } else {
+    const at = args.indexOf('--clients');
+    const clients = at >= 0 ? Number(args[at + 1]) : 2;
+    save('federation-cost-nsl-kdd', {
+      protocol: `${clients} sites as processes on loopback (mutual TLS), normal rows of KDDTrain+_20Percent.txt split by service, 8 rounds: each training round's time to the next round's start against the slowest site's optimiser steps (and its whole task), bytes each site sent and fetched per training round against the raw float32 model; AUROC on KDDTest+.txt from 5 sites in process, seeds side by side`,
+      targets: { roundToSlowestTraining: 1.1, bytesUpDownToFloat32Model: 0.6 },
+      ...(await runFederationCost(
+        dir,
+        seeds,
+        { clients, rounds: 8, quality: !args.includes('--no-quality') },
+        log,
+      )),
     });
   }
 }

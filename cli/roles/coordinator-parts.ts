@@ -121,6 +121,7 @@ export function federationServer(config: CoordinatorConfig, parts: ServerParts):
       inFlight: new InFlightResults(2 * config.transport.maxPayloadBytes),
       unauthenticated: new RateLimitedLog('refused results from no enrolled client', log),
       current: () => loop.current,
+      currentRelease: () => loop.currentRelease,
       check: (task, clientId, payload) => loop.check(task, clientId, payload),
       finished,
       log,

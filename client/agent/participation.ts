@@ -103,7 +103,7 @@ async function followTasks(
         // The last version now carries the shared thresholds calibration placed.
         const final =
           progress.lastVersion > 0
-            ? checked(await connection.fetchModel(token, progress.lastVersion))
+            ? checked(await connection.fetchModel(token, progress.lastVersion, progress.model))
             : progress.model;
         if (final) connection.noteFinished(final);
         return final;
@@ -136,9 +136,12 @@ async function answerTask(
     task: task.kind,
     modelVersion: task.modelVersion,
   });
+  const started = performance.now();
+  const releaseBytes = connection.releaseBytes;
   if (task.kind !== 'sketch' && progress.model?.version !== task.modelVersion)
-    progress.model = checked(await connection.fetchModel(token, task.modelVersion));
+    progress.model = checked(await connection.fetchModel(token, task.modelVersion, progress.model));
   progress.lastVersion = task.modelVersion;
+  const fetched = performance.now();
   let payload: ClientPayload;
   try {
     payload = progress.unanswered.get(task.taskId) ?? (await worker.run(task, progress.model));
@@ -153,6 +156,7 @@ async function answerTask(
     throw new LocalTaskError(task, error);
   }
   progress.unanswered.set(task.taskId, payload);
+  const worked = performance.now();
   try {
     const receipt = await connection.submit(token, task, payload);
     progress.done.add(task.taskId);
@@ -162,6 +166,12 @@ async function answerTask(
       round: task.round,
       task: task.kind,
       sealedBytes: receipt.sealedBytes,
+      // Where the task's time went: the round's cost beyond local work shows here.
+      fetchMs: Math.round(fetched - started),
+      releaseBytes: connection.releaseBytes - releaseBytes,
+      workMs: Math.round(worked - fetched),
+      trainMs: worker.lastTrainingMs,
+      submitMs: Math.round(performance.now() - worked),
     });
   } catch (error) {
     // The round closed or moved on meanwhile: nothing to retry, wait for the next task.

@@ -61,6 +61,9 @@ export class SiteWorker {
   /** What quantising earlier deltas left out, for one update width and model shape. */
   private feedback: { key: string; memory: ErrorFeedback } | null = null;
 
+  /** How long the last training task's optimiser steps took (the rest is scoring, sampling). */
+  lastTrainingMs = 0;
+
   constructor(private readonly settings: SiteSettings) {}
 
   /** Runs one task; `model` is the verified global model for train/calibrate tasks. */
@@ -151,6 +154,7 @@ export class SiteWorker {
     const steps = t.localSteps > 0 ? t.localSteps : undefined;
     const batchesPerEpoch = Math.max(1, Math.ceil(rows.length / t.batchSize));
     const trainer = this.settings.trainer ?? trainLocal;
+    const started = performance.now();
     await trainer(
       vae,
       encoder,
@@ -172,6 +176,7 @@ export class SiteWorker {
       },
       this.settings.hooks,
     );
+    this.lastTrainingMs = Math.round(performance.now() - started);
   }
 
   private keptOptimizer(model: GlobalModel, learningRate: number): FlatAdam {

@@ -16,6 +16,7 @@ import {
   PAYLOAD_FOR_TASK,
   type Task,
 } from '../../shared/federation/messages.js';
+import { weightsSha256 } from '../../shared/federation/release-delta.js';
 import {
   ENROL_PURPOSE,
   enrolStatement,
@@ -43,6 +44,7 @@ import {
 } from '../../shared/wire/payload-codec.js';
 import { loadFederation } from '../../shared/wire/proto-loader.js';
 import { fromServiceError } from '../../shared/wire/status.js';
+import { ReleaseMismatchError, releasedWeights } from './release-weights.js';
 
 const UNARY_DEADLINE_MS = 10_000;
 const TRANSFER_DEADLINE_MS = 300_000;
@@ -68,6 +70,8 @@ export interface ConnectionOptions {
 export class CoordinatorConnection {
   private readonly client: FederationClient;
   private readonly egress: AuditLogWriter | null;
+  /** Signed release bytes received so far (what a site downloads; benchmarks read it). */
+  releaseBytes = 0;
 
   constructor(
     readonly address: string,
@@ -147,10 +151,45 @@ export class CoordinatorConnection {
     return { events: events(), cancel: () => call.cancel() };
   }
 
-  /** Downloads, verifies (coordinator signature) and decodes global model `version`. */
-  async fetchModel(token: string, version: number): Promise<GlobalModel> {
+  /**
+   * Downloads, verifies (coordinator signature) and decodes global model `version`. With the
+   * model this site `held`, the coordinator may send only the change from it; a change that does
+   * not reconstruct the signed weights is refused and the whole release fetched instead.
+   */
+  async fetchModel(
+    token: string,
+    version: number,
+    held: GlobalModel | null = null,
+  ): Promise<GlobalModel> {
+    const release = await this.fetchRelease(token, version, held);
+    let released: ReturnType<typeof releasedWeights>;
+    try {
+      released = releasedWeights(release, held);
+    } catch (error) {
+      if (!(error instanceof ReleaseMismatchError) || !held) throw error;
+      return this.fetchModel(token, version, null);
+    }
+    const spec = (
+      typeof released.spec === 'string'
+        ? parseSpecJson(released.spec, `model release v${version}`)
+        : released.spec
+    ) as ModelSpec;
+    const thresholds = release.thresholdsJson
+      ? validateThresholds(JSON.parse(release.thresholdsJson), `model release v${version}`)
+      : null;
+    return { version: release.version, spec, weights: released.weights, thresholds };
+  }
+
+  /** The verified, decoded release of `version` for a site holding `held`. */
+  private async fetchRelease(token: string, version: number, held: GlobalModel | null) {
     const call = this.client.fetchModel(
-      { sessionToken: token, modelVersion: version },
+      {
+        sessionToken: token,
+        modelVersion: version,
+        ...(held
+          ? { heldVersion: held.version, heldWeightsSha256: weightsSha256(held.weights) }
+          : {}),
+      },
       { deadline: deadline(TRANSFER_DEADLINE_MS) },
     );
     const assembler = new ChunkAssembler({ maxTotalBytes: MAX_MODEL_BYTES });
@@ -159,7 +198,9 @@ export class CoordinatorConnection {
     } catch (error) {
       throw error instanceof FedflowError ? error : fromServiceError(error);
     }
-    const blob = decodeSignedBlob(assembler.finish());
+    const bytes = assembler.finish();
+    this.releaseBytes += bytes.length;
+    const blob = decodeSignedBlob(bytes);
     const release = decodeModelRelease(
       verifyBlob(blob, this.coordinator.signPublicKey, MODEL_RELEASE_PURPOSE),
     );
@@ -169,13 +210,9 @@ export class CoordinatorConnection {
         'failed-precondition',
         `asked for model version ${version}, got a signed release of version ${release.version}`,
       );
-    // Read and checked against the weights by the site (client/agent), which may reach the
-    // model code; here it is only parsed.
-    const spec = parseSpecJson(release.specJson, `model release v${version}`) as ModelSpec;
-    const thresholds = release.thresholdsJson
-      ? validateThresholds(JSON.parse(release.thresholdsJson), `model release v${version}`)
-      : null;
-    return { version: release.version, spec, weights: release.weights, thresholds };
+    // The spec is read and checked against the weights by the site (client/agent), which may
+    // reach the model code; here it is only parsed.
+    return release;
   }
 
   /**

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ClientPayload, Task, TaskKind } from '../../shared/federation/messages.js';
+import type { ReleaseDelta } from '../../shared/federation/release-delta.js';
 import type {
   FederationState,
   FederationStore,
@@ -65,6 +66,12 @@ export class FederationLoop {
   /** The model clients should fetch now (null before the encoder round closes). */
   get current(): GlobalModel | null {
     return this.state.model;
+  }
+
+  /** How the current version was quantised for sites holding the one before, if it was. */
+  get currentRelease(): ReleaseDelta | null {
+    const { model, release } = this.state;
+    return model && release && release.baseVersion + 1 === model.version ? release : null;
   }
 
   get rounds(): readonly RoundRecord[] {

@@ -31,7 +31,9 @@ export async function planFromConfig(
     proximalMu,
     keepOptimizerState: f.keepOptimizerState,
     replayShare: f.replayShare,
-    updateBits: f.updateBits as UpdateBits,
+    // Masked deltas are 32-bit fixed point whatever the setting: publish what sites send.
+    updateBits: config.secureAggregation.enabled ? 32 : (f.updateBits as UpdateBits),
+    releaseBits: f.releaseBits as UpdateBits,
   };
   // Refuse at start what every site would refuse with each task.
   const problem = localTrainingProblem(training);
@@ -75,8 +77,6 @@ function securePlan(config: CoordinatorConfig): SecureAggregationPlan | null {
       `strategy.screening.method must be 'none' (got '${config.strategy.screening.method}'): screening needs each site's delta, the coordinator sees only their sum`,
     config.privacy.noiseMultiplier > 0 &&
       'privacy.noiseMultiplier must be 0: differential privacy is not combined with secure aggregation yet',
-    config.federation.updateBits !== 32 &&
-      `federation.updateBits must be 32 (got ${config.federation.updateBits}): masked deltas are 32-bit fixed point`,
     config.federation.minClients < MIN_SECURE_SITES &&
       `federation.minClients must be at least ${MIN_SECURE_SITES} (got ${config.federation.minClients}): a sum of fewer hides nobody's delta`,
   ].filter((c): c is string => typeof c === 'string');

@@ -63,7 +63,10 @@ export function federationHandlers(ctx: ServiceContext): FederationHandlers {
             `model version ${call.request.modelVersion} is not current; the current version is ${model.version}`,
           );
         }
-        const release = ctx.releases.bytesOf(model);
+        const { heldVersion, heldWeightsSha256 } = call.request;
+        const held =
+          heldVersion > 0 ? { version: heldVersion, weightsSha256: heldWeightsSha256 } : null;
+        const release = ctx.releases.bytesOf(model, ctx.currentRelease?.() ?? null, held);
         for (const chunk of splitIntoChunks(release)) await writeMessage(call, chunk);
         ctx.metrics?.bytesSent.inc(release.length);
       },

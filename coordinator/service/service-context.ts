@@ -4,6 +4,7 @@ import type { Identity } from '../../shared/crypto/identity.js';
 import type { ReplayGuard } from '../../shared/crypto/replay-guard.js';
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import type { ClientPayload, Task } from '../../shared/federation/messages.js';
+import type { ReleaseDelta } from '../../shared/federation/release-delta.js';
 import type { CoordinatorMetrics } from '../status/coordinator-metrics.js';
 import type { SiteActivity } from '../status/site-activity.js';
 import type { OpenRoundStore } from '../store/open-round.js';
@@ -31,6 +32,8 @@ export interface ServiceContext {
   readonly unauthenticated: RateLimitedLog;
   /** The model clients may fetch now. */
   current(): GlobalModel | null;
+  /** How the current model was quantised for sites holding the version before (null: it was not). */
+  currentRelease?(): ReleaseDelta | null;
   /** Last contact and rejections per site, for the operator's status. */
   readonly activity: SiteActivity;
   readonly metrics: CoordinatorMetrics | null;

@@ -5,6 +5,7 @@
 
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import type { TaskKind } from '../../shared/federation/messages.js';
+import type { ReleaseDelta } from '../../shared/federation/release-delta.js';
 import type { PrivacySpent } from '../privacy/gaussian-accountant.js';
 import type { ServerState, UpdateReport } from '../strategy/strategy.js';
 
@@ -54,6 +55,11 @@ export interface FederationState {
   readonly model: GlobalModel | null;
   /** The server optimiser's state after the last training round (null when stateless). */
   readonly serverState: ServerState | null;
+  /**
+   * How the current version was released to sites holding the version before, when releases
+   * are quantised: its change and what the quantisation left out (null: a full release).
+   */
+  readonly release?: ReleaseDelta | null;
   readonly rounds: readonly RoundRecord[];
 }
 

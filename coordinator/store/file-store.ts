@@ -11,6 +11,7 @@ import { appendJsonLine } from '../../shared/fs/append-log.js';
 import { writeFileDurably } from '../../shared/fs/atomic-write.js';
 import { loadModelDir, saveModelDir } from '../../shared/model/model-dir.js';
 import type { FederationState, FederationStore } from './federation-state.js';
+import { loadRelease, removeReleasesAfter, saveRelease } from './release-file.js';
 import { loadServerState, removeServerStatesAfter, saveServerState } from './server-state-file.js';
 
 interface StateFile {
@@ -32,6 +33,10 @@ export class FileFederationStore implements FederationStore {
     return join(this.dir, 'server-state');
   }
 
+  private get releasesDir(): string {
+    return join(this.dir, 'releases');
+  }
+
   modelDir(version: number): string {
     return join(this.dir, 'models', `v${version}`);
   }
@@ -51,6 +56,7 @@ export class FileFederationStore implements FederationStore {
       throw new Error(`${path}: not a fedflow coordinator state file (version 1)`);
     this.removeUnpublishedModels(file.modelVersion ?? 0);
     removeServerStatesAfter(this.serverStateDir, file.modelVersion ?? 0);
+    removeReleasesAfter(this.releasesDir, file.modelVersion ?? 0);
     const model =
       file.modelVersion === null
         ? null
@@ -61,6 +67,7 @@ export class FileFederationStore implements FederationStore {
       rounds: file.rounds,
       serverState:
         file.modelVersion === null ? null : loadServerState(this.serverStateDir, file.modelVersion),
+      release: file.modelVersion === null ? null : loadRelease(this.releasesDir, file.modelVersion),
       model: model && {
         version: model.version,
         spec: model.spec,
@@ -109,6 +116,14 @@ export class FileFederationStore implements FederationStore {
     // Written before state.json names the version, like the model directory.
     if (model && state.serverState)
       saveServerState(this.serverStateDir, model.version, state.serverState);
+    // Written once per version, before state.json names it.
+    if (
+      model &&
+      state.release &&
+      state.release.baseVersion + 1 === model.version &&
+      !existsSync(join(this.releasesDir, `v${model.version}.json`))
+    )
+      saveRelease(this.releasesDir, model.version, state.release);
     const file: StateFile = {
       format: 'fedflow-coordinator-state',
       version: 1,

@@ -11,7 +11,9 @@ export function describeFederation(config: CoordinatorConfig): string {
   const prox = s.name === 'fedprox' ? ` (mu ${s.proximalMu})` : '';
   const replay = f.replayShare > 0 ? `, replay share ${f.replayShare}` : ', no replay';
   const secure = config.secureAggregation.enabled ? ', secure aggregation' : '';
-  const bits = f.updateBits === 32 ? '' : `, ${f.updateBits}-bit deltas`;
+  const bits =
+    (f.updateBits === 32 ? '' : `, ${f.updateBits}-bit deltas`) +
+    (f.releaseBits === 32 ? '' : `, ${f.releaseBits}-bit releases`);
   const dp =
     config.privacy.noiseMultiplier > 0
       ? `, differential privacy (noise multiplier ${config.privacy.noiseMultiplier})`

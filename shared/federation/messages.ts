@@ -64,6 +64,11 @@ export interface LocalTrainingSettings {
   readonly replayShare: number;
   /** Bits per value of the delta a site sends: 32 (float32 as is), 8 or 4 (quantised with error feedback). */
   readonly updateBits: UpdateBits;
+  /**
+   * Bits per value of a new global model sent to a site holding the version before: 32 (the
+   * weights in float32), 8 or 4 (a quantised change; shared/federation/release-delta.ts).
+   */
+  readonly releaseBits: UpdateBits;
 }
 
 /** Why published training settings cannot be used, or null when they can. */
@@ -100,7 +105,10 @@ export function localTrainingProblem(t: LocalTrainingSettings): string | null {
       : `replayShare must be in [0, ${LOCAL_TRAINING_LIMITS.replayShare}], got ${t.replayShare}`) ??
     (UPDATE_BITS.includes(t.updateBits)
       ? null
-      : `updateBits must be one of ${UPDATE_BITS.join(', ')}, got ${t.updateBits}`)
+      : `updateBits must be one of ${UPDATE_BITS.join(', ')}, got ${t.updateBits}`) ??
+    (UPDATE_BITS.includes(t.releaseBits)
+      ? null
+      : `releaseBits must be one of ${UPDATE_BITS.join(', ')}, got ${t.releaseBits}`)
   );
 }
 

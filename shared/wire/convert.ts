@@ -106,6 +106,7 @@ export function taskToWire(task: Task): TaskAssignment {
       keepOptimizerState: task.training.keepOptimizerState,
       replayShare: task.training.replayShare,
       updateBits: task.training.updateBits,
+      releaseBits: task.training.releaseBits,
     },
     minCategoryCount: checkUnsigned('minCategoryCount', task.minCategoryCount),
     maxCategoryValues: checkUnsigned('maxCategoryValues', task.maxCategoryValues),
@@ -128,6 +129,7 @@ export function taskFromWire(message: TaskAssignment__Output): Task {
     replayShare: t?.replayShare ?? 0,
     // 0: a coordinator that does not publish it, whose deltas are float32.
     updateBits: (t?.updateBits || 32) as UpdateBits,
+    releaseBits: (t?.releaseBits || 32) as UpdateBits,
   };
   // 0: a coordinator that does not publish it; the protocol's own limit applies.
   const maxCategoryValues = message.maxCategoryValues || MAX_SKETCH_VALUES;

@@ -4,7 +4,7 @@
  * whether values make sense (shapes, finiteness) is for the coordinator to judge.
  */
 import type { Message, Type } from 'protobufjs';
-import { dequantizeBlocks } from '../codec/block-quantizer.js';
+import { dequantizeBlocks, type QuantizedVector } from '../codec/block-quantizer.js';
 import type { SealedEnvelope } from '../crypto/sealed-envelope.js';
 import type { ClientPayload } from '../federation/messages.js';
 import { checkUnsigned, payloadKindFromWire, payloadKindToWire } from './convert.js';
@@ -126,13 +126,22 @@ export function decodeClientPayload(bytes: Uint8Array): ClientPayload {
 /** A global model as published: what the coordinator signs and clients verify. */
 export interface ModelRelease {
   readonly version: number;
-  /** Model spec as JSON, parsed by the model module. */
+  /** Model spec as JSON, parsed by the model module (empty relative to a base: the base's). */
   readonly specJson: string;
-  /** Flat weights in the order of the spec. */
+  /** Flat weights in the order of the spec (empty relative to a base). */
   readonly weights: Float32Array;
   /** Shared anomaly thresholds as JSON (empty before the first calibration). */
   readonly thresholdsJson: string;
   readonly createdMs: number;
+  /** SHA-256 of the released weights: the ones sent, or the ones reconstructed from the base. */
+  readonly weightsSha256?: Uint8Array;
+  /** Set on a release relative to a version the client holds (ModelRelease.base_version). */
+  readonly base?: {
+    readonly version: number;
+    readonly weightsSha256: Uint8Array;
+    /** The quantised change from the base's weights; absent when the weights are the base's. */
+    readonly delta: QuantizedVector | null;
+  };
 }
 
 /** The protobuf bytes of a model release (before signing). */
@@ -143,6 +152,16 @@ export function encodeModelRelease(release: ModelRelease): Uint8Array {
     weights: float32VectorToWire(release.weights),
     thresholdsJson: release.thresholdsJson,
     createdUnixMs: checkUnsigned('createdMs', release.createdMs),
+    weightsSha256: release.weightsSha256 ?? new Uint8Array(0),
+    ...(release.base
+      ? {
+          baseVersion: checkUnsigned('base.version', release.base.version),
+          baseWeightsSha256: release.base.weightsSha256,
+          ...(release.base.delta
+            ? { weightsDelta: quantizedVectorToWire(release.base.delta) }
+            : {}),
+        }
+      : {}),
   });
 }
 
@@ -155,6 +174,16 @@ export function decodeModelRelease(bytes: Uint8Array): ModelRelease {
     weights: float32VectorFromWire(message.weights, 'the weights'),
     thresholdsJson: message.thresholdsJson,
     createdMs: message.createdUnixMs,
+    weightsSha256: new Uint8Array(message.weightsSha256),
+    ...(message.baseVersion > 0
+      ? {
+          base: {
+            version: message.baseVersion,
+            weightsSha256: new Uint8Array(message.baseWeightsSha256),
+            delta: message.weightsDelta ? quantizedVectorFromWire(message.weightsDelta) : null,
+          },
+        }
+      : {}),
   };
 }
 

@@ -10,4 +10,5 @@ export const TEST_TRAINING: LocalTrainingSettings = {
   keepOptimizerState: false,
   replayShare: 0,
   updateBits: 32,
+  releaseBits: 32,
 };

@@ -33,7 +33,7 @@ export function encoderRound(plan: FederationPlan): RoundProtocol {
     ],
     position: () => ({ round: 0, modelVersion: 0 }),
     close: ([sketches], state) => ({
-      state: { ...state, phase: 'training', model: initialModel(plan, sketches!) },
+      state: { ...state, phase: 'training', model: initialModel(plan, sketches!), release: null },
     }),
   };
 }

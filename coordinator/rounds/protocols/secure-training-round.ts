@@ -37,6 +37,7 @@ import {
   type RoundStep,
   type StepResults,
 } from '../round-protocol.js';
+import { releasedModel } from './released-model.js';
 import { nextTrainingPhase } from './training-round.js';
 
 /** Secure aggregation needs a sum of at least this many inputs to hide each one. */
@@ -257,7 +258,7 @@ async function closeSecure(
       ...state,
       phase: nextTrainingPhase(plan, round),
       nextRound: round + 1,
-      model: { ...before, version: before.version + 1, weights: aggregation.weights },
+      ...releasedModel(plan, state, aggregation.weights),
       serverState: aggregation.state,
     },
     amend: (record) => ({

@@ -11,6 +11,7 @@ import { aggregationProblem } from '../../strategy/check-results.js';
 import type { AggregationStrategy } from '../../strategy/strategy.js';
 import type { FederationPlan } from '../federation-plan.js';
 import { modelVersionProblem, type RoundProtocol, type StepResults } from '../round-protocol.js';
+import { releasedModel } from './released-model.js';
 
 /**
  * The largest change of one weight a delta may carry. Honest rounds move a weight by at most
@@ -43,18 +44,14 @@ export function trainingRound(plan: FederationPlan, strategy: AggregationStrateg
       const byClient = new Map(
         aggregation.reports.map(({ clientId, ...update }) => [clientId, update]),
       );
-      const model: GlobalModel = {
-        ...before,
-        version: before.version + 1,
-        weights: aggregation.weights,
-      };
+      const released = releasedModel(plan, state, aggregation.weights);
       const privacy = privacyAfter(plan, round);
       return {
         state: {
           ...state,
           phase: nextTrainingPhase(plan, round, privacy?.budgetSpent ?? false),
           nextRound: round + 1,
-          model,
+          ...released,
           serverState: aggregation.state,
         },
         amend: (record) => ({

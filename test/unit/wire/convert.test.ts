@@ -78,6 +78,7 @@ describe('domain <-> wire conversion', () => {
       keepOptimizerState: true,
       replayShare: 0.5,
       updateBits: 8 as const,
+      releaseBits: 8 as const,
     };
     const back = taskFromWire(taskToWire({ ...task, training }) as TaskAssignment__Output);
     expect(back.training).to.deep.equal(training);

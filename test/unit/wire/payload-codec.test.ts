@@ -233,11 +233,36 @@ describe('model release codec', () => {
       weights: pseudoRandomFloats(10_001),
       thresholdsJson: '{"fpr=0.01":42.5}',
       createdMs: 1_763_800_000_000,
+      weightsSha256: new Uint8Array(32).fill(7),
     };
 
     const decoded = decodeModelRelease(encodeModelRelease(release));
 
     expect(decoded).to.deep.equal(release);
+  });
+
+  it('round-trips a release relative to a base version with its quantised change', () => {
+    const release: ModelRelease = {
+      version: 5,
+      specJson: '',
+      weights: new Float32Array(0),
+      thresholdsJson: '',
+      createdMs: 1_763_800_000_000,
+      weightsSha256: new Uint8Array(32).fill(9),
+      base: {
+        version: 4,
+        weightsSha256: new Uint8Array(32).fill(3),
+        delta: {
+          bits: 8,
+          length: 3,
+          blockSize: 256,
+          scales: Float32Array.of(0.5),
+          codes: Uint8Array.of(1, 255, 127),
+        },
+      },
+    };
+
+    expect(decodeModelRelease(encodeModelRelease(release))).to.deep.equal(release);
   });
 
   it('stores the weights as little-endian float32', () => {

@@ -40,6 +40,13 @@ export interface LocalTraining {
    * that does not publish it) = ModelDelta.delta, float32 as is.
    */
   'updateBits'?: (number);
+  /**
+   * Bits per value of a training round's new global model when a site fetches it holding the
+   * version before: 8 or 4 = a ModelRelease with weights_delta (the coordinator's release is
+   * defined as what the site reconstructs; it keeps the quantisation residual); 32 or 0 = the
+   * weights in float32. Informative: the release itself says which form it has.
+   */
+  'releaseBits'?: (number);
 }
 
 /**
@@ -81,4 +88,11 @@ export interface LocalTraining__Output {
    * that does not publish it) = ModelDelta.delta, float32 as is.
    */
   'updateBits': (number);
+  /**
+   * Bits per value of a training round's new global model when a site fetches it holding the
+   * version before: 8 or 4 = a ModelRelease with weights_delta (the coordinator's release is
+   * defined as what the site reconstructs; it keeps the quantisation residual); 32 or 0 = the
+   * weights in float32. Informative: the release itself says which form it has.
+   */
+  'releaseBits': (number);
 }
