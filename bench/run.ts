@@ -12,9 +12,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
 import { iot23Candidates, iot23Dir, nslKddCandidates, nslKddDir } from '../cli/datasets.js';
 import { describeBackend, initBackend } from '../shared/runtime/backend.js';
+import { tf } from '../shared/runtime/tf.js';
 import { runCompression } from './federation/compression-bench.js';
 import { runDiagnosis } from './federation/diagnosis-bench.js';
 import { runNslKddFederation } from './federation/nsl-kdd-federation.js';
@@ -51,7 +51,7 @@ const machine = {
   cpuModel: cpus()[0]?.model,
   memoryGB: Math.round(totalmem() / 2 ** 30),
   node: process.version,
-  tfjs: tf.version.tfjs,
+  tfjs: tf.version_core,
 };
 mkdirSync(resultsDir, { recursive: true });
 const save = (name: string, body: object) => {

@@ -7,7 +7,8 @@
  * 2. forgetting: Adam steps on one site alone, from the central model, and what they do to
  *    every site's held-out loss.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../shared/runtime/tf.js';
+import '../../shared/model/register-gradients.js';
 import { prepareDataForSpec } from '../../client/pipeline/fixed-encoder-data.js';
 import { DEFAULT_TRAINING, trainLocal } from '../../client/trainer/local-trainer.js';
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';

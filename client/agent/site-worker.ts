@@ -4,7 +4,6 @@
  * records stay in here; what it returns is one of the payload kinds (messages.ts) and nothing
  * else: a sketch, a delta, a histogram, or a secure-aggregation step's message.
  */
-import * as tf from '@tensorflow/tfjs';
 import { ErrorFeedback } from '../../shared/codec/error-feedback.js';
 import { seededUniform } from '../../shared/codec/stochastic-rounding.js';
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
@@ -17,6 +16,7 @@ import type { FlowSelection } from '../../shared/flows/pipeline.js';
 import { createDetector } from '../../shared/model/create-detector.js';
 import type { DetectorModel } from '../../shared/model/detector-model.js';
 import { meanScore, scoreTable } from '../../shared/model/score-table.js';
+import { tf } from '../../shared/runtime/tf.js';
 import {
   encodeFlows,
   type SplitShares,

@@ -3,7 +3,8 @@
  * warm-up, Gumbel temperature annealing, early stopping on a validation split (best weights
  * restored). Deterministic for a given seed on a given backend.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../../shared/runtime/tf.js';
+import '../../shared/model/register-gradients.js';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
