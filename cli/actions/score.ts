@@ -1,9 +1,7 @@
 /** What `fedflow score` does (its options: cli/commands/score.ts). */
 import type { AlertOutput } from '../../client/detect/alert-lines.js';
-import { followAlertLines } from '../../client/detect/follow-alerts.js';
 import { openModel } from '../../client/detect/loaded-model.js';
 import { writeAlertLines } from '../../client/detect/write-alerts.js';
-import { SiteMetrics } from '../../client/metrics/site-metrics.js';
 import { loadModelConfig } from '../../shared/config/model-config.js';
 import { isStdin } from '../../shared/flows/file-bytes.js';
 import { ALERT_LINES, checkOutputFile } from '../../shared/fs/output-file.js';
@@ -52,7 +50,7 @@ export async function scoreFlows(options: ScoreOptions): Promise<void> {
     stop: stop.signal,
   };
   const summary = options.follow
-    ? await followAlertLines(
+    ? await (await import('../../client/detect/follow-alerts.js')).followAlertLines(
         loaded,
         options.data[0]!,
         options.format,
@@ -66,6 +64,8 @@ export async function scoreFlows(options: ScoreOptions): Promise<void> {
   stop.release();
   loaded.model.dispose();
   if (options.metricsFile) {
+    // Loaded only when asked for: prom-client brings 80 modules to start-up.
+    const { SiteMetrics } = await import('../../client/metrics/site-metrics.js');
     const metrics = new SiteMetrics();
     metrics.flowsScored.inc(summary.rowsScored);
     metrics.alerts.inc(summary.alerts);
