@@ -18,6 +18,8 @@ export interface EncodedStream {
   readonly batches: AsyncIterable<EncodedBatch>;
   /** Rows read and malformed rows skipped; final once `batches` is exhausted. */
   readonly stats: { rows: number; badRows: number };
+  /** Ends the worker without reading the batches (they end it themselves when read). */
+  terminate(): Promise<void>;
 }
 
 // Batches in flight: one being scored, one ready, one being filled.
@@ -112,5 +114,9 @@ export async function encodeInWorker(
       await worker.terminate();
     }
   }
-  return { schema: first.schema, batches: batches(), stats };
+  const terminate = async () => {
+    stop?.removeEventListener('abort', askToStop);
+    await worker.terminate();
+  };
+  return { schema: first.schema, batches: batches(), stats, terminate };
 }
