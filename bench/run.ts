@@ -29,6 +29,7 @@ import { runKillLoop } from './hardening/kill-loop.js';
 import { runIot23 } from './iot23-bench.js';
 import { runNslKddCalibration } from './nsl-kdd-calibration.js';
 import { runNslKddQuality } from './nsl-kdd-quality.js';
+import { runStartup } from './startup-bench.js';
 import { runSyntheticCalibration } from './synthetic-calibration.js';
 import { runTrafficFeatures } from './traffic-features-bench.js';
 
@@ -140,6 +141,18 @@ if (runs('calibration')) {
 
 if (runs('follow')) {
   save('follow', await runFollow({ flowsPerSecond: 50_000, seconds: 6, runs: 3 }, log));
+}
+
+if (runs('startup')) {
+  const dir = nslKddDir();
+  if (!dir) log(`skipping startup: no KDDTest+.txt in ${nslKddCandidates().join(' or ')}`);
+  else
+    save('startup-nsl-kdd', {
+      protocol:
+        'the built fedflow program, a new process per run (median wall seconds after a warm-up): --help, score --help, score on the first 20,000 rows of KDDTest+, and flows/s scoring KDDTest+ x10; model from fedflow train --seed 1 on KDDTrain+_20Percent',
+      targets: { helpSeconds: 0.3, score20kSeconds: 1 },
+      ...(await runStartup(dir, log)),
+    });
 }
 
 if (runs('traffic-features')) {
