@@ -1,13 +1,10 @@
 /** What `fedflow score` does (its options: cli/commands/score.ts). */
 import type { AlertOutput } from '../../client/detect/alert-lines.js';
-import { loadedModel } from '../../client/detect/loaded-model.js';
-import { type EarlyEncoding, startEncoding } from '../../client/detect/score-flows.js';
+import { openModel } from '../../client/detect/loaded-model.js';
 import { writeAlertLines } from '../../client/detect/write-alerts.js';
-import { loadModelConfig, type ModelConfig } from '../../shared/config/model-config.js';
+import { loadModelConfig } from '../../shared/config/model-config.js';
 import { isStdin } from '../../shared/flows/file-bytes.js';
-import type { ReadOptions } from '../../shared/flows/readers.js';
 import { ALERT_LINES, checkOutputFile } from '../../shared/fs/output-file.js';
-import { loadModelDir, type SavedModel } from '../../shared/model/model-dir.js';
 import { scoreForThresholds, thresholdSetWarnings } from '../../shared/model/thresholds.js';
 import type { FlowFileOptions } from '../flow-options.js';
 import { readOptions, startBackend } from '../flow-setup.js';
@@ -31,43 +28,19 @@ export async function scoreFlows(options: ScoreOptions): Promise<void> {
     backend: options.backend,
     'scoring.importanceSamples': options.importanceSamples,
   }).getProperties();
-  const saved = loadModelDir(options.model);
-  const stop = stopOnSignals();
-  const read = await readOptions(options, config.input.maxBadShare);
-  // Reading starts while the backend and the model get ready (a followed log starts later).
-  const early = options.follow
-    ? undefined
-    : startEncoding(saved.spec, options.data, options.format, read, { stop: stop.signal });
-  try {
-    await scoreWithModel(options, config, saved, read, stop, early);
-  } catch (error) {
-    await early?.cancel();
-    throw error;
-  } finally {
-    stop.release();
-  }
-}
-
-/** The backend, the model, then the alert lines of what the worker reads, and a summary. */
-async function scoreWithModel(
-  options: ScoreOptions,
-  config: ModelConfig,
-  saved: SavedModel,
-  read: ReadOptions,
-  stop: { signal: AbortSignal },
-  early: EarlyEncoding | undefined,
-): Promise<void> {
   await startBackend(config.backend);
-  const loaded = loadedModel(saved);
+  const loaded = openModel(options.model);
   // Unless asked for another, score as the thresholds were placed; asked, refuse a mismatch.
   const importanceSamples = scoreForThresholds(
-    saved.thresholds,
+    loaded.saved.thresholds,
     options.importanceSamples,
     config.scoring.importanceSamples,
     options.model,
   );
-  for (const warning of thresholdSetWarnings(saved.thresholds))
+  for (const warning of thresholdSetWarnings(loaded.saved.thresholds))
     process.stderr.write(`${warning}\n`);
+  const stop = stopOnSignals();
+  const read = await readOptions(options, config.input.maxBadShare);
   const scoring = {
     importanceSamples,
     seed: 1,
@@ -75,7 +48,6 @@ async function scoreWithModel(
     alertsOnly: options.alertsOnly ?? false,
     output: options.output,
     stop: stop.signal,
-    early,
   };
   const summary = options.follow
     ? await (await import('../../client/detect/follow-alerts.js')).followAlertLines(
@@ -89,6 +61,7 @@ async function scoreWithModel(
         (line) => process.stderr.write(`${line}\n`),
       )
     : await writeAlertLines(loaded, options.data, options.format, read, scoring, options.out);
+  stop.release();
   loaded.model.dispose();
   if (options.metricsFile) {
     // Loaded only when asked for: prom-client brings 80 modules to start-up.

@@ -18,8 +18,6 @@ export interface EncodedStream {
   readonly batches: AsyncIterable<EncodedBatch>;
   /** Rows read and malformed rows skipped; final once `batches` is exhausted. */
   readonly stats: { rows: number; badRows: number };
-  /** Ends the worker without reading the batches (they end it themselves when read). */
-  terminate(): Promise<void>;
 }
 
 // Batches in flight: one being scored, one ready, one being filled.
@@ -114,9 +112,5 @@ export async function encodeInWorker(
       await worker.terminate();
     }
   }
-  const terminate = async () => {
-    stop?.removeEventListener('abort', askToStop);
-    await worker.terminate();
-  };
-  return { schema: first.schema, batches: batches(), stats, terminate };
+  return { schema: first.schema, batches: batches(), stats };
 }

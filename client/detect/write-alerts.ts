@@ -10,7 +10,7 @@ import type { ScoreOptions } from '../../shared/model/vae.js';
 import { AlertFormatter, type AlertLine, type AlertOutput } from './alert-lines.js';
 import type { ReadingOptions } from './encode-worker.js';
 import type { LoadedModel } from './loaded-model.js';
-import { type EarlyEncoding, type ScoreRunSummary, scoreFlowFiles } from './score-flows.js';
+import { type ScoreRunSummary, scoreFlowFiles } from './score-flows.js';
 
 export interface AlertRunSummary extends ScoreRunSummary {
   /** Rows that crossed at least one threshold. */
@@ -44,8 +44,6 @@ export async function writeAlertLines(
       append?: boolean;
       /** Called once a batch's lines are handed to the output: rows read so far, skipped included. */
       onWritten?: (rowsThrough: number) => void;
-      /** The encode worker, already started (startEncoding). */
-      early?: EarlyEncoding;
     },
   outPath: string,
 ): Promise<AlertRunSummary> {

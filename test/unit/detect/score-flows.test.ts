@@ -5,7 +5,7 @@ import { EcsVersion } from '@elastic/ecs';
 import { expect } from 'chai';
 import { type AlertLine, alertKey } from '../../../client/detect/alert-lines.js';
 import { openModel } from '../../../client/detect/loaded-model.js';
-import { scoreFlowFiles, startEncoding } from '../../../client/detect/score-flows.js';
+import { scoreFlowFiles } from '../../../client/detect/score-flows.js';
 import { writeAlertLines } from '../../../client/detect/write-alerts.js';
 import { fitEncoder } from '../../../shared/encoding/fit-encoder.js';
 import { EncoderSketch } from '../../../shared/encoding/sketch.js';
@@ -13,7 +13,7 @@ import { readFlowFiles } from '../../../shared/flows/readers.js';
 import type { RowIssue } from '../../../shared/flows/schema.js';
 import { writeSyntheticConnLog } from '../../../shared/flows/synth/index.js';
 import { createModel } from '../../../shared/model/create-model.js';
-import { loadModelDir, saveModelDir, sha256Hex } from '../../../shared/model/model-dir.js';
+import { saveModelDir, sha256Hex } from '../../../shared/model/model-dir.js';
 import { initBackend } from '../../../shared/runtime/backend.js';
 import { ecsDefinesNamespace, ecsProblems } from '../../helpers/ecs.js';
 
@@ -98,29 +98,6 @@ describe('scoring flow files through the encode worker', function () {
     expect(summary.badRows).to.equal(1);
     expect(issues).to.have.length(1);
     expect(issues[0]!.file).to.equal(bad);
-    loaded.model.dispose();
-  });
-
-  it('started before the model is ready, reports malformed rows only once scoring takes the stream, and scores as a late start does', async () => {
-    const bad = file('early-bad.log');
-    const log = readFileSync(file('flows.log'), 'utf8');
-    // Near the start: the worker holds only two batches until scoring takes them.
-    const types = log.indexOf('\n', log.indexOf('#types')) + 1;
-    appendFileSync(
-      bad,
-      `${log.slice(0, types)}garbage row with too few columns\n${log.slice(types)}`,
-    );
-    const issues: RowIssue[] = [];
-    const read = { onBadRow: (i: RowIssue) => issues.push(i) };
-    const saved = loadModelDir(file('model'));
-    const early = startEncoding(saved.spec, [bad], 'zeek', read, {});
-    // The worker reads the bad row meanwhile; its report waits for take().
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(issues).to.have.length(0);
-    const loaded = openModel(file('model'));
-    const summary = await scoreFlowFiles(loaded, [bad], 'zeek', read, { early }, () => {});
-    expect(summary.rowsScored).to.equal(5000);
-    expect(issues).to.have.length(1);
     loaded.model.dispose();
   });
 
