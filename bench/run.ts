@@ -3,7 +3,7 @@
  * when training on 1,000,000 synthetic flows; federated against central, local-only and
  * personalised models, on NSL-KDD and on the demo's synthetic sites; poisoning. Writes JSON to
  * bench/results/ with the backend and machine named.
- * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [follow] [iot23] [poisoning] [sketch-influence] [compression] [federation-cost] [privacy] [secagg] [peers] [memory] [readers] [backend-speed]
+ * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [follow] [iot23] [poisoning] [sketch-influence] [compression] [federation-cost] [privacy] [secagg] [peers] [memory] [readers] [backend-speed] [startup]
  *   [--seeds 1,2,3] (poisoning: every seed for the default screening, the first for the others)
  *   [--clients 2] [--no-quality] (federation-cost: sites as processes; skip the AUROC runs)
  *   [--screenings robust,...] (poisoning: only these screenings, saved as poisoning-nsl-kdd-<names>.json)
@@ -14,10 +14,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
 import { iot23Candidates, iot23Dir, nslKddCandidates, nslKddDir } from '../cli/datasets.js';
 import { trainingThreads } from '../client/trainer/training-threads.js';
 import { describeBackend, initBackend } from '../shared/runtime/backend.js';
+import { tf } from '../shared/runtime/tf.js';
 import { runBackendSpeed } from './backend-speed.js';
 import { runCompression } from './federation/compression-bench.js';
 import { runDiagnosis } from './federation/diagnosis-bench.js';
@@ -37,6 +37,7 @@ import { runNslKddQuality } from './nsl-kdd-quality.js';
 import { runPeers } from './peers/peers-bench.js';
 import { PYTHON, probePeer } from './peers/python-peer.js';
 import { runReaders } from './readers-bench.js';
+import { runStartup } from './startup-bench.js';
 import { runSyntheticCalibration } from './synthetic-calibration.js';
 import { runTrafficFeatures } from './traffic-features-bench.js';
 
@@ -59,7 +60,7 @@ const machine = {
   cpuModel: cpus()[0]?.model,
   memoryGB: Math.round(totalmem() / 2 ** 30),
   node: process.version,
-  tfjs: tf.version.tfjs,
+  tfjs: tf.version_core,
   // Threads that share a training step on this backend (FEDFLOW_TRAINING_THREADS).
   trainingThreads: trainingThreads(backend.name),
 };
@@ -150,6 +151,18 @@ if (runs('calibration')) {
 
 if (runs('follow')) {
   save('follow', await runFollow({ flowsPerSecond: 50_000, seconds: 6, runs: 3 }, log));
+}
+
+if (runs('startup')) {
+  const dir = nslKddDir();
+  if (!dir) log(`skipping startup: no KDDTest+.txt in ${nslKddCandidates().join(' or ')}`);
+  else
+    save('startup-nsl-kdd', {
+      protocol:
+        'the built fedflow program, a new process per run (median wall seconds after a warm-up): --help, score --help, score on the first 20,000 rows of KDDTest+, and flows/s scoring KDDTest+ x10; model from fedflow train --seed 1 on KDDTrain+_20Percent',
+      targets: { helpSeconds: 0.3, score20kSeconds: 1 },
+      ...(await runStartup(dir, log)),
+    });
 }
 
 if (runs('traffic-features')) {

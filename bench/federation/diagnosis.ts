@@ -7,7 +7,7 @@
  * 2. forgetting: Adam steps on one site alone, from the central model, and what they do to
  *    every site's held-out loss.
  */
-import * as tf from '@tensorflow/tfjs';
+
 import { prepareDataForSpec } from '../../client/pipeline/fixed-encoder-data.js';
 import { DEFAULT_TRAINING, trainLocal } from '../../client/trainer/local-trainer.js';
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
@@ -15,7 +15,9 @@ import type { FlowTable } from '../../shared/encoding/flow-table.js';
 import { createDetector } from '../../shared/model/create-detector.js';
 import type { ModelSpec } from '../../shared/model/model-spec.js';
 import { MultiHotBuilder } from '../../shared/model/multi-hot.js';
+import { registerGradients } from '../../shared/model/register-gradients.js';
 import { meanScore } from '../../shared/model/score-table.js';
+import { tf } from '../../shared/runtime/tf.js';
 import type { TrainingData } from './reference-models.js';
 
 export interface SiteTables {
@@ -135,6 +137,7 @@ function minibatchGradient(
     rows.length,
   );
   const loss = { klWeight: 1, temperature: 1, seed, mixtureObjective: 'exact' as const };
+  registerGradients();
   const { grads, value } = tf.variableGrads(() => vae.loss(x, loss), vae.variables);
   const flat = new Float32Array(at.length);
   let offset = 0;

@@ -3,7 +3,7 @@
  * epochs, model-only scoring of encoded rows, every row's score and per-field parts, and one
  * training loss and its gradient.
  */
-import * as tf from '@tensorflow/tfjs';
+
 import { trainingOptions } from '../../client/pipeline/train-site-model.js';
 import { trainLocal } from '../../client/trainer/local-trainer.js';
 import { loadModelConfig } from '../../shared/config/model-config.js';
@@ -13,7 +13,9 @@ import { createDetector } from '../../shared/model/create-detector.js';
 import type { DetectorModel } from '../../shared/model/detector-model.js';
 import type { ModelSpec } from '../../shared/model/model-spec.js';
 import { MultiHotBuilder } from '../../shared/model/multi-hot.js';
+import { registerGradients } from '../../shared/model/register-gradients.js';
 import { SCORE_BATCH, scoreTable } from '../../shared/model/score-table.js';
+import { tf } from '../../shared/runtime/tf.js';
 
 export interface EpochFigure {
   readonly epoch: number;
@@ -95,6 +97,7 @@ export function fedflowGradient(
   const x = new MultiHotBuilder(encoder).build(table.codes, null, 0, Math.min(batch, table.length));
   try {
     const settings = { klWeight: 1, temperature: 1, seed: 1, mixtureObjective: 'exact' as const };
+    registerGradients();
     const { value, grads } = tf.variableGrads(() => model.loss(x, settings), model.variables);
     const loss = value.dataSync()[0]!;
     const parts = model.variables.map((v) => grads[v.name]!.dataSync() as Float32Array);

@@ -1,31 +1,8 @@
 /** `fedflow score`: score flow files with a model, one JSON line per input row, in order. */
 import { type Command, Option } from 'commander';
-import { ALERT_OUTPUTS, type AlertOutput } from '../../client/detect/alert-lines.js';
-import { followAlertLines } from '../../client/detect/follow-alerts.js';
-import { openModel } from '../../client/detect/loaded-model.js';
-import { writeAlertLines } from '../../client/detect/write-alerts.js';
-import { SiteMetrics } from '../../client/metrics/site-metrics.js';
-import { loadModelConfig } from '../../shared/config/model-config.js';
-import { isStdin } from '../../shared/flows/file-bytes.js';
-import { ALERT_LINES, checkOutputFile } from '../../shared/fs/output-file.js';
-import { scoreForThresholds, thresholdSetWarnings } from '../../shared/model/thresholds.js';
-import {
-  addFlowOptions,
-  type FlowFileOptions,
-  readOptions,
-  startBackend,
-} from '../flow-options.js';
-
-interface ScoreOptions extends FlowFileOptions {
-  metricsFile?: string;
-  model: string;
-  out: string;
-  importanceSamples?: number;
-  alertsOnly?: boolean;
-  follow?: boolean;
-  state?: string;
-  output: AlertOutput;
-}
+import { ALERT_OUTPUTS } from '../../client/detect/alert-lines.js';
+import type { ScoreOptions } from '../actions/score.js';
+import { addFlowOptions } from '../flow-options.js';
 
 export function registerScore(program: Command): void {
   addFlowOptions(
@@ -63,89 +40,7 @@ export function registerScore(program: Command): void {
       'score with an importance-weighted bound of K samples',
       Number,
     )
-    .action(scoreFlows);
-}
-
-/** The command: the model, the flows (or a followed log), the alert lines, a summary. */
-async function scoreFlows(options: ScoreOptions): Promise<void> {
-  checkFollowOptions(options);
-  if (options.out !== '-') checkOutputFile(options.out, ALERT_LINES);
-  const config = loadModelConfig(options.config, {
-    backend: options.backend,
-    'scoring.importanceSamples': options.importanceSamples,
-  }).getProperties();
-  await startBackend(config.backend);
-  const loaded = openModel(options.model);
-  // Unless asked for another, score as the thresholds were placed; asked, refuse a mismatch.
-  const importanceSamples = scoreForThresholds(
-    loaded.saved.thresholds,
-    options.importanceSamples,
-    config.scoring.importanceSamples,
-    options.model,
-  );
-  for (const warning of thresholdSetWarnings(loaded.saved.thresholds))
-    process.stderr.write(`${warning}\n`);
-  const stop = stopOnSignals();
-  const read = await readOptions(options, config.input.maxBadShare);
-  const scoring = {
-    importanceSamples,
-    seed: 1,
-    topFields: config.scoring.topFields,
-    alertsOnly: options.alertsOnly ?? false,
-    output: options.output,
-    stop: stop.signal,
-  };
-  const summary = options.follow
-    ? await followAlertLines(
-        loaded,
-        options.data[0]!,
-        options.format,
-        read,
-        scoring,
-        options.out,
-        options.state ?? null,
-        (line) => process.stderr.write(`${line}\n`),
-      )
-    : await writeAlertLines(loaded, options.data, options.format, read, scoring, options.out);
-  stop.release();
-  loaded.model.dispose();
-  if (options.metricsFile) {
-    const metrics = new SiteMetrics();
-    metrics.flowsScored.inc(summary.rowsScored);
-    metrics.alerts.inc(summary.alerts);
-    await metrics.writeTextfile(options.metricsFile);
-  }
-  process.stderr.write(
-    `${stop.signal.aborted ? `stopped on ${stop.signal.reason}: ` : ''}scored ${summary.rowsScored} flows (${summary.badRows} malformed skipped) in ${summary.seconds.toFixed(2)} s, ${Math.round(summary.rowsScored / summary.seconds)} flows/s; ${summary.alerts} crossed a threshold\n`,
-  );
-}
-
-/**
- * SIGTERM or SIGINT (Ctrl-C) while scoring: score and write what has been read, then end
- * normally, rather than die with a line half written; a second signal kills as usual.
- */
-function stopOnSignals(): { signal: AbortSignal; release: () => void } {
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    process.stderr.write(`${signal}: scoring what has been read, then stopping\n`);
-    controller.abort(signal);
-  };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
-  return {
-    signal: controller.signal,
-    release: () => {
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
-    },
-  };
-}
-
-/** --follow reads one growing log file, and --state only makes sense with it. */
-function checkFollowOptions(options: ScoreOptions): void {
-  if (options.state !== undefined && !options.follow)
-    throw new Error('--state saves where --follow got to: give --follow too');
-  if (!options.follow) return;
-  if (options.data.length !== 1 || isStdin(options.data[0]!))
-    throw new Error('--follow follows one log file: give exactly one --data FILE (not -)');
+    .action(async (options: ScoreOptions) =>
+      (await import('../actions/score.js')).scoreFlows(options),
+    );
 }

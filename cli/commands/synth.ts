@@ -1,30 +1,7 @@
 /** `fedflow synth`: write labelled synthetic flows (Zeek conn.log TSV) for a site profile. */
 import { type Command, Option } from 'commander';
-import {
-  ATTACK_KINDS,
-  type AttackKind,
-  ORGANISATION_PROFILES,
-  type OrganisationProfile,
-  writeSyntheticConnLog,
-} from '../../shared/flows/synth/index.js';
-
-interface SynthCommandOptions {
-  profile: OrganisationProfile;
-  flows: number;
-  seed: number;
-  attackShare: number;
-  attacks?: string;
-  out: string;
-}
-
-export function parseAttackList(text: string): AttackKind[] {
-  const kinds = text.split(',').map((k) => k.trim());
-  for (const k of kinds) {
-    if (!(ATTACK_KINDS as readonly string[]).includes(k))
-      throw new Error(`unknown attack '${k}': expected some of ${ATTACK_KINDS.join(', ')}`);
-  }
-  return kinds as AttackKind[];
-}
+import { ATTACK_KINDS, ORGANISATION_PROFILES } from '../../shared/flows/synth/flow.js';
+import type { SynthCommandOptions } from '../actions/synth.js';
 
 export function registerSynth(program: Command): void {
   program
@@ -45,24 +22,7 @@ export function registerSynth(program: Command): void {
       `comma-separated attack kinds (${ATTACK_KINDS.join(', ')}); default all`,
     )
     .requiredOption('--out <file>', 'conn.log file to write')
-    .action(async (options: SynthCommandOptions) => {
-      if (!Number.isInteger(options.flows) || options.flows <= 0)
-        throw new Error(`--flows must be a positive integer, got ${options.flows}`);
-      if (!(options.attackShare >= 0 && options.attackShare < 1))
-        throw new Error(`--attack-share must be in [0, 1), got ${options.attackShare}`);
-      const summary = await writeSyntheticConnLog(options.out, {
-        profile: options.profile,
-        flows: options.flows,
-        seed: options.seed,
-        attackShare: options.attackShare,
-        ...(options.attacks ? { attacks: parseAttackList(options.attacks) } : {}),
-      });
-      const attacks = Object.entries(summary.attacks)
-        .filter(([, n]) => n > 0)
-        .map(([k, n]) => `${k} ${n}`)
-        .join(', ');
-      process.stderr.write(
-        `wrote ${summary.flows} flows (${options.profile}) to ${options.out}${attacks ? `; attacks: ${attacks}` : ''}\n`,
-      );
-    });
+    .action(async (options: SynthCommandOptions) =>
+      (await import('../actions/synth.js')).writeSynth(options),
+    );
 }

@@ -21,7 +21,7 @@ import type { FlowSelection } from '../../shared/flows/pipeline.js';
 import { saveModelDir, weightsSha256 } from '../../shared/model/model-dir.js';
 import type { BackendReport } from '../../shared/runtime/backend.js';
 import { loadClientCredentials, tlsChannelOptions } from '../../shared/tls/credentials.js';
-import { readOptions } from '../flow-options.js';
+import { readOptions } from '../flow-setup.js';
 import { trainingProgress } from '../progress.js';
 
 type Log = (line: string, fields?: Record<string, unknown>) => void;

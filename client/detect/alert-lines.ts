@@ -9,7 +9,7 @@ import { cardinality, describeCode } from '../../shared/encoding/encoder-spec.js
 import type { ModelSpec } from '../../shared/model/model-spec.js';
 import type { ThresholdSet } from '../../shared/model/thresholds.js';
 import { ecsLineStyle } from './ecs-lines.js';
-import { packedValueAt } from './encoded-batch.js';
+import { packedValueAt, packedValuesAt } from './encoded-batch.js';
 import { protocolField } from './protocol-field.js';
 import type { ScoredBatch } from './score-flows.js';
 
@@ -95,9 +95,12 @@ export function alertKey(fpr: number): string {
 export class AlertFormatter {
   private readonly fieldPrefixes: string[];
   private readonly categoryJson: string[][];
-  private readonly thresholdKeys: string[];
+  /** Each threshold's member of `alerts`, crossed and not (with its leading comma). */
+  private readonly crossedJson: string[];
+  private readonly clearJson: string[];
   private readonly thresholdValues: Float64Array;
   private readonly top: Int32Array;
+  private readonly topValues: string[];
   private readonly fileJson: string[];
   private readonly alertsOnly: boolean;
   private readonly style: LineStyle;
@@ -112,9 +115,12 @@ export class AlertFormatter {
     );
     const targets = thresholds?.targets ?? [];
     const keys = targets.map((t) => alertKey(t.fpr));
-    this.thresholdKeys = keys.map((key) => JSON.stringify(key));
+    const member = (key: string, t: number) => `${t ? ',' : ''}${JSON.stringify(key)}:`;
+    this.crossedJson = keys.map((key, t) => `${member(key, t)}true`);
+    this.clearJson = keys.map((key, t) => `${member(key, t)}false`);
     this.thresholdValues = Float64Array.from(targets, (t) => t.threshold);
     this.top = new Int32Array(Math.min(topFields, fields.length));
+    this.topValues = Array.from(this.top, () => '');
     this.numeric = fields.map((f) => f.kind === 'numeric');
     this.fileJson = run.files.map((file) => JSON.stringify(file));
     this.alertsOnly = run.alertsOnly;
@@ -136,26 +142,28 @@ export class AlertFormatter {
       let crossed = 0;
       let strictest = -1;
       let alertsJson = '';
-      for (let t = 0; t < this.thresholdKeys.length; t++) {
-        const over = score > this.thresholdValues[t]!;
-        if (over) {
+      for (let t = 0; t < this.thresholdValues.length; t++) {
+        if (score > this.thresholdValues[t]!) {
           crossed++;
           if (strictest < 0 || this.thresholdValues[t]! > this.thresholdValues[strictest]!)
             strictest = t;
+          alertsJson += this.crossedJson[t]!;
+        } else {
+          alertsJson += this.clearJson[t]!;
         }
-        alertsJson += `${t ? ',' : ''}${this.thresholdKeys[t]}:${over}`;
       }
       if (crossed > 0) alerts++;
       else if (this.alertsOnly) continue;
       const base = r * f;
       const count = largestK(fieldNll, base, f, this.top);
       const packed = batch.packedValues[r]!;
+      packedValuesAt(packed, this.top, count, this.topValues);
       let topJson = '';
       for (let k = 0; k < count; k++) {
         const i = this.top[k]!;
         const nats = fieldNll[base + i]!;
         const category = this.categoryJson[i]![batch.codes[base + i]!];
-        const value = packedValueAt(packed, i);
+        const value = this.topValues[k]!;
         topJson += `${k ? ',' : ''}${this.fieldPrefixes[i]}${this.numeric[i] ? value : JSON.stringify(value)},"category":${category},"probability":${Math.exp(-nats).toPrecision(4)},"nats":${round4(nats)}}`;
       }
       text += `${this.style({

@@ -2,13 +2,13 @@
  * What a site's trained model carries beside its weights: thresholds placed on its own
  * calibration split, and the metadata saying how it was made (data, training, origin).
  */
-import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../../shared/config/model-config.js';
 import type { FlowSelection } from '../../shared/flows/pipeline.js';
 import type { DetectorModel } from '../../shared/model/detector-model.js';
 import { scoreTable } from '../../shared/model/score-table.js';
 import type { ThresholdSet } from '../../shared/model/thresholds.js';
 import type { BackendReport } from '../../shared/runtime/backend.js';
+import { tf } from '../../shared/runtime/tf.js';
 import { thresholdsAtFpr } from '../../shared/stats/thresholds.js';
 import type { TrainingOptions, TrainingResult } from '../trainer/local-trainer.js';
 import type { ModelOrigin } from './model-init.js';
@@ -53,7 +53,7 @@ export function siteModelMetadata(facts: SiteModelFacts): Record<string, unknown
   return {
     createdBy: 'fedflow train',
     backend: facts.backend.name,
-    tfjsVersion: tf.version.tfjs,
+    tfjsVersion: tf.version_core,
     ...(facts.origin ? { origin: facts.origin } : {}),
     data: {
       files: selection.files,

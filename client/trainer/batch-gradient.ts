@@ -3,9 +3,11 @@
  * gradient where it has one (lossAndGradient), else autograd on its loss. The last entry is the
  * batch's mean loss. The one place a training step touches tensors, on either thread.
  */
-import * as tf from '@tensorflow/tfjs';
+
 import type { DetectorModel, LossSettings } from '../../shared/model/detector-model.js';
 import type { MultiHotBuilder } from '../../shared/model/multi-hot.js';
+import { registerGradients } from '../../shared/model/register-gradients.js';
+import { tf } from '../../shared/runtime/tf.js';
 
 /** Rows `order[start .. start + count)` of `codes` (or `start ..` when `order` is null). */
 export function batchGradient(
@@ -37,6 +39,7 @@ function autogradGradient(
   x: tf.Tensor2D,
   settings: LossSettings,
 ): tf.Tensor1D {
+  registerGradients();
   const { value, grads } = tf.variableGrads(() => model.loss(x, settings), model.variables);
   const parts = model.variables.map((v) => tf.reshape(grads[v.name]!, [-1]));
   return tf.concat([...parts, tf.reshape(value, [1])]) as tf.Tensor1D;

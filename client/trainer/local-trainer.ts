@@ -5,7 +5,7 @@
  * back as one flat vector (the model's hand-written gradient where it has one, else autograd)
  * and Adam updates the flat weights in JavaScript (flat-adam.ts).
  */
-import * as tf from '@tensorflow/tfjs';
+
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
@@ -16,6 +16,7 @@ import { MultiHotBuilder } from '../../shared/model/multi-hot.js';
 import { meanScore } from '../../shared/model/score-table.js';
 import { TRAINING_DEFAULTS } from '../../shared/model/training-defaults.js';
 import type { BackendName } from '../../shared/runtime/backend.js';
+import { tf } from '../../shared/runtime/tf.js';
 import { batchGradient } from './batch-gradient.js';
 import { FlatAdam } from './flat-adam.js';
 import { type SecondCore, secondCore, sessionKey } from './second-core.js';

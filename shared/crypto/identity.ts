@@ -4,9 +4,9 @@
  */
 import nacl from 'tweetnacl';
 import { bytesEqual, sha256 } from './bytes.js';
+import { ROLES, type Role } from './roles.js';
 
-export const ROLES = ['coordinator', 'client'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 
 /** Lengths of tweetnacl keys in bytes. */
 export const KEY_LENGTHS = {

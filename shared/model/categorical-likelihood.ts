@@ -4,7 +4,7 @@
  * constant [width x fields] segment matrix (one matMul, no loop over fields), and the
  * gradient is written by hand: per-field softmax minus the observed one-hot.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../runtime/tf.js';
 
 // Keeps log() finite if a whole field's logits sit ~88 nats below the row maximum.
 export const TINY = 1e-30;

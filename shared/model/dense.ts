@@ -3,7 +3,7 @@
  * transposeA/transposeB is ~10x slower than transpose + plain matMul, and autograd's matMul
  * gradient uses exactly those, so training speed hinges on this (docs: architecture.md).
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../runtime/tf.js';
 
 /** y = x W + b, with gradients for W, b and (if `inputNeedsGrad`) x. */
 export function dense(

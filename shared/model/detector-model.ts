@@ -4,7 +4,7 @@
  * (a sequence model beside the VAE) plugs in by naming a new `kind` in the spec and adding
  * its case to createDetector; test/unit/model/detector-suite.ts is what every kind must pass.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { FlowEncoder } from '../encoding/flow-encoder.js';
 import type { FlowTable } from '../encoding/flow-table.js';
 import type { MixtureObjective, ModelSpec } from './model-spec.js';

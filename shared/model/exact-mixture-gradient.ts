@@ -12,7 +12,7 @@
  * and l_c = x . table_c - logZ_c, where table = decoder(one-hot c) and logZ_c sums the
  * per-field log-normalisers, so d l_c / d table_c = x - (per-field softmax of table_c).
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../runtime/tf.js';
 import { type FieldSegments, TINY } from './categorical-likelihood.js';
 
 export interface DenseLayer {

@@ -1,5 +1,5 @@
 /** The ELBO's latent terms: the KL divergences of both latent kinds, and each row's share. */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../runtime/tf.js';
 
 /** KL(N(mu, sigma) || N(0, I)) per row. */
 export function gaussianKl(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {

@@ -3,8 +3,8 @@
  * which a dense layer turns into the sum of per-field embeddings. Built in JS with one copy
  * into the tensor, because gather's gradient is missing on the wasm backend.
  */
-import * as tf from '@tensorflow/tfjs';
 import type { FlowEncoder } from '../encoding/flow-encoder.js';
+import { tf } from '../runtime/tf.js';
 
 export class MultiHotBuilder {
   private buffer = new Float32Array(0);

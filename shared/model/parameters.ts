@@ -2,7 +2,7 @@
  * The VAE's parameters: their manifest (names and shapes, in flat-vector order), seeded
  * initialisation, and conversion to and from one flat Float32 vector.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../runtime/tf.js';
 import { type ArchitectureSpec, parameterCount, type WeightEntry } from './model-spec.js';
 
 /** Latent input width of the decoder: the Gaussian dimension or the number of components. */

@@ -4,12 +4,12 @@
  * Sites replay such flows from the global model in local training, so fitting their own
  * traffic does not unlearn what the model knows of everyone else's (see docs/federation.md).
  */
-import * as tf from '@tensorflow/tfjs';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { FlowEncoder } from '../encoding/flow-encoder.js';
 import { FlowTable } from '../encoding/flow-table.js';
+import { tf } from '../runtime/tf.js';
 import type { ModelSpec } from './model-spec.js';
 
 /** What sampling needs of a model: its spec and the decoder's logits for latent rows. */

@@ -3,9 +3,9 @@
  * (Gumbel-softmax) latent, an MLP decoder to one softmax head per field. Anomaly score is
  * the negative ELBO in nats; it splits into per-field terms that explain an alert.
  */
-import * as tf from '@tensorflow/tfjs';
 import type { FlowEncoder } from '../encoding/flow-encoder.js';
 import type { FlowTable } from '../encoding/flow-table.js';
+import { tf } from '../runtime/tf.js';
 import { FieldSegments } from './categorical-likelihood.js';
 import { dataTimesTransposed, dense } from './dense.js';
 import type { BatchScores, DetectorModel, LossSettings, ScoreOptions } from './detector-model.js';

@@ -1,8 +1,10 @@
 /**
  * TensorFlow.js backend selection: native TensorFlow (`@tensorflow/tfjs-node`, an optional
- * dependency) when it loads, else WebAssembly, else plain JavaScript CPU.
+ * dependency) when it loads, else WebAssembly, else plain JavaScript CPU. Only tfjs-core loads
+ * up front; a backend's package loads when that backend is tried (a run loads what it uses).
  */
-import * as tf from '@tensorflow/tfjs';
+import { createRequire } from 'node:module';
+import { tf } from './tf.js';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -20,15 +22,18 @@ export const BACKEND_ENV = 'FEDFLOW_BACKEND';
 // A variable keeps TypeScript from resolving a module that may be absent by design.
 const TFJS_NODE = '@tensorflow/tfjs-node';
 
+// Each backend's CommonJS bundle is required, not imported, for the reason tf.ts gives.
+const require = createRequire(import.meta.url);
+
 const loaders: Record<BackendName, () => Promise<void>> = {
   async tensorflow() {
-    await import(TFJS_NODE);
+    require(TFJS_NODE);
   },
   async wasm() {
-    await import('@tensorflow/tfjs-backend-wasm');
+    require('@tensorflow/tfjs-backend-wasm');
   },
   async cpu() {
-    // The plain JavaScript backend ships inside @tensorflow/tfjs itself.
+    require('@tensorflow/tfjs-backend-cpu');
   },
 };
 

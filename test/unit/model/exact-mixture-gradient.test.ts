@@ -1,15 +1,17 @@
-import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { createModel } from '../../../shared/model/create-model.js';
 import { defaultLatent } from '../../../shared/model/model-spec.js';
 import { MultiHotBuilder } from '../../../shared/model/multi-hot.js';
+import { registerGradients } from '../../../shared/model/register-gradients.js';
 import { CategoricalVae } from '../../../shared/model/vae.js';
 import { initBackend } from '../../../shared/runtime/backend.js';
+import { tf } from '../../../shared/runtime/tf.js';
 import { TOY_SCHEMA, toyRows } from '../../helpers/toy-flows.js';
 import { toyEncoder, toyTable } from '../../helpers/toy-model.js';
 
 /** The loss and gradient autograd finds for `model.loss`, flattened like lossAndGradient's. */
 function autograd(model: CategoricalVae, x: tf.Tensor2D, klWeight: number): Float32Array {
+  registerGradients();
   return tf.tidy(() => {
     const settings = { klWeight, temperature: 1, seed: 1, mixtureObjective: 'exact' as const };
     const { value, grads } = tf.variableGrads(() => model.loss(x, settings), model.variables);

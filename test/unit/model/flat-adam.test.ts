@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { FlatAdam } from '../../../client/trainer/flat-adam.js';
 import { initBackend } from '../../../shared/runtime/backend.js';
+import { tf } from '../../../shared/runtime/tf.js';
 
 describe('Adam over flat weights', () => {
   before(async () => {

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
 import { DEFAULT_TRAINING, trainLocal } from '../../../client/trainer/local-trainer.js';
 import { FlowTable } from '../../../shared/encoding/flow-table.js';

@@ -1,9 +1,9 @@
-import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { trainLocal } from '../../../client/trainer/local-trainer.js';
 import { SecondCore, secondCore } from '../../../client/trainer/second-core.js';
 import { trainingThreads } from '../../../client/trainer/training-threads.js';
 import { type BackendName, initBackend } from '../../../shared/runtime/backend.js';
+import { tf } from '../../../shared/runtime/tf.js';
 import { toyRows } from '../../helpers/toy-flows.js';
 import { toyEncoder, toyModel, toyTable } from '../../helpers/toy-model.js';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
 import { type ModelInit, modelInitFromDir } from '../../../client/pipeline/model-init.js';
 import {

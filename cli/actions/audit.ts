@@ -1,0 +1,110 @@
+/** What `fedflow audit verify` and `fedflow audit show` do (options: cli/commands/audit.ts). */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { type AuditEntry, RESULT_TYPES } from '../../shared/audit/audit-entry.js';
+import { type AuditReport, auditFederation } from '../../shared/audit/audit-run.js';
+import { egressTable, ingressTables } from '../../shared/audit/audit-tables.js';
+import { verifyLog } from '../../shared/audit/verify-chain.js';
+import { checkOutputFile, jsonReport, writeOutputFile } from '../../shared/fs/output-file.js';
+import { formatTable } from '../../shared/stats/report-table.js';
+
+/** What this command's --json writes: it replaces only a file that starts the same way. */
+const AUDIT_JSON = jsonReport('an audit report', 'coordinatorLog');
+
+export interface VerifyOptions {
+  json?: string;
+  unpinned?: boolean;
+  allowMissingPayloads?: boolean;
+  partial?: boolean;
+}
+
+export function verifyAudit(paths: string[], options: VerifyOptions): void {
+  if (options.json) checkOutputFile(options.json, AUDIT_JSON);
+  const report = auditFederation(paths, {
+    allowUnpinned: options.unpinned,
+    allowMissingPayloads: options.allowMissingPayloads,
+    partial: options.partial,
+  });
+  process.stdout.write(`${formatAuditReport(report)}\n`);
+  if (options.json)
+    writeOutputFile(options.json, `${JSON.stringify(report, null, 2)}\n`, AUDIT_JSON);
+  if (report.errors > 0) process.exitCode = 1;
+}
+
+export function showAuditLog(path: string): void {
+  const file = statSync(path).isDirectory() ? logIn(path) : path;
+  const { entries, findings } = verifyLog(file);
+  process.stdout.write(`${showEntries(entries)}\n`);
+  for (const f of findings)
+    process.stdout.write(
+      `${f.severity.toUpperCase()} ${f.code}: line ${f.line ?? '-'}: ${f.message}\n`,
+    );
+  if (findings.some((f) => f.severity === 'error')) process.exitCode = 1;
+}
+
+/** The state directory's egress log (a site), else its ingress log (the coordinator). */
+function logIn(dir: string): string {
+  const candidates = ['egress.jsonl', 'ingress.jsonl'].map((name) => join(dir, 'audit', name));
+  const found = candidates.find((file) => existsSync(file));
+  if (!found) throw new Error(`no audit log at ${candidates.join(' or ')}`);
+  return found;
+}
+
+function showEntries(entries: readonly AuditEntry[]): string {
+  return entries[0]?.log === 'ingress' ? ingressTables(entries) : egressTable(entries);
+}
+
+/** One line per site: how many of its deltas the coordinator kept, clipped and excluded. */
+function screeningSummary(report: AuditReport): string {
+  const lines = report.screening.map(
+    (s) =>
+      `  ${s.site} (${s.fingerprint}): ${s.actions.kept} kept, ${s.actions.clipped} clipped, ${s.actions.excluded} excluded`,
+  );
+  return [
+    'screening of deltas by the coordinator (fedflow audit show on its ingress log lists each):',
+    ...lines,
+  ].join('\n');
+}
+
+/** The report as verify prints it: the sites' traffic, the screening, each finding, a verdict. */
+function formatAuditReport(report: AuditReport): string {
+  const out: string[] = [];
+  out.push(`coordinator log: ${report.coordinatorLog ?? '(none)'}`);
+  out.push(`site logs: ${report.siteLogs.length}`);
+  // The three plain kinds always; secure aggregation's four when a site sent any.
+  const kinds = RESULT_TYPES.filter(
+    (k) =>
+      ['sketch', 'delta', 'histogram'].includes(k) ||
+      report.sites.some((s) => (s.messages[k] ?? 0) > 0),
+  );
+  out.push(
+    formatTable(
+      [
+        'site',
+        'fingerprint',
+        ...kinds.map((k) => `${k} msgs`),
+        ...kinds.map((k) => `${k} bytes`),
+        'payloads checked',
+      ],
+      report.sites.map((s) => [
+        s.site,
+        s.fingerprint,
+        ...kinds.map((k) => s.messages[k] ?? 0),
+        ...kinds.map((k) => s.bytes[k] ?? 0),
+        s.plaintextsChecked,
+      ]),
+    ),
+  );
+  if (report.screening.length > 0) out.push('', screeningSummary(report), '');
+  for (const f of report.findings) {
+    out.push(
+      `${f.severity.toUpperCase()} ${f.code}: ${f.file}${f.line === null ? '' : `:${f.line}`}${f.seq === null ? '' : ` (seq ${f.seq})`}: ${f.message}`,
+    );
+  }
+  out.push(
+    report.errors === 0
+      ? `OK: no errors, ${report.warnings} warnings`
+      : `FAILED: ${report.errors} errors, ${report.warnings} warnings`,
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,81 @@
+/** What `fedflow train` does (its options: cli/commands/train.ts). */
+import { type ModelInit, modelInitFromDir } from '../../client/pipeline/model-init.js';
+import { trainSiteModel } from '../../client/pipeline/train-site-model.js';
+import { loadModelConfig } from '../../shared/config/model-config.js';
+import { checkModelDirTarget } from '../../shared/model/model-dir.js';
+import { thresholdSetWarnings } from '../../shared/model/thresholds.js';
+import type { FlowFileOptions } from '../flow-options.js';
+import { readOptions, startBackend } from '../flow-setup.js';
+import { trainingProgress } from '../progress.js';
+
+export interface TrainOptions extends FlowFileOptions {
+  out: string;
+  onlyLabel?: string;
+  latent?: string;
+  /** Already defaulted for fine-tuning by the command (cli/commands/train.ts). */
+  epochs?: number;
+  seed?: number;
+  initFrom?: string;
+}
+
+export async function trainModel(options: TrainOptions): Promise<void> {
+  checkModelDirTarget(options.out); // before any training, not after
+  const init = startingModel(options);
+  const config = loadModelConfig(options.config, {
+    'model.latent': options.latent,
+    'training.epochs': options.epochs,
+    'training.seed': options.seed,
+    backend: options.backend,
+  }).getProperties();
+  const backend = await startBackend(config.backend);
+  const progress = trainingProgress();
+  const result = await trainSiteModel(
+    {
+      files: options.data,
+      format: options.format,
+      onlyLabel: options.onlyLabel ?? null,
+      read: await readOptions(options, config.input.maxBadShare),
+      trafficFeatures: config.input.trafficFeatures,
+      lastConnections: config.input.lastConnections,
+    },
+    config,
+    options.out,
+    backend,
+    {
+      ...progress,
+      onDataReady(data) {
+        const s = data.summary;
+        process.stderr.write(
+          `read ${s.rowsRead} rows (${s.badRows} malformed skipped), training on ${s.rowsUsed}: ${data.train.length} train / ${data.validation.length} validation / ${data.calibration.length} calibration; one-hot width ${data.encoder.width}\n`,
+        );
+      },
+    },
+    init,
+  ).finally(() => progress.stop());
+  const { training, thresholds } = result;
+  const last = training.history.at(-1)!;
+  process.stderr.write(
+    `trained ${training.history.length} epochs (best ${training.bestEpoch}${training.stoppedEarly ? ', stopped early' : ''}), validation score ${last.validationLoss?.toFixed(3) ?? '-'} nats\n`,
+  );
+  for (const t of thresholds.targets)
+    process.stderr.write(`threshold at FPR ${t.fpr}: ${t.threshold.toFixed(4)} nats\n`);
+  for (const fpr of result.unresolvedTargets) {
+    process.stderr.write(
+      `warning: ${thresholds.calibrationFlows} calibration flows cannot resolve FPR ${fpr}; its threshold is their highest score\n`,
+    );
+  }
+  for (const warning of thresholdSetWarnings(thresholds)) process.stderr.write(`${warning}\n`);
+  if (result.origin)
+    process.stderr.write(
+      `fine-tuned from ${options.initFrom} (weights sha256 ${result.origin.sha256})\n`,
+    );
+  process.stdout.write(`${options.out}\n`);
+}
+
+/** The model to fine-tune, loaded and verified before any flow is read; none without --init-from. */
+function startingModel(options: TrainOptions): ModelInit | undefined {
+  if (options.initFrom === undefined) return undefined;
+  if (options.latent !== undefined)
+    throw new Error('--latent cannot be combined with --init-from: the model fixes the latent');
+  return modelInitFromDir(options.initFrom);
+}
