@@ -45,28 +45,47 @@ interface Input {
   readonly format: FlowFormat;
 }
 
+/** Rows per second of one timed read, by the wall clock and by this process's CPU time. */
+interface Rate {
+  readonly wall: number;
+  readonly cpu: number;
+}
+
+/** Times `read` (which returns the rows it read) by the wall clock and by CPU time. */
+async function timed(read: () => Promise<number>): Promise<Rate> {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  const rows = await read();
+  const used = process.cpuUsage(cpu);
+  return {
+    wall: rows / ((performance.now() - wall) / 1000),
+    cpu: rows / ((used.user + used.system) / 1e6),
+  };
+}
+
 /** Rows per second reading `input` to rows, and to an encoded table. */
-async function timeRead(build: Build, input: Input): Promise<{ rows: number; encode: number }> {
+async function timeRead(build: Build, input: Input): Promise<{ rows: Rate; encode: Rate }> {
   const selection = { files: input.files, format: input.format, onlyLabel: null, read: {} };
   const fitted = await build.pipeline.openPipeline({ ...selection, trafficFeatures: false });
   const sketched = new build.sketch.EncoderSketch(fitted.schema.fields);
   for await (const row of fitted.rows) sketched.add(row);
   const flowEncoder = new build.encoder.FlowEncoder(fitEncoder(sketched));
 
-  let started = performance.now();
-  const source = await build.readers.readFlowFiles(input.files, input.format);
-  let count = 0;
-  for await (const _ of source.rows) count++;
-  const rows = count / ((performance.now() - started) / 1000);
-
-  started = performance.now();
-  const flows = await build.pipeline.openPipeline({ ...selection, trafficFeatures: false });
-  const encoded = new build.table.FlowTable(flowEncoder.fieldCount, 4096);
-  for await (const row of flows.rows) {
-    const at = encoded.appendRow(row.label);
-    flowEncoder.encodeInto(row, encoded.codes, at);
-  }
-  const encode = encoded.length / ((performance.now() - started) / 1000);
+  const rows = await timed(async () => {
+    const source = await build.readers.readFlowFiles(input.files, input.format);
+    let count = 0;
+    for await (const _ of source.rows) count++;
+    return count;
+  });
+  const encode = await timed(async () => {
+    const flows = await build.pipeline.openPipeline({ ...selection, trafficFeatures: false });
+    const encoded = new build.table.FlowTable(flowEncoder.fieldCount, 4096);
+    for await (const row of flows.rows) {
+      const at = encoded.appendRow(row.label);
+      flowEncoder.encodeInto(row, encoded.codes, at);
+    }
+    return encoded.length;
+  });
   return { rows, encode };
 }
 
@@ -78,6 +97,20 @@ function repeatZeek(file: string, times: number, out: string): string {
   const body = `${records.join('\n')}\n`.repeat(times);
   writeFileSync(out, `${header.join('\n')}\n${body}#close\t2019-01-01-00-00-00\n`);
   return out;
+}
+
+/** Medians of a build's runs: rows per second by the wall clock and by CPU time. */
+function summary(rows: Rate[], encode: Rate[]) {
+  const of = (rates: Rate[], key: keyof Rate) => Math.round(median(rates.map((r) => r[key])));
+  const round = (rates: Rate[]) =>
+    rates.map((r) => ({ wall: Math.round(r.wall), cpu: Math.round(r.cpu) }));
+  return {
+    rowsPerSecond: of(rows, 'wall'),
+    rowsPerCpuSecond: of(rows, 'cpu'),
+    toTableRowsPerSecond: of(encode, 'wall'),
+    toTableRowsPerCpuSecond: of(encode, 'cpu'),
+    runs: { rows: round(rows), encode: round(encode) },
+  };
 }
 
 export async function runReaders(
@@ -110,7 +143,7 @@ export async function runReaders(
     if (options.baseline) builds.push(['baseline', await loadBuild(options.baseline)]);
     const results = [];
     for (const input of inputs) {
-      const runs: Record<string, { rows: number[]; encode: number[] }> = {};
+      const runs: Record<string, { rows: Rate[]; encode: Rate[] }> = {};
       for (const [name] of builds) runs[name] = { rows: [], encode: [] };
       for (let run = 0; run < options.runs; run++) {
         for (const [name, build] of builds) {
@@ -120,18 +153,13 @@ export async function runReaders(
         }
       }
       const medians = Object.fromEntries(
-        Object.entries(runs).map(([name, r]) => [
-          name,
-          {
-            rowsPerSecond: Math.round(median(r.rows)),
-            toTableRowsPerSecond: Math.round(median(r.encode)),
-            runs: r,
-          },
-        ]),
+        Object.entries(runs).map(([name, r]) => [name, summary(r.rows, r.encode)]),
       );
-      log(
-        `readers: ${input.name}: ${JSON.stringify(Object.fromEntries(Object.entries(medians).map(([k, v]) => [k, [v.rowsPerSecond, v.toTableRowsPerSecond]])))}`,
+      const shown = Object.entries(medians).map(
+        ([name, m]) =>
+          `${name} rows ${m.rowsPerSecond} (cpu ${m.rowsPerCpuSecond}), to table ${m.toTableRowsPerSecond} (cpu ${m.toTableRowsPerCpuSecond})`,
       );
+      log(`readers: ${input.name}: ${shown.join('; ')}`);
       results.push({ input: input.name, format: input.format, ...medians });
     }
     return { runsEach: options.runs, baseline: options.baseline ?? null, results };

@@ -2,8 +2,9 @@
  * Training's one read of its flows: each selected row is added to the encoder's sketch and
  * kept as small integers (a categorical value's id, a numeric value's histogram bucket), from
  * which the rows are encoded once the encoder is fitted. Reading the file a second time to
- * encode it took two fifths of a training run on 200,000 Zeek rows; this keeps 4 bytes a
- * field a row while the table is built, where the table itself keeps 2.
+ * encode it took two fifths of a training run on 200,000 Zeek rows. The rows are kept in 2
+ * bytes a field, as the encoded table keeps them, and encoded straight into the parts the
+ * training data is split into, so that at most the kept rows and the parts are held at once.
  */
 import type { EncoderSpec } from '../../shared/encoding/encoder-spec.js';
 import { type FlowEncoder, numericCode } from '../../shared/encoding/flow-encoder.js';
@@ -19,6 +20,8 @@ import {
 
 const CHUNK_ROWS = 1 << 16;
 const GRID = DEFAULT_LOG_GRID;
+/** Kept in place of a categorical id too large for 16 bits (the id is in `wideIds`). */
+const WIDE = 0xffff;
 
 export class SketchedRows {
   private readonly sketch: EncoderSketch;
@@ -31,9 +34,14 @@ export class SketchedRows {
   private readonly histograms: (Float64Array | null)[];
   /** Lower edge of every bucket and the one after the last (Infinity), for checking values. */
   private readonly lowerEdges: Float64Array;
-  /** Row-major ids and buckets, CHUNK_ROWS rows a chunk. */
-  private readonly chunks: Uint32Array[] = [];
-  private readonly labels: (string | null)[] = [];
+  /** Row-major ids and buckets, CHUNK_ROWS rows a chunk (a grid has a few hundred buckets). */
+  private readonly chunks: Uint16Array[] = [];
+  /** Categorical ids from WIDE on, by position in the rows (a field of more than 65,534 values). */
+  private readonly wideIds = new Map<number, number>();
+  /** Per chunk, each row's label as an id: 0 for none, else 1 + its index in `labelNames`. */
+  private readonly labelChunks: Uint16Array[] = [];
+  private readonly labelNames: string[] = [];
+  private readonly labelIds = new Map<string, number>();
   /**
    * Values whose bucket the encoder's edges could misjudge (within a rounding of a bucket
    * edge), by position in the rows: encoded from the value itself.
@@ -59,7 +67,10 @@ export class SketchedRows {
   add(row: FlowRow): void {
     const f = this.fieldCount;
     const inChunk = this.rows % CHUNK_ROWS;
-    if (inChunk === 0) this.chunks.push(new Uint32Array(CHUNK_ROWS * f));
+    if (inChunk === 0) {
+      this.chunks.push(new Uint16Array(CHUNK_ROWS * f));
+      this.labelChunks.push(new Uint16Array(CHUNK_ROWS));
+    }
     const chunk = this.chunks.at(-1)!;
     const at = inChunk * f;
     for (let i = 0; i < f; i++) {
@@ -74,7 +85,8 @@ export class SketchedRows {
           this.counts[i]!.push(0);
         }
         this.counts[i]![id]!++;
-        chunk[at + i] = id;
+        chunk[at + i] = Math.min(id, WIDE);
+        if (id >= WIDE) this.wideIds.set(this.rows * f + i, id);
       } else {
         const number = value as number;
         const bucket = bucketOf(GRID, number);
@@ -83,7 +95,7 @@ export class SketchedRows {
         if (!this.inBucket(number, bucket)) this.exact.set(this.rows * f + i, number);
       }
     }
-    this.labels.push(row.label);
+    this.labelChunks.at(-1)![inChunk] = this.labelId(row.label);
     this.rows++;
   }
 
@@ -101,28 +113,57 @@ export class SketchedRows {
   }
 
   /**
-   * The rows encoded by `encoder`; null when its numeric edges are not all bucket edges of the
-   * grid (an encoder not fitted from this sketch), which only the values themselves can encode.
+   * The rows encoded by `encoder`, in the order `order` gives (all rows in their order when
+   * absent); null when its numeric edges are not all bucket edges of the grid (an encoder not
+   * fitted from this sketch), which only the values themselves can encode.
    */
-  encode(encoder: FlowEncoder): FlowTable | null {
+  encode(encoder: FlowEncoder, order?: ArrayLike<number>): FlowTable | null {
     const codes = this.codeTables(encoder.spec);
     if (codes === null) return null;
     const f = this.fieldCount;
-    const table = new FlowTable(f, Math.max(1, this.rows));
-    for (let r = 0; r < this.rows; r++) {
+    const count = order === undefined ? this.rows : order.length;
+    const table = new FlowTable(f, Math.max(1, count));
+    for (let k = 0; k < count; k++) {
+      const r = order === undefined ? k : order[k]!;
       const chunk = this.chunks[Math.floor(r / CHUNK_ROWS)]!;
       const from = (r % CHUNK_ROWS) * f;
-      const at = table.appendRow(this.labels[r]!);
+      const label = this.labelChunks[Math.floor(r / CHUNK_ROWS)]![r % CHUNK_ROWS]!;
+      const at = table.appendRow(label === 0 ? null : this.labelNames[label - 1]!);
       const out = table.codes;
-      for (let i = 0; i < f; i++) out[at + i] = codes[i]![chunk[from + i]!]!;
+      for (let i = 0; i < f; i++) {
+        const id = chunk[from + i]!;
+        out[at + i] = codes[i]![id === WIDE ? this.wideIds.get(r * f + i)! : id]!;
+      }
     }
+    if (this.exact.size > 0) this.encodeExact(encoder, table, order);
+    return table;
+  }
+
+  /** Writes the codes of the values kept exactly into `table`, the rows `order` selected. */
+  private encodeExact(encoder: FlowEncoder, table: FlowTable, order?: ArrayLike<number>): void {
+    const f = this.fieldCount;
+    const placed = new Int32Array(this.rows).fill(-1);
+    for (let k = 0; k < table.length; k++) placed[order === undefined ? k : order[k]!] = k;
     const edges = encoder.spec.fields.map((field) =>
       field.kind === 'numeric' ? Float64Array.from(field.edges) : null,
     );
     for (const [position, value] of this.exact) {
-      table.codes[position] = numericCode(edges[position % f]!, value);
+      const k = placed[Math.floor(position / f)]!;
+      const i = position % f;
+      if (k >= 0) table.codes[k * f + i] = numericCode(edges[i]!, value);
     }
-    return table;
+  }
+
+  private labelId(label: string | null): number {
+    if (label === null) return 0;
+    let id = this.labelIds.get(label);
+    if (id === undefined) {
+      // As many as a FlowTable holds.
+      if (this.labelNames.length >= 0xfffe) throw new Error('more than 65,534 distinct labels');
+      id = this.labelNames.push(label);
+      this.labelIds.set(label, id);
+    }
+    return id;
   }
 
   /** Whether `value` lies inside `bucket` as the bucket's edges bound it. */

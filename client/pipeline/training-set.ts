@@ -101,14 +101,33 @@ export async function prepareLocalData(
   const summary = { rowsRead: flows.stats.rows, rowsUsed: rows.rows, badRows: flows.stats.badRows };
   const encoderSpec = fitEncoder(rows.finishSketch(), fit);
   const encoder = new FlowEncoder(encoderSpec);
-  const table = rows.encode(encoder) ?? (await encodeFlows(selection, encoder));
-  const { train, validation, calibration } = splitTable(table, shares);
-  return { schema: flows.schema, encoderSpec, encoder, train, validation, calibration, summary };
+  // Each part is encoded from the kept rows: the whole table and its parts are never held at once.
+  const order = splitOrder(rows.rows, shares);
+  const calibration = rows.encode(encoder, order.calibration);
+  const parts =
+    calibration === null
+      ? splitTable(await encodeFlows(selection, encoder), shares)
+      : {
+          calibration,
+          validation: rows.encode(encoder, order.validation)!,
+          train: rows.encode(encoder, order.train)!,
+        };
+  return { schema: flows.schema, encoderSpec, encoder, ...parts, summary };
 }
 
 /** Seeded random split; calibration and validation get at least one row each when possible. */
 export function splitTable(table: FlowTable, shares: SplitShares) {
-  const order = Uint32Array.from({ length: table.length }, (_, i) => i);
+  const order = splitOrder(table.length, shares);
+  return {
+    calibration: table.select(order.calibration),
+    validation: table.select(order.validation),
+    train: table.select(order.train),
+  };
+}
+
+/** Which of `count` rows each part of {@link splitTable} takes, in its order. */
+export function splitOrder(count: number, shares: SplitShares) {
+  const order = Uint32Array.from({ length: count }, (_, i) => i);
   const rng = xoroshiro128plus(shares.seed ^ 0x5eed);
   for (let i = order.length - 1; i > 0; i--) {
     const j = uniformInt(rng, 0, i);
@@ -116,13 +135,12 @@ export function splitTable(table: FlowTable, shares: SplitShares) {
     order[i] = order[j]!;
     order[j] = t;
   }
-  const held = (share: number) =>
-    table.length >= 3 ? Math.max(1, Math.floor(table.length * share)) : 0;
+  const held = (share: number) => (count >= 3 ? Math.max(1, Math.floor(count * share)) : 0);
   const nCal = held(shares.calibration);
   const nVal = held(shares.validation);
   return {
-    calibration: table.select(order.subarray(0, nCal)),
-    validation: table.select(order.subarray(nCal, nCal + nVal)),
-    train: table.select(order.subarray(nCal + nVal)),
+    calibration: order.subarray(0, nCal),
+    validation: order.subarray(nCal, nCal + nVal),
+    train: order.subarray(nCal + nVal),
   };
 }

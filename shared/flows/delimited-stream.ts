@@ -77,10 +77,8 @@ async function* unquotedRecords<T extends object>(
   handle: RecordHandler<T>,
   maxRecords = Number.POSITIVE_INFINITY,
 ): AsyncGenerator<T> {
-  let records = 0;
-  for await (const item of unquotedLines(file, delimiter, 1, handle)) {
-    yield item;
-    if (++records >= maxRecords) return;
+  for await (const batch of unquotedLines(file, delimiter, 1, handle, undefined, maxRecords)) {
+    yield* batch;
   }
 }
 
@@ -108,22 +106,28 @@ export async function* delimitedRows(
   lineHandle?: LineHandler,
 ): AsyncGenerator<FlowRow> {
   try {
-    const items = options.quote
-      ? streamRecords(file, options, handle)
+    const batches = options.quote
+      ? oneByOne(streamRecords(file, options, handle))
       : unquotedLines(file, options.delimiter, options.fromLine ?? 1, handle, lineHandle);
-    for await (const item of items) {
-      if (isEndOfRows(item)) break;
-      if (isRowIssue(item)) {
-        counter.bad(item);
-      } else {
-        counter.good();
-        yield item;
+    reading: for await (const batch of batches) {
+      for (const item of batch) {
+        if (isEndOfRows(item)) break reading;
+        if (isRowIssue(item)) {
+          counter.bad(item);
+        } else {
+          counter.good();
+          yield item;
+        }
       }
     }
   } catch (error) {
     throw readError(file, error);
   }
   counter.finish();
+}
+
+async function* oneByOne<T>(items: AsyncIterable<T>): AsyncGenerator<T[]> {
+  for await (const item of items) yield [item];
 }
 
 /**
@@ -137,6 +141,10 @@ export async function* delimitedRows(
  * window) is a string of its own, holding no read chunk alive. Lines end in LF or CRLF; a
  * leading byte-order mark is dropped, as csv-parse's `bom` did. Each physical line counts,
  * blank ones included, which numbers the lines without csv-parse's per-record info objects.
+ * The records come in batches, those of one read chunk, so that a row costs its consumer one
+ * step of an async generator, not two. A batch ends at END_OF_ROWS and after `maxRecords`
+ * records (the reading stops there), and before an error, which is thrown after the records
+ * read before it are handed on.
  */
 async function* unquotedLines<T extends object>(
   file: string,
@@ -144,7 +152,8 @@ async function* unquotedLines<T extends object>(
   fromLine: number,
   handle: RecordHandler<T>,
   lineHandle?: LineHandler<T>,
-): AsyncGenerator<T> {
+  maxRecords = Number.POSITIVE_INFINITY,
+): AsyncGenerator<T[]> {
   const input = fileBytes(file, { highWaterMark: READ_CHUNK_BYTES });
   const delimiterByte = delimiter.length === 1 ? delimiter.charCodeAt(0) : 0x80;
   const fast = delimiterByte < 0x80 ? lineHandle : undefined;
@@ -165,21 +174,34 @@ async function* unquotedLines<T extends object>(
     if (line === 1 && text.charCodeAt(0) === BOM) text = text.slice(1);
     return text === '' ? null : handle(text.split(delimiter), line);
   };
-  for await (const read of input as AsyncIterable<Buffer>) {
-    const bytes: Buffer = rest ? Buffer.concat([rest, read]) : read;
-    let start = 0;
-    for (let end = bytes.indexOf(LF); end >= 0; end = bytes.indexOf(LF, start)) {
-      const item = record(bytes, start, end);
-      start = end + 1;
-      if (item !== null) yield item;
+  let records = 0;
+  let batch: T[] = [];
+  /** Adds a record to the batch; false once the reading is to stop after it. */
+  const add = (item: T | null): boolean => {
+    if (item === null) return true;
+    batch.push(item);
+    return ++records < maxRecords && item !== END_OF_ROWS;
+  };
+  try {
+    for await (const read of input as AsyncIterable<Buffer>) {
+      const bytes: Buffer = rest ? Buffer.concat([rest, read]) : read;
+      let start = 0;
+      for (let end = bytes.indexOf(LF); end >= 0; end = bytes.indexOf(LF, start)) {
+        const more = add(record(bytes, start, end));
+        start = end + 1;
+        if (!more) return yield batch;
+      }
+      rest = start < bytes.length ? bytes.subarray(start) : null;
+      if (rest && rest.length > MAX_RECORD_CHARS) throw tooLong(file, line + 1);
+      if (batch.length > 0) yield batch;
+      batch = [];
     }
-    rest = start < bytes.length ? bytes.subarray(start) : null;
-    if (rest && rest.length > MAX_RECORD_CHARS) throw tooLong(file, line + 1);
+    if (rest) add(record(rest, 0, rest.length));
+  } catch (error) {
+    if (batch.length > 0) yield batch;
+    throw error;
   }
-  if (rest) {
-    const item = record(rest, 0, rest.length);
-    if (item !== null) yield item;
-  }
+  if (batch.length > 0) yield batch;
 }
 
 const LF = 0x0a;

@@ -4,7 +4,8 @@
  * bytes rather than by name. Pipes (`--data -` is /dev/stdin, a named pipe, a process
  * substitution) can be read only once, while a reader opens its file more than once (a probe
  * of the first bytes, the header, then the rows): their first bytes are kept and replayed to
- * every later opening, so scoring reads a pipe as it reads a file.
+ * every later opening, so scoring and local training (one read of the rows) read a pipe as
+ * they read a file.
  */
 import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { Socket } from 'node:net';
@@ -116,7 +117,7 @@ class OncePipe {
   async *replay(): AsyncGenerator<Buffer> {
     if (!this.keeping)
       throw new FlowFormatError(
-        `${this.file}: a pipe is read once, and this one was read past its first ${PIPE_REPLAY_BYTES / 2 ** 20} MB already; a command that reads its flows twice (train: the encoder's sketch, then training) needs a file`,
+        `${this.file}: a pipe is read once, and this one was read past its first ${PIPE_REPLAY_BYTES / 2 ** 20} MB already; a command that reads its flows twice (fedflow client: the encoder round's sketch, then training) needs a file`,
         this.file,
       );
     let next = 0;

@@ -3,7 +3,10 @@
  * this beside their model fields so the derive stage can compute per-host traffic features and
  * alerts can name the flow; it is never a model input and never leaves the site.
  */
+import { INVALID, parseNonNegativeBytes } from './field-text.js';
+import type { LineCells } from './line-cells.js';
 import type { RowIssue } from './schema.js';
+import { TextInterner } from './text-interner.js';
 
 export interface FlowContext {
   /** Seconds since the Unix epoch (fractional), or null when the file has no timestamp. */
@@ -95,6 +98,10 @@ export class ContextReader {
   private readonly columns: Int32Array;
   private readonly names: readonly string[];
   readonly present: boolean;
+  /** The unset markers' bytes, for readLine. */
+  private readonly unsetBytes: readonly Buffer[];
+  /** A host's address repeats from row to row: one string for each (both columns share it). */
+  private readonly addresses = new TextInterner();
 
   constructor(
     header: readonly string[],
@@ -104,11 +111,7 @@ export class ContextReader {
     this.names = CONTEXT_KEYS.map((key) => columns[key] ?? '');
     this.columns = Int32Array.from(this.names, (name) => (name ? header.indexOf(name) : -1));
     this.present = this.columns.some((index) => index >= 0);
-  }
-
-  /** The columns the context is read from (the others' cells are never looked at). */
-  get usedColumns(): number[] {
-    return [...this.columns].filter((column) => column >= 0);
+    this.unsetBytes = unset.map((marker) => Buffer.from(marker));
   }
 
   /** The row's context (undefined when the file has none), or the issue with one of its cells. */
@@ -131,6 +134,62 @@ export class ContextReader {
       dstAddr: this.text(cells, DST_ADDR),
       dstPort,
     };
+  }
+
+  /**
+   * {@link read} of a line split into byte ranges (ASCII): the timestamp and the ports are
+   * parsed from their bytes, the addresses interned; a value that is not a plain decimal goes
+   * through read's own parsing of its text, so the values and the issues are read's.
+   */
+  readLine(cells: LineCells, file: string, line: number): FlowContext | undefined | RowIssue {
+    if (!this.present) return undefined;
+    let ts: number | null = null;
+    if (this.isSet(cells, TS)) {
+      const column = this.columns[TS]!;
+      const seconds = parseNonNegativeBytes(
+        cells.bytes,
+        cells.starts[column]!,
+        cells.ends[column]!,
+      );
+      const parsed = seconds === INVALID ? timestampOf(cells.text(column)) : seconds;
+      if (isInvalid(parsed)) return this.issue(file, line, TS, parsed);
+      ts = parsed;
+    }
+    const srcPort = this.portAt(cells, SRC_PORT);
+    if (isInvalid(srcPort)) return this.issue(file, line, SRC_PORT, srcPort);
+    const dstPort = this.portAt(cells, DST_PORT);
+    if (isInvalid(dstPort)) return this.issue(file, line, DST_PORT, dstPort);
+    return {
+      ts,
+      uid: this.isSet(cells, UID) ? cells.text(this.columns[UID]!) : null,
+      srcAddr: this.addressAt(cells, SRC_ADDR),
+      srcPort,
+      dstAddr: this.addressAt(cells, DST_ADDR),
+      dstPort,
+    };
+  }
+
+  /** Whether the file has a column for context key `k` and its cell is neither empty nor unset. */
+  private isSet(cells: LineCells, k: number): boolean {
+    const column = this.columns[k]!;
+    if (column < 0 || cells.ends[column] === cells.starts[column]) return false;
+    for (const marker of this.unsetBytes) if (cells.equals(column, marker)) return false;
+    return true;
+  }
+
+  private portAt(cells: LineCells, k: number): number | null | Invalid {
+    if (!this.isSet(cells, k)) return null;
+    const column = this.columns[k]!;
+    const port = parseNonNegativeBytes(cells.bytes, cells.starts[column]!, cells.ends[column]!);
+    return Number.isInteger(port) && port >= 0 && port <= PORT_MAX
+      ? port
+      : portOf(cells.text(column));
+  }
+
+  private addressAt(cells: LineCells, k: number): string | null {
+    if (!this.isSet(cells, k)) return null;
+    const column = this.columns[k]!;
+    return this.addresses.text(cells.bytes, cells.starts[column]!, cells.ends[column]!);
   }
 
   /** The cell of context key `k`, or null when the file has no such column or the cell is unset. */

@@ -59,18 +59,22 @@ async function readHeaderLines(
   const directives: NumberedRecord[] = [];
   let firstData: NumberedRecord | null = null;
   try {
-    // The parser decodes a whole chunk at a time: records past the first one are dropped.
-    const records = streamRecords(file, ZEEK_TEXT, (cells, line) => {
-      if (firstData !== null) return null;
-      if (isDirective(cells)) {
-        header.apply(cells, line);
-        directives.push({ cells, line });
-        return null;
-      }
-      header.requireFields(line);
-      firstData = { cells, line };
-      return firstData;
-    });
+    // Reading stops at the first record (directives are dropped, so they do not count).
+    const records = streamRecords(
+      file,
+      ZEEK_TEXT,
+      (cells, line) => {
+        if (isDirective(cells)) {
+          header.apply(cells, line);
+          directives.push({ cells, line });
+          return null;
+        }
+        header.requireFields(line);
+        firstData = { cells, line };
+        return firstData;
+      },
+      1,
+    );
     for await (const _ of records) break;
   } catch (error) {
     throw readError(file, error);

@@ -53,14 +53,11 @@ export class RowDecoder {
   private readonly unsetBytes: Uint8Array | null;
   private readonly emptyBytes: Uint8Array | null;
   /**
-   * Per column: the interner of its text (categorical and label columns), else null. Context
-   * cells are not interned: a uid or a timestamp never repeats, and looking them up cost more
-   * than it saved.
+   * Per column: the interner of its text (categorical and label columns), else null. The
+   * context reader interns the addresses; a uid or a timestamp never repeats, and looking them
+   * up cost more than it saved.
    */
   private readonly interners: (TextInterner | null)[];
-  /** The context columns' cells, filled by decodeLine for the context reader. */
-  private readonly contextCells: string[];
-  private readonly contextColumns: Int32Array;
 
   constructor(
     private readonly file: string,
@@ -86,8 +83,6 @@ export class RowDecoder {
     this.context = new ContextReader(this.names, options.context ?? {}, options.unsetMarkers);
     this.unsetBytes = this.unsetMarker === null ? null : Buffer.from(this.unsetMarker);
     this.emptyBytes = this.emptyMarker === null ? null : Buffer.from(this.emptyMarker);
-    this.contextColumns = Int32Array.from(this.context.usedColumns);
-    this.contextCells = new Array(this.columnCount).fill('');
     this.interners = columns.map((column) =>
       column.kind === 'categorical' || column.kind === 'label' ? new TextInterner() : null,
     );
@@ -183,11 +178,7 @@ export class RowDecoder {
       }
     }
     if (!this.context.present) return { line, values, label };
-    const contextCells = this.contextCells;
-    for (const column of this.contextColumns) {
-      contextCells[column] = cells.text(column);
-    }
-    const context = this.context.read(contextCells, this.file, line);
+    const context = this.context.readLine(cells, this.file, line);
     return context !== undefined && 'reason' in context
       ? context
       : { line, values, label, context };

@@ -138,6 +138,21 @@ describe('reading unquoted lines from their bytes', () => {
     expect(rows[0]!.context).to.deep.include({ uid: 'CrDn63WjJEmrWGjqf', dstPort: 80 });
   });
 
+  it('hands on the rows read before a line that stops the reading, then the error', async () => {
+    const dns = zeekTsv([]).replace('#path\tconn', '#path\tdns');
+    const log = `${zeekTsv([connValues(), connValues()]).replace(/#close.*\n/, '')}${dns}`;
+    const source = await openFlows(dir.write('appended.log', log), 'zeek');
+    const lines: number[] = [];
+    const error = await (async () => {
+      for await (const row of source.rows) lines.push(row.line);
+    })().catch((caught: unknown) => caught);
+
+    expect(lines).to.deep.equal([9, 10]);
+    expect((error as Error).message).to.match(
+      /appended\.log:15: this is a Zeek 'dns' log, not conn$/,
+    );
+  });
+
   it('splits a space-joined cell into its words as trim and split on whitespace do', () => {
     for (const cell of ['a b', '  a \t\v b  c ', '', '   ', 'one', 'x\r']) {
       const bytes = Buffer.from(`first,${cell},last`);

@@ -3,6 +3,8 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
+import { prepareLocalData } from '../../../client/pipeline/training-set.js';
+import { DEFAULT_ENCODER_FIT } from '../../../shared/encoding/fit-encoder.js';
 import { PIPE_REPLAY_BYTES } from '../../../shared/flows/file-bytes.js';
 import { openFlows } from '../../../shared/flows/readers.js';
 import { FlowFormatError } from '../../../shared/flows/schema.js';
@@ -40,6 +42,31 @@ describe('flows from a pipe (stdin, a named pipe), read once', () => {
     expect(rows.map(([line]) => line)).to.deep.equal([9, 10]);
   });
 
+  it("gives local training a pipe longer than the bytes it keeps: training's data reads its rows once", async function () {
+    this.timeout(30_000);
+    const record = connValues();
+    const count = Math.ceil(PIPE_REPLAY_BYTES / record.join('\t').length) + 1000;
+    const long = zeekTsv(
+      Array.from({ length: count }, (_, i) => (i % 2 ? record : connValues({ proto: 'udp' }))),
+    );
+    const selection = { format: 'zeek' as const, onlyLabel: null, read: {} };
+    const shares = { validation: 0.1, calibration: 0.1, seed: 1 };
+    const piped = await prepareLocalData(
+      { ...selection, files: [pipeOf(dir, 'train.pipe', long)] },
+      DEFAULT_ENCODER_FIT,
+      shares,
+    );
+    const filed = await prepareLocalData(
+      { ...selection, files: [dir.write('train.log', long)] },
+      DEFAULT_ENCODER_FIT,
+      shares,
+    );
+
+    expect(piped.summary.rowsUsed).to.equal(count);
+    expect(piped.encoderSpec).to.deep.equal(filed.encoderSpec);
+    expect(Array.from(piped.train.codes)).to.deep.equal(Array.from(filed.train.codes));
+  });
+
   it('reads a pipe longer than the bytes it keeps to its end, and refuses a second pass naming the file', async function () {
     this.timeout(30_000);
     const record = connValues();
@@ -51,7 +78,7 @@ describe('flows from a pipe (stdin, a named pipe), read once', () => {
     const again = await readAll(source).catch((error: unknown) => error);
     expect(again).to.be.instanceOf(FlowFormatError);
     expect((again as Error).message).to.match(
-      /long\.pipe: a pipe is read once, and this one was read past its first 16 MB already; a command that reads its flows twice \(train: the encoder's sketch, then training\) needs a file$/,
+      /long\.pipe: a pipe is read once, and this one was read past its first 16 MB already; a command that reads its flows twice \(fedflow client: the encoder round's sketch, then training\) needs a file$/,
     );
   });
 });

@@ -11,7 +11,7 @@ import { FlowEncoder } from '../../../shared/encoding/flow-encoder.js';
 import type { FlowTable } from '../../../shared/encoding/flow-table.js';
 import type { FlowSelection } from '../../../shared/flows/pipeline.js';
 import { openFlows } from '../../../shared/flows/readers.js';
-import type { ModelField } from '../../../shared/flows/schema.js';
+import type { FlowRow, ModelField } from '../../../shared/flows/schema.js';
 import { writeSyntheticConnLog } from '../../../shared/flows/synth/index.js';
 import {
   bucketCount,
@@ -96,6 +96,36 @@ describe('training data from flow files', () => {
       (value) => encoder.encode({ line: 0, values: [value], label: null })[0],
     );
     expect(Array.from(table.codes.subarray(0, values.length))).to.deep.equal(expected);
+  });
+
+  it('encodes the rows in the order asked, their labels and categories past 65,535 values included', () => {
+    const fields: ModelField[] = [
+      { name: 'host', kind: 'categorical' },
+      { name: 'bytes', kind: 'numeric', numeric: 'bytes' },
+    ];
+    const kept = new SketchedRows(fields);
+    const rows: FlowRow[] = [];
+    const add = (row: FlowRow) => {
+      rows.push(row);
+      kept.add(row);
+    };
+    for (let i = 0; i < 70_000; i++) add({ line: i, values: [`h${i}`, i % 5000], label: null });
+    // Values first seen after 65,535 others, frequent enough to be in the encoder's vocabulary.
+    for (let i = 0; i < 50; i++) {
+      add({ line: i, values: [`late${i % 2}`, i], label: i % 3 === 0 ? null : `attack${i % 2}` });
+    }
+    const encoder = new FlowEncoder(fitEncoder(kept.finishSketch(), DEFAULT_ENCODER_FIT));
+    const order = [70_049, 3, 70_000, 65_534, 70_001, 0, 69_999, 70_002];
+    const table = kept.encode(encoder, order)!;
+
+    expect(encoder.spec.fields[0]).to.have.property('vocabulary').that.includes('late1');
+    expect(tableRows(table)).to.deep.equal(
+      order.map((r) => `${encoder.encode(rows[r]!).join(',')} ${rows[r]!.label}`),
+    );
+    // The late values' codes are their own, not that of the value with id 65,535.
+    const late = [0, 2, 4, 7].map((k) => table.codes[k * 2]);
+    expect(new Set(late).size).to.equal(2);
+    expect(late).not.to.include(0);
   });
 
   it("gives no table for an encoder whose edges are not the sketch grid's (its rows are read again)", () => {
