@@ -62,7 +62,7 @@ const machine = {
   node: process.version,
   tfjs: tf.version_core,
   // Threads that share a training step on this backend (FEDFLOW_TRAINING_THREADS).
-  trainingThreads: trainingThreads(backend.name),
+  trainingThreads: trainingThreads(),
 };
 mkdirSync(resultsDir, { recursive: true });
 const save = (name: string, body: object) => {

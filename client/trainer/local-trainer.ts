@@ -43,8 +43,8 @@ export interface TrainingOptions {
   /** Stop after this many optimiser steps in all (federated rounds: equal work per site). */
   readonly maxSteps?: number;
   /**
-   * Threads that share each step (1 or 2; default: see trainingThreads). With 2, a worker
-   * computes half of every batch of at least 2 x MIN_HALF_BATCH rows (second-core.ts).
+   * Threads that share each step (1 or 2; default FEDFLOW_TRAINING_THREADS, else 1). With 2,
+   * a worker computes half of every batch of at least 2 x MIN_HALF_BATCH rows (second-core.ts).
    */
   readonly threads?: number;
 }
@@ -160,11 +160,10 @@ interface TrainingRun {
 
 /** The second core for this run, or null when the run trains on one thread. */
 function secondCoreFor(model: DetectorModel, options: TrainingOptions) {
-  const backend = tf.getBackend() as BackendName;
-  const threads = options.threads ?? trainingThreads(backend);
+  const threads = options.threads ?? trainingThreads();
   const rows = Math.floor(options.batchSize / 2);
   if (threads < 2 || rows < MIN_HALF_BATCH) return null;
-  const core = secondCore(backend);
+  const core = secondCore(tf.getBackend() as BackendName);
   return { core, rows, key: sessionKey(model.spec, rows) };
 }
 

@@ -1,20 +1,17 @@
 /**
- * How many threads local training uses by default: two where the machine has two cores for
- * this process, else one. FEDFLOW_TRAINING_THREADS (1 or 2) overrides. One on the native
- * backend, whose kernels already run on every core (TensorFlow's intra-op threads), and in a
- * process that is itself a worker thread, so sites simulated in workers do not oversubscribe.
+ * How many threads share a training step: FEDFLOW_TRAINING_THREADS (1 or 2), else one.
+ * Measured on 2 quiet cores (docs/model.md, "Speed"): at the default batch of 512 a second
+ * thread gave `fedflow train` 1.00-1.06x, and less than one thread while other processes held
+ * a core, since each step waits for the slower half; at batches of 2,048 it gave 1.3-1.5x.
+ * So it is there to ask for, not the default (and on the native backend, whose kernels
+ * already use every core, there is nothing to gain).
  */
-import { availableParallelism } from 'node:os';
-import { isMainThread } from 'node:worker_threads';
-
 export const TRAINING_THREADS_ENV = 'FEDFLOW_TRAINING_THREADS';
 
-export function trainingThreads(backend: string, env: NodeJS.ProcessEnv = process.env): number {
+export function trainingThreads(env: NodeJS.ProcessEnv = process.env): number {
   const forced = env[TRAINING_THREADS_ENV];
-  if (forced !== undefined && forced !== '') {
-    if (forced !== '1' && forced !== '2')
-      throw new Error(`${TRAINING_THREADS_ENV}: expected 1 or 2, got '${forced}'`);
-    return Number(forced);
-  }
-  return backend !== 'tensorflow' && isMainThread && availableParallelism() >= 2 ? 2 : 1;
+  if (forced === undefined || forced === '') return 1;
+  if (forced !== '1' && forced !== '2')
+    throw new Error(`${TRAINING_THREADS_ENV}: expected 1 or 2, got '${forced}'`);
+  return Number(forced);
 }

@@ -94,16 +94,12 @@ describe('training on two threads', () => {
     }
   });
 
-  it('takes its default from FEDFLOW_TRAINING_THREADS and refuses other values', () => {
-    expect(trainingThreads('wasm', { FEDFLOW_TRAINING_THREADS: '1' })).to.equal(1);
-    expect(trainingThreads('wasm', { FEDFLOW_TRAINING_THREADS: '2' })).to.equal(2);
-    expect(() => trainingThreads('wasm', { FEDFLOW_TRAINING_THREADS: '8' })).to.throw(
+  it('takes its default from FEDFLOW_TRAINING_THREADS, else one, and refuses other values', () => {
+    expect(trainingThreads({})).to.equal(1);
+    expect(trainingThreads({ FEDFLOW_TRAINING_THREADS: '1' })).to.equal(1);
+    expect(trainingThreads({ FEDFLOW_TRAINING_THREADS: '2' })).to.equal(2);
+    expect(() => trainingThreads({ FEDFLOW_TRAINING_THREADS: '8' })).to.throw(
       "FEDFLOW_TRAINING_THREADS: expected 1 or 2, got '8'",
     );
-  });
-
-  it('stays on one thread by default on the native backend, whose kernels use every core', () => {
-    expect(trainingThreads('tensorflow', {})).to.equal(1);
-    expect(trainingThreads('tensorflow', { FEDFLOW_TRAINING_THREADS: '2' })).to.equal(2);
   });
 });
