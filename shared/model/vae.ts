@@ -247,9 +247,11 @@ export class CategoricalVae implements DetectorModel {
       const logPx = tf.sub(tf.logSumExp(logPxGivenC, 1), Math.log(components));
       return [tf.neg(logPx) as tf.Tensor1D, fieldNll];
     }
-    // Expected NLL plus KL(q || uniform) in one sum: q . (log q + log K - log p(x | c)).
-    const perComponent = tf.sub(tf.add(logQ, Math.log(components)), logPxGivenC);
-    return [tf.sum(tf.mul(q, perComponent), 1) as tf.Tensor1D, fieldNll];
+    // Expected NLL plus KL(q || uniform), summed apart: one sum of their difference loses
+    // more float32 precision where log p(x | c) is large (up to 3.5e-4 nats on a fresh model).
+    const expectedNll = tf.neg(tf.sum(tf.mul(q, logPxGivenC), 1));
+    const kl = tf.sum(tf.mul(q, tf.add(logQ, Math.log(components))), 1);
+    return [tf.add(expectedNll, kl) as tf.Tensor1D, fieldNll];
   }
 
   /** The decoder's logits per component and their normalisers, kept until the weights change. */
