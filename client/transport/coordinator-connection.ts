@@ -9,7 +9,7 @@ import type { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
 import { bytesEqual, sha256 } from '../../shared/crypto/bytes.js';
 import { fingerprint, type Identity, type PublicIdentity } from '../../shared/crypto/identity.js';
 import { sealEnvelope } from '../../shared/crypto/sealed-envelope.js';
-import { decodeSignedBlob, signBlob, verifyBlob } from '../../shared/crypto/signed-blob.js';
+import { signBlob, verifyBlob } from '../../shared/crypto/signed-blob.js';
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import {
   type ClientPayload,
@@ -20,13 +20,9 @@ import { weightsSha256 } from '../../shared/federation/release-delta.js';
 import {
   ENROL_PURPOSE,
   enrolStatement,
-  MODEL_RELEASE_PURPOSE,
   RECEIPT_PURPOSE,
   receiptStatement,
 } from '../../shared/federation/signed-statements.js';
-import type { ModelSpec } from '../../shared/model/model-spec.js';
-import { parseSpecJson } from '../../shared/model/model-spec-error.js';
-import { validateThresholds } from '../../shared/model/thresholds.js';
 import { ChunkAssembler, splitIntoChunks } from '../../shared/wire/chunks.js';
 import {
   type ResultReceipt,
@@ -37,22 +33,18 @@ import {
 } from '../../shared/wire/convert.js';
 import { FedflowError } from '../../shared/wire/errors.js';
 import type { FederationClient } from '../../shared/wire/generated/fedflow/v1/Federation.js';
-import {
-  decodeModelRelease,
-  encodeClientPayload,
-  encodeSealedEnvelope,
-} from '../../shared/wire/payload-codec.js';
+import { encodeClientPayload, encodeSealedEnvelope } from '../../shared/wire/payload-codec.js';
 import { loadFederation } from '../../shared/wire/proto-loader.js';
 import { fromServiceError } from '../../shared/wire/status.js';
-import { ReleaseMismatchError, releasedWeights } from './release-weights.js';
+import { deadline, unary } from './grpc-calls.js';
+import { globalModelFrom, verifiedRelease } from './open-release.js';
+import { ReleaseMismatchError } from './release-weights.js';
 
 const UNARY_DEADLINE_MS = 10_000;
 const TRANSFER_DEADLINE_MS = 300_000;
 /** The task stream is renewed this often (a long poll with a deadline, like every call). */
 export const TASK_STREAM_DEADLINE_MS = 15 * 60_000;
 const MAX_MODEL_BYTES = 512 * 1024 * 1024;
-
-const deadline = (ms: number) => new Date(Date.now() + ms);
 
 export interface Enrolled {
   readonly token: string;
@@ -162,22 +154,12 @@ export class CoordinatorConnection {
     held: GlobalModel | null = null,
   ): Promise<GlobalModel> {
     const release = await this.fetchRelease(token, version, held);
-    let released: ReturnType<typeof releasedWeights>;
     try {
-      released = releasedWeights(release, held);
+      return globalModelFrom(release, held);
     } catch (error) {
       if (!(error instanceof ReleaseMismatchError) || !held) throw error;
       return this.fetchModel(token, version, null);
     }
-    const spec = (
-      typeof released.spec === 'string'
-        ? parseSpecJson(released.spec, `model release v${version}`)
-        : released.spec
-    ) as ModelSpec;
-    const thresholds = release.thresholdsJson
-      ? validateThresholds(JSON.parse(release.thresholdsJson), `model release v${version}`)
-      : null;
-    return { version: release.version, spec, weights: released.weights, thresholds };
   }
 
   /** The verified, decoded release of `version` for a site holding `held`. */
@@ -200,19 +182,7 @@ export class CoordinatorConnection {
     }
     const bytes = assembler.finish();
     this.releaseBytes += bytes.length;
-    const blob = decodeSignedBlob(bytes);
-    const release = decodeModelRelease(
-      verifyBlob(blob, this.coordinator.signPublicKey, MODEL_RELEASE_PURPOSE),
-    );
-    // A valid signature proves who made it, not that it is the one asked for.
-    if (release.version !== version)
-      throw new FedflowError(
-        'failed-precondition',
-        `asked for model version ${version}, got a signed release of version ${release.version}`,
-      );
-    // The spec is read and checked against the weights by the site (client/agent), which may
-    // reach the model code; here it is only parsed.
-    return release;
+    return verifiedRelease(bytes, this.coordinator.signPublicKey, version);
   }
 
   /**
@@ -322,12 +292,4 @@ export class CoordinatorConnection {
     );
     return { ...receipt, sealedBytes: sealed.length };
   }
-}
-
-function unary<T>(
-  start: (callback: (error: grpc.ServiceError | null, value?: T) => void) => void,
-): Promise<T> {
-  return new Promise((resolve, reject) =>
-    start((error, value) => (error ? reject(fromServiceError(error)) : resolve(value as T))),
-  );
 }
