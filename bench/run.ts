@@ -1,15 +1,3 @@
-/**
- * `npm run bench`: detection quality on NSL-KDD, training/scoring throughput, and peak memory
- * when training on 1,000,000 synthetic flows; federated against central, local-only and
- * personalised models, on NSL-KDD and on the demo's synthetic sites; poisoning. Writes JSON to
- * bench/results/ with the backend and machine named.
- * Usage: node dist/bench/run.js [quality] [calibration] [federated] [diagnosis] [federated-synthetic] [traffic-features] [follow] [iot23] [poisoning] [sketch-influence] [compression] [federation-cost] [privacy] [secagg] [peers] [memory] [readers] [backend-speed] [startup]
- *   [--seeds 1,2,3] (poisoning: every seed for the default screening, the first for the others)
- *   [--clients 2] [--no-quality] (federation-cost: sites as processes; skip the AUROC runs)
- *   [--screenings robust,...] (poisoning: only these screenings, saved as poisoning-nsl-kdd-<names>.json)
- *   [--baseline <dist dir>] (readers: also time that build of another revision, runs alternated)
- */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,7 +6,6 @@ import { iot23Candidates, iot23Dir, nslKddCandidates, nslKddDir } from '../cli/d
 import { trainingThreads } from '../client/trainer/training-threads.js';
 import { describeBackend, initBackend } from '../shared/runtime/backend.js';
 import { tf } from '../shared/runtime/tf.js';
-import { runBackendSpeed } from './backend-speed.js';
 import { runCompression } from './federation/compression-bench.js';
 import { runDiagnosis } from './federation/diagnosis-bench.js';
 import { runFederationCost } from './federation/federation-cost.js';
@@ -34,10 +21,7 @@ import { runKillLoop } from './hardening/kill-loop.js';
 import { runIot23 } from './iot23-bench.js';
 import { runNslKddCalibration } from './nsl-kdd-calibration.js';
 import { runNslKddQuality } from './nsl-kdd-quality.js';
-import { runPeers } from './peers/peers-bench.js';
-import { PYTHON, probePeer } from './peers/python-peer.js';
-import { runReaders } from './readers-bench.js';
-import { runStartup } from './startup-bench.js';
+import { runSpeedParts } from './speed-parts.js';
 import { runSyntheticCalibration } from './synthetic-calibration.js';
 import { runTrafficFeatures } from './traffic-features-bench.js';
 
@@ -151,18 +135,6 @@ if (runs('calibration')) {
 
 if (runs('follow')) {
   save('follow', await runFollow({ flowsPerSecond: 50_000, seconds: 6, runs: 3 }, log));
-}
-
-if (runs('startup')) {
-  const dir = nslKddDir();
-  if (!dir) log(`skipping startup: no KDDTest+.txt in ${nslKddCandidates().join(' or ')}`);
-  else
-    save('startup-nsl-kdd', {
-      protocol:
-        'the built fedflow program, a new process per run (median wall seconds after a warm-up): --help, score --help, score on the first 20,000 rows of KDDTest+, and flows/s scoring KDDTest+ x10; model from fedflow train --seed 1 on KDDTrain+_20Percent',
-      targets: { helpSeconds: 0.3, score20kSeconds: 1 },
-      ...(await runStartup(dir, log)),
-    });
 }
 
 if (runs('traffic-features')) {
@@ -291,71 +263,4 @@ if (runs('kill-loop')) {
   });
 }
 
-if (runs('peers')) {
-  const dir = nslKddDir();
-  const peer = probePeer();
-  if (!dir) log(`skipping peers: no KDDTest+.txt in ${nslKddCandidates().join(' or ')}`);
-  else if ('missing' in peer) log(`skipping peers (the PyTorch peer): ${peer.missing}`);
-  else {
-    const settings = {
-      fedflow: [process.execPath, join(here, '..', 'cli', 'fedflow.js')],
-      pairs: 3,
-      epochs: 3,
-      copies: 10,
-    };
-    save('peers-nsl-kdd', {
-      protocol: `fedflow against its PyTorch peer (bench/peers), same model directory and encoded codes: trained by 'fedflow train' for ${settings.epochs} epochs on the normal rows of KDDTrain+_20Percent.txt; training ${settings.epochs} epochs (batch 512) on those rows, model-only scoring of KDDTest+.txt's encoded rows, and 'score' file -> alert lines on KDDTest+.txt and on it concatenated ${settings.copies} times; alternating fedflow, peer (1 torch thread), peer (default threads) in ${settings.pairs} rounds; ratio = fedflow flows/s / peer flows/s; the machine may be shared`,
-      fedflowThreads: 1,
-      peer: { python: PYTHON, ...peer },
-      ...(await runPeers(dir, peer, settings, log)),
-    });
-  }
-}
-
-if (runs('memory')) {
-  const flows = 1_000_000;
-  log(`memory: training on ${flows} synthetic flows in a child process (1 epoch)...`);
-  const output = execFileSync(
-    process.execPath,
-    [join(here, 'memory-child.js'), String(flows), '1'],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const result = JSON.parse(output.trim().split('\n').at(-1)!);
-  log(`memory: peak RSS ${Math.round(result.peakRssMB)} MB for ${flows} flows`);
-  save('memory-1m-flows', { targetPeakRssMB: 1536, ...result });
-}
-
-if (runs('readers')) {
-  const iot23 = iot23Dir();
-  const nslKdd = nslKddDir();
-  if (!iot23 || !nslKdd) {
-    log(
-      'skipping readers: it needs the IoT-23 captures and NSL-KDD (FEDFLOW_IOT23_DIR, FEDFLOW_NSL_KDD_DIR)',
-    );
-  } else {
-    const at = args.indexOf('--baseline');
-    const baseline = at >= 0 ? args[at + 1] : undefined;
-    save('readers', {
-      protocol:
-        'file to rows, and file to the encoded table (no derived fields), rows per second by the wall clock and by the process CPU time (on a shared machine the wall clock also counts the turns of other processes); medians of 5 runs; hakai x20 is malware-8-1-hakai.conn.log with its records 20 times over (208,060 rows), KDDTest+ x10 is 225,440 rows; with a baseline, the two builds run in turn',
-      targets: { rowsPerSecond: 300_000 },
-      ...(await runReaders(iot23, nslKdd, { runs: 5, baseline }, log)),
-    });
-  }
-}
-
-// Only when named: it needs the native backend built (npm run native:build) and takes minutes.
-if (wanted.includes('backend-speed')) {
-  const dir = nslKddDir();
-  if (!dir) {
-    log(`skipping backend speed: no KDDTest+.txt in ${nslKddCandidates().join(' or ')}`);
-  } else {
-    const cli = join(here, '..', 'cli', 'fedflow.js');
-    const variants = runBackendSpeed(cli, dir, Number(seedsFrom('--rounds', [5])[0]), log);
-    save('backend-speed-nsl-kdd', {
-      protocol:
-        "each variant a fresh process, in turn, round after round: 'fedflow train' (6 epochs, median of epochs 2-6) on the normal rows of KDDTrain+_20Percent.txt and 'fedflow score' on KDDTest+.txt; medians over rounds",
-      variants,
-    });
-  }
-}
+await runSpeedParts({ runs, wanted, save, log, here, args, seedsFrom });

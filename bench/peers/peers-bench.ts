@@ -35,78 +35,12 @@ export async function runPeers(
 ) {
   const work = mkdtempSync(join(tmpdir(), 'fedflow-peers-'));
   try {
-    const modelDir = join(work, 'model');
-    const trainFile = join(dir, 'KDDTrain+_20Percent.txt');
-    const testFile = join(dir, 'KDDTest+.txt');
-    log(`peers: fedflow train (${s.epochs} epochs) on the normal rows of ${trainFile}`);
-    execFileSync(
-      s.fedflow[0]!,
-      [...s.fedflow.slice(1), 'train', '--data', trainFile, '--format', 'nsl-kdd'].concat([
-        '--only-label',
-        'normal',
-        '--epochs',
-        String(s.epochs),
-        '--out',
-        modelDir,
-      ]),
-      { stdio: ['ignore', 'ignore', 'inherit'] },
-    );
-    const loaded = openModel(modelDir);
-    const { spec, weights } = loaded.saved;
-    const read = (file: string, onlyLabel: string | null) =>
-      encodeFlows({ files: [file], format: 'nsl-kdd', onlyLabel, read: {} }, loaded.encoder);
-    const train = await read(trainFile, 'normal');
-    const test = await read(testFile, null);
-    const trainCodes = join(work, 'train.u16');
-    const testCodes = join(work, 'test.u16');
-    writeCodes(trainCodes, train);
-    writeCodes(testCodes, test);
-
-    const match = checkPeerMatches(modelDir, loaded, test, work);
-    log(`peers: match ${JSON.stringify(match)}`);
-    if (!match.matches)
-      throw new Error(`the peer does not reproduce fedflow's model: ${JSON.stringify(match)}`);
-
+    const prepared = await prepareModel(dir, work, s, log);
+    const { loaded, train, test, match } = prepared;
     // One torch thread, and torch's own default (the number of cores) when that differs.
     const threads = [...new Set([1, peer.defaultThreads])];
-    const training = [];
-    const scoring = [];
-    for (let p = 0; p < s.pairs; p++) {
-      const ours = await fedflowTraining(spec, weights, loaded.encoder, train, s.epochs);
-      const theirs = Object.fromEntries(
-        threads.map((t) => [
-          t,
-          runPeer<PeerTrain>(
-            ['train', modelDir, trainCodes, '--epochs', String(s.epochs)].concat([
-              '--threads',
-              String(t),
-            ]),
-          ).epochs,
-        ]),
-      );
-      training.push({ fedflow: ours, peer: theirs });
-      log(
-        `peers: training pair ${p + 1}: fedflow ${Math.round(fps(ours))} flows/s, peer ${threads.map((t) => `${t} thread(s) ${Math.round(fps(theirs[t]!))}`).join(', ')}`,
-      );
-      const ourScoring = fedflowScoring(loaded.model, loaded.encoder, test, 3);
-      const theirScoring = Object.fromEntries(
-        threads.map((t) => [
-          t,
-          runPeer<{ flowsPerSecond: number[] }>([
-            'score',
-            modelDir,
-            testCodes,
-            '--threads',
-            String(t),
-          ]).flowsPerSecond,
-        ]),
-      );
-      scoring.push({ fedflow: ourScoring, peer: theirScoring });
-      log(
-        `peers: scoring pair ${p + 1}: fedflow ${Math.round(median(ourScoring))} flows/s, peer ${threads.map((t) => `${t} thread(s) ${Math.round(median(theirScoring[t]!))}`).join(', ')}`,
-      );
-    }
-
+    const { training, scoring } = await modelPairs(prepared, threads, s, log);
+    const testFile = join(dir, 'KDDTest+.txt');
     const big = join(work, `KDDTest+x${s.copies}.txt`);
     const testText = readFileSync(testFile);
     writeFileSync(big, Buffer.concat(Array<Buffer>(s.copies).fill(testText)));
@@ -117,7 +51,9 @@ export async function runPeers(
       [big, test.length * s.copies],
     ] as const) {
       log(`peers: score ${file} (${rows} rows), fedflow CLI against score_file.py`);
-      files.push(compareFileScoring(s.fedflow, modelDir, file, rows, work, threads, s.pairs));
+      files.push(
+        compareFileScoring(s.fedflow, prepared.modelDir, file, rows, work, threads, s.pairs),
+      );
       if (file === testFile) agreement = compareAlertLines(work);
     }
     loaded.model.dispose();
@@ -137,6 +73,92 @@ export async function runPeers(
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * A model trained by fedflow's CLI, both data sets encoded by fedflow (and written for the
+ * peer), and the check that the peer reproduces the model before anything is timed.
+ */
+async function prepareModel(dir: string, work: string, s: PeersSettings, log: (l: string) => void) {
+  const modelDir = join(work, 'model');
+  const trainFile = join(dir, 'KDDTrain+_20Percent.txt');
+  const testFile = join(dir, 'KDDTest+.txt');
+  log(`peers: fedflow train (${s.epochs} epochs) on the normal rows of ${trainFile}`);
+  execFileSync(
+    s.fedflow[0]!,
+    [...s.fedflow.slice(1), 'train', '--data', trainFile, '--format', 'nsl-kdd'].concat([
+      '--only-label',
+      'normal',
+      '--epochs',
+      String(s.epochs),
+      '--out',
+      modelDir,
+    ]),
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const loaded = openModel(modelDir);
+  const read = (file: string, onlyLabel: string | null) =>
+    encodeFlows({ files: [file], format: 'nsl-kdd', onlyLabel, read: {} }, loaded.encoder);
+  const train = await read(trainFile, 'normal');
+  const test = await read(testFile, null);
+  const trainCodes = join(work, 'train.u16');
+  const testCodes = join(work, 'test.u16');
+  writeCodes(trainCodes, train);
+  writeCodes(testCodes, test);
+  const match = checkPeerMatches(modelDir, loaded, test, work);
+  log(`peers: match ${JSON.stringify(match)}`);
+  if (!match.matches)
+    throw new Error(`the peer does not reproduce fedflow's model: ${JSON.stringify(match)}`);
+  return { modelDir, loaded, train, test, trainCodes, testCodes, match };
+}
+
+/** Training and model-only scoring, fedflow and the peer in turn, `s.pairs` rounds. */
+async function modelPairs(
+  prepared: Awaited<ReturnType<typeof prepareModel>>,
+  threads: readonly number[],
+  s: PeersSettings,
+  log: (l: string) => void,
+) {
+  const { modelDir, loaded, train, test, trainCodes, testCodes } = prepared;
+  const { spec, weights } = loaded.saved;
+  const training = [];
+  const scoring = [];
+  for (let p = 0; p < s.pairs; p++) {
+    const ours = await fedflowTraining(spec, weights, loaded.encoder, train, s.epochs);
+    const theirs = Object.fromEntries(
+      threads.map((t) => [
+        t,
+        runPeer<PeerTrain>(
+          ['train', modelDir, trainCodes, '--epochs', String(s.epochs)].concat([
+            '--threads',
+            String(t),
+          ]),
+        ).epochs,
+      ]),
+    );
+    training.push({ fedflow: ours, peer: theirs });
+    log(
+      `peers: training pair ${p + 1}: fedflow ${Math.round(fps(ours))} flows/s, peer ${threads.map((t) => `${t} thread(s) ${Math.round(fps(theirs[t]!))}`).join(', ')}`,
+    );
+    const ourScoring = fedflowScoring(loaded.model, loaded.encoder, test, 3);
+    const theirScoring = Object.fromEntries(
+      threads.map((t) => [
+        t,
+        runPeer<{ flowsPerSecond: number[] }>([
+          'score',
+          modelDir,
+          testCodes,
+          '--threads',
+          String(t),
+        ]).flowsPerSecond,
+      ]),
+    );
+    scoring.push({ fedflow: ourScoring, peer: theirScoring });
+    log(
+      `peers: scoring pair ${p + 1}: fedflow ${Math.round(median(ourScoring))} flows/s, peer ${threads.map((t) => `${t} thread(s) ${Math.round(median(theirScoring[t]!))}`).join(', ')}`,
+    );
+  }
+  return { training, scoring };
 }
 
 const fps = (epochs: readonly EpochFigure[]) => median(epochs.map((e) => e.flowsPerSecond));
