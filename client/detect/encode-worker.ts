@@ -14,6 +14,7 @@ import type { ReadOptions } from '../../shared/flows/readers.js';
 import { FlowFormatError, type FlowSchema } from '../../shared/flows/schema.js';
 import { BatchBuilder } from './batch-builder.js';
 import type { WorkerMessage } from './encode-worker-protocol.js';
+import { WorkerScorer, type WorkerScoring } from './worker-scorer.js';
 
 export interface EncodeWorkerInput {
   /** The flows to encode; the bad-row callback stays on the main thread. */
@@ -22,6 +23,8 @@ export interface EncodeWorkerInput {
   readonly batchSize: number;
   readonly credits: number;
   readonly reading: ReadingOptions;
+  /** Score a share of the batches here too (worker-scorer.ts); absent: encode only. */
+  readonly scoring?: WorkerScoring;
 }
 
 /** How the worker reads: a whole file once (the default), or following it as it grows. */
@@ -68,10 +71,19 @@ async function run(): Promise<void> {
     read: { ...input.selection.read, onBadRow: (issue) => send({ type: 'bad-row', issue }) },
   });
   send({ type: 'schema', schema: flows.schema satisfies FlowSchema });
+  const scorer = input.scoring ? new WorkerScorer(input.scoring) : null;
+  // A model that fails to load here only means the main thread scores every batch.
+  scorer?.load(input.encoder).catch(() => {});
   const batch = new BatchBuilder(encoder, input.batchSize, async (encoded, transfer) => {
     while (credits === 0) await new Promise<void>((resolve) => (waiting = resolve));
     credits--;
-    send({ type: 'batch', batch: encoded }, transfer);
+    const scored = scorer?.scoreIfDue(encoded);
+    if (!scored) return send({ type: 'batch', batch: encoded }, transfer);
+    const arrays = [scored.scores, scored.fieldNll, scored.latent];
+    send({ type: 'batch', batch: { ...encoded, scored } }, [
+      ...transfer,
+      ...arrays.map((a) => a.buffer as ArrayBuffer),
+    ]);
   });
   const idle = setInterval(() => {
     if (batch.waited(IDLE_FLUSH_MS)) void batch.flush();

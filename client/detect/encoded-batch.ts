@@ -5,6 +5,7 @@
  * cheaper than an array or an object.
  */
 import type { FlowContext } from '../../shared/flows/flow-context.js';
+import type { BatchScores } from '../../shared/model/detector-model.js';
 
 export interface EncodedBatch {
   readonly count: number;
@@ -19,6 +20,8 @@ export interface EncodedBatch {
   readonly packedValues: readonly string[];
   /** Each row's FlowContext as a JSON object ('' when the format carries none). */
   readonly contexts: readonly string[];
+  /** The model's scores, when the encode worker scored this batch itself (worker-scorer.ts). */
+  readonly scored?: BatchScores;
 }
 
 /** ASCII unit separator: never part of a parsed field value that we keep. */

@@ -10,6 +10,7 @@ import { startModuleWorker } from '../../shared/runtime/module-worker.js';
 import type { EncodeWorkerInput, ReadingOptions } from './encode-worker.js';
 import type { WorkerMessage } from './encode-worker-protocol.js';
 import type { EncodedBatch } from './encoded-batch.js';
+import type { WorkerScoring } from './worker-scorer.js';
 
 export interface EncodedStream {
   readonly schema: FlowSchema;
@@ -29,9 +30,11 @@ export async function encodeInWorker(
   options: ReadingOptions & {
     /** When aborted, the worker sends what it has read and ends, without waiting for more. */
     readonly stop?: AbortSignal;
+    /** Have the worker score a share of the batches too (worker-scorer.ts). */
+    readonly scoring?: WorkerScoring;
   } = {},
 ): Promise<EncodedStream> {
-  const { stop, ...reading } = options;
+  const { stop, scoring, ...reading } = options;
   const { onBadRow, ...portable } = selection.read;
   const files = selection.files;
   const input: EncodeWorkerInput = {
@@ -40,6 +43,7 @@ export async function encodeInWorker(
     batchSize,
     credits: CREDITS,
     reading,
+    ...(scoring ? { scoring } : {}),
   };
   const worker: Worker = startModuleWorker(import.meta.url, 'encode-worker', { workerData: input });
   const askToStop = () => worker.postMessage('stop');
