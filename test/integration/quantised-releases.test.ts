@@ -1,48 +1,34 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { type RunningCoordinator, startCoordinator } from '../../cli/roles/coordinator.js';
+import { startCoordinator } from '../../cli/roles/coordinator.js';
 import { participate } from '../../client/agent/participation.js';
 import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
 import { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
 import { auditFederation } from '../../shared/audit/audit-run.js';
-import { initBackend } from '../../shared/runtime/backend.js';
+import { coordinatorPerTest } from '../helpers/coordinator-per-test.js';
 import { federationFixture, publicIdentity, siteWorker } from '../helpers/federation-fixture.js';
 
 const quiet = () => {};
 
 describe('quantised releases over gRPC', function () {
   this.timeout(240_000);
-  let dir: string;
-  let coordinator: RunningCoordinator | null = null;
-  before(async () => {
-    await initBackend();
-  });
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'fedflow-releases-'));
-  });
-  afterEach(async () => {
-    await coordinator?.stop();
-    coordinator = null;
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const t = coordinatorPerTest('fedflow-releases-');
 
   it('gives every site bit for bit the coordinator models from 8-bit changes, and the audit logs still verify', async () => {
-    const fixture = await federationFixture(dir, ['web', 'mail-dns']);
+    const fixture = await federationFixture(t.dir, ['web', 'mail-dns']);
     const settings = {
       'federation.rounds': 3,
       'federation.updateBits': 8,
       'federation.releaseBits': 8,
       'audit.keepPlaintext': true,
     };
-    coordinator = await startCoordinator(fixture.config(settings), quiet);
-    const address = `127.0.0.1:${coordinator.port}`;
+    t.coordinator = await startCoordinator(fixture.config(settings), quiet);
+    const address = `127.0.0.1:${t.coordinator.port}`;
     const fetched: number[][] = fixture.sites.map(() => []);
     const published: number[] = [];
     const connections = fixture.sites.map((site) => {
       const egress = AuditLogWriter.open(
-        join(dir, site.identity.name, 'audit', 'egress.jsonl'),
+        join(t.dir, site.identity.name, 'audit', 'egress.jsonl'),
         site.identity,
         'egress',
         { keepPlaintext: true },
@@ -66,7 +52,7 @@ describe('quantised releases over gRPC', function () {
               fetched[i]!.push(connections[i]!.releaseBytes - before);
               published.push(model.version);
               // What the site rebuilt is what the coordinator holds for that version now.
-              const mine = coordinator!.loop.current!;
+              const mine = t.coordinator!.loop.current!;
               expect(model.version).to.equal(mine.version);
               expect(
                 Buffer.from(model.weights.buffer).equals(Buffer.from(mine.weights.buffer)),
@@ -80,7 +66,7 @@ describe('quantised releases over gRPC', function () {
         }),
       ),
     );
-    const final = await coordinator.done;
+    const final = await t.coordinator.done;
     for (const model of models) {
       expect(model!.version).to.equal(final.version);
       expect(Buffer.from(model!.weights.buffer).equals(Buffer.from(final.weights.buffer))).to.equal(
@@ -96,13 +82,13 @@ describe('quantised releases over gRPC', function () {
       expect(sizes[4]).to.be.below(2_000);
     }
     for (const connection of connections) connection.close();
-    const report = auditFederation([dir]);
+    const report = auditFederation([t.dir]);
     expect(report.findings.filter((f) => f.severity === 'error')).to.deep.equal([]);
     expect(report.siteLogs).to.have.length(2);
   });
 
   it('keeps its quantised release and residual across a coordinator restart, and the sites end bit for bit on its model', async () => {
-    const fixture = await federationFixture(dir, ['web', 'internal']);
+    const fixture = await federationFixture(t.dir, ['web', 'internal']);
     const settings = { 'federation.rounds': 3, 'federation.releaseBits': 8 };
     const first = await startCoordinator(fixture.config(settings), quiet);
     const port = first.port;
@@ -122,19 +108,19 @@ describe('quantised releases over gRPC', function () {
       await new Promise((r) => setTimeout(r, 20));
     const before = first.loop.current!;
     await first.stop();
-    coordinator = await startCoordinator(
+    t.coordinator = await startCoordinator(
       fixture.config({ ...settings, 'listen.port': port }),
       quiet,
     );
     // The restarted coordinator holds the release it made, residual included, from disk.
-    expect(coordinator.loop.current!.version).to.equal(before.version);
+    expect(t.coordinator.loop.current!.version).to.equal(before.version);
     expect(
-      Buffer.from(coordinator.loop.current!.weights.buffer).equals(
+      Buffer.from(t.coordinator.loop.current!.weights.buffer).equals(
         Buffer.from(before.weights.buffer),
       ),
     ).to.equal(true);
-    expect(coordinator.loop.currentRelease?.baseVersion).to.equal(before.version - 1);
-    const final = await coordinator.done;
+    expect(t.coordinator.loop.currentRelease?.baseVersion).to.equal(before.version - 1);
+    const final = await t.coordinator.done;
     for (const model of await Promise.all(agents)) {
       expect(model!.version).to.equal(final.version);
       expect(Buffer.from(model!.weights.buffer).equals(Buffer.from(final.weights.buffer))).to.equal(
