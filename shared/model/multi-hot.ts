@@ -24,22 +24,14 @@ export class MultiHotBuilder {
    * `start .. start + count` when `order` is null.
    */
   build(codes: Uint16Array, order: Uint32Array | null, start: number, count: number): tf.Tensor2D {
-    const { width, fieldCount, offsets } = this;
-    if (this.buffer.length < count * width) this.buffer = new Float32Array(count * width);
-    const buffer = this.buffer.subarray(0, count * width);
-    buffer.fill(0);
-    for (let r = 0; r < count; r++) {
-      const row = order ? order[start + r]! : start + r;
-      const base = row * fieldCount;
-      const out = r * width;
-      for (let f = 0; f < fieldCount; f++) buffer[out + offsets[f]! + codes[base + f]!] = 1;
-    }
-    return tf.tensor2d(buffer, [count, width]);
+    const buffer = this.fill(codes, order, start, count, false);
+    return tf.tensor2d(buffer, [count, this.width]);
   }
 
   /**
-   * The same rows as {@link build} and their transpose [width x count], written in the same
-   * pass: the weight gradients need xᵀ, and a Transpose kernel on wasm costs more than this.
+   * The same rows as {@link build} and their transpose [width x count], both written in one
+   * pass over the codes: the weight gradients need xᵀ, and a Transpose kernel on wasm costs
+   * more than this.
    */
   buildPair(
     codes: Uint16Array,
@@ -47,14 +39,38 @@ export class MultiHotBuilder {
     start: number,
     count: number,
   ): { x: tf.Tensor2D; xT: tf.Tensor2D } {
+    const buffer = this.fill(codes, order, start, count, true);
+    return {
+      x: tf.tensor2d(buffer, [count, this.width]),
+      xT: tf.tensor2d(this.transposed.subarray(0, count * this.width), [this.width, count]),
+    };
+  }
+
+  /** Writes the rows' ones into `buffer` (and, if asked, their transpose); returns the rows. */
+  private fill(
+    codes: Uint16Array,
+    order: Uint32Array | null,
+    start: number,
+    count: number,
+    transposeToo: boolean,
+  ): Float32Array {
     const { width, fieldCount, offsets } = this;
-    if (this.transposed.length < count * width) this.transposed = new Float32Array(count * width);
-    const buffer = this.transposed.subarray(0, count * width);
+    const size = count * width;
+    if (this.buffer.length < size) this.buffer = new Float32Array(size);
+    if (transposeToo && this.transposed.length < size) this.transposed = new Float32Array(size);
+    const buffer = this.buffer.subarray(0, size);
+    const transposed = transposeToo ? this.transposed.subarray(0, size) : null;
     buffer.fill(0);
+    transposed?.fill(0);
     for (let r = 0; r < count; r++) {
       const base = (order ? order[start + r]! : start + r) * fieldCount;
-      for (let f = 0; f < fieldCount; f++) buffer[(offsets[f]! + codes[base + f]!) * count + r] = 1;
+      const out = r * width;
+      for (let f = 0; f < fieldCount; f++) {
+        const column = offsets[f]! + codes[base + f]!;
+        buffer[out + column] = 1;
+        if (transposed) transposed[column * count + r] = 1;
+      }
     }
-    return { x: this.build(codes, order, start, count), xT: tf.tensor2d(buffer, [width, count]) };
+    return buffer;
   }
 }
