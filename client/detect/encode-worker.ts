@@ -73,7 +73,7 @@ async function run(): Promise<void> {
   send({ type: 'schema', schema: flows.schema satisfies FlowSchema });
   const scorer = input.scoring ? new WorkerScorer(input.scoring) : null;
   // A model that fails to load here only means the main thread scores every batch.
-  scorer?.load(input.encoder).catch(() => {});
+  scorer?.load().catch(() => {});
   const batch = new BatchBuilder(encoder, input.batchSize, async (encoded, transfer) => {
     while (credits === 0) await new Promise<void>((resolve) => (waiting = resolve));
     credits--;

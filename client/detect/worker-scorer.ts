@@ -6,7 +6,6 @@
  * batch changes nothing in the output. The model loads in the background: batches sent before
  * it is ready are scored on the main thread as before.
  */
-import type { EncoderSpec } from '../../shared/encoding/encoder-spec.js';
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import { createDetector } from '../../shared/model/create-detector.js';
 import type {
@@ -36,10 +35,10 @@ export class WorkerScorer {
   constructor(private readonly scoring: WorkerScoring) {}
 
   /** Loads the backend and the model (in the background: batches go unscored until then). */
-  async load(encoder: EncoderSpec): Promise<void> {
+  async load(): Promise<void> {
     await initBackend(this.scoring.backend);
     const detector = createDetector(this.scoring.spec, this.scoring.weights);
-    const builder = new MultiHotBuilder(new FlowEncoder(encoder));
+    const builder = new MultiHotBuilder(new FlowEncoder(this.scoring.spec.encoder));
     this.model = {
       detector,
       build: (batch) => {

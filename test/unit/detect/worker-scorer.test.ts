@@ -35,7 +35,7 @@ describe("the encode worker's share of scoring", () => {
       every: 2,
     });
     expect(scorer.scoreIfDue(batch), 'before the model is loaded').to.equal(null);
-    await scorer.load(encoder.spec);
+    await scorer.load();
     const turns = [0, 1, 2, 3].map(() => scorer.scoreIfDue(batch));
     // The first call above was the first batch: the second is the worker's, and so on.
     expect(turns.map((t) => t !== null)).to.deep.equal([true, false, true, false]);
