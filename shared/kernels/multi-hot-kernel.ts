@@ -1,0 +1,158 @@
+/**
+ * Products with a batch of multi-hot rows, done as what they are: sums of matrix rows, one per
+ * field, instead of dense matMuls over mostly zeros. The model's first layer and its
+ * per-component likelihoods are such products; as dense matMuls they were 45% of a training
+ * step on wasm. The arithmetic runs in a small WebAssembly SIMD module (multi-hot.wat), the same
+ * on every TensorFlow.js backend: inputs are copied in, results copied out as new arrays.
+ */
+import { WASM_BASE64 } from './multi-hot-wasm.js';
+
+/** A batch of multi-hot rows by the column of each 1 (one per field), not as a dense matrix. */
+export interface MultiHotRows {
+  readonly count: number;
+  readonly fields: number;
+  /** Columns of the dense matrix the rows stand for. */
+  readonly width: number;
+  /** Row-major [count x fields]: the column, in [0, width), of each field's 1. */
+  readonly columns: Int32Array;
+}
+
+// @types/node leaves the WebAssembly global undeclared, and the DOM lib would bring far more.
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { readonly exports: unknown };
+};
+
+interface KernelExports {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  times(
+    columns: number,
+    rows: number,
+    fields: number,
+    m: number,
+    stride: number,
+    out: number,
+  ): void;
+  transposeTimes(
+    columns: number,
+    rows: number,
+    fields: number,
+    d: number,
+    stride: number,
+    out: number,
+  ): void;
+}
+
+let kernel: KernelExports | null = null;
+
+function instance(): KernelExports {
+  // 454 bytes: compiling synchronously costs less than a microtask round trip would.
+  kernel ??= new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64')))
+    .exports as unknown as KernelExports;
+  return kernel;
+}
+
+/** X M: [count x cols] for the rows X and `matrix` M [width x cols] (row-major). */
+export function multiHotTimes(
+  rows: MultiHotRows,
+  matrix: Float32Array,
+  cols: number,
+): Float32Array {
+  expectLength(matrix, rows.width * cols, 'matrix');
+  const layout = place(rows, rows.width, cols);
+  layout.write(layout.input, matrix, rows.width);
+  layout.kernel.times(
+    layout.columns,
+    rows.count,
+    rows.fields,
+    layout.input,
+    layout.stride,
+    layout.output,
+  );
+  return layout.read(layout.output, rows.count);
+}
+
+/** Xᵀ D: [width x cols] for the rows X and `d` [count x cols] (row-major). */
+export function multiHotTransposeTimes(
+  rows: MultiHotRows,
+  d: Float32Array,
+  cols: number,
+): Float32Array {
+  expectLength(d, rows.count * cols, 'gradient');
+  const layout = place(rows, rows.count, cols);
+  layout.write(layout.input, d, rows.count);
+  layout.zero(layout.output, rows.width);
+  layout.kernel.transposeTimes(
+    layout.columns,
+    rows.count,
+    rows.fields,
+    layout.input,
+    layout.stride,
+    layout.output,
+  );
+  return layout.read(layout.output, rows.width);
+}
+
+function expectLength(values: Float32Array, length: number, what: string): void {
+  if (values.length !== length)
+    throw new RangeError(`multi-hot product: ${what} has ${values.length} values, not ${length}`);
+}
+
+/**
+ * Lays out one call in the module's memory: the columns, then an input matrix of `inputRows`
+ * and an output matrix of the larger row count, both `stride` floats per row (cols rounded up
+ * to the SIMD width of 4; the padding stays unused).
+ */
+function place(rows: MultiHotRows, inputRows: number, cols: number) {
+  const k = instance();
+  const stride = Math.ceil(cols / 4) * 4;
+  const columnBytes = align16(rows.count * rows.fields * 4);
+  const input = columnBytes;
+  const output = input + align16(inputRows * stride * 4);
+  const end = output + Math.max(rows.count, rows.width) * stride * 4;
+  const missing = end - k.memory.buffer.byteLength;
+  if (missing > 0) k.memory.grow(Math.ceil(missing / 65536));
+  const columns = new Int32Array(k.memory.buffer, 0, rows.count * rows.fields);
+  columns.set(rows.columns.subarray(0, columns.length));
+  checkColumns(columns, rows.width);
+  const floats = (at: number, n: number) => new Float32Array(k.memory.buffer, at, n * stride);
+  return {
+    kernel: k,
+    columns: 0,
+    input,
+    output,
+    stride,
+    /** Copies row-major [n x cols] `values` to `at`, padding each row to the stride. */
+    write(at: number, values: Float32Array, n: number): void {
+      const target = floats(at, n);
+      if (stride === cols) target.set(values);
+      else
+        for (let r = 0; r < n; r++)
+          target.set(values.subarray(r * cols, (r + 1) * cols), r * stride);
+    },
+    zero(at: number, n: number): void {
+      floats(at, n).fill(0);
+    },
+    /** A copy of the [n x cols] matrix at `at`, without the padding. */
+    read(at: number, n: number): Float32Array {
+      const source = floats(at, n);
+      if (stride === cols) return source.slice();
+      const out = new Float32Array(n * cols);
+      for (let r = 0; r < n; r++) out.set(source.subarray(r * stride, r * stride + cols), r * cols);
+      return out;
+    },
+  };
+}
+
+/** A column outside the matrix would read or write another buffer's memory: refuse it. */
+function checkColumns(columns: Int32Array, width: number): void {
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i]!;
+    if (c < 0 || c >= width)
+      throw new RangeError(`multi-hot product: column ${c} at ${i} is outside [0, ${width})`);
+  }
+}
+
+function align16(bytes: number): number {
+  return Math.ceil(bytes / 16) * 16;
+}
