@@ -19,28 +19,29 @@ export function batchGradient(
   count: number,
   settings: LossSettings,
 ): Float32Array {
-  const { x, xT } = builder.buildPair(codes, order, start, count);
-  try {
-    const flat = tf.tidy(
-      () => model.lossAndGradient?.(x, xT, settings) ?? autogradGradient(model, x, settings),
-    );
-    const values = flat.dataSync() as Float32Array;
-    flat.dispose();
-    return values;
-  } finally {
-    x.dispose();
-    xT.dispose();
-  }
+  const rows = builder.rows(codes, order, start, count);
+  const flat =
+    model.lossAndGradient?.(rows, settings) ??
+    autogradGradient(model, builder.build(codes, order, start, count), settings);
+  const values = flat.dataSync() as Float32Array;
+  flat.dispose();
+  return values;
 }
 
-/** The gradient of `model.loss` by autograd, flattened like lossAndGradient's result. */
+/** The gradient of `model.loss` on the dense batch `x` (disposed here) by autograd, flattened like lossAndGradient's result. */
 function autogradGradient(
   model: DetectorModel,
   x: tf.Tensor2D,
   settings: LossSettings,
 ): tf.Tensor1D {
   registerGradients();
-  const { value, grads } = tf.variableGrads(() => model.loss(x, settings), model.variables);
-  const parts = model.variables.map((v) => tf.reshape(grads[v.name]!, [-1]));
-  return tf.concat([...parts, tf.reshape(value, [1])]) as tf.Tensor1D;
+  try {
+    return tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => model.loss(x, settings), model.variables);
+      const parts = model.variables.map((v) => tf.reshape(grads[v.name]!, [-1]));
+      return tf.concat([...parts, tf.reshape(value, [1])]) as tf.Tensor1D;
+    });
+  } finally {
+    x.dispose();
+  }
 }

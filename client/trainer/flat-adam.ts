@@ -34,16 +34,17 @@ export class FlatAdam {
       );
     this.t++;
     const { m, v, beta1, beta2, epsilon } = this;
-    const c1 = 1 - beta1 ** this.t;
-    const c2 = 1 - beta2 ** this.t;
-    const rate = this.learningRate;
+    // The bias corrections as factors outside the loop: lr * (m / c1) / (sqrt(v / c2) + eps)
+    // with one square root and one division per weight instead of three divisions.
+    const stepSize = this.learningRate / (1 - beta1 ** this.t);
+    const rootScale = 1 / Math.sqrt(1 - beta2 ** this.t);
     for (let i = 0; i < weights.length; i++) {
       const g = gradient[i]!;
       const mi = beta1 * m[i]! + (1 - beta1) * g;
       const vi = beta2 * v[i]! + (1 - beta2) * g * g;
       m[i] = mi;
       v[i] = vi;
-      weights[i] = weights[i]! - (rate * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
+      weights[i] = weights[i]! - (stepSize * mi) / (Math.sqrt(vi) * rootScale + epsilon);
     }
   }
 }

@@ -8,6 +8,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { FlowEncoder } from '../encoding/flow-encoder.js';
 import type { FlowTable } from '../encoding/flow-table.js';
 import type { MixtureObjective, ModelSpec } from './model-spec.js';
+import type { MultiHotRows } from './multi-hot.js';
 
 /** Per-step settings of the training objective. */
 export interface LossSettings {
@@ -51,11 +52,11 @@ export interface DetectorModel {
   loss(x: tf.Tensor2D, settings: LossSettings): tf.Scalar;
   /**
    * Optional fast path for training: the mean loss over a batch and its gradient, as one flat
-   * vector (the gradient in weight-manifest order, then the loss). `xT` is the batch's
-   * transpose. Null when the model has no such path for these settings; the trainer then
-   * differentiates {@link loss} with autograd.
+   * vector (the gradient in weight-manifest order, then the loss), from the batch's multi-hot
+   * columns (no dense matrix). Null when the model has no such path for these settings; the
+   * trainer then differentiates {@link loss} with autograd.
    */
-  lossAndGradient?(x: tf.Tensor2D, xT: tf.Tensor2D, settings: LossSettings): tf.Tensor1D | null;
+  lossAndGradient?(rows: MultiHotRows, settings: LossSettings): tf.Tensor1D | null;
   /** Scores a batch of multi-hot rows, read back to JS once. */
   score(x: tf.Tensor2D, options?: ScoreOptions): BatchScores;
   /** `count` encoded flows drawn from the model's own distribution (generative replay). */

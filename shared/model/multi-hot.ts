@@ -1,14 +1,19 @@
 /**
  * Builds the model's input for a batch of encoded rows: a multi-hot matrix (one 1 per field),
- * which a dense layer turns into the sum of per-field embeddings. Built in JS with one copy
- * into the tensor, because gather's gradient is missing on the wasm backend.
+ * which a dense layer turns into the sum of per-field embeddings. Either as the columns of the
+ * ones ({@link MultiHotBuilder.rows}), which the multi-hot kernels multiply without a dense
+ * matrix, or as a dense tensor ({@link MultiHotBuilder.build}) where autograd needs one; built
+ * in JS with one copy, because gather's gradient is missing on the wasm backend.
  */
 import type { FlowEncoder } from '../encoding/flow-encoder.js';
+import type { MultiHotRows } from '../kernels/multi-hot-kernel.js';
 import { tf } from '../runtime/tf.js';
+
+export type { MultiHotRows };
 
 export class MultiHotBuilder {
   private buffer = new Float32Array(0);
-  private transposed = new Float32Array(0);
+  private columns = new Int32Array(0);
   private readonly offsets: Int32Array;
   private readonly fieldCount: number;
   readonly width: number;
@@ -21,56 +26,35 @@ export class MultiHotBuilder {
 
   /**
    * Rows `order[start .. start + count)` of `codes` (row-major, `fieldCount` per row), or rows
-   * `start .. start + count` when `order` is null.
+   * `start .. start + count` when `order` is null, as a dense [count x width] tensor.
    */
   build(codes: Uint16Array, order: Uint32Array | null, start: number, count: number): tf.Tensor2D {
-    const buffer = this.fill(codes, order, start, count, false);
-    return tf.tensor2d(buffer, [count, this.width]);
+    const { width, fieldCount } = this;
+    const rows = this.rows(codes, order, start, count);
+    const size = count * width;
+    if (this.buffer.length < size) this.buffer = new Float32Array(size);
+    const buffer = this.buffer.subarray(0, size);
+    buffer.fill(0);
+    for (let r = 0; r < count; r++)
+      for (let f = 0; f < fieldCount; f++)
+        buffer[r * width + rows.columns[r * fieldCount + f]!] = 1;
+    return tf.tensor2d(buffer, [count, width]);
   }
 
   /**
-   * The same rows as {@link build} and their transpose [width x count], both written in one
-   * pass over the codes: the weight gradients need xᵀ, and a Transpose kernel on wasm costs
-   * more than this.
+   * The same rows as {@link build}, as the column of each 1. The columns live in a buffer the
+   * next call overwrites: use them before building another batch.
    */
-  buildPair(
-    codes: Uint16Array,
-    order: Uint32Array | null,
-    start: number,
-    count: number,
-  ): { x: tf.Tensor2D; xT: tf.Tensor2D } {
-    const buffer = this.fill(codes, order, start, count, true);
-    return {
-      x: tf.tensor2d(buffer, [count, this.width]),
-      xT: tf.tensor2d(this.transposed.subarray(0, count * this.width), [this.width, count]),
-    };
-  }
-
-  /** Writes the rows' ones into `buffer` (and, if asked, their transpose); returns the rows. */
-  private fill(
-    codes: Uint16Array,
-    order: Uint32Array | null,
-    start: number,
-    count: number,
-    transposeToo: boolean,
-  ): Float32Array {
+  rows(codes: Uint16Array, order: Uint32Array | null, start: number, count: number): MultiHotRows {
     const { width, fieldCount, offsets } = this;
-    const size = count * width;
-    if (this.buffer.length < size) this.buffer = new Float32Array(size);
-    if (transposeToo && this.transposed.length < size) this.transposed = new Float32Array(size);
-    const buffer = this.buffer.subarray(0, size);
-    const transposed = transposeToo ? this.transposed.subarray(0, size) : null;
-    buffer.fill(0);
-    transposed?.fill(0);
+    const size = count * fieldCount;
+    if (this.columns.length < size) this.columns = new Int32Array(size);
+    const columns = this.columns.subarray(0, size);
     for (let r = 0; r < count; r++) {
       const base = (order ? order[start + r]! : start + r) * fieldCount;
-      const out = r * width;
-      for (let f = 0; f < fieldCount; f++) {
-        const column = offsets[f]! + codes[base + f]!;
-        buffer[out + column] = 1;
-        if (transposed) transposed[column * count + r] = 1;
-      }
+      for (let f = 0; f < fieldCount; f++)
+        columns[r * fieldCount + f] = offsets[f]! + codes[base + f]!;
     }
-    return buffer;
+    return { count, fields: fieldCount, width, columns };
   }
 }

@@ -12,6 +12,7 @@ import type { BatchScores, DetectorModel, LossSettings, ScoreOptions } from './d
 import { exactMixtureGradient } from './exact-mixture-gradient.js';
 import { categoricalKl, gaussianKl, latentParts } from './latent-terms.js';
 import type { MixtureObjective, ModelSpec } from './model-spec.js';
+import type { MultiHotRows } from './multi-hot.js';
 import { type LayerRole, latentWidth, unflatten, vaeLayers } from './parameters.js';
 import { sampleFlows } from './sample-flows.js';
 
@@ -102,7 +103,7 @@ export class CategoricalVae implements DetectorModel {
   }
 
   /** The exact mixture objective has a hand-written gradient (exact-mixture-gradient.ts). */
-  lossAndGradient(x: tf.Tensor2D, xT: tf.Tensor2D, settings: LossSettings): tf.Tensor1D | null {
+  lossAndGradient(rows: MultiHotRows, settings: LossSettings): tf.Tensor1D | null {
     if (this.spec.architecture.latent.kind !== 'mixture' || settings.mixtureObjective !== 'exact')
       return null;
     const layers = {
@@ -111,7 +112,7 @@ export class CategoricalVae implements DetectorModel {
       decoder: this.decoderLayers,
       output: this.outputLayer,
     };
-    return exactMixtureGradient(layers, this.segments, x, xT, settings.klWeight);
+    return exactMixtureGradient(layers, this.segments, rows, settings.klWeight);
   }
 
   /** Scores a batch (read back to JS once). See {@link BatchScores}. */

@@ -32,11 +32,13 @@ describe('the exact mixture objective with its hand-written gradient', () => {
       const fresh = createModel(TOY_SCHEMA, encoder.spec, { hidden, latent }, 4);
       const model = new CategoricalVae(fresh.spec, fresh.weights);
       const table = toyTable(encoder, toyRows(90, 7));
-      const { x, xT } = new MultiHotBuilder(encoder).buildPair(table.codes, null, 0, 90);
+      const builder = new MultiHotBuilder(encoder);
+      const x = builder.build(table.codes, null, 0, 90);
+      const rows = builder.rows(table.codes, null, 0, 90);
       for (const klWeight of [0, 0.6, 1]) {
         const expected = autograd(model, x, klWeight);
         const settings = { klWeight, temperature: 1, seed: 1, mixtureObjective: 'exact' as const };
-        const flat = model.lossAndGradient(x, xT, settings)!;
+        const flat = model.lossAndGradient(rows, settings)!;
         const actual = flat.dataSync();
         flat.dispose();
         expect(actual.length).to.equal(fresh.weights.length + 1);
@@ -47,7 +49,7 @@ describe('the exact mixture objective with its hand-written gradient', () => {
             1e-5 * scale,
           );
       }
-      for (const t of [x, xT]) t.dispose();
+      x.dispose();
       model.dispose();
     });
   }
@@ -55,7 +57,7 @@ describe('the exact mixture objective with its hand-written gradient', () => {
   it('is not offered for a Gaussian latent or the Gumbel-softmax objective', () => {
     const encoder = toyEncoder();
     const rows = toyTable(encoder, toyRows(20, 2));
-    const { x, xT } = new MultiHotBuilder(encoder).buildPair(rows.codes, null, 0, 20);
+    const batch = new MultiHotBuilder(encoder).rows(rows.codes, null, 0, 20);
     const gaussian = createModel(
       TOY_SCHEMA,
       encoder.spec,
@@ -71,32 +73,35 @@ describe('the exact mixture objective with its hand-written gradient', () => {
     const a = new CategoricalVae(gaussian.spec, gaussian.weights);
     const b = new CategoricalVae(mixture.spec, mixture.weights);
     const settings = { klWeight: 1, temperature: 1, seed: 1 };
-    expect(a.lossAndGradient(x, xT, { ...settings, mixtureObjective: 'exact' })).to.equal(null);
-    expect(b.lossAndGradient(x, xT, { ...settings, mixtureObjective: 'gumbel-softmax' })).to.equal(
+    expect(a.lossAndGradient(batch, { ...settings, mixtureObjective: 'exact' })).to.equal(null);
+    expect(b.lossAndGradient(batch, { ...settings, mixtureObjective: 'gumbel-softmax' })).to.equal(
       null,
     );
-    for (const t of [x, xT]) t.dispose();
     a.dispose();
     b.dispose();
   });
 });
 
-describe('the multi-hot batch pair', () => {
+describe('the multi-hot batch builder', () => {
   before(async () => {
     await initBackend();
   });
 
-  it('holds the batch and its exact transpose, rows taken in the given order', () => {
+  it("gives the columns of the dense batch's ones, rows taken in the given order", () => {
     const encoder = toyEncoder();
     const table = toyTable(encoder, toyRows(40, 3));
     const order = Uint32Array.from([7, 3, 30, 11, 0]);
     const builder = new MultiHotBuilder(encoder);
-    const { x, xT } = builder.buildPair(table.codes, order, 1, 3);
-    const expected = builder.build(table.codes, Uint32Array.from([3, 30, 11]), 0, 3);
-    expect(Array.from(x.dataSync())).to.deep.equal(Array.from(expected.dataSync()));
-    const transposed = tf.transpose(x);
-    expect(xT.shape).to.deep.equal([encoder.width, 3]);
-    expect(Array.from(xT.dataSync())).to.deep.equal(Array.from(transposed.dataSync()));
-    for (const t of [x, xT, expected, transposed]) t.dispose();
+    const rows = builder.rows(table.codes, order, 1, 3);
+    expect(rows).to.include({ count: 3, fields: encoder.fieldCount, width: encoder.width });
+    const dense = builder.build(table.codes, Uint32Array.from([3, 30, 11]), 0, 3);
+    const values = dense.dataSync() as Float32Array;
+    dense.dispose();
+    const expected: number[] = [];
+    for (let r = 0; r < 3; r++)
+      for (let c = 0; c < encoder.width; c++)
+        if (values[r * encoder.width + c] === 1) expected.push(c);
+    expect(Array.from(rows.columns)).to.deep.equal(expected);
+    expect(values.reduce((a, b) => a + b, 0)).to.equal(3 * encoder.fieldCount);
   });
 });
