@@ -76,9 +76,7 @@ export function fedflowScoresAndFields(
   const fieldsAt = table.length;
   for (let start = 0; start < table.length; start += SCORE_BATCH) {
     const count = Math.min(SCORE_BATCH, table.length - start);
-    const x = builder.build(table.codes, null, start, count);
-    const { scores, fieldNll } = model.score(x);
-    x.dispose();
+    const { scores, fieldNll } = model.score(builder.rows(table.codes, null, start, count));
     out.set(scores, start);
     out.set(fieldNll, fieldsAt + start * table.fieldCount);
   }

@@ -44,12 +44,7 @@ function scoreBatch(
   batch: EncodedBatch,
   options: ScoreOptions,
 ): BatchScores {
-  const x = builder.build(batch.codes, null, 0, batch.count);
-  try {
-    return model.score(x, options);
-  } finally {
-    x.dispose();
-  }
+  return model.score(builder.rows(batch.codes, null, 0, batch.count), options);
 }
 
 export async function scoreFlowFiles(

@@ -41,14 +41,8 @@ export class WorkerScorer {
     const builder = new MultiHotBuilder(new FlowEncoder(this.scoring.spec.encoder));
     this.model = {
       detector,
-      build: (batch) => {
-        const x = builder.build(batch.codes, null, 0, batch.count);
-        try {
-          return detector.score(x, this.scoring.options);
-        } finally {
-          x.dispose();
-        }
-      },
+      build: (batch) =>
+        detector.score(builder.rows(batch.codes, null, 0, batch.count), this.scoring.options),
     };
   }
 

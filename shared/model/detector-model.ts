@@ -58,7 +58,7 @@ export interface DetectorModel {
    */
   lossAndGradient?(rows: MultiHotRows, settings: LossSettings): tf.Tensor1D | null;
   /** Scores a batch of multi-hot rows, read back to JS once. */
-  score(x: tf.Tensor2D, options?: ScoreOptions): BatchScores;
+  score(rows: MultiHotRows, options?: ScoreOptions): BatchScores;
   /** `count` encoded flows drawn from the model's own distribution (generative replay). */
   sample(encoder: FlowEncoder, count: number, seed: number): FlowTable;
   /** The weights as one flat vector in manifest order. */

@@ -12,7 +12,6 @@ import { tf } from '../runtime/tf.js';
 export type { MultiHotRows };
 
 export class MultiHotBuilder {
-  private buffer = new Float32Array(0);
   private columns = new Int32Array(0);
   private readonly offsets: Int32Array;
   private readonly fieldCount: number;
@@ -29,16 +28,7 @@ export class MultiHotBuilder {
    * `start .. start + count` when `order` is null, as a dense [count x width] tensor.
    */
   build(codes: Uint16Array, order: Uint32Array | null, start: number, count: number): tf.Tensor2D {
-    const { width, fieldCount } = this;
-    const rows = this.rows(codes, order, start, count);
-    const size = count * width;
-    if (this.buffer.length < size) this.buffer = new Float32Array(size);
-    const buffer = this.buffer.subarray(0, size);
-    buffer.fill(0);
-    for (let r = 0; r < count; r++)
-      for (let f = 0; f < fieldCount; f++)
-        buffer[r * width + rows.columns[r * fieldCount + f]!] = 1;
-    return tf.tensor2d(buffer, [count, width]);
+    return multiHotTensor(this.rows(codes, order, start, count));
   }
 
   /**
@@ -57,4 +47,13 @@ export class MultiHotBuilder {
     }
     return { count, fields: fieldCount, width, columns };
   }
+}
+
+/** The dense [count x width] matrix that `rows` stand for, as a tensor. */
+export function multiHotTensor(rows: MultiHotRows): tf.Tensor2D {
+  const { count, fields, width, columns } = rows;
+  const dense = new Float32Array(count * width);
+  for (let r = 0; r < count; r++)
+    for (let f = 0; f < fields; f++) dense[r * width + columns[r * fields + f]!] = 1;
+  return tf.tensor2d(dense, [count, width]);
 }

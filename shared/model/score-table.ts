@@ -17,9 +17,7 @@ export function scoreTable(
   const scores = new Float32Array(table.length);
   for (let start = 0; start < table.length; start += SCORE_BATCH) {
     const count = Math.min(SCORE_BATCH, table.length - start);
-    const x = builder.build(table.codes, null, start, count);
-    scores.set(model.score(x, options).scores, start);
-    x.dispose();
+    scores.set(model.score(builder.rows(table.codes, null, start, count), options).scores, start);
   }
   return scores;
 }

@@ -5,6 +5,7 @@
  */
 import type { FlowEncoder } from '../encoding/flow-encoder.js';
 import type { FlowTable } from '../encoding/flow-table.js';
+import { multiHotTimes } from '../kernels/multi-hot-kernel.js';
 import { tf } from '../runtime/tf.js';
 import { FieldSegments } from './categorical-likelihood.js';
 import { dataTimesTransposed, dense } from './dense.js';
@@ -12,7 +13,7 @@ import type { BatchScores, DetectorModel, LossSettings, ScoreOptions } from './d
 import { exactMixtureGradient } from './exact-mixture-gradient.js';
 import { categoricalKl, gaussianKl, latentParts } from './latent-terms.js';
 import type { MixtureObjective, ModelSpec } from './model-spec.js';
-import type { MultiHotRows } from './multi-hot.js';
+import { type MultiHotRows, multiHotTensor } from './multi-hot.js';
 import { type LayerRole, latentWidth, unflatten, vaeLayers } from './parameters.js';
 import { sampleFlows } from './sample-flows.js';
 
@@ -116,12 +117,11 @@ export class CategoricalVae implements DetectorModel {
   }
 
   /** Scores a batch (read back to JS once). See {@link BatchScores}. */
-  score(x: tf.Tensor2D, options: ScoreOptions = {}): BatchScores {
-    const [score, fieldNll] = tf.tidy(() =>
+  score(rows: MultiHotRows, options: ScoreOptions = {}): BatchScores {
+    const [score, fieldNll] =
       this.spec.architecture.latent.kind === 'gaussian'
-        ? this.scoreGaussian(x, options)
-        : this.scoreMixture(x, options),
-    );
+        ? this.scoreGaussian(rows, options)
+        : tf.tidy(() => this.scoreMixture(rows, options));
     const scores = score.dataSync() as Float32Array;
     const perField = fieldNll.dataSync() as Float32Array;
     score.dispose();
@@ -195,7 +195,16 @@ export class CategoricalVae implements DetectorModel {
     return { mu, logVar };
   }
 
-  private scoreGaussian(x: tf.Tensor2D, options: ScoreOptions): [tf.Tensor1D, tf.Tensor2D] {
+  private scoreGaussian(rows: MultiHotRows, options: ScoreOptions): [tf.Tensor1D, tf.Tensor2D] {
+    const x = multiHotTensor(rows);
+    try {
+      return tf.tidy(() => this.scoreGaussianDense(x, options));
+    } finally {
+      x.dispose();
+    }
+  }
+
+  private scoreGaussianDense(x: tf.Tensor2D, options: ScoreOptions): [tf.Tensor1D, tf.Tensor2D] {
     const dim = latentWidth(this.spec.architecture);
     const { mu, logVar } = this.gaussianPosterior(this.encode(x), dim);
     // Reconstruction at the posterior mean: deterministic, and the usual VAE scoring choice.
@@ -233,17 +242,21 @@ export class CategoricalVae implements DetectorModel {
   /**
    * With a discrete latent the expectation over components is exact: no sampling at all. The
    * decoder's output for each component depends on the weights only, so it is computed once
-   * per set of weights ({@link componentTable}), not once per batch.
+   * per set of weights ({@link componentTable}), not once per batch. Every product with the
+   * multi-hot rows is a multi-hot kernel's sum of matrix rows.
    */
-  private scoreMixture(x: tf.Tensor2D, options: ScoreOptions): [tf.Tensor1D, tf.Tensor2D] {
+  private scoreMixture(rows: MultiHotRows, options: ScoreOptions): [tf.Tensor1D, tf.Tensor2D] {
     const components = latentWidth(this.spec.architecture);
-    const alpha = dense(this.encode(x), this.latentLayer.kernel, this.latentLayer.bias, true);
+    const cache = this.componentTable();
+    const alpha = this.encodeRows(rows, cache.firstKernel);
     const logQ = tf.logSoftmax(alpha);
     const q = tf.exp(logQ);
-    const { table, tableT, logNorm, logZ } = this.componentTable();
-    const logPxGivenC = tf.sub(tf.matMul(x, tableT), logZ); // [B x K]
-    const observed = tf.matMul(tf.mul(tf.matMul(q, table), x), this.segments.segment);
-    const fieldNll = tf.sub(tf.matMul(q, logNorm), observed) as tf.Tensor2D;
+    const likelihoods = multiHotTimes(rows, cache.tableT, components);
+    const logPxGivenC = tf.sub(tf.tensor2d(likelihoods, [rows.count, components]), cache.logZ);
+    // Each field's expected logit at its observed code: the row's mixture of logits, picked at
+    // the row's columns.
+    const observed = pickColumns(tf.matMul(q, cache.table), rows);
+    const fieldNll = tf.sub(tf.matMul(q, cache.logNorm), observed) as tf.Tensor2D;
     if ((options.importanceSamples ?? 0) > 0) {
       const logPx = tf.sub(tf.logSumExp(logPxGivenC, 1), Math.log(components));
       return [tf.neg(logPx) as tf.Tensor1D, fieldNll];
@@ -255,37 +268,68 @@ export class CategoricalVae implements DetectorModel {
     return [tf.add(expectedNll, kl) as tf.Tensor1D, fieldNll];
   }
 
-  /** The decoder's logits per component and their normalisers, kept until the weights change. */
+  /** The mixture's logits alpha for multi-hot rows: the first layer by the multi-hot kernel. */
+  private encodeRows(rows: MultiHotRows, firstKernel: Float32Array): tf.Tensor2D {
+    const [first, ...rest] = [...this.encoderLayers, this.latentLayer];
+    const width = first!.bias.shape[0];
+    const product = tf.tensor2d(multiHotTimes(rows, firstKernel, width), [rows.count, width]);
+    let h = tf.add(product, first!.bias) as tf.Tensor2D;
+    for (const layer of rest) h = tf.add(tf.matMul(tf.relu(h), layer.kernel), layer.bias);
+    return h;
+  }
+
+  /**
+   * What scoring keeps per set of weights: the decoder's logits per component and their
+   * normalisers, and (as arrays, for the multi-hot kernels) the table's transpose and the
+   * first layer's kernel.
+   */
   private componentTable(): ComponentTable {
     if (!this.components) {
-      this.components = tf.tidy(() => {
+      const tensors = tf.tidy(() => {
         const k = latentWidth(this.spec.architecture);
         const table = this.decode(tf.eye(k) as tf.Tensor2D); // [K x width]
         const logNorm = this.segments.logNormalisers(table); // [K x fields]
-        return {
-          table,
-          tableT: tf.transpose(table) as tf.Tensor2D,
-          logNorm,
-          logZ: tf.sum(logNorm, 1) as tf.Tensor1D,
-        };
+        return { table, logNorm, logZ: tf.sum(logNorm, 1) as tf.Tensor1D };
       });
       // Kept: scoring calls this inside its own tidy, which would otherwise dispose them.
-      for (const t of Object.values(this.components)) tf.keep(t);
+      for (const t of Object.values(tensors)) tf.keep(t);
+      const transposed = tf.transpose(tensors.table);
+      const tableT = transposed.dataSync() as Float32Array;
+      transposed.dispose();
+      const first = this.encoderLayers[0] ?? this.latentLayer;
+      const firstKernel = first.kernel.dataSync() as Float32Array;
+      this.components = { ...tensors, tableT, firstKernel };
     }
     return this.components;
   }
 
   private forgetComponentTable(): void {
-    if (this.components) for (const t of Object.values(this.components)) t.dispose();
+    if (this.components)
+      for (const t of [this.components.table, this.components.logNorm, this.components.logZ])
+        t.dispose();
     this.components = null;
   }
 }
 
 interface ComponentTable {
   readonly table: tf.Tensor2D;
-  readonly tableT: tf.Tensor2D;
   readonly logNorm: tf.Tensor2D;
   readonly logZ: tf.Tensor1D;
+  /** The table's transpose [width x K], row-major. */
+  readonly tableT: Float32Array;
+  /** The first layer's kernel [width x its units], row-major. */
+  readonly firstKernel: Float32Array;
+}
+
+/** out[r, f] = values[r, columns[r, f]]: [count x fields] of a [count x width] tensor. */
+function pickColumns(values: tf.Tensor2D, rows: MultiHotRows): tf.Tensor2D {
+  const { count, fields, width, columns } = rows;
+  const all = values.dataSync();
+  const picked = new Float32Array(count * fields);
+  for (let r = 0; r < count; r++)
+    for (let f = 0; f < fields; f++)
+      picked[r * fields + f] = all[r * width + columns[r * fields + f]!]!;
+  return tf.tensor2d(picked, [count, fields]);
 }
 
 let nextId = 0;

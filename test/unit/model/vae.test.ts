@@ -1,9 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
 import { DEFAULT_TRAINING, trainLocal } from '../../../client/trainer/local-trainer.js';
+import { createModel } from '../../../shared/model/create-model.js';
+import { defaultLatent } from '../../../shared/model/model-spec.js';
+import { MultiHotBuilder } from '../../../shared/model/multi-hot.js';
 import { scoreTable } from '../../../shared/model/score-table.js';
+import { CategoricalVae } from '../../../shared/model/vae.js';
 import { initBackend } from '../../../shared/runtime/backend.js';
-import { toyRows } from '../../helpers/toy-flows.js';
+import { TOY_SCHEMA, toyRows } from '../../helpers/toy-flows.js';
 import { toyEncoder, toyModel, toyTable } from '../../helpers/toy-model.js';
 
 const BASE = { ...DEFAULT_TRAINING, epochs: 8, batchSize: 64, patience: 3 };
@@ -66,13 +70,36 @@ for (const { latent, objective, name } of VARIANTS) {
       const model = toyModel(encoder, latent);
       await trainLocal(model, encoder, toyTable(encoder, toyRows(1200)), null, QUICK);
       const odd = toyTable(encoder, [{ line: 1, values: ['tcp', 'http', 5e9, 0], label: null }]);
-      const x = (await import('../../../shared/model/multi-hot.js')).MultiHotBuilder;
-      const input = new x(encoder).build(odd.codes, null, 0, 1);
-      const { fieldNll } = model.score(input);
-      input.dispose();
+      const { fieldNll } = model.score(new MultiHotBuilder(encoder).rows(odd.codes, null, 0, 1));
       const worst = [...fieldNll].indexOf(Math.max(...fieldNll));
       expect(encoder.spec.fields[worst]!.name).to.equal('bytes');
       model.dispose();
     });
   });
 }
+
+describe('the mixture VAE scored through the multi-hot kernels', () => {
+  before(async () => {
+    await initBackend();
+  });
+
+  for (const hidden of [[16], []]) {
+    it(`averages its scores to the exact training loss, computed apart on the dense batch (hidden [${hidden}])`, async () => {
+      const encoder = toyEncoder();
+      const latent = { ...defaultLatent('mixture'), components: 6 };
+      const fresh = createModel(TOY_SCHEMA, encoder.spec, { hidden, latent }, 2);
+      const model = new CategoricalVae(fresh.spec, fresh.weights);
+      const train = toyTable(encoder, toyRows(400, 4));
+      await trainLocal(model, encoder, train, null, { ...BASE, epochs: 2, klWarmupEpochs: 0 });
+      const builder = new MultiHotBuilder(encoder);
+      const { scores } = model.score(builder.rows(train.codes, null, 0, 200));
+      const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+      const x = builder.build(train.codes, null, 0, 200);
+      const settings = { klWeight: 1, temperature: 1, seed: 1, mixtureObjective: 'exact' as const };
+      const loss = model.loss(x, settings);
+      expect(mean).to.be.closeTo(loss.dataSync()[0]!, 1e-4 * Math.abs(mean));
+      tf.dispose([x, loss]);
+      model.dispose();
+    });
+  }
+});
