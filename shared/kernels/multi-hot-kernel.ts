@@ -41,6 +41,7 @@ interface KernelExports {
     stride: number,
     out: number,
   ): void;
+  columnSums(d: number, rows: number, stride: number, out: number): void;
 }
 
 let kernel: KernelExports | null = null;
@@ -78,19 +79,34 @@ export function multiHotTransposeTimes(
   d: Float32Array,
   cols: number,
 ): Float32Array {
+  return transposeTimes(rows, d, cols, false).product;
+}
+
+/**
+ * The gradients of a layer whose input is the rows X, given `d` [count x cols], the gradient
+ * of its output: the kernel's, Xᵀ D [width x cols], and the bias's, the column sums of D.
+ */
+export function multiHotLayerGradients(
+  rows: MultiHotRows,
+  d: Float32Array,
+  cols: number,
+): { kernel: Float32Array; bias: Float32Array } {
+  const { product, sums } = transposeTimes(rows, d, cols, true);
+  return { kernel: product, bias: sums! };
+}
+
+function transposeTimes(rows: MultiHotRows, d: Float32Array, cols: number, sumsToo: boolean) {
   expectLength(d, rows.count * cols, 'gradient');
   const layout = place(rows, rows.count, cols);
   layout.write(layout.input, d, rows.count);
   layout.zero(layout.output, rows.width);
-  layout.kernel.transposeTimes(
-    layout.columns,
-    rows.count,
-    rows.fields,
-    layout.input,
-    layout.stride,
-    layout.output,
-  );
-  return layout.read(layout.output, rows.width);
+  const { kernel, columns, input, stride, output, sums } = layout;
+  kernel.transposeTimes(columns, rows.count, rows.fields, input, stride, output);
+  if (sumsToo) kernel.columnSums(input, rows.count, stride, sums);
+  return {
+    product: layout.read(output, rows.width),
+    sums: sumsToo ? layout.read(sums, 1) : null,
+  };
 }
 
 function expectLength(values: Float32Array, length: number, what: string): void {
@@ -99,9 +115,9 @@ function expectLength(values: Float32Array, length: number, what: string): void 
 }
 
 /**
- * Lays out one call in the module's memory: the columns, then an input matrix of `inputRows`
- * and an output matrix of the larger row count, both `stride` floats per row (cols rounded up
- * to the SIMD width of 4; the padding stays unused).
+ * Lays out one call in the module's memory: the columns, then an input matrix of `inputRows`,
+ * an output matrix of the larger row count and one row for column sums, all `stride` floats
+ * per row (cols rounded up to the SIMD width of 4; the padding stays unused).
  */
 function place(rows: MultiHotRows, inputRows: number, cols: number) {
   const k = instance();
@@ -109,7 +125,8 @@ function place(rows: MultiHotRows, inputRows: number, cols: number) {
   const columnBytes = align16(rows.count * rows.fields * 4);
   const input = columnBytes;
   const output = input + align16(inputRows * stride * 4);
-  const end = output + Math.max(rows.count, rows.width) * stride * 4;
+  const sums = output + align16(Math.max(rows.count, rows.width) * stride * 4);
+  const end = sums + stride * 4;
   const missing = end - k.memory.buffer.byteLength;
   if (missing > 0) k.memory.grow(Math.ceil(missing / 65536));
   const columns = new Int32Array(k.memory.buffer, 0, rows.count * rows.fields);
@@ -121,6 +138,7 @@ function place(rows: MultiHotRows, inputRows: number, cols: number) {
     columns: 0,
     input,
     output,
+    sums,
     stride,
     /** Copies row-major [n x cols] `values` to `at`, padding each row to the stride. */
     write(at: number, values: Float32Array, n: number): void {

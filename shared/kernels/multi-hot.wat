@@ -95,4 +95,27 @@
             (local.set $column (i32.add (local.get $column) (i32.const 4)))
             (br $field)))
         (local.set $src (local.get $srcEnd))
+        (br $row))))
+
+  ;; out = 1ᵀ D, the column sums of D [rows x stride] (a layer's bias gradient): [stride].
+  (func (export "columnSums") (param $d i32) (param $rows i32) (param $stride i32) (param $out i32)
+    (local $rowBytes i32) (local $src i32) (local $srcEnd i32) (local $at i32) (local $dst i32)
+    (local.set $rowBytes (i32.shl (local.get $stride) (i32.const 2)))
+    (local.set $srcEnd (i32.add (local.get $d) (i32.mul (local.get $rows) (local.get $rowBytes))))
+    (memory.fill (local.get $out) (i32.const 0) (local.get $rowBytes))
+    (local.set $src (local.get $d))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $src) (local.get $srcEnd)))
+        (local.set $dst (local.get $out))
+        (local.set $at (local.get $src))
+        (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
+        (block $added
+          (loop $add
+            (br_if $added (i32.ge_u (local.get $at) (local.get $src)))
+            (v128.store (local.get $dst)
+              (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $at))))
+            (local.set $at (i32.add (local.get $at) (i32.const 16)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (br $add)))
         (br $row)))))

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import {
   type MultiHotRows,
+  multiHotLayerGradients,
   multiHotTimes,
   multiHotTransposeTimes,
 } from '../../../shared/kernels/multi-hot-kernel.js';
@@ -76,6 +77,18 @@ describe('multi-hot products', () => {
       const xT = transpose(dense(rows), rows.count, rows.width);
       const expected = matMul(xT, d, rows.width, rows.count, cols);
       expect(maxDifference(multiHotTransposeTimes(rows, d, cols), expected)).to.be.below(1e-5);
+    });
+  }
+
+  for (const cols of [128, 7]) {
+    it(`gives a layer's kernel and bias gradients from its output's gradient (${cols} units)`, () => {
+      const rows = randomRows(50, [4, 9, 3], cols + 3);
+      const d = randomMatrix(rows.count * cols, cols + 4);
+      const { kernel, bias } = multiHotLayerGradients(rows, d, cols);
+      const xT = transpose(dense(rows), rows.count, rows.width);
+      expect(maxDifference(kernel, matMul(xT, d, rows.width, rows.count, cols))).to.be.below(1e-5);
+      const ones = new Float32Array(rows.count).fill(1);
+      expect(maxDifference(bias, matMul(ones, d, 1, rows.count, cols))).to.be.below(1e-5);
     });
   }
 
