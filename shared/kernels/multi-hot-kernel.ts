@@ -6,6 +6,7 @@
  * on every TensorFlow.js backend: inputs are copied in, results copied out as new arrays.
  */
 import { WASM_BASE64 } from './multi-hot-wasm.js';
+import { align16, instantiateKernel, type KernelMemory, reserveBytes } from './wasm.js';
 
 /** A batch of multi-hot rows by the column of each 1 (one per field), not as a dense matrix. */
 export interface MultiHotRows {
@@ -17,14 +18,7 @@ export interface MultiHotRows {
   readonly columns: Int32Array;
 }
 
-// @types/node leaves the WebAssembly global undeclared, and the DOM lib would bring far more.
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { readonly exports: unknown };
-};
-
-interface KernelExports {
-  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+interface KernelExports extends KernelMemory {
   times(
     columns: number,
     rows: number,
@@ -47,9 +41,8 @@ interface KernelExports {
 let kernel: KernelExports | null = null;
 
 function instance(): KernelExports {
-  // 454 bytes: compiling synchronously costs less than a microtask round trip would.
-  kernel ??= new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64')))
-    .exports as unknown as KernelExports;
+  // One instance per thread: a call's inputs and outputs are placed anew each time.
+  kernel ??= instantiateKernel<KernelExports>(WASM_BASE64);
   return kernel;
 }
 
@@ -127,8 +120,7 @@ function place(rows: MultiHotRows, inputRows: number, cols: number) {
   const output = input + align16(inputRows * stride * 4);
   const sums = output + align16(Math.max(rows.count, rows.width) * stride * 4);
   const end = sums + stride * 4;
-  const missing = end - k.memory.buffer.byteLength;
-  if (missing > 0) k.memory.grow(Math.ceil(missing / 65536));
+  reserveBytes(k, end);
   const columns = new Int32Array(k.memory.buffer, 0, rows.count * rows.fields);
   columns.set(rows.columns.subarray(0, columns.length));
   checkColumns(columns, rows.width);
@@ -169,8 +161,4 @@ function checkColumns(columns: Int32Array, width: number): void {
     if (c < 0 || c >= width)
       throw new RangeError(`multi-hot product: column ${c} at ${i} is outside [0, ${width})`);
   }
-}
-
-function align16(bytes: number): number {
-  return Math.ceil(bytes / 16) * 16;
 }
