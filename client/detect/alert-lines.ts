@@ -9,7 +9,7 @@ import { cardinality, describeCode } from '../../shared/encoding/encoder-spec.js
 import type { ModelSpec } from '../../shared/model/model-spec.js';
 import type { ThresholdSet } from '../../shared/model/thresholds.js';
 import { ecsLineStyle } from './ecs-lines.js';
-import { packedValueAt, packedValuesAt } from './encoded-batch.js';
+import { valueAt, valuesAt } from './encoded-batch.js';
 import { protocolField } from './protocol-field.js';
 import type { ScoredBatch } from './score-flows.js';
 
@@ -76,8 +76,8 @@ export interface RowParts {
   readonly label: string | null;
   /** The flow's context as a JSON object, '' when the format has none. */
   readonly flowJson: string;
-  /** The row's model-field values, packed (encoded-batch.ts). */
-  readonly packed: string;
+  /** The row's model-field value of field `index`, as text. */
+  readonly value: (index: number) => string;
 }
 
 /** Writes one row as one line (without its newline). */
@@ -156,8 +156,7 @@ export class AlertFormatter {
       else if (this.alertsOnly) continue;
       const base = r * f;
       const count = largestK(fieldNll, base, f, this.top);
-      const packed = batch.packedValues[r]!;
-      packedValuesAt(packed, this.top, count, this.topValues);
+      valuesAt(batch, r, this.top, count, this.topValues);
       let topJson = '';
       for (let k = 0; k < count; k++) {
         const i = this.top[k]!;
@@ -177,7 +176,7 @@ export class AlertFormatter {
         topJson,
         label: batch.labels[r] ?? null,
         flowJson: batch.contexts[r]!,
-        packed,
+        value: (index) => valueAt(batch, r, index),
       })}\n`;
     }
     return { text, alerts };
@@ -188,14 +187,14 @@ export class AlertFormatter {
 function fedflowLineStyle(modelJson: string, protocol: number): LineStyle {
   return (row) => {
     const label = row.label === null ? '' : `,"label":${JSON.stringify(row.label)}`;
-    const flow = row.flowJson ? `,"flow":${withProtocol(row.flowJson, row.packed, protocol)}` : '';
+    const flow = row.flowJson ? `,"flow":${withProtocol(row.flowJson, row, protocol)}` : '';
     return `{"row":${row.row},"file":${row.fileJson},"line":${row.line},"score":${row.score},"alerts":{${row.alertsJson}},"top":[${row.topJson}]${label}${flow},"model":${modelJson}}`;
   };
 }
 
 /** The flow object with the row's protocol (lower case) as `proto`, when it has one. */
-function withProtocol(flowJson: string, packed: string, protocol: number): string {
-  const value = protocol < 0 ? '' : packedValueAt(packed, protocol);
+function withProtocol(flowJson: string, row: RowParts, protocol: number): string {
+  const value = protocol < 0 ? '' : row.value(protocol);
   if (value === '' || value === '-') return flowJson;
   const proto = `"proto":${JSON.stringify(value.toLowerCase())}`;
   return flowJson === '{}' ? `{${proto}}` : `${flowJson.slice(0, -1)},${proto}}`;

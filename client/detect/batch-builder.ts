@@ -9,6 +9,7 @@ import { contextJson, type EncodedBatch, packValues } from './encoded-batch.js';
 
 export class BatchBuilder {
   private codes: Uint16Array;
+  private numbers: Float64Array;
   private lines: Uint32Array;
   private files: Uint32Array;
   private labels: (string | null)[] = [];
@@ -25,6 +26,7 @@ export class BatchBuilder {
     private readonly deliver: (batch: EncodedBatch, transfer: ArrayBuffer[]) => Promise<void>,
   ) {
     this.codes = new Uint16Array(size * encoder.fieldCount);
+    this.numbers = new Float64Array(size * encoder.fieldCount);
     this.lines = new Uint32Array(size);
     this.files = new Uint32Array(size);
   }
@@ -37,7 +39,7 @@ export class BatchBuilder {
     this.lines[r] = row.line;
     this.files[r] = row.file ?? 0;
     this.labels.push(row.label);
-    this.packed.push(packValues(row.values));
+    this.packed.push(packValues(row.values, this.numbers, r * this.encoder.fieldCount));
     this.contexts.push(row.context === undefined ? '' : contextJson(row.context));
     if (r + 1 === this.size) await this.flush();
   }
@@ -60,6 +62,7 @@ export class BatchBuilder {
     const batch: EncodedBatch = {
       count,
       codes: this.codes.slice(0, count * fields),
+      numbers: this.numbers.slice(0, count * fields),
       lines: this.lines.slice(0, count),
       files: this.files.slice(0, count),
       labels: this.labels,
@@ -71,6 +74,7 @@ export class BatchBuilder {
     this.contexts = [];
     await this.deliver(batch, [
       batch.codes.buffer,
+      batch.numbers.buffer,
       batch.lines.buffer,
       batch.files.buffer,
     ] as ArrayBuffer[]);

@@ -9,7 +9,6 @@
 import { isIP } from 'node:net';
 import type { ModelSpec } from '../../shared/model/model-spec.js';
 import type { AlertLine, LineStyle, RowParts } from './alert-lines.js';
-import { packedValueAt } from './encoded-batch.js';
 import { protocolField } from './protocol-field.js';
 
 /** The ECS version the documents follow (and are checked against in the tests). */
@@ -42,7 +41,7 @@ export function ecsLineStyle(
     let text = `{"@timestamp":"${at.toISOString()}",${fixed},"event":{"kind":"${kind}","category":["network","intrusion_detection"],"type":["connection","info"],"module":"fedflow","dataset":"fedflow.alerts","severity":${row.crossed},"risk_score":${row.score}${id}}`;
     text += endpoint('source', flow.src_addr, flow.src_port);
     text += endpoint('destination', flow.dst_addr, flow.dst_port);
-    text += networkJson(row.packed, network.transport, network.protocol);
+    text += networkJson(row, network.transport, network.protocol);
     text += `,"log":{"file":{"path":${row.fileJson}}},${observer}`;
     if (row.strictest >= 0) text += `,"rule":{"name":${rules[row.strictest]}}`;
     const label = row.label === null ? '' : `,"label":${JSON.stringify(row.label)}`;
@@ -64,11 +63,11 @@ function endpoint(name: string, address: string | undefined, port: number | unde
 }
 
 /** `network.transport` and `network.protocol` from the model's own fields, when set. */
-function networkJson(packed: string, transport: number, protocol: number): string {
+function networkJson(row: RowParts, transport: number, protocol: number): string {
   const parts: string[] = [];
   const set = (key: string, index: number) => {
     if (index < 0) return;
-    const value = packedValueAt(packed, index);
+    const value = row.value(index);
     if (value !== '' && value !== '-')
       parts.push(`"${key}":${JSON.stringify(value.toLowerCase())}`);
   };

@@ -1,8 +1,9 @@
 /**
  * A batch of encoded flows as the encode worker hands it to the scorer: codes for the model,
- * and per row just what alert lines and evaluation need (line, label, raw values packed in
- * one string, the flow's context as JSON), because one string per row crosses a thread far
- * cheaper than an array or an object.
+ * and per row just what alert lines and evaluation need (line, label, raw values, the flow's
+ * context as JSON). Numeric values travel in one typed array, the rest packed in one string
+ * per row, because those cross a thread far cheaper than an array or an object per row, and
+ * a number is turned into text only when an alert line names its field.
  */
 import type { FlowContext } from '../../shared/flows/flow-context.js';
 import type { BatchScores } from '../../shared/model/detector-model.js';
@@ -16,7 +17,9 @@ export interface EncodedBatch {
   /** Each row's file, by its position in the files read. */
   readonly files: Uint32Array;
   readonly labels: readonly (string | null)[];
-  /** Each row's model-field values as text, joined by {@link VALUE_SEPARATOR}. */
+  /** Row-major [count x fields]: each model-field value that is a number, NaN where it is text. */
+  readonly numbers: Float64Array;
+  /** Each row's text model-field values ('' where the value is a number), joined by {@link VALUE_SEPARATOR}. */
   readonly packedValues: readonly string[];
   /** Each row's FlowContext as a JSON object ('' when the format carries none). */
   readonly contexts: readonly string[];
@@ -27,8 +30,53 @@ export interface EncodedBatch {
 /** ASCII unit separator: never part of a parsed field value that we keep. */
 export const VALUE_SEPARATOR = '\x1f';
 
-export function packValues(values: readonly (string | number)[]): string {
-  return values.join(VALUE_SEPARATOR);
+/**
+ * Splits a row's values: numbers into `numbers` from `offset` (NaN for a text value), text
+ * values packed into the string returned ('' for a number).
+ */
+export function packValues(
+  values: readonly (string | number)[],
+  numbers: Float64Array,
+  offset: number,
+): string {
+  let packed = '';
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    const number = typeof value === 'number';
+    numbers[offset + i] = number ? value : Number.NaN;
+    if (i > 0) packed += VALUE_SEPARATOR;
+    if (!number) packed += value;
+  }
+  return packed;
+}
+
+/** Field `index` of row `row` as text, a number as its decimal text. */
+export function valueAt(batch: EncodedBatch, row: number, index: number): string {
+  const fields = batch.numbers.length / batch.count;
+  const number = batch.numbers[row * fields + index]!;
+  return Number.isNaN(number) ? packedValueAt(batch.packedValues[row]!, index) : String(number);
+}
+
+/** Fields `indices[0 .. count)` of row `row` as text, into `out` in the same order. */
+export function valuesAt(
+  batch: EncodedBatch,
+  row: number,
+  indices: Int32Array,
+  count: number,
+  out: string[],
+): void {
+  const fields = batch.numbers.length / batch.count;
+  let texts = false;
+  for (let k = 0; k < count; k++) {
+    const number = batch.numbers[row * fields + indices[k]!]!;
+    if (Number.isNaN(number)) texts = true;
+    else out[k] = String(number);
+  }
+  if (!texts) return;
+  const packed = batch.packedValues[row]!;
+  for (let k = 0; k < count; k++)
+    if (Number.isNaN(batch.numbers[row * fields + indices[k]!]!))
+      out[k] = packedValueAt(packed, indices[k]!);
 }
 
 /**
@@ -40,28 +88,6 @@ export function packedValueAt(packed: string, index: number): string {
   for (let i = 0; i < index; i++) start = packed.indexOf(VALUE_SEPARATOR, start) + 1;
   const end = packed.indexOf(VALUE_SEPARATOR, start);
   return end < 0 ? packed.slice(start) : packed.slice(start, end);
-}
-
-/**
- * The raw values of fields `indices[0 .. count)` of a packed row, into `out` in the same order:
- * one pass over the row up to the last of them, where a packedValueAt for each would start
- * over from the beginning every time.
- */
-export function packedValuesAt(
-  packed: string,
-  indices: Int32Array,
-  count: number,
-  out: string[],
-): void {
-  let last = -1;
-  for (let k = 0; k < count; k++) last = Math.max(last, indices[k]!);
-  let start = 0;
-  for (let field = 0; field <= last; field++) {
-    const end = packed.indexOf(VALUE_SEPARATOR, start);
-    const stop = end < 0 ? packed.length : end;
-    for (let k = 0; k < count; k++) if (indices[k] === field) out[k] = packed.slice(start, stop);
-    start = stop + 1;
-  }
 }
 
 /**

@@ -13,7 +13,16 @@ import { toyEncoder, toyTable } from '../../helpers/toy-model.js';
 /** A batch as the encode worker builds it; only its codes and count matter for scoring. */
 function batchOf(codes: Uint16Array, count: number): EncodedBatch {
   const none = new Uint32Array(count);
-  return { count, codes, lines: none, files: none, labels: [], packedValues: [], contexts: [] };
+  return {
+    count,
+    codes,
+    numbers: new Float64Array(codes.length),
+    lines: none,
+    files: none,
+    labels: [],
+    packedValues: [],
+    contexts: [],
+  };
 }
 
 describe("the encode worker's share of scoring", () => {
