@@ -30,24 +30,31 @@ export interface EncodedBatch {
 /** ASCII unit separator: never part of a parsed field value that we keep. */
 export const VALUE_SEPARATOR = '\x1f';
 
+/** Reused by packValues: a row's text values, '' for its numbers. */
+const texts: string[] = [];
+
 /**
  * Splits a row's values: numbers into `numbers` from `offset` (NaN for a text value), text
- * values packed into the string returned ('' for a number).
+ * values packed into the string returned ('' for a number). Joined from one reused array:
+ * a native join gives a flat string, which crosses a thread cheaper than a concatenated one.
  */
 export function packValues(
   values: readonly (string | number)[],
   numbers: Float64Array,
   offset: number,
 ): string {
-  let packed = '';
+  texts.length = values.length;
   for (let i = 0; i < values.length; i++) {
     const value = values[i]!;
-    const number = typeof value === 'number';
-    numbers[offset + i] = number ? value : Number.NaN;
-    if (i > 0) packed += VALUE_SEPARATOR;
-    if (!number) packed += value;
+    if (typeof value === 'number') {
+      numbers[offset + i] = value;
+      texts[i] = '';
+    } else {
+      numbers[offset + i] = Number.NaN;
+      texts[i] = value;
+    }
   }
-  return packed;
+  return texts.join(VALUE_SEPARATOR);
 }
 
 /** Field `index` of row `row` as text, a number as its decimal text. */
