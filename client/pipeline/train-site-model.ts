@@ -45,10 +45,11 @@ export function trainingOptions(
   init?: ModelInit,
 ): TrainingOptions & ModelConfig['training'] {
   const { training } = config;
-  const latent = init
-    ? init.spec.architecture.latent
-    : modelFromConfig(config.model).architecture.latent;
-  const warmup = training.klWarmupEpochs ?? (latent.kind === 'gaussian' ? 5 : 0);
+  const { kind, architecture } = init ? init.spec : modelFromConfig(config.model);
+  const latent = architecture.latent;
+  // A GAN has no KL term to warm up (and early stopping waits out a warm-up).
+  const warmup =
+    training.klWarmupEpochs ?? (latent.kind === 'gaussian' && kind !== 'alad-gan' ? 5 : 0);
   return {
     ...training,
     klWarmupEpochs: init?.weights ? 0 : warmup,

@@ -11,7 +11,7 @@
  * the reconstruction's negative log-likelihood (see that constant for why).
  */
 import { tf } from '../../runtime/tf.js';
-import type { FieldSegments } from '../categorical-likelihood.js';
+import { type FieldSegments, TINY } from '../categorical-likelihood.js';
 import { dense } from '../dense.js';
 
 type Layer = { kernel: tf.Variable<tf.Rank.R2>; bias: tf.Variable<tf.Rank.R1> };
@@ -55,11 +55,17 @@ export function runNetwork(
   return { out: h, features };
 }
 
-/** Each field's softmax over its slice of a logits row: [rows x width], rows of simplices. */
+/**
+ * Each field's softmax over its slice of a logits row: [rows x width], rows of simplices.
+ * In log space with TINY under the log (as categorical-likelihood.ts): a field whose logits
+ * all sit ~88 nats below the row's maximum gets probabilities near 0 instead of 0 / 0, which
+ * turned a bench run's weights to NaN.
+ */
 export function fieldSoftmax(logits: tf.Tensor2D, segments: FieldSegments): tf.Tensor2D {
-  const e = tf.exp(tf.sub(logits, tf.max(logits, 1, true)));
-  const totals = tf.matMul(tf.matMul(e, segments.segment), segments.segmentT);
-  return tf.div(e, totals) as tf.Tensor2D;
+  const rowMax = tf.max(logits, 1, true);
+  const shifted = tf.sub(logits, rowMax);
+  const logTotals = tf.log(tf.add(tf.matMul(tf.exp(shifted), segments.segment), TINY));
+  return tf.exp(tf.sub(shifted, tf.matMul(logTotals, segments.segmentT))) as tf.Tensor2D;
 }
 
 /** A discriminator's logit for the pair (a, b), concatenated: [rows]. */

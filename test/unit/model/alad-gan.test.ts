@@ -6,9 +6,10 @@ import { loadModelConfig, modelFromConfig } from '../../../shared/config/model-c
 import type { FlowEncoder } from '../../../shared/encoding/flow-encoder.js';
 import { EncoderSketch } from '../../../shared/encoding/sketch.js';
 import { sketchPayload } from '../../../shared/federation/encoder-round.js';
+import { FieldSegments } from '../../../shared/model/categorical-likelihood.js';
 import { createModel } from '../../../shared/model/create-model.js';
 import { AladGan } from '../../../shared/model/gan/alad-gan.js';
-import { ganObjectives } from '../../../shared/model/gan/gan-objectives.js';
+import { fieldSoftmax, ganObjectives } from '../../../shared/model/gan/gan-objectives.js';
 import { MultiHotBuilder, multiHotTensor } from '../../../shared/model/multi-hot.js';
 import { readModelSpec } from '../../../shared/model/read-model-spec.js';
 import { initBackend } from '../../../shared/runtime/backend.js';
@@ -100,6 +101,19 @@ describe('the ALAD GAN detector kind', () => {
     expect(distances.length).to.equal(rows.count);
     expect([...distances].every((d) => d >= 0)).to.equal(true);
     model.dispose();
+  });
+
+  // What diverged a bench run to NaN: 0 / 0 for a field whose every logit underflowed.
+  it("keeps per-field probabilities finite when one field's logits sit far below another's", () => {
+    const segments = new FieldSegments([2, 3]);
+    const logits = tf.tensor2d([[200, 199, -5, -6, -7]]);
+    const probs = fieldSoftmax(logits, segments);
+    const p = [...probs.dataSync()];
+    expect(p.every(Number.isFinite)).to.equal(true);
+    expect(p[0]! + p[1]!).to.be.closeTo(1, 1e-5);
+    expect(p[2]! + p[3]! + p[4]!).to.be.within(0, 1);
+    tf.dispose([logits, probs]);
+    segments.dispose();
   });
 
   it('refuses a spec whose GAN has a mixture latent, naming the setting', () => {
