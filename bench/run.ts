@@ -16,6 +16,7 @@ import { runSecAgg } from './federation/secagg-bench.js';
 import { runSketchInfluence } from './federation/sketch-influence.js';
 import { runSyntheticFederation } from './federation/synthetic-federation.js';
 import { runFollow } from './follow-bench.js';
+import { runGanBench } from './gan-bench.js';
 import { runFuzz } from './hardening/fuzz.js';
 import { runKillLoop } from './hardening/kill-loop.js';
 import { runIot23 } from './iot23-bench.js';
@@ -72,6 +73,17 @@ if (runs('quality')) {
       ...result,
     });
   }
+}
+
+if (runs('gan')) {
+  const dir = nslKddDir();
+  if (!dir) log(`skipping the GAN baseline: no KDDTest+.txt in ${nslKddCandidates().join(' or ')}`);
+  else
+    save('gan-nsl-kdd', {
+      protocol:
+        'each kind trained on the normal rows of KDDTrain+_20Percent.txt (thresholds on its own calibration split), scored on KDDTest+.txt and KDDTest-21.txt',
+      ...(await runGanBench(dir, backend, seeds, log)),
+    });
 }
 
 if (runs('federated')) {

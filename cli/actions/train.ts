@@ -12,6 +12,7 @@ export interface TrainOptions extends FlowFileOptions {
   out: string;
   onlyLabel?: string;
   latent?: string;
+  modelKind?: string;
   /** Already defaulted for fine-tuning by the command (cli/commands/train.ts). */
   epochs?: number;
   seed?: number;
@@ -23,6 +24,7 @@ export async function trainModel(options: TrainOptions): Promise<void> {
   const init = startingModel(options);
   const config = loadModelConfig(options.config, {
     'model.latent': options.latent,
+    'model.kind': options.modelKind,
     'training.epochs': options.epochs,
     'training.seed': options.seed,
     backend: options.backend,
@@ -77,5 +79,7 @@ function startingModel(options: TrainOptions): ModelInit | undefined {
   if (options.initFrom === undefined) return undefined;
   if (options.latent !== undefined)
     throw new Error('--latent cannot be combined with --init-from: the model fixes the latent');
+  if (options.modelKind !== undefined)
+    throw new Error('--model-kind cannot be combined with --init-from: the model fixes its kind');
   return modelInitFromDir(options.initFrom);
 }

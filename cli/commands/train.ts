@@ -14,7 +14,7 @@ export function registerTrain(program: Command): void {
     program
       .command('train')
       .description(
-        'train a categorical VAE on local flow records (from scratch, or fine-tuning a model with --init-from) and save it as a model directory',
+        'train a detector model (a categorical VAE unless --model-kind says otherwise) on local flow records (from scratch, or fine-tuning a model with --init-from) and save it as a model directory',
       ),
   )
     .requiredOption('--out <dir>', 'model directory to write')
@@ -23,6 +23,10 @@ export function registerTrain(program: Command): void {
       "train only on rows with this label (e.g. 'normal'); labels are never used otherwise",
     )
     .option('--latent <kind>', 'latent kind: gaussian or mixture')
+    .option(
+      '--model-kind <kind>',
+      'detector model kind: categorical-vae (default) or alad-gan (a GAN baseline, docs/model.md)',
+    )
     .option(
       '--init-from <model-dir>',
       "fine-tune this model (e.g. a federation's global model) on the data instead of training from scratch: its encoder and architecture are kept, thresholds are re-placed on this data's calibration split, and the new directory records where it came from",

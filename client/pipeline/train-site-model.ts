@@ -3,7 +3,7 @@
  * or from a given model: see model-init.ts), place thresholds on held-out normal flows, and
  * save a model directory.
  */
-import { architectureFromConfig, type ModelConfig } from '../../shared/config/model-config.js';
+import { type ModelConfig, modelFromConfig } from '../../shared/config/model-config.js';
 import type { FlowSelection } from '../../shared/flows/pipeline.js';
 import { createDetector } from '../../shared/model/create-detector.js';
 import { createModel } from '../../shared/model/create-model.js';
@@ -45,8 +45,11 @@ export function trainingOptions(
   init?: ModelInit,
 ): TrainingOptions & ModelConfig['training'] {
   const { training } = config;
-  const latent = init ? init.spec.architecture.latent : architectureFromConfig(config.model).latent;
-  const warmup = training.klWarmupEpochs ?? (latent.kind === 'gaussian' ? 5 : 0);
+  const { kind, architecture } = init ? init.spec : modelFromConfig(config.model);
+  const latent = architecture.latent;
+  // A GAN has no KL term to warm up (and early stopping waits out a warm-up).
+  const warmup =
+    training.klWarmupEpochs ?? (latent.kind === 'gaussian' && kind !== 'alad-gan' ? 5 : 0);
   return {
     ...training,
     klWarmupEpochs: init?.weights ? 0 : warmup,
@@ -77,9 +80,10 @@ export async function trainSiteModel(
     ? await prepareDataForSpec(selection, init.spec, shares)
     : await prepareLocalData(selection, config.encoder, shares);
   hooks.onDataReady?.(data);
+  const configured = modelFromConfig(config.model);
   const start = init
     ? { spec: init.spec, weights: startingWeights(init, t.seed) }
-    : createModel(data.schema, data.encoderSpec, architectureFromConfig(config.model), t.seed);
+    : createModel(data.schema, data.encoderSpec, configured.architecture, t.seed, configured.kind);
   const model = createDetector(start.spec, start.weights);
   try {
     const training = await trainLocal(model, data.encoder, data.train, data.validation, t, hooks);

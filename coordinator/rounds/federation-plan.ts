@@ -3,7 +3,7 @@ import type { EncoderFitOptions } from '../../shared/encoding/fit-encoder.js';
 import type { KAnonymityFloor } from '../../shared/federation/encoder-round.js';
 import { type LocalTrainingSettings, MAX_SKETCH_VALUES } from '../../shared/federation/messages.js';
 import type { FlowSchema } from '../../shared/flows/schema.js';
-import type { ArchitectureSpec } from '../../shared/model/model-spec.js';
+import type { ArchitectureSpec, ModelKind } from '../../shared/model/model-spec.js';
 
 export interface FederationPlan {
   /** The flow schema every site reads (fixes the model's fields). */
@@ -26,6 +26,8 @@ export interface FederationPlan {
   readonly maxSiteRows: number;
   readonly encoderFit: EncoderFitOptions;
   readonly architecture: ArchitectureSpec;
+  /** The kind of the first global model; absent = 'categorical-vae'. */
+  readonly modelKind?: ModelKind;
   readonly seed: number;
   readonly targetFprs: readonly number[];
   /** Client-level differential privacy of the training rounds; absent or null = none. */

@@ -1,7 +1,7 @@
 /** Builds the federation plan and the aggregation strategy from the coordinator's configuration. */
 import type { UpdateBits } from '../../shared/codec/block-quantizer.js';
 import type { CoordinatorConfig } from '../../shared/config/federation-config.js';
-import { architectureFromConfig } from '../../shared/config/model-config.js';
+import { modelFromConfig } from '../../shared/config/model-config.js';
 import {
   type LocalTrainingSettings,
   localTrainingProblem,
@@ -43,6 +43,7 @@ export async function planFromConfig(
     throw new Error(
       `encoder.maxVocabulary is ${config.encoder.maxVocabulary}; a site sketch carries at most ${MAX_SKETCH_VALUES} values per field`,
     );
+  const model = modelFromConfig(config.model);
   return {
     schema: await schemaForFormat(
       parseFlowFormat(config.data.format),
@@ -60,7 +61,8 @@ export async function planFromConfig(
     siteMinCategoryCount: f.siteMinCategoryCount,
     maxSiteRows: f.maxSiteRows,
     encoderFit: config.encoder,
-    architecture: architectureFromConfig(config.model),
+    architecture: model.architecture,
+    modelKind: model.kind,
     seed: f.seed,
     targetFprs: config.thresholds.targetFprs,
     privacy: privacyPlan(config),

@@ -4,7 +4,12 @@
  */
 import convict from 'convict';
 import { DEFAULT_ENCODER_FIT } from '../encoding/fit-encoder.js';
-import type { ArchitectureSpec, MixtureObjective } from '../model/model-spec.js';
+import {
+  type ArchitectureSpec,
+  type MixtureObjective,
+  MODEL_KINDS,
+  type ModelKind,
+} from '../model/model-spec.js';
 import { TRAINING_DEFAULTS } from '../model/training-defaults.js';
 import { BACKEND_CHOICES } from '../runtime/backend.js';
 import { lastConnectionsCount } from './config-formats.js';
@@ -47,6 +52,12 @@ export const modelConfigSchema = {
     },
   },
   model: {
+    kind: {
+      doc: "Detector model kind: 'categorical-vae' (the default) or 'alad-gan' (a GAN baseline; its latent is always a gaussian of model.latentDim)",
+      format: [...MODEL_KINDS],
+      default: 'categorical-vae',
+      env: 'FEDFLOW_MODEL_KIND',
+    },
     latent: {
       doc: 'Latent kind: gaussian or mixture (Gumbel-softmax)',
       format: ['gaussian', 'mixture'],
@@ -206,4 +217,22 @@ export function architectureFromConfig(model: ModelConfig['model']): Architectur
             objective: model.mixtureObjective as MixtureObjective,
           },
   };
+}
+
+/**
+ * The model kind and architecture the `model` settings describe. An alad-gan's prior is a
+ * standard normal, so it takes a gaussian latent of `latentDim` whatever `latent` says (that
+ * setting chooses the VAE's latent).
+ */
+export function modelFromConfig(model: ModelConfig['model']): {
+  kind: ModelKind;
+  architecture: ArchitectureSpec;
+} {
+  const kind = model.kind as ModelKind;
+  if (kind === 'alad-gan')
+    return {
+      kind,
+      architecture: { hidden: [model.hidden], latent: { kind: 'gaussian', dim: model.latentDim } },
+    };
+  return { kind, architecture: architectureFromConfig(model) };
 }

@@ -1,5 +1,6 @@
 /** Builds the detector model a spec names, from flat weights: the one place that knows every kind. */
 import type { DetectorModel } from './detector-model.js';
+import { AladGan } from './gan/alad-gan.js';
 import type { ModelSpec } from './model-spec.js';
 import { CategoricalVae } from './vae.js';
 
@@ -8,5 +9,7 @@ export function createDetector(spec: ModelSpec, weights: Float32Array): Detector
   switch (spec.kind) {
     case 'categorical-vae':
       return new CategoricalVae(spec, weights);
+    case 'alad-gan':
+      return new AladGan(spec, weights);
   }
 }

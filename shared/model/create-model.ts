@@ -2,7 +2,8 @@
 import type { EncoderSpec } from '../encoding/encoder-spec.js';
 import { FlowEncoder } from '../encoding/flow-encoder.js';
 import type { FlowSchema } from '../flows/schema.js';
-import type { ArchitectureSpec, ModelSpec } from './model-spec.js';
+import { ganManifest } from './gan/gan-layers.js';
+import type { ArchitectureSpec, ModelKind, ModelSpec, WeightEntry } from './model-spec.js';
 import { initialWeights, weightManifest } from './parameters.js';
 
 export interface FreshModel {
@@ -15,17 +16,32 @@ export function createModel(
   encoder: EncoderSpec,
   architecture: ArchitectureSpec,
   seed: number,
+  kind: ModelKind = 'categorical-vae',
 ): FreshModel {
   const width = new FlowEncoder(encoder).width;
-  const weights = weightManifest(architecture, width);
+  const weights = manifestFor(kind, architecture, width);
   const spec: ModelSpec = {
     format: 'fedflow-model',
     version: 1,
-    kind: 'categorical-vae',
+    kind,
     schema,
     encoder,
     architecture,
     weights,
   };
   return { spec, weights: initialWeights(weights, seed) };
+}
+
+/** The weight manifest a kind of model has for an architecture over `width` one-hot inputs. */
+export function manifestFor(
+  kind: ModelKind,
+  architecture: ArchitectureSpec,
+  width: number,
+): WeightEntry[] {
+  switch (kind) {
+    case 'categorical-vae':
+      return weightManifest(architecture, width);
+    case 'alad-gan':
+      return ganManifest(architecture, width);
+  }
 }

@@ -31,8 +31,11 @@ export interface WeightEntry {
   readonly shape: readonly number[];
 }
 
-/** The detector models fedflow has; the spec names its kind so every reader builds the same. */
-export const MODEL_KINDS = ['categorical-vae'] as const;
+/**
+ * The detector models fedflow has; the spec names its kind so every reader builds the same.
+ * 'alad-gan' is a GAN baseline to compare the VAE with (docs/model.md), not the default.
+ */
+export const MODEL_KINDS = ['categorical-vae', 'alad-gan'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export interface ModelSpec {

@@ -6,9 +6,9 @@
  */
 import { cardinality, validateEncoderSpec } from '../encoding/encoder-spec.js';
 import { NUMERIC_KINDS } from '../flows/schema.js';
+import { manifestFor } from './create-model.js';
 import { MODEL_KINDS, type ModelKind, type ModelSpec } from './model-spec.js';
 import { ModelSpecError } from './model-spec-error.js';
-import { weightManifest } from './parameters.js';
 
 export { ModelSpecError };
 
@@ -43,7 +43,9 @@ export function readModelSpec(value: unknown, source: string): ModelSpec {
   if (architectureProblem) fail(`architecture: ${architectureProblem}`);
   const architecture = spec.architecture as ModelSpec['architecture'];
   const width = encoder.fields.reduce((sum, field) => sum + cardinality(field), 0);
-  const expected = weightManifest(architecture, width);
+  if (kind === 'alad-gan' && architecture.latent.kind !== 'gaussian')
+    fail("architecture: an alad-gan model needs latent 'kind' 'gaussian'");
+  const expected = manifestFor(kind, architecture, width);
   if (JSON.stringify(spec.weights) !== JSON.stringify(expected))
     fail(
       `'weights' does not match the architecture over the encoder's ${width} inputs (expected ${expected.length} tensors, first ${expected[0]?.name} ${JSON.stringify(expected[0]?.shape)})`,

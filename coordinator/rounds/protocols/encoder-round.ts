@@ -43,6 +43,6 @@ export function initialModel(plan: FederationPlan, results: StepResults): Global
   const sketches = results.map((r) => r.payload as EncoderSketchPayload);
   const merged = mergeSketchPayloads(plan.schema.fields, sketches, plan.kAnonymity);
   const encoder = fitEncoder(merged, plan.encoderFit);
-  const fresh = createModel(plan.schema, encoder, plan.architecture, plan.seed);
+  const fresh = createModel(plan.schema, encoder, plan.architecture, plan.seed, plan.modelKind);
   return { version: 1, spec: fresh.spec, weights: fresh.weights, thresholds: null };
 }

@@ -17,6 +17,12 @@ const mixture: MakeDetector = (encoder, seed) => {
   return createDetector(fresh.spec, fresh.weights);
 };
 
+const gan: MakeDetector = (encoder, seed) => {
+  const latent = { kind: 'gaussian', dim: 4 } as const;
+  const fresh = createModel(TOY_SCHEMA, encoder.spec, { hidden: [16], latent }, seed, 'alad-gan');
+  return createDetector(fresh.spec, fresh.weights);
+};
+
 /** Every kind with the architectures, and ways of training them, it must pass the suite in. */
 const KINDS: Record<ModelKind, Record<string, { make: MakeDetector; tweaks: TrainingTweaks }>> = {
   'categorical-vae': {
@@ -29,6 +35,9 @@ const KINDS: Record<ModelKind, Record<string, { make: MakeDetector; tweaks: Trai
       make: mixture,
       tweaks: { mixtureObjective: 'gumbel-softmax', klWarmupEpochs: 0 },
     },
+  },
+  'alad-gan': {
+    'GAN (ALAD) with a Gaussian prior': { make: gan, tweaks: {} },
   },
 };
 

@@ -32,7 +32,7 @@ describe('reading a model spec', () => {
 
   it('refuses a kind it does not know, naming the kinds it does', () => {
     expect(problem({ ...asJson(spec()), kind: 'transformer' })).to.equal(
-      `model.json: 'kind' must be one of categorical-vae, got "transformer"`,
+      `model.json: 'kind' must be one of categorical-vae, alad-gan, got "transformer"`,
     );
   });
 
