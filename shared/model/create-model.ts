@@ -27,5 +27,5 @@ export function createModel(
     architecture,
     weights,
   };
-  return { spec, weights: initialWeights(weights, seed) };
+  return { spec, weights: initialWeights(weights, seed, architecture.latent) };
 }
