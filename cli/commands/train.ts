@@ -22,7 +22,7 @@ export function registerTrain(program: Command): void {
       '--only-label <label>',
       "train only on rows with this label (e.g. 'normal'); labels are never used otherwise",
     )
-    .option('--latent <kind>', 'latent kind: gaussian or mixture')
+    .option('--latent <kind>', 'latent kind: gaussian, mixture or stick-breaking')
     .option(
       '--init-from <model-dir>',
       "fine-tune this model (e.g. a federation's global model) on the data instead of training from scratch: its encoder and architecture are kept, thresholds are re-placed on this data's calibration split, and the new directory records where it came from",
