@@ -85,13 +85,14 @@ export async function runNslKddQuality(
   };
 }
 
-/** One variant and seed trained into `out` on the normal rows, then scored on the test file. */
-async function trainAndEvaluate(
+/** One variant and seed trained into `out` on the normal rows, then scored on `testFile`. */
+export async function trainAndEvaluate(
   dir: string,
   out: string,
   backend: BackendReport,
-  overrides: (typeof VARIANTS)[number]['overrides'],
+  overrides: Readonly<Record<string, unknown>>,
   seed: number,
+  testFile = 'KDDTest+.txt',
 ): Promise<{
   result: SiteTrainingResult;
   trainSeconds: number;
@@ -116,7 +117,7 @@ async function trainAndEvaluate(
   );
   const trainSeconds = (performance.now() - started) / 1000;
   const loaded = openModel(out);
-  const scored = await scoreLabelledFlows(loaded, [join(dir, 'KDDTest+.txt')], 'nsl-kdd', {}, {});
+  const scored = await scoreLabelledFlows(loaded, [join(dir, testFile)], 'nsl-kdd', {}, {});
   const evaluation = summariseDetection(scored, loaded.saved.thresholds!.targets);
   return { result, trainSeconds, loaded, evaluation };
 }
@@ -153,7 +154,7 @@ async function measureScoring(
 }
 
 /** What the bench keeps of one trained and evaluated variant and seed. */
-function qualityRun(
+export function qualityRun(
   latent: string,
   seed: number,
   trained: { result: SiteTrainingResult; trainSeconds: number; evaluation: Evaluation },

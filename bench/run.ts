@@ -23,6 +23,7 @@ import { runIot23 } from './iot23-bench.js';
 import { runNslKddCalibration } from './nsl-kdd-calibration.js';
 import { runNslKddQuality } from './nsl-kdd-quality.js';
 import { runSpeedParts } from './speed-parts.js';
+import { runStickBreaking } from './stick-breaking-bench.js';
 import { runSyntheticCalibration } from './synthetic-calibration.js';
 import { runTrafficFeatures } from './traffic-features-bench.js';
 
@@ -273,6 +274,27 @@ if (runs('kill-loop')) {
     targets: { lost: 0, auditExitCode: 0 },
     ...result,
   });
+}
+
+// Only when named: not part of a full run.
+if (wanted.includes('stick-breaking')) {
+  const dir = nslKddDir();
+  if (!dir) {
+    log(`skipping stick-breaking: no KDDTest+.txt in ${nslKddCandidates().join(' or ')}`);
+  } else {
+    const at = args.indexOf('--concentration');
+    const concentration = at >= 0 ? Number(args[at + 1]) : undefined;
+    const result = await runStickBreaking(dir, backend, seeds, log, concentration);
+    save(
+      concentration ? `stick-breaking-nsl-kdd-alpha-${concentration}` : 'stick-breaking-nsl-kdd',
+      {
+        protocol:
+          "train on normal rows of KDDTrain+_20Percent.txt (thresholds from each model's own calibration split), score KDDTest+.txt and KDDTest-21.txt; medians over seeds; flows/s noisy on a shared machine",
+        concentration: concentration ?? 'default',
+        ...result,
+      },
+    );
+  }
 }
 
 await runSpeedParts({ runs, wanted, save, log, here, args, seedsFrom });

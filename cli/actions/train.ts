@@ -2,6 +2,7 @@
 import { type ModelInit, modelInitFromDir } from '../../client/pipeline/model-init.js';
 import { trainSiteModel } from '../../client/pipeline/train-site-model.js';
 import { loadModelConfig } from '../../shared/config/model-config.js';
+import { describeComponentsInUse } from '../../shared/model/components-in-use.js';
 import { checkModelDirTarget } from '../../shared/model/model-dir.js';
 import { thresholdSetWarnings } from '../../shared/model/thresholds.js';
 import type { FlowFileOptions } from '../flow-options.js';
@@ -59,6 +60,8 @@ export async function trainModel(options: TrainOptions): Promise<void> {
   process.stderr.write(
     `trained ${training.history.length} epochs (best ${training.bestEpoch}${training.stoppedEarly ? ', stopped early' : ''}), validation score ${last.validationLoss?.toFixed(3) ?? '-'} nats\n`,
   );
+  if (result.componentsInUse)
+    process.stderr.write(`${describeComponentsInUse(result.componentsInUse)}\n`);
   for (const t of thresholds.targets)
     process.stderr.write(`threshold at FPR ${t.fpr}: ${t.threshold.toFixed(4)} nats\n`);
   for (const fpr of result.unresolvedTargets) {

@@ -22,7 +22,7 @@ export function registerTrain(program: Command): void {
       '--only-label <label>',
       "train only on rows with this label (e.g. 'normal'); labels are never used otherwise",
     )
-    .option('--latent <kind>', 'latent kind: gaussian or mixture')
+    .option('--latent <kind>', 'latent kind: gaussian, mixture or stick-breaking')
     .option(
       '--model-kind <kind>',
       'detector model kind: categorical-vae (default) or alad-gan (a GAN baseline, docs/model.md)',

@@ -56,7 +56,7 @@ export function modelInitFromDir(dir: string): ModelInit {
 
 /** The weights training starts from (the VAE checks them against the manifest). */
 export function startingWeights(init: ModelInit, seed: number): Float32Array {
-  return init.weights ?? initialWeights(init.spec.weights, seed);
+  return init.weights ?? initialWeights(init.spec.weights, seed, init.spec.architecture.latent);
 }
 
 export function modelOrigin(init: ModelInit, epochs: number, rows: number): ModelOrigin {

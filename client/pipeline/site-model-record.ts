@@ -4,6 +4,7 @@
  */
 import type { ModelConfig } from '../../shared/config/model-config.js';
 import type { FlowSelection } from '../../shared/flows/pipeline.js';
+import type { ComponentsInUse } from '../../shared/model/components-in-use.js';
 import type { DetectorModel } from '../../shared/model/detector-model.js';
 import { scoreTable } from '../../shared/model/score-table.js';
 import type { ThresholdSet } from '../../shared/model/thresholds.js';
@@ -46,6 +47,8 @@ export interface SiteModelFacts {
   readonly backend: BackendReport;
   /** Where training started, when from a given model; omitted from the metadata otherwise. */
   readonly origin: ModelOrigin | null;
+  /** A discrete latent's components in use (components-in-use.ts); omitted when null. */
+  readonly componentsInUse?: ComponentsInUse | null;
 }
 
 export function siteModelMetadata(facts: SiteModelFacts): Record<string, unknown> {
@@ -68,5 +71,6 @@ export function siteModelMetadata(facts: SiteModelFacts): Record<string, unknown
       history: training.history,
     },
     scoring: facts.config.scoring,
+    ...(facts.componentsInUse ? { componentsInUse: facts.componentsInUse } : {}),
   };
 }

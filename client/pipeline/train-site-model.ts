@@ -5,6 +5,7 @@
  */
 import { type ModelConfig, modelFromConfig } from '../../shared/config/model-config.js';
 import type { FlowSelection } from '../../shared/flows/pipeline.js';
+import { type ComponentsInUse, componentsInUse } from '../../shared/model/components-in-use.js';
 import { createDetector } from '../../shared/model/create-detector.js';
 import { createModel } from '../../shared/model/create-model.js';
 import { saveModelDir } from '../../shared/model/model-dir.js';
@@ -34,6 +35,8 @@ export interface SiteTrainingResult {
   readonly unresolvedTargets: number[];
   /** Where training started from, when it was given a model (also in the saved metadata). */
   readonly origin: ModelOrigin | null;
+  /** A discrete latent's components in use on the training rows; null for a Gaussian latent. */
+  readonly componentsInUse: ComponentsInUse | null;
 }
 
 /**
@@ -89,6 +92,7 @@ export async function trainSiteModel(
     const training = await trainLocal(model, data.encoder, data.train, data.validation, t, hooks);
     const placed = placeThresholds(model, data, config, t.seed);
     const origin = init ? modelOrigin(init, training.history.length, data.train.length) : null;
+    const used = componentsInUse(model, data.encoder, data.train);
     saveModelDir(outDir, {
       spec: start.spec,
       weights: model.getWeights(),
@@ -101,6 +105,7 @@ export async function trainSiteModel(
         training,
         backend,
         origin,
+        componentsInUse: used,
       }),
     });
     const { train, validation, calibration, ...rest } = data;
@@ -114,6 +119,7 @@ export async function trainSiteModel(
       training,
       ...placed,
       origin,
+      componentsInUse: used,
     };
   } finally {
     model.dispose();

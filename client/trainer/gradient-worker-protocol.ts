@@ -24,8 +24,15 @@ export const State = {
 } as const;
 
 /** Indices into the Float64 parameter block. */
-export const Param = { Rows: 0, KlWeight: 1, Temperature: 2, Seed: 3, Objective: 4 } as const;
-export const PARAM_COUNT = 5;
+export const Param = {
+  Rows: 0,
+  KlWeight: 1,
+  Temperature: 2,
+  Seed: 3,
+  Objective: 4,
+  TrainingRows: 5,
+} as const;
+export const PARAM_COUNT = 6;
 
 export interface WorkerStart {
   readonly backend: BackendName;

@@ -43,6 +43,8 @@ class Session {
       temperature: p[Param.Temperature]!,
       seed: p[Param.Seed]!,
       mixtureObjective: p[Param.Objective] === 0 ? 'exact' : 'gumbel-softmax',
+      // 0 means the caller gave none.
+      trainingRows: p[Param.TrainingRows] || undefined,
     });
     this.gradient.set(gradient);
   }

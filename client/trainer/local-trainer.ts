@@ -223,7 +223,11 @@ function optimiserStep(
 ): number {
   const { model, options, anchor, weights, order } = run;
   const codes = run.train.codes;
-  const settings: LossSettings = { ...step, mixtureObjective: options.mixtureObjective };
+  const settings: LossSettings = {
+    ...step,
+    mixtureObjective: options.mixtureObjective,
+    trainingRows: order.length,
+  };
   const half = run.second && count >= 2 * MIN_HALF_BATCH ? Math.floor(count / 2) : 0;
   const own = count - half;
   if (half) run.second!.core.begin(weights, codes, order, start + own, half, settings);

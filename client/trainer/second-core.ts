@@ -112,6 +112,7 @@ export class SecondCore {
     s.params[Param.Temperature] = settings.temperature;
     s.params[Param.Seed] = settings.seed;
     s.params[Param.Objective] = settings.mixtureObjective === 'gumbel-softmax' ? 1 : 0;
+    s.params[Param.TrainingRows] = settings.trainingRows ?? 0;
     Atomics.store(this.word, 0, State.Step);
     Atomics.notify(this.word, 0);
   }

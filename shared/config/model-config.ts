@@ -59,8 +59,8 @@ export const modelConfigSchema = {
       env: 'FEDFLOW_MODEL_KIND',
     },
     latent: {
-      doc: 'Latent kind: gaussian or mixture (Gumbel-softmax)',
-      format: ['gaussian', 'mixture'],
+      doc: 'Latent kind: gaussian, mixture (uniform weights) or stick-breaking (weights learned from the data)',
+      format: ['gaussian', 'mixture', 'stick-breaking'],
       default: 'mixture',
       env: 'FEDFLOW_LATENT',
     },
@@ -75,9 +75,19 @@ export const modelConfigSchema = {
       default: 16,
     },
     components: {
-      doc: 'Mixture components (mixture latent)',
+      doc: 'Mixture components (mixture latent; the truncation K of a stick-breaking latent)',
       format: positiveInt('model.components'),
       default: 32,
+    },
+    concentration: {
+      doc: 'Stick-breaking latent: alpha of the Beta(1, alpha) prior on the stick lengths (above 1 favours more components)',
+      format: (v: unknown) => {
+        if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v))
+          throw new Error(
+            `model.concentration must be a positive number, got ${JSON.stringify(v)}`,
+          );
+      },
+      default: 1,
     },
     temperatureStart: {
       doc: 'Gumbel-softmax temperature at the first epoch',
@@ -210,12 +220,18 @@ export function architectureFromConfig(model: ModelConfig['model']): Architectur
     latent:
       model.latent === 'gaussian'
         ? { kind: 'gaussian', dim: model.latentDim }
-        : {
-            kind: 'mixture',
-            components: model.components,
-            temperature: { start: model.temperatureStart, end: model.temperatureEnd },
-            objective: model.mixtureObjective as MixtureObjective,
-          },
+        : model.latent === 'stick-breaking'
+          ? {
+              kind: 'stick-breaking',
+              components: model.components,
+              concentration: model.concentration,
+            }
+          : {
+              kind: 'mixture',
+              components: model.components,
+              temperature: { start: model.temperatureStart, end: model.temperatureEnd },
+              objective: model.mixtureObjective as MixtureObjective,
+            },
   };
 }
 

@@ -29,7 +29,7 @@ export function createModel(
     architecture,
     weights,
   };
-  return { spec, weights: initialWeights(weights, seed) };
+  return { spec, weights: initialWeights(weights, seed, architecture.latent) };
 }
 
 /** The weight manifest a kind of model has for an architecture over `width` one-hot inputs. */

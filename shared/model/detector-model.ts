@@ -23,6 +23,11 @@ export interface LossSettings {
    * over components (no sampling; the decoder runs once per component).
    */
   readonly mixtureObjective?: MixtureObjective;
+  /**
+   * Rows in the training set: a stick-breaking latent's global prior is paid once per data
+   * set, 1 / trainingRows of it per row (when absent, the batch is taken as the data set).
+   */
+  readonly trainingRows?: number;
 }
 
 export interface ScoreOptions {

@@ -15,6 +15,12 @@ export function categoricalKl(alpha: tf.Tensor2D, components: number): tf.Tensor
   return tf.sum(tf.mul(tf.exp(logQ), tf.add(logQ, Math.log(components))), 1) as tf.Tensor1D;
 }
 
+/** KL(q(c|x) || pi) per row, for posterior logits [rows x K] and a prior log pi [K]. */
+export function mixtureKl(alpha: tf.Tensor2D, logPrior: tf.Tensor1D): tf.Tensor1D {
+  const logQ = tf.logSoftmax(alpha);
+  return tf.sum(tf.mul(tf.exp(logQ), tf.sub(logQ, logPrior)), 1) as tf.Tensor1D;
+}
+
 /** What each row's score holds beyond its fields' parts (the ELBO's KL term). */
 export function latentParts(scores: Float32Array, fieldNll: Float32Array): Float32Array {
   const fields = scores.length === 0 ? 0 : fieldNll.length / scores.length;

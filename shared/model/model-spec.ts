@@ -17,6 +17,17 @@ export type LatentSpec =
       readonly temperature: { readonly start: number; readonly end: number };
       /** How it trains (see vae.ts); recorded so every federated site trains it the same way. */
       readonly objective?: MixtureObjective;
+    }
+  | {
+      /**
+       * A truncated Dirichlet-process mixture: `components` (the truncation K) weighted by
+       * stick-breaking weights learned from the data (stick-breaking.ts); trains on the exact
+       * sum over components.
+       */
+      readonly kind: 'stick-breaking';
+      readonly components: number;
+      /** alpha of the Beta(1, alpha) prior on the stick lengths. */
+      readonly concentration: number;
     };
 
 export interface ArchitectureSpec {
@@ -55,6 +66,7 @@ export const DEFAULT_ARCHITECTURE: ArchitectureSpec = {
 };
 
 export function defaultLatent(kind: LatentSpec['kind']): LatentSpec {
+  if (kind === 'stick-breaking') return { kind, components: 32, concentration: 1 };
   return kind === 'gaussian'
     ? { kind: 'gaussian', dim: 16 }
     : { kind: 'mixture', components: 32, temperature: { start: 1, end: 0.3 } };

@@ -3,7 +3,13 @@
  * initialisation, and conversion to and from one flat Float32 vector.
  */
 import { tf } from '../runtime/tf.js';
-import { type ArchitectureSpec, parameterCount, type WeightEntry } from './model-spec.js';
+import {
+  type ArchitectureSpec,
+  type LatentSpec,
+  parameterCount,
+  type WeightEntry,
+} from './model-spec.js';
+import { initialStickLogits, STICKS_WEIGHT } from './stick-breaking.js';
 
 /** Latent input width of the decoder: the Gaussian dimension or the number of components. */
 export function latentWidth(architecture: ArchitectureSpec): number {
@@ -42,16 +48,29 @@ export function vaeLayers(architecture: ArchitectureSpec, inputWidth: number): L
   return layers;
 }
 
-/** The weight manifest for an architecture over a one-hot input of `inputWidth` columns. */
+/**
+ * The weight manifest for an architecture over a one-hot input of `inputWidth` columns: every
+ * layer's kernel and bias, then a stick-breaking latent's K - 1 stick logits.
+ */
 export function weightManifest(architecture: ArchitectureSpec, inputWidth: number): WeightEntry[] {
-  return vaeLayers(architecture, inputWidth).flatMap(({ name, from, to }) => [
+  const layers = vaeLayers(architecture, inputWidth).flatMap(({ name, from, to }) => [
     { name: `${name}.kernel`, shape: [from, to] },
     { name: `${name}.bias`, shape: [to] },
   ]);
+  const { latent } = architecture;
+  if (latent.kind !== 'stick-breaking') return layers;
+  return [...layers, { name: STICKS_WEIGHT, shape: [latent.components - 1] }];
 }
 
-/** Glorot-uniform kernels and zero biases, reproducible from `seed`. */
-export function initialWeights(manifest: readonly WeightEntry[], seed: number): Float32Array {
+/**
+ * Glorot-uniform kernels, zero biases and (for a stick-breaking `latent`) sticks at the prior's
+ * mean, reproducible from `seed`.
+ */
+export function initialWeights(
+  manifest: readonly WeightEntry[],
+  seed: number,
+  latent?: LatentSpec,
+): Float32Array {
   const flat = new Float32Array(parameterCount(manifest));
   let at = 0;
   manifest.forEach((entry, i) => {
@@ -62,6 +81,9 @@ export function initialWeights(manifest: readonly WeightEntry[], seed: number): 
         tf.randomUniform([size], -limit, limit, 'float32', seed * 1000 + i).dataSync(),
       );
       flat.set(values, at);
+    } else if (entry.name === STICKS_WEIGHT) {
+      const concentration = latent?.kind === 'stick-breaking' ? latent.concentration : 1;
+      flat.set(initialStickLogits(size + 1, concentration), at);
     }
     at += size;
   });

@@ -84,7 +84,9 @@ function checkArchitecture(value: unknown): string | null {
   const latent = architecture.latent;
   if (latent?.kind === 'gaussian')
     return positive(latent.dim) ? null : "latent 'dim' must be a positive integer";
-  if (latent?.kind !== 'mixture') return "latent 'kind' must be 'gaussian' or 'mixture'";
+  if (latent?.kind === 'stick-breaking') return checkStickBreaking(latent);
+  if (latent?.kind !== 'mixture')
+    return "latent 'kind' must be 'gaussian', 'mixture' or 'stick-breaking'";
   if (!positive(latent.components)) return "latent 'components' must be a positive integer";
   const t = latent.temperature as { start?: unknown; end?: unknown } | undefined;
   if (!(typeof t?.start === 'number' && t.start > 0 && typeof t.end === 'number' && t.end > 0))
@@ -95,5 +97,15 @@ function checkArchitecture(value: unknown): string | null {
     latent.objective !== 'gumbel-softmax'
   )
     return "latent 'objective' must be 'exact' or 'gumbel-softmax'";
+  return null;
+}
+
+function checkStickBreaking(latent: Record<string, unknown>): string | null {
+  const k = latent.components;
+  if (!(Number.isInteger(k) && (k as number) >= 2))
+    return "latent 'components' must be an integer of at least 2";
+  const alpha = latent.concentration;
+  if (!(typeof alpha === 'number' && alpha > 0 && Number.isFinite(alpha)))
+    return "latent 'concentration' must be a positive number";
   return null;
 }

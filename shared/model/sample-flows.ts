@@ -1,6 +1,7 @@
 /**
  * Draws encoded flows from a model's own distribution: a latent from the prior (a mixture
- * component uniformly, or a standard normal point), then every field's code from its softmax.
+ * component by the mixture weights, or a standard normal point), then every field's code from
+ * its softmax.
  * Sites replay such flows from the global model in local training, so fitting their own
  * traffic does not unlearn what the model knows of everyone else's (see docs/federation.md).
  */
@@ -16,6 +17,8 @@ import type { ModelSpec } from './model-spec.js';
 export interface SampleSource {
   readonly spec: ModelSpec;
   decodeLogits(z: tf.Tensor2D): tf.Tensor2D;
+  /** The mixture weights over components (a stick-breaking latent's; else uniform). */
+  mixtureWeights?(): Float32Array;
 }
 
 type Rng = ReturnType<typeof xoroshiro128plus>;
@@ -30,12 +33,15 @@ export function sampleFlows(
   const rng = xoroshiro128plus(seed);
   const table = new FlowTable(encoder.fieldCount, Math.max(1, count));
   const latent = model.spec.architecture.latent;
-  if (latent.kind === 'mixture') {
+  if (latent.kind !== 'gaussian') {
     const components = tf.eye(latent.components) as tf.Tensor2D;
     const probs = fieldProbabilities(model, components, encoder);
     components.dispose();
-    for (let r = 0; r < count; r++)
-      drawRow(probs, uniformInt(rng, 0, latent.components - 1), encoder, table, rng);
+    const weights = latent.kind === 'stick-breaking' ? model.mixtureWeights?.() : undefined;
+    for (let r = 0; r < count; r++) {
+      const c = weights ? drawIndex(weights, rng) : uniformInt(rng, 0, latent.components - 1);
+      drawRow(probs, c, encoder, table, rng);
+    }
     return table;
   }
   for (let done = 0; done < count; done += 1024) {
@@ -71,6 +77,16 @@ export function fieldProbabilities(
     }
   }
   return probs;
+}
+
+/** An index drawn with probabilities `weights` (the last takes whatever rounding leaves). */
+function drawIndex(weights: Float32Array, rng: Rng): number {
+  let u = uniformFloat64(rng);
+  for (let i = 0; i < weights.length - 1; i++) {
+    u -= weights[i]!;
+    if (u < 0) return i;
+  }
+  return weights.length - 1;
 }
 
 function drawRow(

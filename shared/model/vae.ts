@@ -1,25 +1,26 @@
 /**
- * The categorical VAE: multi-hot flows in, an MLP encoder, a Gaussian or relaxed-categorical
- * (Gumbel-softmax) latent, an MLP decoder to one softmax head per field. Anomaly score is
- * the negative ELBO in nats; it splits into per-field terms that explain an alert.
+ * The categorical VAE: multi-hot flows in, an MLP encoder, a Gaussian latent or a categorical
+ * one (a mixture of K components: uniform weights, trained on relaxed Gumbel-softmax samples
+ * or the exact sum; or stick-breaking weights learned from the data), an MLP decoder to one
+ * softmax head per field. Anomaly score is the negative ELBO in nats; it splits into per-field
+ * terms that explain an alert.
  */
 import type { FlowEncoder } from '../encoding/flow-encoder.js';
 import type { FlowTable } from '../encoding/flow-table.js';
-import { multiHotTimes } from '../kernels/multi-hot-kernel.js';
 import { tf } from '../runtime/tf.js';
 import { FieldSegments } from './categorical-likelihood.js';
 import { dataTimesTransposed, dense } from './dense.js';
 import type { BatchScores, DetectorModel, LossSettings, ScoreOptions } from './detector-model.js';
 import { exactMixtureGradient } from './exact-mixture-gradient.js';
-import { categoricalKl, gaussianKl, latentParts } from './latent-terms.js';
+import { categoricalKl, gaussianKl, latentParts, mixtureKl } from './latent-terms.js';
+import { type Layer, MixtureScorer } from './mixture-score.js';
 import type { MixtureObjective, ModelSpec } from './model-spec.js';
 import { type MultiHotRows, multiHotTensor } from './multi-hot.js';
 import { type LayerRole, latentWidth, unflatten, vaeLayers } from './parameters.js';
 import { sampleFlows } from './sample-flows.js';
+import { logMixtureWeights, mixtureWeights, stickPriorTerm } from './stick-breaking.js';
 
 export type { BatchScores, LossSettings, MixtureObjective, ScoreOptions };
-
-type Layer = { kernel: tf.Variable<tf.Rank.R2>; bias: tf.Variable<tf.Rank.R1> };
 
 export class CategoricalVae implements DetectorModel {
   readonly variables: tf.Variable[];
@@ -28,8 +29,10 @@ export class CategoricalVae implements DetectorModel {
   private readonly latentLayer: Layer;
   private readonly decoderLayers: Layer[];
   private readonly outputLayer: Layer;
-  /** Scoring's per-component decoder output, or null until needed (see componentTable). */
-  private components: ComponentTable | null = null;
+  /** A stick-breaking latent's K - 1 stick logits (the manifest's last entry), else null. */
+  private readonly sticks: tf.Variable<tf.Rank.R1> | null;
+  /** Scores a discrete latent (both mixtures). */
+  private readonly mixture: MixtureScorer;
 
   constructor(
     readonly spec: ModelSpec,
@@ -57,6 +60,23 @@ export class CategoricalVae implements DetectorModel {
     this.decoderLayers = byRole.decoder;
     this.outputLayer = byRole.output[0]!;
     this.segments = new FieldSegments(cardinalities);
+    const sticksAt = 2 * (this.encoderLayers.length + this.decoderLayers.length + 2);
+    this.sticks =
+      spec.architecture.latent.kind === 'stick-breaking'
+        ? (this.variables[sticksAt] as tf.Variable<tf.Rank.R1>)
+        : null;
+    this.mixture = new MixtureScorer({
+      encoderLayers: this.encoderLayers,
+      latentLayer: this.latentLayer,
+      segments: this.segments,
+      components: this.components,
+      decode: (z) => this.decode(z),
+    });
+  }
+
+  /** Components of a discrete latent (the Gaussian's dimension otherwise). */
+  get components(): number {
+    return latentWidth(this.spec.architecture);
   }
 
   get fieldCount(): number {
@@ -76,15 +96,18 @@ export class CategoricalVae implements DetectorModel {
         const eps = tf.randomNormal([rows, latent.dim], 0, 1, 'float32', settings.seed);
         z = tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)) as tf.Tensor2D;
         kl = gaussianKl(mu, logVar);
-      } else if (settings.mixtureObjective === 'exact') {
+      } else if (latent.kind === 'stick-breaking' || settings.mixtureObjective === 'exact') {
         // Sum over all K components instead of sampling one: the decoder runs on K rows only.
         const alpha = dense(h, this.latentLayer.kernel, this.latentLayer.bias, true);
         const expectedNll = tf.neg(
           tf.sum(tf.mul(tf.softmax(alpha), this.componentLogLikelihoods(x)), 1),
         );
-        return tf.mean(
-          tf.add(expectedNll, tf.mul(categoricalKl(alpha, latent.components), settings.klWeight)),
-        ) as tf.Scalar;
+        const kl = mixtureKl(alpha, this.logPrior());
+        const perRow = tf.mean(tf.add(expectedNll, tf.mul(kl, settings.klWeight)));
+        if (latent.kind !== 'stick-breaking') return perRow as tf.Scalar;
+        // The sticks' prior is paid once per data set: each row carries 1 / N of it.
+        const prior = stickPriorTerm(this.sticks!, latent.concentration);
+        return tf.add(perRow, tf.div(prior, settings.trainingRows ?? rows)) as tf.Scalar;
       } else {
         const alpha = dense(h, this.latentLayer.kernel, this.latentLayer.bias, true);
         const u = tf.randomUniform(
@@ -121,7 +144,7 @@ export class CategoricalVae implements DetectorModel {
     const [score, fieldNll] =
       this.spec.architecture.latent.kind === 'gaussian'
         ? this.scoreGaussian(rows, options)
-        : tf.tidy(() => this.scoreMixture(rows, options));
+        : tf.tidy(() => this.mixture.score(rows, this.logPrior(), options));
     const scores = score.dataSync() as Float32Array;
     const perField = fieldNll.dataSync() as Float32Array;
     score.dispose();
@@ -131,6 +154,20 @@ export class CategoricalVae implements DetectorModel {
 
   sample(encoder: FlowEncoder, count: number, seed: number): FlowTable {
     return sampleFlows(this, encoder, count, seed);
+  }
+
+  /** A discrete latent's weights pi over components (uniform for the fixed mixture). */
+  mixtureWeights(): Float32Array {
+    if (this.sticks) return mixtureWeights(this.sticks);
+    return new Float32Array(this.components).fill(1 / this.components);
+  }
+
+  /** A discrete latent's posterior q(c | x) for multi-hot rows: [rows x K], read back. */
+  posterior(rows: MultiHotRows): Float32Array {
+    const q = tf.tidy(() => tf.softmax(this.mixture.logits(rows)));
+    const values = q.dataSync() as Float32Array;
+    q.dispose();
+    return values;
   }
 
   /**
@@ -154,7 +191,7 @@ export class CategoricalVae implements DetectorModel {
   }
 
   setWeights(flat: Float32Array): void {
-    this.forgetComponentTable();
+    this.mixture.forget();
     const tensors = unflatten(flat, this.spec.weights, 'model weights');
     tensors.forEach((t, i) => {
       this.variables[i]!.assign(t);
@@ -163,7 +200,7 @@ export class CategoricalVae implements DetectorModel {
   }
 
   dispose(): void {
-    this.forgetComponentTable();
+    this.mixture.forget();
     for (const v of this.variables) v.dispose();
     this.segments.dispose();
   }
@@ -229,6 +266,12 @@ export class CategoricalVae implements DetectorModel {
     return [tf.neg(bound) as tf.Tensor1D, fieldNll];
   }
 
+  /** log pi over a discrete latent's components: learned sticks, or uniform. */
+  private logPrior(): tf.Tensor1D {
+    if (this.sticks) return logMixtureWeights(this.sticks);
+    return tf.fill([this.components], -Math.log(this.components)) as tf.Tensor1D;
+  }
+
   /** log p(x | c) for every row and component: [batch x K]. */
   private componentLogLikelihoods(x: tf.Tensor2D): tf.Tensor2D {
     const components = latentWidth(this.spec.architecture);
@@ -238,98 +281,6 @@ export class CategoricalVae implements DetectorModel {
       tf.sum(this.segments.logNormalisers(table), 1),
     ) as tf.Tensor2D;
   }
-
-  /**
-   * With a discrete latent the expectation over components is exact: no sampling at all. The
-   * decoder's output for each component depends on the weights only, so it is computed once
-   * per set of weights ({@link componentTable}), not once per batch. Every product with the
-   * multi-hot rows is a multi-hot kernel's sum of matrix rows.
-   */
-  private scoreMixture(rows: MultiHotRows, options: ScoreOptions): [tf.Tensor1D, tf.Tensor2D] {
-    const components = latentWidth(this.spec.architecture);
-    const cache = this.componentTable();
-    const alpha = this.encodeRows(rows, cache.firstKernel);
-    const logQ = tf.logSoftmax(alpha);
-    const q = tf.exp(logQ);
-    const likelihoods = multiHotTimes(rows, cache.tableT, components);
-    const logPxGivenC = tf.sub(tf.tensor2d(likelihoods, [rows.count, components]), cache.logZ);
-    // Each field's expected logit at its observed code: the row's mixture of logits, picked at
-    // the row's columns.
-    const observed = pickColumns(tf.matMul(q, cache.table), rows);
-    const fieldNll = tf.sub(tf.matMul(q, cache.logNorm), observed) as tf.Tensor2D;
-    if ((options.importanceSamples ?? 0) > 0) {
-      const logPx = tf.sub(tf.logSumExp(logPxGivenC, 1), Math.log(components));
-      return [tf.neg(logPx) as tf.Tensor1D, fieldNll];
-    }
-    // Expected NLL plus KL(q || uniform), summed apart: one sum of their difference loses
-    // more float32 precision where log p(x | c) is large (up to 3.5e-4 nats on a fresh model).
-    const expectedNll = tf.neg(tf.sum(tf.mul(q, logPxGivenC), 1));
-    const kl = tf.sum(tf.mul(q, tf.add(logQ, Math.log(components))), 1);
-    return [tf.add(expectedNll, kl) as tf.Tensor1D, fieldNll];
-  }
-
-  /** The mixture's logits alpha for multi-hot rows: the first layer by the multi-hot kernel. */
-  private encodeRows(rows: MultiHotRows, firstKernel: Float32Array): tf.Tensor2D {
-    const [first, ...rest] = [...this.encoderLayers, this.latentLayer];
-    const width = first!.bias.shape[0];
-    const product = tf.tensor2d(multiHotTimes(rows, firstKernel, width), [rows.count, width]);
-    let h = tf.add(product, first!.bias) as tf.Tensor2D;
-    for (const layer of rest) h = tf.add(tf.matMul(tf.relu(h), layer.kernel), layer.bias);
-    return h;
-  }
-
-  /**
-   * What scoring keeps per set of weights: the decoder's logits per component and their
-   * normalisers, and (as arrays, for the multi-hot kernels) the table's transpose and the
-   * first layer's kernel.
-   */
-  private componentTable(): ComponentTable {
-    if (!this.components) {
-      const tensors = tf.tidy(() => {
-        const k = latentWidth(this.spec.architecture);
-        const table = this.decode(tf.eye(k) as tf.Tensor2D); // [K x width]
-        const logNorm = this.segments.logNormalisers(table); // [K x fields]
-        return { table, logNorm, logZ: tf.sum(logNorm, 1) as tf.Tensor1D };
-      });
-      // Kept: scoring calls this inside its own tidy, which would otherwise dispose them.
-      for (const t of Object.values(tensors)) tf.keep(t);
-      const transposed = tf.transpose(tensors.table);
-      const tableT = transposed.dataSync() as Float32Array;
-      transposed.dispose();
-      const first = this.encoderLayers[0] ?? this.latentLayer;
-      const firstKernel = first.kernel.dataSync() as Float32Array;
-      this.components = { ...tensors, tableT, firstKernel };
-    }
-    return this.components;
-  }
-
-  private forgetComponentTable(): void {
-    if (this.components)
-      for (const t of [this.components.table, this.components.logNorm, this.components.logZ])
-        t.dispose();
-    this.components = null;
-  }
-}
-
-interface ComponentTable {
-  readonly table: tf.Tensor2D;
-  readonly logNorm: tf.Tensor2D;
-  readonly logZ: tf.Tensor1D;
-  /** The table's transpose [width x K], row-major. */
-  readonly tableT: Float32Array;
-  /** The first layer's kernel [width x its units], row-major. */
-  readonly firstKernel: Float32Array;
-}
-
-/** out[r, f] = values[r, columns[r, f]]: [count x fields] of a [count x width] tensor. */
-function pickColumns(values: tf.Tensor2D, rows: MultiHotRows): tf.Tensor2D {
-  const { count, fields, width, columns } = rows;
-  const all = values.dataSync();
-  const picked = new Float32Array(count * fields);
-  for (let r = 0; r < count; r++)
-    for (let f = 0; f < fields; f++)
-      picked[r * fields + f] = all[r * width + columns[r * fields + f]!]!;
-  return tf.tensor2d(picked, [count, fields]);
 }
 
 let nextId = 0;

@@ -31,7 +31,9 @@ export function toyModel(
   const latentSpec =
     latent === 'gaussian'
       ? ({ kind: 'gaussian', dim: 4 } as const)
-      : { ...defaultLatent('mixture'), components: 6 };
+      : latent === 'stick-breaking'
+        ? ({ kind: 'stick-breaking', components: 6, concentration: 2 } as const)
+        : { ...defaultLatent('mixture'), components: 6 };
   const fresh = createModel(TOY_SCHEMA, encoder.spec, { hidden: [16], latent: latentSpec }, seed);
   return new CategoricalVae(fresh.spec, fresh.weights);
 }

@@ -17,6 +17,12 @@ const mixture: MakeDetector = (encoder, seed) => {
   return createDetector(fresh.spec, fresh.weights);
 };
 
+const stickBreaking: MakeDetector = (encoder, seed) => {
+  const latent = { kind: 'stick-breaking', components: 8, concentration: 1 } as const;
+  const fresh = createModel(TOY_SCHEMA, encoder.spec, { hidden: [16], latent }, seed);
+  return createDetector(fresh.spec, fresh.weights);
+};
+
 const gan: MakeDetector = (encoder, seed) => {
   const latent = { kind: 'gaussian', dim: 4 } as const;
   const fresh = createModel(TOY_SCHEMA, encoder.spec, { hidden: [16], latent }, seed, 'alad-gan');
@@ -34,6 +40,10 @@ const KINDS: Record<ModelKind, Record<string, { make: MakeDetector; tweaks: Trai
     'categorical VAE with a mixture latent trained on Gumbel-softmax samples': {
       make: mixture,
       tweaks: { mixtureObjective: 'gumbel-softmax', klWarmupEpochs: 0 },
+    },
+    'categorical VAE with a stick-breaking latent': {
+      make: stickBreaking,
+      tweaks: { klWarmupEpochs: 0 },
     },
   },
   'alad-gan': {

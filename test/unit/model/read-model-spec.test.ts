@@ -45,7 +45,7 @@ describe('reading a model spec', () => {
       /^model\.json: 'weights' does not match the architecture over the encoder's \d+ inputs/,
     );
     expect(problem({ ...good, architecture: { hidden: [9], latent: good.architecture } })).to.match(
-      /architecture: latent 'kind' must be 'gaussian' or 'mixture'/,
+      /architecture: latent 'kind' must be 'gaussian', 'mixture' or 'stick-breaking'/,
     );
   });
 

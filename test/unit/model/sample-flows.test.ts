@@ -26,7 +26,7 @@ function modelMarginals(
 ): Float64Array {
   const arch = model.spec.architecture.latent;
   const z = (
-    arch.kind === 'mixture'
+    arch.kind !== 'gaussian'
       ? tf.eye(arch.components)
       : tf.randomNormal([4000, arch.dim], 0, 1, 'float32', 99)
   ) as tf.Tensor2D;
