@@ -30,6 +30,14 @@ export async function trainModel(options: TrainOptions): Promise<void> {
     'training.seed': options.seed,
     backend: options.backend,
   }).getProperties();
+  if (
+    config.model.kind === 'alad-gan' &&
+    options.latent !== undefined &&
+    options.latent !== 'gaussian'
+  )
+    throw new Error(
+      `--latent ${options.latent} does not apply to --model-kind alad-gan: its latent is always Gaussian (model.latentDim)`,
+    );
   const backend = await startBackend(config.backend);
   const progress = trainingProgress();
   const result = await trainSiteModel(
