@@ -12,6 +12,8 @@ export interface CategoryOutcome {
   readonly meanEdits: number;
   /** Median of (score before - score after) over the flows searched. */
   readonly medianScoreDrop: number;
+  /** Edits applied, by kind (pad, split, merge, stretch, port, decoys), over the flows searched. */
+  readonly editsUsed: Record<string, number>;
 }
 
 export function categoryOutcome(results: readonly SearchResult<unknown>[]): CategoryOutcome {
@@ -24,7 +26,17 @@ export function categoryOutcome(results: readonly SearchResult<unknown>[]): Cate
     recallAfter: alertedAfter / n,
     meanEdits: searched.length ? searched.reduce((s, r) => s + r.edits, 0) / searched.length : 0,
     medianScoreDrop: searched.length ? median(searched.map((r) => r.before - r.after)) : 0,
+    editsUsed: countKinds(searched.flatMap((r) => r.path)),
   };
+}
+
+function countKinds(path: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const name of path) {
+    const kind = name.split(' ')[0]!;
+    counts[kind] = (counts[kind] ?? 0) + 1;
+  }
+  return counts;
 }
 
 export interface SeedOutcome {
@@ -44,6 +56,8 @@ export interface OutcomeSpread {
       recallAfter: Spread;
       meanEdits: Spread;
       medianScoreDrop: Spread;
+      /** Edits applied by kind, summed over the seeds. */
+      editsUsed: Record<string, number>;
     }
   >;
 }
@@ -61,6 +75,11 @@ export function outcomeSpread(runs: readonly SeedOutcome[]): OutcomeSpread {
           recallAfter: spreadOf(runs, (r) => r.byCategory[c]!.recallAfter),
           meanEdits: spreadOf(runs, (r) => r.byCategory[c]!.meanEdits),
           medianScoreDrop: spreadOf(runs, (r) => r.byCategory[c]!.medianScoreDrop),
+          editsUsed: countKinds(
+            runs.flatMap((r) =>
+              Object.entries(r.byCategory[c]!.editsUsed).flatMap(([k, n]) => Array(n).fill(k)),
+            ),
+          ),
         },
       ]),
     ),
