@@ -2,7 +2,8 @@
  * The flows the evasion bench searches and the normals it checks the thresholds on, read
  * through the product's own pipeline (read -> derive) as the model's schema asks: each file
  * on its own, so each capture's traffic context is its own. Attack flows are subsampled per
- * category, evenly spaced in file order.
+ * category, evenly spaced in file order. With traffic features, each attack flow carries its
+ * port-dependent shares for each port it may move to (see port-shares.ts).
  */
 import { assertSchemaMatches } from '../../client/detect/loaded-model.js';
 import type { FlowFormat } from '../../shared/flows/formats.js';
@@ -10,7 +11,7 @@ import { openPipeline } from '../../shared/flows/pipeline.js';
 import type { FlowSchema } from '../../shared/flows/schema.js';
 import { trafficDerivedIn } from '../../shared/flows/traffic-features.js';
 import { attackCategory } from '../../shared/stats/attack-categories.js';
-import type { EvasionRow } from './evasion-row.js';
+import type { EvasionRow, PortShares } from './evasion-row.js';
 import { PortShareTracker } from './port-shares.js';
 import { COMMON_PORTS } from './zeek-edits.js';
 
@@ -44,17 +45,29 @@ export async function readBenchRows(
     assertSchemaMatches(schema, pipeline.schema, file);
     const names = schema.fields.map((f) => f.name);
     const proto = names.indexOf('proto');
-    const tracker = derived.trafficFeatures ? new PortShareTracker() : null;
+    const real = derived.trafficFeatures ? new PortShareTracker() : null;
+    const moved = new Map(
+      real ? MOVABLE_PORTS.map((p) => [p, new PortShareTracker(Number(p))] as const) : [],
+    );
     for await (const row of pipeline.rows) {
       const label = row.label ?? 'unlabelled';
       const isAttack = label !== 'normal';
-      const ports = isAttack && tracker ? candidatePorts(row.values, names, proto) : null;
-      const portShares = tracker?.next(row, ports) ?? undefined;
+      const own = real?.next(row, false) ?? null;
+      const shares = new Map<string, PortShares>();
+      for (const [port, tracker] of moved) {
+        const at = tracker.next(row, isAttack);
+        if (at && isAttack && COMMON_PORTS[String(row.values[proto])]?.includes(port))
+          shares.set(port, at);
+      }
       if (!isAttack) {
         normals.push({ values: row.values, label });
         continue;
       }
-      if (portShares) checkShares(row.values, names, portShares, file, row.line);
+      let portShares: Map<string, PortShares> | undefined;
+      if (own) {
+        checkShares(row.values, names, own, file, row.line);
+        portShares = shares.set(String(row.values[names.indexOf('id.resp_p')]), own);
+      }
       const category = attackCategory(label);
       const list = all.get(category) ?? [];
       list.push({ values: row.values, label, ...(portShares ? { portShares } : {}) });
@@ -72,24 +85,17 @@ export function evenlySpaced<T>(rows: readonly T[], n: number): T[] {
   return Array.from({ length: n }, (_, i) => rows[Math.floor((i * rows.length) / n)]!);
 }
 
-function candidatePorts(
-  values: readonly (string | number)[],
-  names: readonly string[],
-  proto: number,
-): string[] {
-  const own = String(values[names.indexOf('id.resp_p')]);
-  return [own, ...(COMMON_PORTS[String(values[proto])] ?? [])];
-}
+/** Every port the search may move a flow to. */
+const MOVABLE_PORTS = [...new Set(Object.values(COMMON_PORTS).flat())];
 
 /** The replica of the stage's windows must give the stage's own values at the flow's own port. */
 function checkShares(
   values: readonly (string | number)[],
   names: readonly string[],
-  shares: ReadonlyMap<string, { srcSameEndpoint: number; dstSamePort: number }>,
+  own: PortShares,
   file: string,
   line: number,
 ): void {
-  const own = shares.get(String(values[names.indexOf('id.resp_p')]))!;
   const src = values[names.indexOf('src_same_endpoint_share')];
   const dst = values[names.indexOf('dst_same_port_share')];
   if (own.srcSameEndpoint !== src || own.dstSamePort !== dst)

@@ -1,8 +1,9 @@
 /**
- * What a flow's port-dependent traffic fields would read had it gone to another port, given the
- * earlier flows as they were: the same per-host windows the traffic-feature stage keeps (same
- * settings, same order of look-ups), asked for each candidate port before the flow is counted.
- * The search moves one flow at a time; later flows keep the history the capture really had.
+ * What a flow's port-dependent traffic fields would read had the attacker moved it to another
+ * port: the same per-host windows the traffic-feature stage keeps (same settings, same order of
+ * look-ups), over a history in which the attacker's earlier flows went to that port too (a bot
+ * is configured with one server port, so its whole campaign moves, and a flow moved alone would
+ * look like the first of its kind when it is the hundredth). Other flows keep their ports.
  */
 
 import { endpointKey, HostWindows } from '../../shared/flows/host-window.js';
@@ -11,6 +12,9 @@ import { DEFAULT_TRAFFIC_FEATURES } from '../../shared/flows/traffic-features.js
 import type { PortShares } from './evasion-row.js';
 
 export class PortShareTracker {
+  /** @param movedTo the port the attacker's flows go to (null: the ports they had). */
+  constructor(private readonly movedTo: number | null = null) {}
+
   private readonly settings = DEFAULT_TRAFFIC_FEATURES;
   private readonly sources = new HostWindows(
     this.settings.maxHosts,
@@ -22,10 +26,10 @@ export class PortShareTracker {
   );
 
   /**
-   * Counts `row` (every row of the capture, in order) and, when `ports` are given, returns the
-   * shares the row would have on each of them; null for a row without time or addresses.
+   * Counts `row` (every row of the capture, in order; `moved` for the attacker's) and returns
+   * the shares it reads at the port it is counted at; null for a row without time or addresses.
    */
-  next(row: FlowRow, ports: readonly string[] | null): Map<string, PortShares> | null {
+  next(row: FlowRow, moved: boolean): PortShares | null {
     const context = row.context;
     if (!context || context.ts === null || !context.srcAddr || !context.dstAddr) return null;
     const { ts, srcAddr, dstAddr } = context;
@@ -34,18 +38,11 @@ export class PortShareTracker {
     const destination = this.destinations.get(dstAddr, since);
     source.expire(since);
     destination.expire(since);
-    let shares: Map<string, PortShares> | null = null;
-    if (ports) {
-      shares = new Map();
-      for (const port of ports) {
-        const p = Number(port);
-        shares.set(port, {
-          srcSameEndpoint: fourDecimals(source.endpointShare(endpointKey(dstAddr, p))),
-          dstSamePort: fourDecimals(destination.portShare(p)),
-        });
-      }
-    }
-    const port = context.dstPort ?? -1;
+    const port = moved && this.movedTo !== null ? this.movedTo : (context.dstPort ?? -1);
+    const shares = {
+      srcSameEndpoint: fourDecimals(source.endpointShare(endpointKey(dstAddr, port))),
+      dstSamePort: fourDecimals(destination.portShare(port)),
+    };
     // The failed flag feeds only the failed shares, which no port changes; counted as not failed.
     source.add(ts, dstAddr, port, false, endpointKey(dstAddr, port));
     destination.add(ts, srcAddr, port, false, null);

@@ -40,24 +40,45 @@ function connection(i: number): FlowRow {
   };
 }
 
+/** The same connection sent to another port (context and model field alike). */
+function movedTo(row: FlowRow, port: number): FlowRow {
+  const values = [...row.values];
+  values[4] = String(port);
+  return { ...row, values, context: { ...row.context!, dstPort: port } };
+}
+
+function stageShares(rows: readonly FlowRow[]): { srcSameEndpoint: number; dstSamePort: number }[] {
+  const stage = trafficFeatures(ZEEK_CONN_SCHEMA)();
+  const src = stage.fields.findIndex((f) => f.name === 'src_same_endpoint_share');
+  const dst = stage.fields.findIndex((f) => f.name === 'dst_same_port_share');
+  return rows.map((row) => {
+    const out: (string | number)[] = [];
+    stage.derive(row, out);
+    return { srcSameEndpoint: out[src] as number, dstSamePort: out[dst] as number };
+  });
+}
+
 describe('port shares for a moved flow', () => {
-  it("give the traffic-feature stage's own shares at the flow's own port, flow after flow", () => {
-    const stage = trafficFeatures(ZEEK_CONN_SCHEMA)();
-    const src = stage.fields.findIndex((f) => f.name === 'src_same_endpoint_share');
-    const dst = stage.fields.findIndex((f) => f.name === 'dst_same_port_share');
+  const rows = Array.from({ length: 60 }, (_, i) => connection(i));
+  /** Every third connection is the attacker's. */
+  const attacker = (i: number) => i % 3 === 0;
+
+  it("give the traffic-feature stage's own shares when nothing moves", () => {
     const tracker = new PortShareTracker();
-    let nonZero = 0;
-    for (let i = 0; i < 60; i++) {
-      const row = connection(i);
-      const out: (string | number)[] = [];
-      stage.derive(row, out);
-      const own = String(row.context!.dstPort);
-      const shares = tracker.next(row, [own, '8080'])!;
-      expect(shares.get(own)).to.deep.equal({ srcSameEndpoint: out[src], dstSamePort: out[dst] });
-      // Nobody used 8080 before: a flow moved there is the first of its kind.
-      expect(shares.get('8080')).to.deep.equal({ srcSameEndpoint: 0, dstSamePort: 0 });
-      if ((out[src] as number) > 0) nonZero++;
-    }
-    expect(nonZero, 'the sequence exercises non-zero shares').to.be.greaterThan(10);
+    const expected = stageShares(rows);
+    expect(rows.map((row) => tracker.next(row, false))).to.deep.equal(expected);
+    expect(
+      expected.filter((s) => s.srcSameEndpoint > 0).length,
+      'non-zero shares',
+    ).to.be.greaterThan(10);
+  });
+
+  it("give the stage's shares of a capture in which every attacker flow went to the new port", () => {
+    const tracker = new PortShareTracker(8080);
+    const expected = stageShares(rows.map((row, i) => (attacker(i) ? movedTo(row, 8080) : row)));
+    expect(rows.map((row, i) => tracker.next(row, attacker(i)))).to.deep.equal(expected);
+    expect(
+      expected.filter((s, i) => attacker(i) && s.srcSameEndpoint > 0).length,
+    ).to.be.greaterThan(5);
   });
 });
