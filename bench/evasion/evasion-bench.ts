@@ -134,6 +134,7 @@ export async function runEvasion(
     },
     iot23Rules: IOT23_RULES,
     kinds: KINDS_UNDER_TEST.map((k) => k.name),
+    ensembleOf: KINDS_UNDER_TEST.filter((k) => k.inEnsemble).map((k) => k.name),
     dataSets,
   };
 }
@@ -146,19 +147,22 @@ async function oneSeed(
   options: EvasionOptions,
   log: (line: string) => void,
 ): Promise<{ byTarget: Map<string, SeedOutcome>; attacksSeen: Record<string, number> }> {
-  const scorers: { name: string; scorer: ModelScorer }[] = [];
+  const scorers: { name: string; scorer: ModelScorer; inEnsemble: boolean }[] = [];
   try {
     let schema = null;
     for (const kind of KINDS_UNDER_TEST) {
       const saved = await trainKind(kind, selection, seed, backend);
       schema ??= saved.spec.schema;
-      scorers.push({ name: kind.name, scorer: modelScorer(saved) });
+      scorers.push({ name: kind.name, scorer: modelScorer(saved), inEnsemble: kind.inEnsemble });
     }
     const rows = await readBenchRows(dataSet.test, dataSet.format, schema!, options.perCategory);
     const editsFor = dataSet.editsFor(schema!.fields.map((f) => f.name));
     const targets = [
       ...scorers,
-      { name: 'ensemble', scorer: ensembleScorer(scorers.map((s) => s.scorer)) },
+      {
+        name: 'ensemble',
+        scorer: ensembleScorer(scorers.filter((s) => s.inEnsemble).map((s) => s.scorer)),
+      },
     ];
     const byTarget = new Map<string, SeedOutcome>();
     for (const { name, scorer: own } of targets) {

@@ -21,11 +21,13 @@ export interface KindUnderTest {
   readonly name: string;
   /** Model settings (as `fedflow train` takes them) that make this kind. */
   readonly overrides: Readonly<Record<string, string | number | boolean>>;
+  /** Whether the bench's ensemble (the defence measured: the VAE latents together) includes it. */
+  readonly inEnsemble: boolean;
 }
 
 export const KINDS_UNDER_TEST: readonly KindUnderTest[] = [
-  { name: 'mixture (default)', overrides: {} },
-  { name: 'gaussian', overrides: { 'model.latent': 'gaussian' } },
+  { name: 'mixture (default)', overrides: {}, inEnsemble: true },
+  { name: 'gaussian', overrides: { 'model.latent': 'gaussian' }, inEnsemble: true },
 ];
 
 /** The alert threshold target the bench attacks. */

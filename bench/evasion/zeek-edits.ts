@@ -197,8 +197,9 @@ export function repacket(
     // No payload: only the originator's retries of an unanswered opening (S0), same size each.
     if (dir !== 'orig' || target < packets || num(v[layout.packets.resp]) > 0) return null;
     changes[layout.ipBytes[dir]] = ipBytes + Math.round(ipBytes / packets) * (target - packets);
-    const duration = num(v[layout.duration]);
-    changes[layout.duration] = Math.max(duration, (target - 1) * RETRY_SECONDS);
+    const duration = Math.max(num(v[layout.duration]), (target - 1) * RETRY_SECONDS);
+    if (duration > durationCap(layout, original)) return null;
+    changes[layout.duration] = duration;
   }
   return update(layout, current, changes);
 }

@@ -133,6 +133,29 @@ describe('Zeek conn.log evasion edits', () => {
     }
   });
 
+  it('retries an unanswered SYN no longer than the duration cap allows', () => {
+    const retried = flow('C&C', [
+      'tcp',
+      '-',
+      'S0',
+      'S',
+      '50',
+      '-',
+      '-',
+      2.1,
+      0,
+      0,
+      0,
+      3,
+      180,
+      0,
+      0,
+    ]);
+    const seen = reachable(retried, editsOf(retried), 4);
+    expect(Math.max(...seen.map((r) => n(r, 'orig_pkts')))).to.be.greaterThan(3);
+    for (const r of seen) expect(n(r, 'duration')).to.be.at.most(21);
+  });
+
   it('moves the port only where the attack leaves it free, with the derived shares of the new port', () => {
     const moved = reachable(SYN_ONLY, editsOf(SYN_ONLY), 1).filter(
       (r) => r.values[at('id.resp_p')] !== '50',
