@@ -6,6 +6,7 @@ import { iot23Candidates, iot23Dir, nslKddCandidates, nslKddDir } from '../cli/d
 import { trainingThreads } from '../client/trainer/training-threads.js';
 import { describeBackend, initBackend } from '../shared/runtime/backend.js';
 import { tf } from '../shared/runtime/tf.js';
+import { DEFAULT_EVASION, evasionCases, runEvasion } from './evasion/evasion-bench.js';
 import { runCompression } from './federation/compression-bench.js';
 import { runDiagnosis } from './federation/diagnosis-bench.js';
 import { runFederationCost } from './federation/federation-cost.js';
@@ -137,6 +138,19 @@ if (runs('iot23')) {
       `skipping IoT-23: no captures in ${iot23Candidates().join(' or ')} (set FEDFLOW_IOT23_DIR)`,
     );
   else save('iot23', await runIot23(dir, backend, seeds, log));
+}
+
+if (runs('evasion')) {
+  // --per-category N searches fewer attack flows per category (a quicker run).
+  const at = args.indexOf('--per-category');
+  const perCategory = at >= 0 ? Number(args[at + 1]) : DEFAULT_EVASION.perCategory;
+  const cases = evasionCases(nslKddDir(), iot23Dir());
+  if (cases.length === 0) log('skipping evasion: neither NSL-KDD nor IoT-23 found');
+  else
+    save(
+      'evasion',
+      await runEvasion(cases, backend, seeds, { ...DEFAULT_EVASION, perCategory }, log),
+    );
 }
 
 if (runs('calibration')) {
