@@ -21,6 +21,7 @@ import { runGanBench } from './gan-bench.js';
 import { runFuzz } from './hardening/fuzz.js';
 import { runKillLoop } from './hardening/kill-loop.js';
 import { runIot23 } from './iot23-bench.js';
+import { runModels } from './models-bench.js';
 import { runNslKddCalibration } from './nsl-kdd-calibration.js';
 import { runNslKddQuality } from './nsl-kdd-quality.js';
 import { runSpeedParts } from './speed-parts.js';
@@ -138,6 +139,11 @@ if (runs('iot23')) {
       `skipping IoT-23: no captures in ${iot23Candidates().join(' or ')} (set FEDFLOW_IOT23_DIR)`,
     );
   else save('iot23', await runIot23(dir, backend, seeds, log));
+}
+
+if (runs('models')) {
+  // Every model kind on every data set found (the synthetic sites are always there).
+  save('models', await runModels({ nslKdd: nslKddDir(), iot23: iot23Dir() }, backend, seeds, log));
 }
 
 if (runs('evasion')) {
