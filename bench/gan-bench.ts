@@ -9,10 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scoreLabelledFlows, summariseDetection } from '../client/detect/evaluate-model.js';
-import { openModel } from '../client/detect/loaded-model.js';
-import { trainSiteModel } from '../client/pipeline/train-site-model.js';
-import { loadModelConfig } from '../shared/config/model-config.js';
 import type { BackendReport } from '../shared/runtime/backend.js';
+import { trainOnNormals } from './nsl-kdd-quality.js';
 import { median } from './stats.js';
 
 /**
@@ -88,24 +86,7 @@ async function trainAndTest(
   seed: number,
   overrides: Record<string, unknown>,
 ): Promise<Omit<GanBenchRun, 'kind'>> {
-  const config = loadModelConfig(undefined, {
-    ...overrides,
-    'training.seed': seed,
-  }).getProperties();
-  const started = performance.now();
-  const result = await trainSiteModel(
-    {
-      files: [join(dir, 'KDDTrain+_20Percent.txt')],
-      format: 'nsl-kdd',
-      onlyLabel: 'normal',
-      read: {},
-    },
-    config,
-    out,
-    backend,
-  );
-  const trainSeconds = (performance.now() - started) / 1000;
-  const loaded = openModel(out);
+  const { result, trainSeconds, loaded } = await trainOnNormals(dir, out, backend, overrides, seed);
   const tests: TestQuality[] = [];
   try {
     for (const file of TEST_FILES) {

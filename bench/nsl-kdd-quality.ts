@@ -85,20 +85,14 @@ export async function runNslKddQuality(
   };
 }
 
-/** One variant and seed trained into `out` on the normal rows, then scored on `testFile`. */
-export async function trainAndEvaluate(
+/** One variant and seed trained into `out` on the normal rows of KDDTrain+_20Percent.txt. */
+export async function trainOnNormals(
   dir: string,
   out: string,
   backend: BackendReport,
   overrides: Readonly<Record<string, unknown>>,
   seed: number,
-  testFile = 'KDDTest+.txt',
-): Promise<{
-  result: SiteTrainingResult;
-  trainSeconds: number;
-  loaded: LoadedModel;
-  evaluation: Evaluation;
-}> {
+): Promise<{ result: SiteTrainingResult; trainSeconds: number; loaded: LoadedModel }> {
   const config = loadModelConfig(undefined, {
     ...overrides,
     'training.seed': seed,
@@ -116,10 +110,28 @@ export async function trainAndEvaluate(
     backend,
   );
   const trainSeconds = (performance.now() - started) / 1000;
-  const loaded = openModel(out);
+  return { result, trainSeconds, loaded: openModel(out) };
+}
+
+/** One variant and seed trained into `out` on the normal rows, then scored on `testFile`. */
+export async function trainAndEvaluate(
+  dir: string,
+  out: string,
+  backend: BackendReport,
+  overrides: Readonly<Record<string, unknown>>,
+  seed: number,
+  testFile = 'KDDTest+.txt',
+): Promise<{
+  result: SiteTrainingResult;
+  trainSeconds: number;
+  loaded: LoadedModel;
+  evaluation: Evaluation;
+}> {
+  const trained = await trainOnNormals(dir, out, backend, overrides, seed);
+  const { loaded } = trained;
   const scored = await scoreLabelledFlows(loaded, [join(dir, testFile)], 'nsl-kdd', {}, {});
   const evaluation = summariseDetection(scored, loaded.saved.thresholds!.targets);
-  return { result, trainSeconds, loaded, evaluation };
+  return { ...trained, evaluation };
 }
 
 /**

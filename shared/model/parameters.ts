@@ -110,3 +110,27 @@ export function unflatten(
     return tensor;
   });
 }
+
+/** The variables' values as one flat vector, in their order (a model's getWeights). */
+export function flattenVariables(variables: readonly tf.Variable[]): Float32Array {
+  const parts = variables.map((v) => v.dataSync() as Float32Array);
+  const flat = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    flat.set(p, at);
+    at += p.length;
+  }
+  return flat;
+}
+
+/** Assigns a flat vector to the variables, split by the manifest (a model's setWeights). */
+export function assignFlat(
+  variables: readonly tf.Variable[],
+  flat: Float32Array,
+  manifest: readonly WeightEntry[],
+): void {
+  unflatten(flat, manifest, 'model weights').forEach((t, i) => {
+    variables[i]!.assign(t);
+    t.dispose();
+  });
+}

@@ -16,7 +16,14 @@ import { categoricalKl, gaussianKl, latentParts, mixtureKl } from './latent-term
 import { type Layer, MixtureScorer } from './mixture-score.js';
 import type { MixtureObjective, ModelSpec } from './model-spec.js';
 import { type MultiHotRows, multiHotTensor } from './multi-hot.js';
-import { type LayerRole, latentWidth, unflatten, vaeLayers } from './parameters.js';
+import {
+  assignFlat,
+  flattenVariables,
+  type LayerRole,
+  latentWidth,
+  unflatten,
+  vaeLayers,
+} from './parameters.js';
 import { sampleFlows } from './sample-flows.js';
 import { logMixtureWeights, mixtureWeights, stickPriorTerm } from './stick-breaking.js';
 
@@ -180,23 +187,12 @@ export class CategoricalVae implements DetectorModel {
 
   /** The weights as one flat vector in manifest order. */
   getWeights(): Float32Array {
-    const parts = this.variables.map((v) => v.dataSync() as Float32Array);
-    const flat = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      flat.set(p, at);
-      at += p.length;
-    }
-    return flat;
+    return flattenVariables(this.variables);
   }
 
   setWeights(flat: Float32Array): void {
     this.mixture.forget();
-    const tensors = unflatten(flat, this.spec.weights, 'model weights');
-    tensors.forEach((t, i) => {
-      this.variables[i]!.assign(t);
-      t.dispose();
-    });
+    assignFlat(this.variables, flat, this.spec.weights);
   }
 
   dispose(): void {

@@ -21,7 +21,7 @@ import { FieldSegments } from '../categorical-likelihood.js';
 import type { BatchScores, DetectorModel, LossSettings } from '../detector-model.js';
 import type { ModelSpec } from '../model-spec.js';
 import { type MultiHotRows, multiHotTensor } from '../multi-hot.js';
-import { unflatten } from '../parameters.js';
+import { assignFlat, flattenVariables, unflatten } from '../parameters.js';
 import { registerGradients } from '../register-gradients.js';
 import { sampleFlows } from '../sample-flows.js';
 import { DISCRIMINATORS, type GanNetwork, ganLatentDim, ganLayers } from './gan-layers.js';
@@ -173,22 +173,11 @@ export class AladGan implements DetectorModel {
   }
 
   getWeights(): Float32Array {
-    const parts = this.variables.map((v) => v.dataSync() as Float32Array);
-    const flat = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      flat.set(p, at);
-      at += p.length;
-    }
-    return flat;
+    return flattenVariables(this.variables);
   }
 
   setWeights(flat: Float32Array): void {
-    const tensors = unflatten(flat, this.spec.weights, 'model weights');
-    tensors.forEach((t, i) => {
-      this.variables[i]!.assign(t);
-      t.dispose();
-    });
+    assignFlat(this.variables, flat, this.spec.weights);
   }
 
   dispose(): void {
