@@ -44,7 +44,7 @@ export const SYNTHETIC_TRAINING_FLOWS = 5_000;
 
 const PROTOCOL = `each model trained centrally on a data set's normal training flows (default settings; thresholds at 1% and 0.1% FPR placed on its own calibration split, 10% of those flows), then scored on that data set's labelled test sets: NSL-KDD: the normal rows of KDDTrain+_20Percent.txt, scored on KDDTest+.txt and KDDTest-21.txt; IoT-23: the 3 benign honeypot captures (1,956 flows), scored on the Hakai capture and on the two Torii captures together (the Trojan capture, 6 attacks, left out); synthetic sites: the demo's 3 organisations, ${SYNTHETIC_TRAINING_FLOWS.toLocaleString('en-GB')} training flows each (the federation bench gives each 10,000; fewer here to keep the GAN affordable), scored on their 3 test days (10,000 flows each, 5% scans, floods, brute force, exfiltration). The GAN's epochs capped at ${GAN_BENCH_EPOCHS} (early stopping applies to every kind). Quality figures are medians over seeds; flows/s are medians too but noisy on a shared 2-core machine; score flows/s is file to scores (read, encode, derive traffic features, score), so small test sets show start-up cost.`;
 
-interface DataSet {
+export interface DataSet {
   readonly name: string;
   readonly train: FlowSelection;
   readonly tests: readonly { name: string; files: string[] }[];
@@ -55,8 +55,8 @@ export interface ModelsBenchSources {
   readonly iot23: string | null;
 }
 
-/** The data sets found; synthetic files are written into `work`. */
-async function dataSets(sources: ModelsBenchSources, work: string): Promise<DataSet[]> {
+/** The data sets found; synthetic files are written into `work` (the classical part reuses them). */
+export async function dataSets(sources: ModelsBenchSources, work: string): Promise<DataSet[]> {
   const sets: DataSet[] = [];
   const selection = (files: string[], format: FlowFormat, onlyLabel: string | null) => ({
     files,

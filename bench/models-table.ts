@@ -126,3 +126,15 @@ export function markdownTable(rows: readonly ModelRow[]): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * One table of two sets of rows (the models part's and the classical detectors'): each test
+ * set's `base` rows, then its `extra` rows, test sets in the order they first appear.
+ */
+export function mergeTables(base: readonly ModelRow[], extra: readonly ModelRow[]): ModelRow[] {
+  const tests = [...new Set([...base, ...extra].map((r) => r.test))];
+  return tests.flatMap((test) => [
+    ...base.filter((r) => r.test === test),
+    ...extra.filter((r) => r.test === test),
+  ]);
+}

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +6,7 @@ import { iot23Candidates, iot23Dir, nslKddCandidates, nslKddDir } from '../cli/d
 import { trainingThreads } from '../client/trainer/training-threads.js';
 import { describeBackend, initBackend } from '../shared/runtime/backend.js';
 import { tf } from '../shared/runtime/tf.js';
+import { runClassicalBench } from './classical-bench.js';
 import { DEFAULT_EVASION, evasionCases, runEvasion } from './evasion/evasion-bench.js';
 import { runCompression } from './federation/compression-bench.js';
 import { runDiagnosis } from './federation/diagnosis-bench.js';
@@ -144,6 +145,15 @@ if (runs('iot23')) {
 if (runs('models')) {
   // Every model kind on every data set found (the synthetic sites are always there).
   save('models', await runModels({ nslKdd: nslKddDir(), iot23: iot23Dir() }, backend, seeds, log));
+}
+
+if (runs('classical')) {
+  // The models part's saved table, if any, gets these rows merged in (withModels).
+  const models = join(resultsDir, 'models.json');
+  const rows = existsSync(models) ? JSON.parse(readFileSync(models, 'utf8')).table : null;
+  const sources = { nslKdd: nslKddDir(), iot23: iot23Dir() };
+  const result = await runClassicalBench(sources, seeds, rows, log);
+  if (result) save('classical', result);
 }
 
 if (runs('evasion')) {

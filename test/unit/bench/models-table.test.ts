@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { type ModelRun, markdownTable, modelTable } from '../../../bench/models-table.js';
+import {
+  type ModelRun,
+  markdownTable,
+  mergeTables,
+  modelTable,
+} from '../../../bench/models-table.js';
 
 const run = (model: string, test: string, seed: number, auroc: number, tpr = 0.5): ModelRun => ({
   model,
@@ -83,5 +88,24 @@ describe('the all-models table', () => {
       ['| iot b', 'gan', '**0.7000 (0.7000-0.7000)**'],
     ]);
     expect(lines[2]).to.contain('| 0.500 (2.00%) | 0.250 (0.100%) | 1,000 | 2,000 |');
+  });
+
+  it("merges another table's rows after each test set's own, test sets it lacks last", () => {
+    const models = modelTable([run('vae', 'nsl a', 1, 0.9), run('vae', 'iot b', 1, 0.8)]);
+    const classical = modelTable([
+      run('pca', 'iot b', 1, 0.95),
+      run('pca', 'syn c', 1, 0.7),
+      run('pca', 'nsl a', 1, 0.85),
+    ]);
+    const merged = mergeTables(models, classical);
+    expect(merged.map((r) => `${r.test}/${r.model}`)).to.deep.equal([
+      'nsl a/vae',
+      'nsl a/pca',
+      'iot b/vae',
+      'iot b/pca',
+      'syn c/pca',
+    ]);
+    // The best AUROC of a test set is bolded across both tables' rows.
+    expect(markdownTable(merged)).to.contain('| iot b | pca | **0.9500 (0.9500-0.9500)** |');
   });
 });
