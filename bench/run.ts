@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,8 +6,6 @@ import { iot23Candidates, iot23Dir, nslKddCandidates, nslKddDir } from '../cli/d
 import { trainingThreads } from '../client/trainer/training-threads.js';
 import { describeBackend, initBackend } from '../shared/runtime/backend.js';
 import { tf } from '../shared/runtime/tf.js';
-import { runClassicalBench } from './classical-bench.js';
-import { DEFAULT_EVASION, evasionCases, runEvasion } from './evasion/evasion-bench.js';
 import { runCompression } from './federation/compression-bench.js';
 import { runDiagnosis } from './federation/diagnosis-bench.js';
 import { runFederationCost } from './federation/federation-cost.js';
@@ -18,15 +16,13 @@ import { runSecAgg } from './federation/secagg-bench.js';
 import { runSketchInfluence } from './federation/sketch-influence.js';
 import { runSyntheticFederation } from './federation/synthetic-federation.js';
 import { runFollow } from './follow-bench.js';
-import { runGanBench } from './gan-bench.js';
 import { runFuzz } from './hardening/fuzz.js';
 import { runKillLoop } from './hardening/kill-loop.js';
 import { runIot23 } from './iot23-bench.js';
-import { runModels } from './models-bench.js';
+import { runModelParts } from './model-parts.js';
 import { runNslKddCalibration } from './nsl-kdd-calibration.js';
 import { runNslKddQuality } from './nsl-kdd-quality.js';
 import { runSpeedParts } from './speed-parts.js';
-import { runStickBreaking } from './stick-breaking-bench.js';
 import { runSyntheticCalibration } from './synthetic-calibration.js';
 import { runTrafficFeatures } from './traffic-features-bench.js';
 
@@ -79,17 +75,6 @@ if (runs('quality')) {
   }
 }
 
-if (runs('gan')) {
-  const dir = nslKddDir();
-  if (!dir) log(`skipping the GAN baseline: no KDDTest+.txt in ${nslKddCandidates().join(' or ')}`);
-  else
-    save('gan-nsl-kdd', {
-      protocol:
-        'each kind trained on the normal rows of KDDTrain+_20Percent.txt (thresholds on its own calibration split), scored on KDDTest+.txt and KDDTest-21.txt',
-      ...(await runGanBench(dir, backend, seeds, log)),
-    });
-}
-
 if (runs('federated')) {
   const dir = nslKddDir();
   if (!dir) {
@@ -140,33 +125,6 @@ if (runs('iot23')) {
       `skipping IoT-23: no captures in ${iot23Candidates().join(' or ')} (set FEDFLOW_IOT23_DIR)`,
     );
   else save('iot23', await runIot23(dir, backend, seeds, log));
-}
-
-if (runs('models')) {
-  // Every model kind on every data set found (the synthetic sites are always there).
-  save('models', await runModels({ nslKdd: nslKddDir(), iot23: iot23Dir() }, backend, seeds, log));
-}
-
-if (runs('classical')) {
-  // The models part's saved table, if any, gets these rows merged in (withModels).
-  const models = join(resultsDir, 'models.json');
-  const rows = existsSync(models) ? JSON.parse(readFileSync(models, 'utf8')).table : null;
-  const sources = { nslKdd: nslKddDir(), iot23: iot23Dir() };
-  const result = await runClassicalBench(sources, seeds, rows, log);
-  if (result) save('classical', result);
-}
-
-if (runs('evasion')) {
-  // --per-category N searches fewer attack flows per category (a quicker run).
-  const at = args.indexOf('--per-category');
-  const perCategory = at >= 0 ? Number(args[at + 1]) : DEFAULT_EVASION.perCategory;
-  const cases = evasionCases(nslKddDir(), iot23Dir());
-  if (cases.length === 0) log('skipping evasion: neither NSL-KDD nor IoT-23 found');
-  else
-    save(
-      'evasion',
-      await runEvasion(cases, backend, seeds, { ...DEFAULT_EVASION, perCategory }, log),
-    );
 }
 
 if (runs('calibration')) {
@@ -306,25 +264,5 @@ if (runs('kill-loop')) {
   });
 }
 
-// Only when named: not part of a full run.
-if (wanted.includes('stick-breaking')) {
-  const dir = nslKddDir();
-  if (!dir) {
-    log(`skipping stick-breaking: no KDDTest+.txt in ${nslKddCandidates().join(' or ')}`);
-  } else {
-    const at = args.indexOf('--concentration');
-    const concentration = at >= 0 ? Number(args[at + 1]) : undefined;
-    const result = await runStickBreaking(dir, backend, seeds, log, concentration);
-    save(
-      concentration ? `stick-breaking-nsl-kdd-alpha-${concentration}` : 'stick-breaking-nsl-kdd',
-      {
-        protocol:
-          "train on normal rows of KDDTrain+_20Percent.txt (thresholds from each model's own calibration split), score KDDTest+.txt and KDDTest-21.txt; medians over seeds; flows/s noisy on a shared machine",
-        concentration: concentration ?? 'default',
-        ...result,
-      },
-    );
-  }
-}
-
+await runModelParts({ runs, wanted, save, log, here, args, seedsFrom, backend, seeds, resultsDir });
 await runSpeedParts({ runs, wanted, save, log, here, args, seedsFrom });
