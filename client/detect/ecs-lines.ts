@@ -9,6 +9,8 @@
 import { isIP } from 'node:net';
 import type { ModelSpec } from '../../shared/model/model-spec.js';
 import type { AlertLine, LineStyle, RowParts } from './alert-lines.js';
+import { type LineWriter, piece } from './line-writer.js';
+import { writeDigits, writeRound4 } from './number-text.js';
 import { protocolField } from './protocol-field.js';
 
 /** The ECS version the documents follow (and are checked against in the tests). */
@@ -33,20 +35,30 @@ export function ecsLineStyle(
   const fixed = `"ecs":{"version":"${ECS_VERSION}"}`;
   const observer = '"observer":{"vendor":"fedflow","product":"fedflow","type":"ids"}';
   const modelJson = JSON.stringify(model);
-  return (row: RowParts) => {
+  const tail = piece(`,"model":${modelJson}}}`);
+  return (row: RowParts, out: LineWriter) => {
     const flow: FlowJson = row.flowJson ? JSON.parse(row.flowJson) : {};
     const at = flow.ts === undefined ? new Date() : new Date(flow.ts * 1000);
     const kind = row.crossed > 0 ? 'alert' : 'event';
     const id = flow.uid === undefined ? '' : `,"id":${JSON.stringify(flow.uid)}`;
-    let text = `{"@timestamp":"${at.toISOString()}",${fixed},"event":{"kind":"${kind}","category":["network","intrusion_detection"],"type":["connection","info"],"module":"fedflow","dataset":"fedflow.alerts","severity":${row.crossed},"risk_score":${row.score}${id}}`;
+    out.text(
+      `{"@timestamp":"${at.toISOString()}",${fixed},"event":{"kind":"${kind}","category":["network","intrusion_detection"],"type":["connection","info"],"module":"fedflow","dataset":"fedflow.alerts","severity":${row.crossed},"risk_score":`,
+    );
+    writeRound4(out, row.score);
+    let text = `${id}}`;
     text += endpoint('source', flow.src_addr, flow.src_port);
     text += endpoint('destination', flow.dst_addr, flow.dst_port);
     text += networkJson(row, network.transport, network.protocol);
     text += `,"log":{"file":{"path":${row.fileJson}}},${observer}`;
     if (row.strictest >= 0) text += `,"rule":{"name":${rules[row.strictest]}}`;
-    const label = row.label === null ? '' : `,"label":${JSON.stringify(row.label)}`;
-    text += `,"fedflow":{"score":${row.score},"row":${row.row},"line":${row.line},"alerts":{${row.alertsJson}},"top":[${row.topJson}]${label},"model":${modelJson}}}`;
-    return text;
+    out.text(`${text},"fedflow":{"score":`);
+    writeRound4(out, row.score);
+    out.text(',"row":');
+    writeDigits(out, row.row);
+    out.text(',"line":');
+    writeDigits(out, row.line);
+    row.writeFindings(out);
+    out.piece(tail);
   };
 }
 

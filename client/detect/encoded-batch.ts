@@ -64,28 +64,6 @@ export function valueAt(batch: EncodedBatch, row: number, index: number): string
   return Number.isNaN(number) ? packedValueAt(batch.packedValues[row]!, index) : String(number);
 }
 
-/** Fields `indices[0 .. count)` of row `row` as text, into `out` in the same order. */
-export function valuesAt(
-  batch: EncodedBatch,
-  row: number,
-  indices: Int32Array,
-  count: number,
-  out: string[],
-): void {
-  const fields = batch.numbers.length / batch.count;
-  let texts = false;
-  for (let k = 0; k < count; k++) {
-    const number = batch.numbers[row * fields + indices[k]!]!;
-    if (Number.isNaN(number)) texts = true;
-    else out[k] = String(number);
-  }
-  if (!texts) return;
-  const packed = batch.packedValues[row]!;
-  for (let k = 0; k < count; k++)
-    if (Number.isNaN(batch.numbers[row * fields + indices[k]!]!))
-      out[k] = packedValueAt(packed, indices[k]!);
-}
-
 /**
  * The raw value of field `index` in a packed row, a number as its decimal text. An alert line
  * names a few fields of each row: finding those is cheaper than splitting all of them.

@@ -65,12 +65,12 @@ export async function writeAlertLines(
       alerts += formatted.alerts;
       const { onWritten } = options;
       if (onWritten === undefined) {
-        if (!out.write(formatted.text)) await once(out, 'drain');
+        if (!out.write(formatted.bytes)) await once(out, 'drain');
         return;
       }
       // Written (to the system), then reported: a position saved is never ahead of the output.
       await new Promise<void>((resolve, reject) =>
-        out.write(formatted.text, (error) => (error ? reject(error) : resolve())),
+        out.write(formatted.bytes, (error) => (error ? reject(error) : resolve())),
       );
       onWritten(batch.firstIndex + batch.batch.count);
     });

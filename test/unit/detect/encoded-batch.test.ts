@@ -4,7 +4,6 @@ import {
   packedValueAt,
   packValues,
   valueAt,
-  valuesAt,
 } from '../../../client/detect/encoded-batch.js';
 
 /** A batch holding just `rows`' values, packed as the encode worker packs them. */
@@ -58,16 +57,5 @@ describe('packed row values', () => {
   it('gives back the only value of a one-field row', () => {
     expect(valueAt(batchOf([['x']]), 0, 0)).to.equal('x');
     expect(valueAt(batchOf([[7]]), 0, 0)).to.equal('7');
-  });
-
-  it('gives back several values at once, in the order asked, last and empty fields included', () => {
-    const batch = batchOf([['tcp', 12, '', 0.2402, 'S0']]);
-    const out = ['', '', '', ''];
-    valuesAt(batch, 0, Int32Array.of(4, 0, 2, 3), 3, out);
-
-    // Only the first three indices count; the fourth slot keeps what it held.
-    expect(out).to.deep.equal(['S0', 'tcp', '', '']);
-    valuesAt(batch, 0, Int32Array.of(3, 1), 2, out);
-    expect(out.slice(0, 2)).to.deep.equal(['0.2402', '12']);
   });
 });
