@@ -8,7 +8,7 @@ import { cardinality, describeCode } from '../../shared/encoding/encoder-spec.js
 import type { ModelSpec } from '../../shared/model/model-spec.js';
 import type { ThresholdSet } from '../../shared/model/thresholds.js';
 import type { RowParts } from './alert-lines.js';
-import { type EncodedBatch, packedValueAt, valueAt } from './encoded-batch.js';
+import { contextAt, type EncodedBatch, labelAt, textValueAt, valueAt } from './encoded-batch.js';
 import { type LineWriter, type Piece, piece } from './line-writer.js';
 import { writeNumber, writePrecision4, writeRound4 } from './number-text.js';
 import type { ScoredBatch } from './score-flows.js';
@@ -86,8 +86,8 @@ export class AlertRow implements RowParts {
     this.file = batch.files[r]!;
     this.fileJson = this.files[this.file]!;
     this.line = batch.lines[r]!;
-    this.label = batch.labels[r] ?? null;
-    this.flowJson = batch.contexts[r]!;
+    this.label = labelAt(batch, r);
+    this.flowJson = contextAt(batch, r);
     const score = result.scores[r]!;
     this.score = score;
     let crossed = 0;
@@ -146,7 +146,7 @@ export class AlertRow implements RowParts {
           out.byte(QUOTE);
         }
       } else {
-        const text = packedValueAt(batch.packedValues[index]!, i);
+        const text = textValueAt(batch, index, i);
         if (numeric[i]) out.text(text);
         else out.jsonString(text);
       }

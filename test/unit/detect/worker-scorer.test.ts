@@ -19,9 +19,12 @@ function batchOf(codes: Uint16Array, count: number): EncodedBatch {
     numbers: new Float64Array(codes.length),
     lines: none,
     files: none,
-    labels: [],
-    packedValues: [],
-    contexts: [],
+    labelIndex: none,
+    labelTable: [null],
+    valueText: '',
+    valueStarts: new Uint32Array(count + 1),
+    contextText: '',
+    contextStarts: new Uint32Array(count + 1),
   };
 }
 
