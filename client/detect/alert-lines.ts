@@ -114,7 +114,7 @@ export class AlertFormatter {
 
   /**
    * The batch's lines as UTF-8 (each ending in a newline) and how many rows crossed any
-   * threshold. The bytes are the caller's: the next batch is written into a new buffer.
+   * threshold. The bytes are the caller's until it hands them back (release).
    */
   format(scored: ScoredBatch): { bytes: Buffer; alerts: number } {
     const { out, current } = this;
@@ -128,6 +128,11 @@ export class AlertFormatter {
       out.byte(NEWLINE);
     }
     return { bytes: out.finish(), alerts };
+  }
+
+  /** Gives back a batch's bytes once written: the next batch's lines may reuse them. */
+  release(bytes: Buffer): void {
+    this.out.release(bytes);
   }
 }
 

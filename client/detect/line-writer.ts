@@ -27,6 +27,7 @@ export function piece(text: string): Piece {
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const FIRST_CAPACITY = 1 << 16;
+const MOST_SPARE = 4;
 
 export class LineWriter {
   buf: Buffer = Buffer.allocUnsafeSlow(FIRST_CAPACITY);
@@ -34,13 +35,26 @@ export class LineWriter {
   private view = new DataView(this.buf.buffer);
   /** The last batch's size: the next batch's buffer starts a little larger, so it rarely grows. */
   private lastSize = 0;
+  /**
+   * Buffers the output has written (release): reused, because a new megabyte per batch is
+   * memory outside the heap that the engine answers with full collections.
+   */
+  private readonly spare: Buffer[] = [];
 
-  /** Starts a batch in a fresh buffer (the previous one belongs to the output now). */
+  /** Starts a batch in a buffer of its own (an earlier batch's may still be on its way out). */
   start(): void {
-    this.use(
-      Buffer.allocUnsafeSlow(Math.max(FIRST_CAPACITY, this.lastSize + (this.lastSize >> 3))),
-    );
+    const wanted = Math.max(FIRST_CAPACITY, this.lastSize + (this.lastSize >> 3));
+    let buf = this.spare.pop();
+    // Twice the size wanted: the next batches, a little larger or smaller, fit it too.
+    if (buf === undefined || buf.length < wanted) buf = Buffer.allocUnsafeSlow(wanted * 2);
+    this.use(buf);
     this.pos = 0;
+  }
+
+  /** Hands back a batch's bytes (from finish) once the output no longer needs them. */
+  release(bytes: Buffer): void {
+    if (this.spare.length < MOST_SPARE)
+      this.spare.push(Buffer.from(bytes.buffer, 0, bytes.buffer.byteLength));
   }
 
   /** The batch's bytes. */

@@ -176,6 +176,22 @@ describe('writing text into alert lines as UTF-8', () => {
     expect(out.finish().equals(Buffer.from(pieces.join(''), 'utf8'))).to.equal(true);
   });
 
+  it('never writes over a batch the output still holds, and reuses one handed back', () => {
+    const out = new LineWriter();
+    const batch = (text: string) => {
+      out.start();
+      out.text(text);
+      return out.finish();
+    };
+    const first = batch('first batch');
+    const second = batch('second batch');
+    out.release(first);
+    const third = batch('third');
+    expect(second.toString()).to.equal('second batch');
+    expect(third.toString()).to.equal('third');
+    expect(third.buffer).to.equal(first.buffer);
+  });
+
   it('grows its buffer for a batch larger than the last one, keeping what was written', () => {
     const out = new LineWriter();
     out.start();
