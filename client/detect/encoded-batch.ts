@@ -79,12 +79,20 @@ export class LabelRuns {
   private readonly positions = new Map<string | null, number>();
   private index: Uint32Array;
   private count = 0;
+  private last: string | null = null;
 
   constructor(size: number) {
     this.index = new Uint32Array(size);
   }
 
   push(label: string | null): void {
+    // Rows of one label come in runs: comparing with the last label spares hashing it.
+    if (label === this.last && this.count > 0) {
+      this.index[this.count] = this.index[this.count - 1]!;
+      this.count++;
+      return;
+    }
+    this.last = label;
     let at = this.positions.get(label);
     if (at === undefined) {
       at = this.table.length;
