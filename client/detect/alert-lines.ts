@@ -64,9 +64,8 @@ export type AlertOutput = (typeof ALERT_OUTPUTS)[number];
 /** One scored row, as a line style writes it (alert-row.ts). */
 export interface RowParts {
   readonly row: number;
-  /** The file the row was read from, by its position in the run's files, and its name as JSON. */
+  /** The file the row was read from, by its position in the run's files. */
   readonly file: number;
-  readonly fileJson: string;
   readonly line: number;
   /** The score as the model gave it (lines write it rounded to 4 decimals, writeRound4). */
   readonly score: number;
@@ -104,11 +103,11 @@ export class AlertFormatter {
 
   constructor(spec: ModelSpec, thresholds: ThresholdSet | null, topFields: number, run: AlertRun) {
     const keys = (thresholds?.targets ?? []).map((t) => alertKey(t.fpr));
-    this.current = new AlertRow(spec, thresholds, keys, topFields, run.files);
+    this.current = new AlertRow(spec, thresholds, keys, topFields);
     this.alertsOnly = run.alertsOnly;
     this.style =
       run.output === 'ecs'
-        ? ecsLineStyle(spec, keys, run.model)
+        ? ecsLineStyle(spec, keys, run.model, run.files)
         : fedflowLineStyle(run, protocolField(spec));
   }
 

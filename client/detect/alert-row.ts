@@ -25,7 +25,6 @@ const MOST_COMBINED_THRESHOLDS = 8;
 export class AlertRow implements RowParts {
   row = 0;
   file = 0;
-  fileJson = '';
   line = 0;
   score = 0;
   crossed = 0;
@@ -47,8 +46,6 @@ export class AlertRow implements RowParts {
   private readonly keys: readonly string[];
   private readonly thresholds: Float64Array;
   private readonly top: Int32Array;
-  /** The run's file names as JSON. */
-  private readonly files: readonly string[];
   /** `],"label":<label>` of each label seen. */
   private readonly labels = new Map<string, Piece>();
 
@@ -57,7 +54,6 @@ export class AlertRow implements RowParts {
     thresholds: ThresholdSet | null,
     thresholdKeys: readonly string[],
     topFields: number,
-    files: readonly string[],
   ) {
     const fields = spec.encoder.fields;
     const prefixes = fields.map((f) => `{"field":${JSON.stringify(f.name)},"value":`);
@@ -73,7 +69,6 @@ export class AlertRow implements RowParts {
     this.keys = thresholdKeys;
     this.thresholds = Float64Array.from(thresholds?.targets ?? [], (t) => t.threshold);
     this.top = new Int32Array(Math.min(topFields, fields.length));
-    this.files = files.map((file) => JSON.stringify(file));
   }
 
   /** Moves to row `r` of a scored batch: its numbers, and which thresholds its score crosses. */
@@ -84,7 +79,6 @@ export class AlertRow implements RowParts {
     this.index = r;
     this.row = firstIndex + r + 1;
     this.file = batch.files[r]!;
-    this.fileJson = this.files[this.file]!;
     this.line = batch.lines[r]!;
     this.label = labelAt(batch, r);
     this.flowJson = contextAt(batch, r);
