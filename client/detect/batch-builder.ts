@@ -5,16 +5,23 @@
  */
 import type { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import type { FlowRow } from '../../shared/flows/schema.js';
-import { contextJson, type EncodedBatch, packValues } from './encoded-batch.js';
+import {
+  contextJson,
+  type EncodedBatch,
+  LabelRuns,
+  packValues,
+  TextRuns,
+} from './encoded-batch.js';
 
 export class BatchBuilder {
   private codes: Uint16Array;
   private numbers: Float64Array;
   private lines: Uint32Array;
   private files: Uint32Array;
-  private labels: (string | null)[] = [];
-  private packed: string[] = [];
-  private contexts: string[] = [];
+  private readonly labels: LabelRuns;
+  private readonly values: TextRuns;
+  private readonly contexts: TextRuns;
+  private count = 0;
   /** When the batch's first row came (performance.now()). */
   private started = 0;
   private sending: Promise<void> = Promise.resolve();
@@ -29,24 +36,27 @@ export class BatchBuilder {
     this.numbers = new Float64Array(size * encoder.fieldCount);
     this.lines = new Uint32Array(size);
     this.files = new Uint32Array(size);
+    this.labels = new LabelRuns(size);
+    this.values = new TextRuns(size);
+    this.contexts = new TextRuns(size);
   }
 
   /** Adds a row; sends the batch when that fills it. */
   async add(row: FlowRow): Promise<void> {
-    const r = this.labels.length;
+    const r = this.count++;
     if (r === 0) this.started = performance.now();
     this.encoder.encodeInto(row, this.codes, r * this.encoder.fieldCount);
     this.lines[r] = row.line;
     this.files[r] = row.file ?? 0;
     this.labels.push(row.label);
-    this.packed.push(packValues(row.values, this.numbers, r * this.encoder.fieldCount));
+    this.values.push(packValues(row.values, this.numbers, r * this.encoder.fieldCount));
     this.contexts.push(row.context === undefined ? '' : contextJson(row.context));
     if (r + 1 === this.size) await this.flush();
   }
 
   /** Whether the batch holds rows whose first has waited at least `ms`. */
   waited(ms: number): boolean {
-    return this.labels.length > 0 && performance.now() - this.started >= ms;
+    return this.count > 0 && performance.now() - this.started >= ms;
   }
 
   /** Sends what the batch holds (nothing when empty), after any send under way. */
@@ -56,8 +66,12 @@ export class BatchBuilder {
   }
 
   private async send(): Promise<void> {
-    if (this.labels.length === 0) return;
-    const count = this.labels.length;
+    if (this.count === 0) return;
+    const { count } = this;
+    this.count = 0;
+    const values = this.values.take();
+    const contexts = this.contexts.take();
+    const labels = this.labels.take();
     const fields = this.encoder.fieldCount;
     const batch: EncodedBatch = {
       count,
@@ -65,18 +79,20 @@ export class BatchBuilder {
       numbers: this.numbers.slice(0, count * fields),
       lines: this.lines.slice(0, count),
       files: this.files.slice(0, count),
-      labels: this.labels,
-      packedValues: this.packed,
-      contexts: this.contexts,
+      ...labels,
+      valueText: values.text,
+      valueStarts: values.starts,
+      contextText: contexts.text,
+      contextStarts: contexts.starts,
     };
-    this.labels = [];
-    this.packed = [];
-    this.contexts = [];
     await this.deliver(batch, [
       batch.codes.buffer,
       batch.numbers.buffer,
       batch.lines.buffer,
       batch.files.buffer,
+      batch.labelIndex.buffer,
+      batch.valueStarts.buffer,
+      batch.contextStarts.buffer,
     ] as ArrayBuffer[]);
   }
 }

@@ -7,6 +7,7 @@ import type { FlowFormat } from '../../shared/flows/formats.js';
 import type { ReadOptions } from '../../shared/flows/readers.js';
 import type { ThresholdSet } from '../../shared/model/thresholds.js';
 import { type ThresholdAtFpr, thresholdsAtFpr } from '../../shared/stats/thresholds.js';
+import { labelAt } from './encoded-batch.js';
 import type { LoadedModel } from './loaded-model.js';
 import { scoreFlowFiles } from './score-flows.js';
 
@@ -41,7 +42,7 @@ export async function calibrateModel(
     { importanceSamples: request.importanceSamples, seed: 1 },
     ({ batch, result }) => {
       for (let r = 0; r < batch.count; r++)
-        if (request.onlyLabel === null || batch.labels[r] === request.onlyLabel)
+        if (request.onlyLabel === null || labelAt(batch, r) === request.onlyLabel)
           scores.push(result.scores[r]!);
     },
   );

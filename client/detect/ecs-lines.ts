@@ -9,6 +9,8 @@
 import { isIP } from 'node:net';
 import type { ModelSpec } from '../../shared/model/model-spec.js';
 import type { AlertLine, LineStyle, RowParts } from './alert-lines.js';
+import { type LineWriter, piece } from './line-writer.js';
+import { writeDigits, writeRound4 } from './number-text.js';
 import { protocolField } from './protocol-field.js';
 
 /** The ECS version the documents follow (and are checked against in the tests). */
@@ -26,28 +28,79 @@ export function ecsLineStyle(
   spec: ModelSpec,
   thresholdKeys: readonly string[],
   model: AlertLine['model'],
+  files: readonly string[],
 ): LineStyle {
   const names = spec.encoder.fields.map((field) => field.name);
   const network = { transport: protocolField(spec), protocol: names.indexOf('service') };
-  const rules = thresholdKeys.map((key) => JSON.stringify(`fedflow ${key}`));
+  const rules = thresholdKeys.map((key) =>
+    piece(`,"rule":{"name":${JSON.stringify(`fedflow ${key}`)}}`),
+  );
   const fixed = `"ecs":{"version":"${ECS_VERSION}"}`;
   const observer = '"observer":{"vendor":"fedflow","product":"fedflow","type":"ids"}';
-  const modelJson = JSON.stringify(model);
-  return (row: RowParts) => {
+  const head = piece('{"@timestamp":"');
+  // After the timestamp, up to the severity: an event's, or an alert's.
+  const [event, alert] = ['event', 'alert'].map((kind) =>
+    piece(
+      `",${fixed},"event":{"kind":"${kind}","category":["network","intrusion_detection"],"type":["connection","info"],"module":"fedflow","dataset":"fedflow.alerts","severity":`,
+    ),
+  );
+  const risk = piece(',"risk_score":');
+  const id = piece(',"id":');
+  const logs = files.map((file) =>
+    piece(`,"log":{"file":{"path":${JSON.stringify(file)}}},${observer}`),
+  );
+  const score = piece(',"fedflow":{"score":');
+  const rowKey = piece(',"row":');
+  const line = piece(',"line":');
+  const tail = piece(`,"model":${JSON.stringify(model)}}}`);
+  const times = new IsoTimes();
+  return (row: RowParts, out: LineWriter) => {
     const flow: FlowJson = row.flowJson ? JSON.parse(row.flowJson) : {};
-    const at = flow.ts === undefined ? new Date() : new Date(flow.ts * 1000);
-    const kind = row.crossed > 0 ? 'alert' : 'event';
-    const id = flow.uid === undefined ? '' : `,"id":${JSON.stringify(flow.uid)}`;
-    let text = `{"@timestamp":"${at.toISOString()}",${fixed},"event":{"kind":"${kind}","category":["network","intrusion_detection"],"type":["connection","info"],"module":"fedflow","dataset":"fedflow.alerts","severity":${row.crossed},"risk_score":${row.score}${id}}`;
-    text += endpoint('source', flow.src_addr, flow.src_port);
-    text += endpoint('destination', flow.dst_addr, flow.dst_port);
-    text += networkJson(row, network.transport, network.protocol);
-    text += `,"log":{"file":{"path":${row.fileJson}}},${observer}`;
-    if (row.strictest >= 0) text += `,"rule":{"name":${rules[row.strictest]}}`;
-    const label = row.label === null ? '' : `,"label":${JSON.stringify(row.label)}`;
-    text += `,"fedflow":{"score":${row.score},"row":${row.row},"line":${row.line},"alerts":{${row.alertsJson}},"top":[${row.topJson}]${label},"model":${modelJson}}}`;
-    return text;
+    out.piece(head);
+    out.text(times.at(flow.ts === undefined ? Date.now() : flow.ts * 1000));
+    out.piece(row.crossed > 0 ? alert! : event!);
+    writeDigits(out, row.crossed);
+    out.piece(risk);
+    writeRound4(out, row.score);
+    if (flow.uid !== undefined) {
+      out.piece(id);
+      out.jsonString(flow.uid);
+    }
+    out.byte(0x7d); // }
+    if (row.flowJson) {
+      let text = endpoint('source', flow.src_addr, flow.src_port);
+      text += endpoint('destination', flow.dst_addr, flow.dst_port);
+      out.text(text);
+    }
+    out.text(networkJson(row, network.transport, network.protocol));
+    out.piece(logs[row.file]!);
+    if (row.strictest >= 0) out.piece(rules[row.strictest]!);
+    out.piece(score);
+    writeRound4(out, row.score);
+    out.piece(rowKey);
+    writeDigits(out, row.row);
+    out.piece(line);
+    writeDigits(out, row.line);
+    row.writeFindings(out);
+    out.piece(tail);
   };
+}
+
+/**
+ * A time in milliseconds as ISO 8601 text (Date's toISOString, which throws on an invalid
+ * time), the last one kept: rows without a timestamp take the clock's, the same for many rows.
+ */
+class IsoTimes {
+  private last = Number.NaN;
+  private text = '';
+
+  at(ms: number): string {
+    if (ms !== this.last) {
+      this.text = new Date(ms).toISOString();
+      this.last = ms;
+    }
+    return this.text;
+  }
 }
 
 /** `source` or `destination`: the address (and as `ip` when it is one) and the port. */

@@ -8,6 +8,7 @@ import type { ReadOptions } from '../../shared/flows/readers.js';
 import type { ScoreOptions } from '../../shared/model/vae.js';
 import { attackCategory } from '../../shared/stats/attack-categories.js';
 import { auprc, auroc, ratesAtThreshold } from '../../shared/stats/detection-metrics.js';
+import { labelAt } from './encoded-batch.js';
 import type { LoadedModel } from './loaded-model.js';
 import { scoreFlowFiles } from './score-flows.js';
 
@@ -63,13 +64,14 @@ export async function scoreLabelledFlows(
         scores = grown;
       }
       scores.set(result.scores, firstIndex);
-      batch.labels.forEach((label, r) => {
+      for (let r = 0; r < batch.count; r++) {
+        const label = labelAt(batch, r);
         if (label === null)
           throw new Error(
             `${files.join(', ')}: line ${batch.lines[r]} has no label; evaluation needs labelled flows`,
           );
         categories.push(attackCategory(label));
-      });
+      }
     },
   );
   return {

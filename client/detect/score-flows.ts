@@ -18,12 +18,15 @@ import { assertSchemaMatches, type LoadedModel } from './loaded-model.js';
 import type { WorkerScoring } from './worker-scorer.js';
 
 /**
- * The encode worker scores one batch in this many, the main thread the rest. Profiled on
+ * The share of batches the encode worker scores, the main thread the rest. Profiled on
  * 225,440 NSL-KDD rows, the worker was 60% idle while the main thread ran the model (38% of
  * its time) and wrote alert lines. Measured whole `score` runs: every batch on the main thread
  * 73-76k flows/s; the worker scoring 1 in 4: 79k, 1 in 3: 85-87k, 1 in 2: 92-98k, all: 72-81k.
+ * Once alert lines got cheaper, per-thread CPU time of a run (medians of 4): 1 in 2: main
+ * 1.26 s, worker 1.40 s; 0.45: 1.29 s and 1.30 s; 0.4: 1.31 s and 1.29 s; 1 in 3: 1.43 s and
+ * 1.27 s. The busier thread sets the pace on 2 cores.
  */
-const WORKER_SCORES_EVERY = 2;
+const WORKER_SCORE_SHARE = 0.45;
 
 export interface ScoredBatch {
   readonly batch: EncodedBatch;
@@ -66,7 +69,7 @@ export async function scoreFlowFiles(
     weights: loaded.saved.weights,
     backend: tf.getBackend() as BackendName,
     options: { importanceSamples, seed },
-    every: WORKER_SCORES_EVERY,
+    share: WORKER_SCORE_SHARE,
   };
   const stream = await encodeInWorker(selection, spec, SCORE_BATCH, {
     stop,

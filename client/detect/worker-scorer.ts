@@ -24,8 +24,8 @@ export interface WorkerScoring {
   readonly weights: Float32Array;
   readonly backend: BackendName;
   readonly options: ScoreOptions;
-  /** The worker scores one batch in this many (the main thread the rest). */
-  readonly every: number;
+  /** The share of batches the worker scores, spread evenly (the main thread scores the rest). */
+  readonly share: number;
 }
 
 export class WorkerScorer {
@@ -48,7 +48,10 @@ export class WorkerScorer {
 
   /** The batch's scores when it is this worker's turn and the model is ready, else null. */
   scoreIfDue(batch: EncodedBatch): BatchScores | null {
-    const due = this.sent++ % this.scoring.every === this.scoring.every - 1;
+    const { share } = this.scoring;
+    const sent = this.sent++;
+    // Batch k is the worker's when the worker's count of the first k + 1 batches steps up there.
+    const due = Math.floor((sent + 1) * share) > Math.floor(sent * share);
     return due && this.model ? this.model.build(batch) : null;
   }
 }

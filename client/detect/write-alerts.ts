@@ -61,16 +61,22 @@ export async function writeAlertLines(
   let alerts = 0;
   const score = async (out: Writable) => {
     const summary = await scoreFlowFiles(loaded, files, format, read, options, async (batch) => {
-      const formatted = formatter.format(batch);
-      alerts += formatted.alerts;
+      const { bytes, alerts: crossed } = formatter.format(batch);
+      alerts += crossed;
       const { onWritten } = options;
+      // Once written, the next batch's lines may reuse the bytes.
+      const release = (error?: Error | null) => error || formatter.release(bytes);
       if (onWritten === undefined) {
-        if (!out.write(formatted.text)) await once(out, 'drain');
+        if (!out.write(bytes, release)) await once(out, 'drain');
         return;
       }
       // Written (to the system), then reported: a position saved is never ahead of the output.
       await new Promise<void>((resolve, reject) =>
-        out.write(formatted.text, (error) => (error ? reject(error) : resolve())),
+        out.write(bytes, (error) => {
+          release(error);
+          if (error) reject(error);
+          else resolve();
+        }),
       );
       onWritten(batch.firstIndex + batch.batch.count);
     });

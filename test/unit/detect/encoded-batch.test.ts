@@ -1,17 +1,29 @@
 import { expect } from 'chai';
 import {
+  contextAt,
   type EncodedBatch,
-  packedValueAt,
+  LabelRuns,
+  labelAt,
   packValues,
+  TextRuns,
+  textValueAt,
   valueAt,
-  valuesAt,
 } from '../../../client/detect/encoded-batch.js';
 
 /** A batch holding just `rows`' values, packed as the encode worker packs them. */
 function batchOf(rows: (string | number)[][]): EncodedBatch {
   const fields = rows[0]!.length;
   const numbers = new Float64Array(rows.length * fields);
-  const packedValues = rows.map((values, r) => packValues(values, numbers, r * fields));
+  const values = new TextRuns(rows.length);
+  const contexts = new TextRuns(rows.length);
+  const labels = new LabelRuns(rows.length);
+  rows.forEach((row, r) => {
+    values.push(packValues(row, numbers, r * fields));
+    contexts.push(r % 2 ? `{"uid":"C${r}"}` : '');
+    labels.push(r % 3 ? `label ${r % 2}` : null);
+  });
+  const { text: valueText, starts: valueStarts } = values.take();
+  const { text: contextText, starts: contextStarts } = contexts.take();
   const none = new Uint32Array(rows.length);
   return {
     count: rows.length,
@@ -19,9 +31,11 @@ function batchOf(rows: (string | number)[][]): EncodedBatch {
     numbers,
     lines: none,
     files: none,
-    labels: [],
-    packedValues,
-    contexts: [],
+    ...labels.take(),
+    valueText,
+    valueStarts,
+    contextText,
+    contextStarts,
   };
 }
 
@@ -52,7 +66,7 @@ describe('packed row values', () => {
       1e-7,
       'text',
     ]);
-    expect(packedValueAt(packed, 4)).to.equal('S0');
+    expect(textValueAt(batchOf([['tcp', 12, '', 1e-7, 'S0']]), 0, 4)).to.equal('S0');
   });
 
   it('gives back the only value of a one-field row', () => {
@@ -60,14 +74,36 @@ describe('packed row values', () => {
     expect(valueAt(batchOf([[7]]), 0, 0)).to.equal('7');
   });
 
-  it('gives back several values at once, in the order asked, last and empty fields included', () => {
-    const batch = batchOf([['tcp', 12, '', 0.2402, 'S0']]);
-    const out = ['', '', '', ''];
-    valuesAt(batch, 0, Int32Array.of(4, 0, 2, 3), 3, out);
+  it("keeps each row's text values apart from its neighbours', empty first and last values included", () => {
+    const batch = batchOf([
+      ['', 1, 'a'],
+      ['b', 2, ''],
+      ['', 3, ''],
+      ['c', 4, 'd'],
+    ]);
+    const texts = [0, 1, 2, 3].map((r) => [0, 1, 2].map((i) => textValueAt(batch, r, i)));
+    expect(texts).to.deep.equal([
+      ['', '', 'a'],
+      ['b', '', ''],
+      ['', '', ''],
+      ['c', '', 'd'],
+    ]);
+  });
 
-    // Only the first three indices count; the fourth slot keeps what it held.
-    expect(out).to.deep.equal(['S0', 'tcp', '', '']);
-    valuesAt(batch, 0, Int32Array.of(3, 1), 2, out);
-    expect(out.slice(0, 2)).to.deep.equal(['0.2402', '12']);
+  it("gives back each row's label (null too) and its flow context, one string for the batch", () => {
+    const batch = batchOf([[1], [2], [3], [4]]);
+    expect([0, 1, 2, 3].map((r) => labelAt(batch, r))).to.deep.equal([
+      null,
+      'label 1',
+      'label 0',
+      null,
+    ]);
+    expect(batch.labelTable).to.have.length(3);
+    expect([0, 1, 2, 3].map((r) => contextAt(batch, r))).to.deep.equal([
+      '',
+      '{"uid":"C1"}',
+      '',
+      '{"uid":"C3"}',
+    ]);
   });
 });

@@ -19,9 +19,12 @@ function batchOf(codes: Uint16Array, count: number): EncodedBatch {
     numbers: new Float64Array(codes.length),
     lines: none,
     files: none,
-    labels: [],
-    packedValues: [],
-    contexts: [],
+    labelIndex: none,
+    labelTable: [null],
+    valueText: '',
+    valueStarts: new Uint32Array(count + 1),
+    contextText: '',
+    contextStarts: new Uint32Array(count + 1),
   };
 }
 
@@ -41,7 +44,7 @@ describe("the encode worker's share of scoring", () => {
       weights: fresh.weights,
       backend: tf.getBackend() as 'wasm' | 'cpu',
       options: {},
-      every: 2,
+      share: 0.5,
     });
     expect(scorer.scoreIfDue(batch), 'before the model is loaded').to.equal(null);
     await scorer.load();
@@ -54,5 +57,19 @@ describe("the encode worker's share of scoring", () => {
     for (const part of ['scores', 'fieldNll', 'latent'] as const)
       expect(Array.from(turns[0]![part])).to.deep.equal(Array.from(expected[part]));
     main.dispose();
+  });
+
+  it('scores its share of batches spread evenly when the share is not one in n', async () => {
+    const encoder = toyEncoder();
+    const latent = { ...defaultLatent('mixture'), components: 5 };
+    const fresh = createModel(TOY_SCHEMA, encoder.spec, { hidden: [12], latent }, 7);
+    const batch = batchOf(toyTable(encoder, toyRows(10, 3)).codes, 10);
+    const backend = tf.getBackend() as 'wasm' | 'cpu';
+    const scorer = new WorkerScorer({ ...fresh, backend, options: {}, share: 0.45 });
+    await scorer.load();
+    const turns = Array.from({ length: 20 }, () => scorer.scoreIfDue(batch) !== null);
+    expect(turns.filter(Boolean)).to.have.length(9);
+    // Never two in a row: the main thread always has the batch after the worker's.
+    expect(turns.some((due, k) => due && turns[k + 1])).to.equal(false);
   });
 });
