@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { scoreLabelledFlows, summariseDetection } from '../client/detect/evaluate-model.js';
 import type { BackendReport } from '../shared/runtime/backend.js';
 import { trainOnNormals } from './nsl-kdd-quality.js';
-import { median } from './stats.js';
+import { detectionFigures, median } from './stats.js';
 
 /**
  * The kinds compared. The GAN's step costs several times the VAE's (two passes through five
@@ -94,13 +94,7 @@ async function trainAndTest(
       const evaluation = summariseDetection(scored, loaded.saved.thresholds!.targets);
       tests.push({
         file,
-        auroc: evaluation.auroc,
-        auprc: evaluation.auprc,
-        thresholds: evaluation.thresholds.map((t) => ({
-          targetFpr: t.targetFpr,
-          tpr: t.tpr,
-          observedFpr: t.fpr,
-        })),
+        ...detectionFigures(evaluation),
         scoringFlowsPerSecond: scored.scores.length / scored.seconds,
       });
     }

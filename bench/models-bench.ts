@@ -18,7 +18,7 @@ import type { FlowSelection } from '../shared/flows/pipeline.js';
 import type { BackendReport } from '../shared/runtime/backend.js';
 import { GAN_BENCH_EPOCHS } from './gan-bench.js';
 import { type ModelRun, markdownTable, modelTable } from './models-table.js';
-import { median } from './stats.js';
+import { detectionFigures, median } from './stats.js';
 
 /** The kinds compared; everything not named is the default configuration. */
 export const MODELS = [
@@ -157,13 +157,7 @@ async function trainAndScore(
         testRows: evaluation.flows,
         testAttacks: evaluation.attacks,
         epochs: result.training.history.length,
-        auroc: evaluation.auroc,
-        auprc: evaluation.auprc,
-        thresholds: evaluation.thresholds.map((t) => ({
-          targetFpr: t.targetFpr,
-          tpr: t.tpr,
-          observedFpr: t.fpr,
-        })),
+        ...detectionFigures(evaluation),
         trainFlowsPerSecond: median(result.training.history.map((h) => h.flowsPerSecond)),
         scoringFlowsPerSecond: scored.scores.length / scored.seconds,
       });
