@@ -8,6 +8,7 @@ import { scoreLabelledFlows, summariseDetection } from '../../client/detect/eval
 import { loadedModel } from '../../client/detect/loaded-model.js';
 import type { FlowFormat } from '../../shared/flows/formats.js';
 import type { SavedModel } from '../../shared/model/model-dir.js';
+import { detectionFigures } from '../stats.js';
 
 export interface DetectionQuality {
   readonly auroc: number;
@@ -31,14 +32,11 @@ export async function detectionQuality(
     ).sort();
     const threshold = normals[Math.min(normals.length - 1, Math.floor(normals.length * 0.99))]!;
     const atOnePercent = summariseDetection(scored, [{ fpr: 0.01, threshold }]);
+    const { auroc, auprc, thresholds } = detectionFigures(own);
     return {
-      auroc: own.auroc,
-      auprc: own.auprc,
-      atOwnThresholds: own.thresholds.map((t) => ({
-        targetFpr: t.targetFpr,
-        tpr: t.tpr,
-        observedFpr: t.fpr,
-      })),
+      auroc,
+      auprc,
+      atOwnThresholds: thresholds,
       recallAtTestFpr1: atOnePercent.thresholds[0]!.recallByCategory,
     };
   } finally {
