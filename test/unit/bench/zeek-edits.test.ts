@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import type { EvasionRow } from '../../../bench/evasion/evasion-row.js';
-import type { Edit } from '../../../bench/evasion/greedy-search.js';
 import { CAPS, ruleFor, zeekEdits, zeekLayout } from '../../../bench/evasion/zeek-edits.js';
 import { ZEEK_CONN_FIELDS } from '../../../shared/flows/builtin-schemas.js';
 import { bytesPerPacketCategory } from '../../../shared/flows/traffic-features.js';
+import { reachable } from '../../helpers/evasion-reach.js';
 
 const NAMES = [
   ...ZEEK_CONN_FIELDS.map((f) => f.name),
@@ -70,22 +70,6 @@ const EXPLOIT = flow('Attack', [
 ]);
 const UDP = flow('C&C', ['udp', 'dns', 'SF', 'Dd', '5353', '-', '-', 0, 40, 120, 0, 1, 68, 1, 148]);
 
-/** Every sequence of up to `depth` edits from the flow, breadth first (capped in number). */
-function reachable(
-  row: EvasionRow,
-  edits: readonly Edit<EvasionRow>[],
-  depth: number,
-): EvasionRow[] {
-  let frontier = [row];
-  const all: EvasionRow[] = [];
-  for (let d = 0; d < depth; d++) {
-    frontier = frontier
-      .flatMap((r) => edits.map((e) => e.apply(r, row)).filter((x): x is EvasionRow => x !== null))
-      .slice(0, 3000);
-    all.push(...frontier);
-  }
-  return all;
-}
 const n = (r: EvasionRow, name: string) => r.values[at(name)] as number;
 const editsOf = (r: EvasionRow) =>
   zeekEdits(layout, ruleFor(r.label), String(r.values[at('proto')]));
