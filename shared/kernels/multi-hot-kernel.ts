@@ -39,6 +39,12 @@ interface KernelExports extends KernelMemory {
 }
 
 let kernel: KernelExports | null = null;
+/**
+ * The rows whose columns sit at the start of the kernel's memory (checked). A training step
+ * multiplies one batch four times and a scoring batch twice: its columns are copied and
+ * checked once. MultiHotRows are read-only, so the same object means the same columns.
+ */
+let placed: MultiHotRows | null = null;
 
 function instance(): KernelExports {
   // One instance per thread: a call's inputs and outputs are placed anew each time.
@@ -121,9 +127,13 @@ function place(rows: MultiHotRows, inputRows: number, cols: number) {
   const sums = output + align16(Math.max(rows.count, rows.width) * stride * 4);
   const end = sums + stride * 4;
   reserveBytes(k, end);
-  const columns = new Int32Array(k.memory.buffer, 0, rows.count * rows.fields);
-  columns.set(rows.columns.subarray(0, columns.length));
-  checkColumns(columns, rows.width);
+  if (placed !== rows) {
+    placed = null; // a failed check leaves nothing placed
+    const columns = new Int32Array(k.memory.buffer, 0, rows.count * rows.fields);
+    columns.set(rows.columns.subarray(0, columns.length));
+    checkColumns(columns, rows.width);
+    placed = rows;
+  }
   const floats = (at: number, n: number) => new Float32Array(k.memory.buffer, at, n * stride);
   return {
     kernel: k,

@@ -107,6 +107,19 @@ describe('multi-hot products', () => {
     expect(Array.from(first)).to.deep.equal(Array.from(copy));
   });
 
+  it('multiplies a batch again correctly after another batch was multiplied in between', () => {
+    const a = randomRows(30, [5, 6], 7);
+    const b = randomRows(50, [3, 9, 2], 8);
+    const ma = randomMatrix(a.width * 8, 9);
+    const mb = randomMatrix(b.width * 8, 10);
+    const first = multiHotTimes(a, ma, 8);
+    multiHotTimes(b, mb, 8);
+    multiHotTransposeTimes(b, randomMatrix(b.count * 8, 11), 8);
+    expect(Array.from(multiHotTimes(a, ma, 8))).to.deep.equal(Array.from(first));
+    const expected = matMul(dense(a), ma, a.count, a.width, 8);
+    expect(maxDifference(first, expected)).to.be.below(1e-5);
+  });
+
   it('grows its memory for batches larger than it has seen', () => {
     const rows = randomRows(5000, [20, 30, 40], 5);
     const m = randomMatrix(rows.width * 64, 5);
