@@ -1,7 +1,9 @@
 /**
  * Checks that the PyTorch peer is fedflow's model: on the same model directory and the same
  * encoded rows, every score and per-field NLL, and a batch's training loss and its gradient
- * agree within `TOLERANCE` (the optimiser is Adam with tfjs's settings on both sides). A peer that computed something else would not be a peer.
+ * agree within `TOLERANCE` of their size (the optimiser is Adam with tfjs's settings on both
+ * sides). A peer that computed something else would not be a peer: a different formula moves
+ * a score by whole percents, float32 summed in another order by a few parts in 10^7.
  */
 import { join } from 'node:path';
 import type { LoadedModel } from '../../client/detect/loaded-model.js';
@@ -10,12 +12,19 @@ import { readFloats, writeCodes } from './codes-file.js';
 import { fedflowGradient, fedflowScoresAndFields } from './fedflow-side.js';
 import { runPeer } from './python-peer.js';
 
+/**
+ * Relative to the larger of 1 and the value: float32 agrees to a number of digits, not of
+ * nats, so a score of 40 nats may differ 40 times more in absolute terms than one of 1.
+ */
 export const TOLERANCE = 1e-4;
 
 export interface PeerMatch {
   readonly rows: number;
   readonly tolerance: number;
+  /** The largest difference of a score, scaled as `TOLERANCE` is (so also for those below). */
   readonly maxScoreDiff: number;
+  /** Where it is, with both values: what a failure has to show to be looked into. */
+  readonly worstScore: { readonly row: number; readonly fedflow: number; readonly peer: number };
   readonly maxFieldNllDiff: number;
   readonly gradientRows: number;
   readonly lossDiff: number;
@@ -39,8 +48,8 @@ export function checkPeerMatches(
   const theirs = readFloats(peerOut);
   if (theirs.length !== ours.length)
     throw new Error(`the peer returned ${theirs.length} values, fedflow ${ours.length}`);
-  const maxScoreDiff = maxAbsDiff(ours, theirs, 0, table.length);
-  const maxFieldNllDiff = maxAbsDiff(ours, theirs, table.length, ours.length);
+  const scores = largestDiff(ours, theirs, 0, table.length);
+  const maxFieldNllDiff = largestDiff(ours, theirs, table.length, ours.length).diff;
 
   const gradientOut = join(work, 'gradient-peer.f32');
   const peer = runPeer<{ loss: number; rows: number }>([
@@ -53,14 +62,15 @@ export function checkPeerMatches(
   ]);
   const { spec, weights } = loaded.saved;
   const ourGradient = fedflowGradient(spec, weights, loaded.encoder, table, gradientRows);
-  const lossDiff = Math.abs(ourGradient.loss - peer.loss);
+  const lossDiff = scaledDiff(ourGradient.loss, peer.loss);
   const gradient = ourGradient.gradient;
-  const maxGradientDiff = maxAbsDiff(gradient, readFloats(gradientOut), 0, gradient.length);
-  const worst = Math.max(maxScoreDiff, maxFieldNllDiff, lossDiff, maxGradientDiff);
+  const maxGradientDiff = largestDiff(gradient, readFloats(gradientOut), 0, gradient.length).diff;
+  const worst = Math.max(scores.diff, maxFieldNllDiff, lossDiff, maxGradientDiff);
   return {
     rows: table.length,
     tolerance: TOLERANCE,
-    maxScoreDiff,
+    maxScoreDiff: scores.diff,
+    worstScore: { row: scores.at, fedflow: ours[scores.at] ?? NaN, peer: theirs[scores.at] ?? NaN },
     maxFieldNllDiff,
     gradientRows: peer.rows,
     lossDiff,
@@ -69,9 +79,19 @@ export function checkPeerMatches(
   };
 }
 
-function maxAbsDiff(a: Float32Array, b: Float32Array, from: number, to: number): number {
-  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
-  let worst = 0;
-  for (let i = from; i < to; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-  return worst;
+/** |a - b| over the larger of 1 and |b|: see TOLERANCE. */
+export function scaledDiff(a: number, b: number): number {
+  const diff = Math.abs(a - b) / Math.max(1, Math.abs(b));
+  return Number.isNaN(diff) ? Number.POSITIVE_INFINITY : diff;
+}
+
+function largestDiff(a: Float32Array, b: Float32Array, from: number, to: number) {
+  if (a.length !== b.length) return { diff: Number.POSITIVE_INFINITY, at: from };
+  let diff = 0;
+  let at = from;
+  for (let i = from; i < to; i++) {
+    const d = scaledDiff(a[i]!, b[i]!);
+    if (d > diff) [diff, at] = [d, i];
+  }
+  return { diff, at };
 }

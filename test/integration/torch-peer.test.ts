@@ -27,7 +27,7 @@ describe(`the PyTorch peer of the mixture VAE (bench/peers)${skipped}`, function
   });
   afterEach(() => rmSync(work, { recursive: true, force: true }));
 
-  it('gives the scores, per-field parts, loss and gradient of a saved model on the same codes within 1e-4', () => {
+  it('gives the scores, per-field parts, loss and gradient of a saved model on the same codes within 1e-4 of their size', () => {
     const encoder = toyEncoder();
     const table = toyTable(encoder, toyRows(700, 9));
     const latent = { ...defaultLatent('mixture'), components: 6 };
@@ -39,7 +39,8 @@ describe(`the PyTorch peer of the mixture VAE (bench/peers)${skipped}`, function
 
     expect(match.rows).to.equal(700);
     expect(match.gradientRows).to.equal(256);
-    expect(match.maxScoreDiff).to.be.at.most(1e-4);
+    const { row, fedflow, peer } = match.worstScore;
+    expect(match.maxScoreDiff, `row ${row}: fedflow ${fedflow}, peer ${peer}`).to.be.at.most(1e-4);
     expect(match.maxFieldNllDiff).to.be.at.most(1e-4);
     expect(match.lossDiff).to.be.at.most(1e-4);
     expect(match.maxGradientDiff).to.be.at.most(1e-4);
