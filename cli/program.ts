@@ -7,6 +7,7 @@ import { registerClient } from './commands/client.js';
 import { registerCoordinator } from './commands/coordinator.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerKeys } from './commands/keys.js';
+import { registerProvision } from './commands/provision.js';
 import { registerScore } from './commands/score.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerStatus } from './commands/status.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerCalibrate(program);
   registerKeys(program);
   registerCerts(program);
+  registerProvision(program);
   registerCoordinator(program);
   registerClient(program);
   registerSimulate(program);

@@ -1,0 +1,34 @@
+/** What `fedflow provision` does (its options: cli/commands/provision.ts). */
+import { relative } from 'node:path';
+import type { ProvisionOptions } from '../commands/provision.js';
+import { readConsortiumDescription } from '../provision/description.js';
+import { provisionKits } from '../provision/kits.js';
+
+export async function provision(
+  file: string,
+  options: ProvisionOptions,
+  write: (text: string) => void = (text) => process.stdout.write(text),
+): Promise<void> {
+  const description = readConsortiumDescription(file);
+  const kits = await provisionKits(description, options.out);
+  const at = (dir: string) => relative(process.cwd(), dir) || '.';
+  const rows: [string, string][] = [
+    [
+      at(kits.coordinator),
+      `the coordinator's kit: copy to ${description.address.host}, run ./start.sh`,
+    ],
+    ...kits.sites.map((kit, i): [string, string] => [
+      at(kit),
+      `site ${description.sites[i]!.name}'s kit: copy to that site, run ./start.sh`,
+    ]),
+    [at(kits.auditor), "the auditor's kit: public keys only, and how to run audit verify"],
+  ];
+  if (description.tls)
+    rows.push([
+      at(kits.ca),
+      'the CA certificate and its key: keep with whoever issues certificates, in no kit',
+    ]);
+  const width = Math.max(...rows.map(([path]) => path.length)) + 2;
+  write(rows.map(([path, what]) => `${path.padEnd(width)}${what}\n`).join(''));
+  write('Each kit holds its own private key only; its README says what to copy and keep.\n');
+}

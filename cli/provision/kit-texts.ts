@@ -1,0 +1,81 @@
+/** The start script and README of each startup kit: what its party copies, keeps and runs. */
+import type { ConsortiumDescription, SiteDescription } from './description.js';
+
+/**
+ * Starts the kit's process from the kit's own folder (its config's paths are relative to it).
+ * FEDFLOW names the program where `fedflow` is not on the PATH (e.g. "npx fedflow").
+ */
+export function startScript(command: string, config: string): string {
+  return `#!/bin/sh
+# Starts this kit's fedflow ${command}. Extra arguments are passed on.
+# Set FEDFLOW to the program when \`fedflow\` is not on the PATH (e.g. FEDFLOW="npx fedflow").
+cd "$(dirname "$0")" || exit 1
+exec \${FEDFLOW:-fedflow} ${command} --config ${config} "$@"
+`;
+}
+
+function address(d: ConsortiumDescription): string {
+  return `${d.address.host}:${d.address.port}`;
+}
+
+function tlsLine(d: ConsortiumDescription): string {
+  return d.tls
+    ? "Mutual TLS is on: `tls/` holds the consortium CA certificate and this party's certificate and key (mode 0600)."
+    : 'TLS is off in this consortium: use it on a trusted network only (docs/tls.md).';
+}
+
+export function coordinatorReadme(d: ConsortiumDescription): string {
+  return `# ${d.name}: the coordinator's kit
+
+Copy this folder to the coordinator's machine and run \`./start.sh\`. It listens on
+${d.listen.host}:${d.listen.port}; the sites dial ${address(d)}.
+
+- \`coordinator.json\`: the settings (paths are relative to this folder; federation settings
+  as provisioned, every other setting at its default: docs/federation.md).
+- \`keys/coordinator.private.json\`: the coordinator's signing and sealing key (mode 0600).
+  It never leaves this machine. \`keys/coordinator.public.json\` is in every site's kit.
+- \`sites/\`: the public keys of the sites allowed to join (${d.sites.map((s) => s.name).join(', ')}).
+- ${tlsLine(d)}
+- \`state/\` (created at start): rounds, models and the signed ingress log. The auditor needs
+  a copy of it.
+`;
+}
+
+export function siteReadme(d: ConsortiumDescription, site: SiteDescription): string {
+  const data =
+    site.files.length > 0
+      ? `It trains on ${site.files.map((f) => `\`${f}\``).join(', ')} (${site.format}).`
+      : `Set \`data.files\` in \`client.json\` to this site's flow files (${site.format}) first.`;
+  return `# ${d.name}: the kit of site ${site.name}
+
+Copy this folder to the site's machine and run \`./start.sh\`: the site joins the coordinator
+at ${address(d)}, trains on its own flows and sends only signed, sealed weight deltas and
+sketches. ${data}
+
+- \`client.json\`: the settings (paths are relative to this folder).
+- \`keys/${site.name}.private.json\`: this site's key (mode 0600). It never leaves this machine;
+  the coordinator and the auditor have \`keys/${site.name}.public.json\`.
+- \`keys/coordinator.public.json\`: the coordinator's public key, pinned.
+- ${tlsLine(d)}
+- \`state/\` (created at start): the final model with the shared thresholds, and the signed
+  egress log with a copy of every message sent. The auditor needs a copy of it.
+`;
+}
+
+export function auditorReadme(d: ConsortiumDescription): string {
+  const states = ['coordinator', ...d.sites.map((s) => s.name)];
+  return `# ${d.name}: the auditor's kit
+
+\`keys/\` holds the public keys of every party (no private key): with them the auditor checks
+that every log entry was signed by the party it names, that what each site's egress log says
+it sent is what the coordinator's ingress log says it received, and that only sketches,
+weight deltas and score histograms left any site, never a flow record.
+
+Put a copy of each party's \`state/\` folder here, named after the party
+(${states.map((s) => `\`${s}/\``).join(', ')}), then run in this folder:
+
+    fedflow audit verify keys ${states.join(' ')}
+
+It exits non-zero on any finding (docs/auditing.md).
+`;
+}

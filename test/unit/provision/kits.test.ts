@@ -1,0 +1,159 @@
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { expect } from 'chai';
+import { parseConsortiumDescription } from '../../../cli/provision/description.js';
+import { provisionKits } from '../../../cli/provision/kits.js';
+import {
+  loadClientConfig,
+  loadCoordinatorConfig,
+} from '../../../shared/config/federation-config.js';
+import { loadPrivateIdentity, loadPublicIdentity } from '../../../shared/crypto/key-files.js';
+import { loadTlsFiles } from '../../../shared/tls/tls-files.js';
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
+}
+
+const describeConsortium = (extra: Record<string, unknown> = {}) =>
+  parseConsortiumDescription(
+    {
+      name: 'test consortium',
+      coordinator: { address: 'fl.example.org:7700', federation: { rounds: 3 } },
+      sites: [{ name: 'site-a', files: ['/data/a.log'] }, 'site-b'],
+      ...extra,
+    },
+    'c.yaml',
+  );
+
+describe('startup kits', function () {
+  this.timeout(30_000);
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fedflow-kits-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes a kit per party with its own private key only, and the CA key in none', async () => {
+    const kits = await provisionKits(describeConsortium(), join(dir, 'kits'));
+    expect(readdirSync(kits.out).sort()).to.deep.equal([
+      'auditor',
+      'ca',
+      'coordinator',
+      'site-a',
+      'site-b',
+    ]);
+    expect(filesUnder(kits.coordinator)).to.include.members([
+      'coordinator.json',
+      'keys/coordinator.private.json',
+      'sites/site-a.public.json',
+      'sites/site-b.public.json',
+      'start.sh',
+      'README.md',
+      'tls/ca.crt',
+      'tls/coordinator.crt',
+      'tls/coordinator.key',
+    ]);
+    for (const [kit, own] of [
+      [kits.coordinator, 'coordinator'],
+      [kits.sites[0]!, 'site-a'],
+      [kits.sites[1]!, 'site-b'],
+      [kits.auditor, null],
+    ] as const) {
+      const secrets = filesUnder(kit).filter((f) => f.includes('private') || f.endsWith('.key'));
+      expect(secrets, kit).to.deep.equal(own ? [`keys/${own}.private.json`, `tls/${own}.key`] : []);
+      for (const secret of secrets)
+        expect(statSync(join(kit, secret)).mode & 0o777).to.equal(0o600);
+    }
+    expect(filesUnder(kits.auditor)).to.deep.equal([
+      'README.md',
+      'keys/coordinator.public.json',
+      'keys/site-a.public.json',
+      'keys/site-b.public.json',
+    ]);
+    expect(filesUnder(kits.ca)).to.deep.equal(['ca.crt', 'ca.key']);
+  });
+
+  it('writes configs whose relative paths hold where each kit lands, after it is moved', async () => {
+    const kits = await provisionKits(describeConsortium(), join(dir, 'kits'));
+    const moved = join(dir, 'elsewhere', 'site-a');
+    mkdirSync(join(dir, 'elsewhere'));
+    renameSync(kits.sites[0]!, moved);
+    const site = loadClientConfig(join(moved, 'client.json'));
+    expect(site.name).to.equal('site-a');
+    expect(site.coordinator.address).to.equal('fl.example.org:7700');
+    expect(site.data.files).to.deep.equal(['/data/a.log']);
+    expect(loadPrivateIdentity(site.privateKey).name).to.equal('site-a');
+    expect(loadPublicIdentity(site.coordinator.publicKey).role).to.equal('coordinator');
+    expect(
+      loadTlsFiles({ ca: site.tls.ca, cert: site.tls.cert, key: site.tls.key }).certPem,
+    ).to.include('BEGIN CERTIFICATE');
+    const coordinator = loadCoordinatorConfig(join(kits.coordinator, 'coordinator.json'));
+    expect(coordinator.federation.rounds).to.equal(3);
+    expect(coordinator.listen).to.deep.equal({ host: '0.0.0.0', port: 7700 });
+    expect(coordinator.clients.map((f) => loadPublicIdentity(f).name)).to.deep.equal([
+      'site-a',
+      'site-b',
+    ]);
+    expect(coordinator.stateDir).to.equal(join(kits.coordinator, 'state'));
+  });
+
+  it('issues the coordinator a certificate for the address the sites dial', async () => {
+    const kits = await provisionKits(describeConsortium(), join(dir, 'kits'));
+    const { X509Certificate } = await import('node:crypto');
+    const cert = new X509Certificate(
+      readFileSync(join(kits.coordinator, 'tls', 'coordinator.crt')),
+    );
+    expect(cert.subjectAltName).to.equal('DNS:fl.example.org');
+    expect(
+      cert.verify(new X509Certificate(readFileSync(join(kits.ca, 'ca.crt'))).publicKey),
+    ).to.equal(true);
+  });
+
+  it('writes no TLS files when TLS is off, and says so in the configs', async () => {
+    const kits = await provisionKits(describeConsortium({ tls: false }), join(dir, 'kits'));
+    expect(existsSync(kits.ca)).to.equal(false);
+    expect(existsSync(join(kits.coordinator, 'tls'))).to.equal(false);
+    expect(loadClientConfig(join(kits.sites[1]!, 'client.json')).tls.enabled).to.equal(false);
+  });
+
+  it('refuses a folder that is not empty, leaving what is in it alone', async () => {
+    const out = join(dir, 'kits');
+    mkdirSync(out);
+    writeFileSync(join(out, 'keep.txt'), 'mine');
+    let error: Error | null = null;
+    await provisionKits(describeConsortium(), out).catch((e: Error) => {
+      error = e;
+    });
+    expect(String(error)).to.include(`${out} is not empty`);
+    expect(readdirSync(out)).to.deep.equal(['keep.txt']);
+  });
+
+  it('refuses a coordinator setting its own schema refuses, leaving no folder behind', async () => {
+    const out = join(dir, 'kits');
+    const d = describeConsortium({
+      coordinator: { address: 'h.example:1', federation: { rounds: 'many' } },
+    });
+    let error: Error | null = null;
+    await provisionKits(d, out).catch((e: Error) => {
+      error = e;
+    });
+    expect(String(error)).to.match(
+      /coordinator\.json this description gives is refused: .*federation\.rounds/,
+    );
+    expect(readdirSync(dir)).to.deep.equal([]);
+  });
+});
