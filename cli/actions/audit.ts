@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AuditEntry, RESULT_TYPES } from '../../shared/audit/audit-entry.js';
 import { type AuditReport, auditFederation } from '../../shared/audit/audit-run.js';
+import { siteSummaries } from '../../shared/audit/audit-summary.js';
 import { egressTable, ingressTables } from '../../shared/audit/audit-tables.js';
 import { verifyLog } from '../../shared/audit/verify-chain.js';
 import { checkOutputFile, jsonReport, writeOutputFile } from '../../shared/fs/output-file.js';
@@ -20,7 +21,8 @@ export interface VerifyOptions {
 
 export function verifyAudit(paths: string[], options: VerifyOptions): void {
   if (options.json) checkOutputFile(options.json, AUDIT_JSON);
-  const report = auditFederation(paths, {
+  // No paths: this folder, e.g. an auditor's kit with each party's state/ copied into it.
+  const report = auditFederation(paths.length > 0 ? paths : ['.'], {
     allowUnpinned: options.unpinned,
     allowMissingPayloads: options.allowMissingPayloads,
     partial: options.partial,
@@ -95,7 +97,8 @@ function formatAuditReport(report: AuditReport): string {
       ]),
     ),
   );
-  if (report.screening.length > 0) out.push('', screeningSummary(report), '');
+  if (report.screening.length > 0) out.push('', screeningSummary(report));
+  out.push('', 'in plain words:', ...siteSummaries(report).map((p) => `  ${p}`), '');
   for (const f of report.findings) {
     out.push(
       `${f.severity.toUpperCase()} ${f.code}: ${f.file}${f.line === null ? '' : `:${f.line}`}${f.seq === null ? '' : ` (seq ${f.seq})`}: ${f.message}`,

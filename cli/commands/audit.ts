@@ -13,8 +13,8 @@ export function registerAudit(program: Command): void {
       'verify hash chains and signatures, cross-check site egress against coordinator ingress, and check every kept payload',
     )
     .argument(
-      '<paths...>',
-      'a simulate --out directory, or the coordinator and site state directories',
+      '[paths...]',
+      "a simulate --out directory, the coordinator's and sites' state directories, or an auditor's kit with them copied in (default: this directory)",
     )
     .option('--json <file>', 'also write the report as JSON')
     .option(

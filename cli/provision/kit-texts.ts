@@ -74,8 +74,10 @@ weight deltas and score histograms left any site, never a flow record.
 Put a copy of each party's \`state/\` folder here, named after the party
 (${states.map((s) => `\`${s}/\``).join(', ')}), then run in this folder:
 
-    fedflow audit verify keys ${states.join(' ')}
+    fedflow audit verify
 
-It exits non-zero on any finding (docs/auditing.md).
+It finds the keys and the logs under this folder by itself and ends with a few sentences per
+site: what it sent, that nothing of any other kind left it, and that the coordinator received
+each message as sent. It exits non-zero on any finding (docs/auditing.md).
 `;
 }

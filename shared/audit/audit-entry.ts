@@ -119,6 +119,8 @@ export interface Finding {
   readonly seq: number | null;
   readonly code: string;
   readonly message: string;
+  /** The fingerprint of the site the finding is about, where one is (a summary per site). */
+  readonly site?: string;
 }
 
 /** An entry before signing. */

@@ -246,11 +246,12 @@ class CrossChecker {
     message: string,
   ) {
     const file = log.file ?? log.site;
-    this.findings.push({ severity, file, line: null, seq: e.seq, code, message });
+    this.findings.push({ severity, file, line: null, seq: e.seq, code, message, site: log.site });
   }
 
   private onIngress(i: AuditEntry, severity: Severity, code: string, message: string) {
     const file = this.ingressFile;
-    this.findings.push({ severity, file, line: null, seq: i.seq, code, message });
+    const site = i.peer ?? undefined;
+    this.findings.push({ severity, file, line: null, seq: i.seq, code, message, site });
   }
 }

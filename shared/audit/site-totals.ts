@@ -15,6 +15,8 @@ import { payloadDirectory, payloadFileName } from './plaintext-copies.js';
 export interface SiteTotals {
   readonly site: string;
   readonly fingerprint: string;
+  /** The site's egress log. */
+  readonly log: string;
   readonly messages: Record<string, number>;
   readonly bytes: Record<string, number>;
   readonly plaintextsChecked: number;
@@ -29,6 +31,7 @@ export function siteTotals(
   const messages: Record<string, number> = {};
   const bytes: Record<string, number> = {};
   let checked = 0;
+  const fingerprint = site.entries[0]?.actor ?? '';
   const schema = models.get(1)?.schema ?? null;
   for (const entry of site.entries) {
     if (entry.outcome !== 'sent' || !isResultType(entry.type)) continue;
@@ -41,7 +44,15 @@ export function siteTotals(
     );
     if (!existsSync(copy)) continue; // verifyLog already reported a missing copy
     const finding = (code: string, message: string) =>
-      findings.push({ severity: 'error', file: copy, line: null, seq: entry.seq, code, message });
+      findings.push({
+        severity: 'error',
+        file: copy,
+        line: null,
+        seq: entry.seq,
+        code,
+        message,
+        site: fingerprint,
+      });
     let payload: ReturnType<typeof decodeClientPayload>;
     try {
       payload = decodeClientPayload(readFileSync(copy));
@@ -87,7 +98,8 @@ export function siteTotals(
   }
   return {
     site: site.name,
-    fingerprint: site.entries[0]?.actor ?? '',
+    fingerprint,
+    log: site.file,
     messages,
     bytes,
     plaintextsChecked: checked,
