@@ -32,14 +32,14 @@ export function formatStatus(s: FederationStatus): string {
     ...(s.privacy ? [formatPrivacy(s.privacy)] : []),
     '',
     formatTable(
-      ['site', 'id', 'connected', 'last seen', 'rounds', 'examples', 'rejected'],
+      ['site', 'id', 'connected', 'last seen', 'training rounds', 'flows', 'rejected'],
       s.sites.map((x) => [
         x.name,
         x.id,
         x.connected ? 'yes' : 'no',
         ago(x.lastSeenMs),
-        x.roundsJoined,
-        x.examplesContributed,
+        x.trainingRoundsJoined,
+        x.flows ?? '-',
         x.rejectedMessages,
       ]),
     ),

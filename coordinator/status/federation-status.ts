@@ -10,8 +10,14 @@ export interface SiteStatus {
   readonly name: string;
   readonly connected: boolean;
   readonly lastSeenMs: number | null;
-  readonly roundsJoined: number;
-  readonly examplesContributed: number;
+  /** Training rounds whose combined update holds a delta of this site's. */
+  readonly trainingRoundsJoined: number;
+  /**
+   * The flows the site trained on in its latest training round: a count of the site's data,
+   * not a sum over rounds (which counted the same flows once a round). Null before its first
+   * delta, and under secure aggregation, whose masked deltas hide it.
+   */
+  readonly flows: number | null;
   readonly rejectedMessages: number;
 }
 

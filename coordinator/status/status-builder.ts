@@ -126,17 +126,18 @@ export function statusBuilder(sources: StatusSources): () => FederationStatus {
       });
     const sites = sources.allowList.map((p) => {
       const id = fingerprint(p.signPublicKey);
-      const joined = loop.rounds.filter((r) => r.results.some((x) => x.clientId === id));
+      const trained = loop.rounds.filter(
+        (r) => r.kind === 'train' && r.results.some((x) => x.clientId === id),
+      );
+      // Only a delta says how many flows it was trained on (a masked one hides it).
+      const flows = trained.at(-1)?.results.find((x) => x.clientId === id)?.examples ?? null;
       return {
         id,
         name: p.name,
         connected: connected.has(id),
         lastSeenMs: connected.has(id) ? now : (activity.lastSeenMs.get(id) ?? null),
-        roundsJoined: joined.length,
-        examplesContributed: joined.reduce(
-          (n, r) => n + (r.results.find((x) => x.clientId === id)?.examples ?? 0),
-          0,
-        ),
+        trainingRoundsJoined: trained.length,
+        flows,
         rejectedMessages: activity.rejectedBySite.get(id) ?? 0,
       };
     });

@@ -413,6 +413,39 @@ describe('the coordinator dashboard', () => {
       }
     });
 
+    it('reads on a 420 px phone: the header wraps, and wide tables scroll inside their panel, not the page', async () => {
+      const narrow = await browser.newPage({ viewport: { width: 420, height: 800 } });
+      try {
+        await narrow.goto(`${base}/?token=${TOKEN}`);
+        await narrow.locator('#connection', { hasText: 'live' }).waitFor();
+        if (process.env.FEDFLOW_NARROW_SCREENSHOT)
+          await narrow.screenshot({ path: process.env.FEDFLOW_NARROW_SCREENSHOT, fullPage: true });
+        expect(await narrow.evaluate('document.documentElement.scrollWidth')).to.be.at.most(420);
+        // Every header item is on screen, whole, and none covers another.
+        const boxes = await narrow.evaluate(`[...document.querySelectorAll(
+          '.topbar h1, .topbar .fingerprint, .facts > div:not([hidden]), #connection')]
+          .map((e) => { const r = e.getBoundingClientRect();
+            return { left: r.left, right: r.right, top: r.top, bottom: r.bottom }; })`);
+        const items = boxes as { left: number; right: number; top: number; bottom: number }[];
+        for (const b of items) {
+          expect(b.left).to.be.at.least(0);
+          expect(b.right).to.be.at.most(420);
+        }
+        for (const [i, a] of items.entries())
+          for (const b of items.slice(i + 1)) {
+            const overlap =
+              a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+            expect(overlap, JSON.stringify([a, b])).to.equal(false);
+          }
+        const panels = (await narrow.evaluate(
+          `[...document.querySelectorAll('.panel')].map((p) => p.getBoundingClientRect().right)`,
+        )) as number[];
+        for (const right of panels) expect(right).to.be.at.most(420);
+      } finally {
+        await narrow.close();
+      }
+    });
+
     it('reads well at 1280x800 (screenshot for the documentation)', async () => {
       mkdirSync(dirname(SCREENSHOT), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });

@@ -144,6 +144,15 @@ describe('a federation whose strategy clipped an update, as the operator and aud
   let dashboard: Dashboard;
   before(() => ({ federation, dashboard } = served()));
 
+  it('counts each site’s training rounds and its flows once, not once a round', () => {
+    const { rounds, sites } = federation.status();
+    expect(rounds.map((r) => r.kind)).to.include.members(['sketch', 'train', 'calibrate']);
+    for (const site of sites) {
+      expect(site.trainingRoundsJoined, site.name).to.equal(2);
+      expect(site.flows, site.name).to.equal(500); // each delta says 500 examples
+    }
+  });
+
   it("reports each training round's per-site norm, cosine, action and reason in the status", () => {
     const train = federation.status().rounds.filter((r) => r.kind === 'train');
     expect(train).to.have.length(2);

@@ -63,8 +63,8 @@ export function renderSites(status) {
         text: site.lastSeenMs === null ? 'never' : formatAgo(site.lastSeenMs, status.updatedMs),
         title: site.lastSeenMs === null ? '' : formatTime(site.lastSeenMs),
       }),
-      el('td', { text: formatCount(site.roundsJoined), className: 'num' }),
-      el('td', { text: formatCount(site.examplesContributed), className: 'num' }),
+      el('td', { text: formatCount(site.trainingRoundsJoined), className: 'num' }),
+      el('td', { text: site.flows === null ? '–' : formatCount(site.flows), className: 'num' }),
       el('td', {
         text: formatCount(site.rejectedMessages),
         className: site.rejectedMessages > 0 ? 'num warn-text' : 'num',
