@@ -1,5 +1,6 @@
 /** Builds the `fedflow` command tree. */
 import { Command } from 'commander';
+import { registerAdmin } from './commands/admin.js';
 import { registerAudit } from './commands/audit.js';
 import { registerCalibrate } from './commands/calibrate.js';
 import { registerCerts } from './commands/certs.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerCerts(program);
   registerProvision(program);
   registerCoordinator(program);
+  registerAdmin(program);
   registerClient(program);
   registerSimulate(program);
   registerAudit(program);

@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import { AllowList } from '../../coordinator/enrolment/allow-list.js';
+import { readAllowList } from '../../coordinator/enrolment/signed-allow-list.js';
 import { type Dashboard, startDashboard } from '../../coordinator/http/dashboard-server.js';
 import { FederationLoop } from '../../coordinator/rounds/federation-loop.js';
 import type { FederationPlan } from '../../coordinator/rounds/federation-plan.js';
@@ -26,7 +28,7 @@ import type { AggregationStrategy } from '../../coordinator/strategy/strategy.js
 import type { AuditEntry } from '../../shared/audit/audit-entry.js';
 import { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
 import type { CoordinatorConfig } from '../../shared/config/federation-config.js';
-import type { Identity, PublicIdentity } from '../../shared/crypto/identity.js';
+import type { Identity } from '../../shared/crypto/identity.js';
 import { loadPublicIdentity } from '../../shared/crypto/key-files.js';
 import { ReplayGuard } from '../../shared/crypto/replay-guard.js';
 import { appendJsonLine } from '../../shared/fs/append-log.js';
@@ -75,7 +77,7 @@ export function openIngressLog(
 /** What the gRPC service needs from the coordinator's other parts. */
 export interface ServerParts {
   readonly identity: Identity;
-  readonly allowList: readonly PublicIdentity[];
+  readonly enrolment: Enrolment;
   readonly clients: RemoteClients;
   readonly ingress: AuditLogWriter;
   readonly activity: SiteActivity;
@@ -88,25 +90,14 @@ export interface ServerParts {
 
 /** The gRPC server with the federation service on it, not yet bound. */
 export function federationServer(config: CoordinatorConfig, parts: ServerParts): grpc.Server {
-  const { identity, allowList, clients, ingress, activity, metrics, openRounds, loop } = parts;
+  const { identity, enrolment, clients, ingress, activity, metrics, openRounds, loop } = parts;
   const { finished, log } = parts;
   const server = new grpc.Server();
   server.addService(
     tolerantService(loadFederation().fedflow.v1.Federation.service),
     federationHandlers({
       identity,
-      // Sessions live in memory (clients enrol again after a restart); enrolments are recorded.
-      enrolment: new Enrolment(
-        identity,
-        allowList,
-        (session) =>
-          appendJsonLine(join(config.stateDir, 'enrolments.jsonl'), {
-            at: new Date().toISOString(),
-            client: session.identity.name,
-            fingerprint: session.clientId,
-          }),
-        config.transport.sessionIdleSeconds * 1000,
-      ),
+      enrolment,
       clients,
       releases: new ModelReleases(identity),
       replayGuard: new ReplayGuard(),
@@ -225,12 +216,43 @@ export async function startOperatorDashboard(
   }
 }
 
-/** The sites that may enrol, from their public key files; never none. */
-export function loadAllowList(config: CoordinatorConfig): PublicIdentity[] {
+/**
+ * The sites that may enrol: from the signed allow-list file when `allowListFile` is set (it
+ * may then change while running: follow-allow-list.ts), else from the public key files in
+ * `clients`; never none at start.
+ */
+export function loadAllowList(config: CoordinatorConfig, coordinator: Identity): AllowList {
+  if (config.allowListFile) {
+    if (config.clients.length > 0)
+      throw new Error(
+        'clients and allowListFile are both set: the allow-list comes from one of them (allowListFile, which fedflow admin changes while running, or the public key files in clients)',
+      );
+    const file = readAllowList(config.allowListFile, coordinator.signPublicKey);
+    if (file.sites.length === 0)
+      throw new Error(
+        `allowListFile ${config.allowListFile}: no site is allowed (fedflow admin enrol adds one)`,
+      );
+    return new AllowList(file.sites, file.serial);
+  }
   const allowList = config.clients.map((file) => loadPublicIdentity(file));
   if (allowList.length === 0)
     throw new Error(
       'clients: the allow-list is empty; list the public key files of the sites that may enrol',
     );
-  return allowList;
+  return new AllowList(allowList);
+}
+
+/** Enrolment against `allowList`; sessions live in memory, enrolments are recorded. */
+export function newEnrolment(config: CoordinatorConfig, identity: Identity, allowList: AllowList) {
+  return new Enrolment(
+    identity,
+    allowList,
+    (session) =>
+      appendJsonLine(join(config.stateDir, 'enrolments.jsonl'), {
+        at: new Date().toISOString(),
+        client: session.identity.name,
+        fingerprint: session.clientId,
+      }),
+    config.transport.sessionIdleSeconds * 1000,
+  );
 }

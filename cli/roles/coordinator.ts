@@ -22,16 +22,17 @@ import { fingerprint } from '../../shared/crypto/identity.js';
 import { loadPrivateIdentity } from '../../shared/crypto/key-files.js';
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import { decodeClientPayload } from '../../shared/wire/payload-codec.js';
-
 import {
   checkStartable,
   federationServer,
   loadAllowList,
+  newEnrolment,
   openIngressLog,
   roundLoop,
   serverCredentials,
   startOperatorDashboard,
 } from './coordinator-parts.js';
+import { followAllowList } from './follow-allow-list.js';
 
 export interface RunningCoordinator {
   readonly port: number;
@@ -54,7 +55,8 @@ export async function startCoordinator(
 ): Promise<RunningCoordinator> {
   checkStartable(config);
   const identity = loadPrivateIdentity(config.privateKey);
-  const allowList = loadAllowList(config);
+  const allowList = loadAllowList(config, identity);
+  const enrolment = newEnrolment(config, identity, allowList);
   const strategy = strategyFromConfig(config);
   const plan = await planFromConfig(config, strategy.siteTraining.proximalMu);
   const store = new FileFederationStore(config.stateDir);
@@ -82,7 +84,17 @@ export async function startCoordinator(
     onPublish: () => notifyDashboard(),
   });
   screening.resume(loop.rounds);
-  const parts = { identity, allowList, plan, clients, ingress, activity, metrics, openRounds };
+  const parts = {
+    identity,
+    allowList,
+    enrolment,
+    plan,
+    clients,
+    ingress,
+    activity,
+    metrics,
+    openRounds,
+  };
   const status = statusBuilder({
     ...parts,
     loop,
@@ -94,11 +106,14 @@ export async function startCoordinator(
   // Certificate problems fail start-up here, before anything listens.
   const port = await listen(server, config, serverCredentials(config, log));
   log(
-    `coordinator ${identity.name} (${fingerprint(identity.signPublicKey)}) listening on ${config.listen.host}:${port}; ${allowList.length} clients on the allow-list`,
+    `coordinator ${identity.name} (${fingerprint(identity.signPublicKey)}) listening on ${config.listen.host}:${port}; ${allowList.sites.length} clients on the allow-list`,
   );
   log(`federation: ${describeFederation(config)}`);
   const dashboard = await startOperatorDashboard(config, server, status, metrics, log);
   notifyDashboard = () => dashboard?.notify();
+  const stopFollowing = config.allowListFile
+    ? followAllowList(config.allowListFile, { ...parts, log, onChange: () => notifyDashboard() })
+    : () => {};
   const done = runToEnd(loop, finish);
   return {
     port,
@@ -110,6 +125,7 @@ export async function startCoordinator(
     dashboardPort: dashboard?.port ?? null,
     stop: async () => {
       finish({ reason: 'the coordinator is shutting down', complete: false });
+      stopFollowing();
       loop.stop();
       await dashboard?.stop();
       await shutDown(server);

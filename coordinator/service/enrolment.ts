@@ -2,6 +2,7 @@
  * Enrolment by signed challenge: a client proves it holds the signing key that the
  * operator put on the allow-list; it then gets a session token for its other calls.
  */
+
 import { randomBytes } from 'node:crypto';
 import nacl from 'tweetnacl';
 import { bytesEqual } from '../../shared/crypto/bytes.js';
@@ -9,6 +10,7 @@ import { fingerprint, type Identity, type PublicIdentity } from '../../shared/cr
 import { verifyBlob } from '../../shared/crypto/signed-blob.js';
 import { ENROL_PURPOSE, enrolStatement } from '../../shared/federation/signed-statements.js';
 import { FedflowError } from '../../shared/wire/errors.js';
+import type { AllowList } from '../enrolment/allow-list.js';
 
 const CHALLENGE_TTL_MS = 60_000;
 const CHALLENGE_BYTES = 32;
@@ -41,7 +43,7 @@ export class Enrolment {
 
   constructor(
     readonly coordinator: Identity,
-    private readonly allowList: readonly PublicIdentity[],
+    private readonly allowList: AllowList,
     /** Told of every enrolment (the coordinator records them in its state directory). */
     private readonly onEnrolled: (session: Session) => void = () => {},
     private readonly sessionIdleMs = 3_600_000,
@@ -128,9 +130,19 @@ export class Enrolment {
     return session;
   }
 
+  /**
+   * Ends the session of a site taken off the allow-list: its next call is UNAUTHENTICATED,
+   * and enrolling again is refused.
+   */
+  revoke(clientId: string): void {
+    const token = this.byClient.get(clientId);
+    if (token) this.sessions.delete(token);
+    this.byClient.delete(clientId);
+  }
+
   private allowed(clientSignKey: Uint8Array): PublicIdentity {
-    // Compare whole keys, not fingerprints: a 64-bit fingerprint is for logs only.
-    const identity = this.allowList.find((c) => bytesEqual(c.signPublicKey, clientSignKey));
+    // Whole keys are compared, not fingerprints: a 64-bit fingerprint is for logs only.
+    const identity = this.allowList.find(clientSignKey);
     if (!identity)
       throw new FedflowError(
         'unauthenticated',

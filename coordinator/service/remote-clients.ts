@@ -100,6 +100,16 @@ export class RemoteClients implements ClientRegistry {
     this.notify();
   }
 
+  /** Forgets a client at once (taken off the allow-list): its open tasks fail with `reason`. */
+  remove(clientId: string, reason: string): void {
+    const client = this.clients.get(clientId);
+    if (!client) return;
+    if (client.detachTimer) clearTimeout(client.detachTimer);
+    client.dropAll(reason);
+    this.clients.delete(clientId);
+    this.notify();
+  }
+
   connected(): readonly ClientProxy[] {
     return [...this.clients.values()].filter((c) => c.detachTimer === null);
   }

@@ -3,6 +3,7 @@ import type { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
 import { fingerprint, type Identity, type PublicIdentity } from '../../shared/crypto/identity.js';
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import { weightsSha256 } from '../../shared/model/model-dir.js';
+import type { AllowList } from '../enrolment/allow-list.js';
 import type { ClientRegistry } from '../rounds/client-proxy.js';
 import type { FederationLoop } from '../rounds/federation-loop.js';
 import type { PrivacyPlan } from '../rounds/federation-plan.js';
@@ -22,7 +23,8 @@ export interface StatusSources {
   readonly plannedRounds: number;
   /** Differential privacy of the training rounds (null or absent: none). */
   readonly privacy?: PrivacyPlan | null;
-  readonly allowList: readonly PublicIdentity[];
+  /** The sites allowed now (it may change while the coordinator runs). */
+  readonly allowList: Pick<AllowList, 'sites'>;
   readonly loop: FederationLoop;
   readonly clients: Pick<ClientRegistry, 'connected'>;
   readonly activity: SiteActivity;
@@ -30,9 +32,18 @@ export interface StatusSources {
 }
 
 /** A site's name on the allow-list, by the fingerprint of its key (the fingerprint if unlisted). */
-export function siteNames(allowList: readonly PublicIdentity[]): (id: string) => string {
-  const names = new Map(allowList.map((p) => [fingerprint(p.signPublicKey), p.name]));
-  return (id) => names.get(id) ?? id;
+export function siteNames(allowList: Pick<AllowList, 'sites'>): (id: string) => string {
+  let listed: readonly PublicIdentity[] | null = null;
+  const names = new Map<string, string>();
+  // Grown when the list is replaced: a site enrolled while running gets its name, and a
+  // revoked one keeps it for the rounds it took part in.
+  return (id) => {
+    if (listed !== allowList.sites) {
+      listed = allowList.sites;
+      for (const p of listed) names.set(fingerprint(p.signPublicKey), p.name);
+    }
+    return names.get(id) ?? id;
+  };
 }
 
 /** The per-site screening of a closed training round (none for other rounds, or older records). */
@@ -124,7 +135,7 @@ export function statusBuilder(sources: StatusSources): () => FederationStatus {
         updates: [],
         privacy: null,
       });
-    const sites = sources.allowList.map((p) => {
+    const sites = sources.allowList.sites.map((p) => {
       const id = fingerprint(p.signPublicKey);
       const trained = loop.rounds.filter(
         (r) => r.kind === 'train' && r.results.some((x) => x.clientId === id),

@@ -36,7 +36,22 @@ export const QUARANTINE_TYPE = 'quarantine';
 export const FINISHED_TYPE = 'finished';
 
 export type AuditLogKind = 'egress' | 'ingress';
-export type AuditOutcome = 'sent' | 'accepted' | 'rejected' | 'screened' | 'quarantined';
+/**
+ * The coordinator's record of a change to its allow-list while it runs (fedflow admin): one
+ * entry per site enrolled or revoked (outcome 'enrolled' or 'revoked'), `peer` the site's
+ * fingerprint, `bytes` and `sealedSha256` the signed allow-list file's size and SHA-256, no
+ * round. Only in ingress logs; no egress log holds it.
+ */
+export const ALLOW_LIST_TYPE = 'allow-list';
+
+export type AuditOutcome =
+  | 'sent'
+  | 'accepted'
+  | 'rejected'
+  | 'screened'
+  | 'quarantined'
+  | 'enrolled'
+  | 'revoked';
 
 /** The coordinator's signed receipt for an accepted result (shared/federation RECEIPT_PURPOSE). */
 export interface AuditReceipt {

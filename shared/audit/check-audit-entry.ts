@@ -5,6 +5,7 @@ import { utf8Bytes } from '../crypto/bytes.js';
 import { validateTaskId } from '../crypto/envelope-statement.js';
 import { fingerprint, KEY_LENGTHS } from '../crypto/identity.js';
 import {
+  ALLOW_LIST_TYPE,
   AUDIT_FORMAT,
   AUDIT_VERSION,
   type AuditEntry,
@@ -100,14 +101,18 @@ function ruleProblem(e: Record<string, unknown>): string | null {
     return `round, taskId: expected both for a ${type} ${isResultType(type) ? 'result' : 'entry'}, got ${show(e.round)}, ${show(e.taskId)}`;
   if (type === SCREENING_TYPE && e.log !== 'ingress')
     return `type: expected no screening entry in an ${e.log} log (screening is the coordinator's record)`;
+  if (type === ALLOW_LIST_TYPE && e.log !== 'ingress')
+    return `type: expected no allow-list entry in an ${e.log} log (the allow-list is the coordinator's)`;
   const outcomes =
     type === SCREENING_TYPE
       ? ['screened']
-      : type === QUARANTINE_TYPE
-        ? ['quarantined']
-        : e.log === 'ingress'
-          ? ['accepted', 'rejected']
-          : [type === 'receipt' ? 'accepted' : 'sent'];
+      : type === ALLOW_LIST_TYPE
+        ? ['enrolled', 'revoked']
+        : type === QUARANTINE_TYPE
+          ? ['quarantined']
+          : e.log === 'ingress'
+            ? ['accepted', 'rejected']
+            : [type === 'receipt' ? 'accepted' : 'sent'];
   if (!outcomes.includes(e.outcome as string))
     return `outcome: expected ${outcomes.map((o) => `"${o}"`).join(' or ')} for a ${type} entry of an ${e.log} log, got ${show(e.outcome)}`;
   if (e.outcome === 'rejected' || e.outcome === 'quarantined') {

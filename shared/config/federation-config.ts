@@ -61,6 +61,11 @@ export const coordinatorConfigSchema = {
     format: stringList('clients'),
     default: [] as string[],
   },
+  allowListFile: {
+    doc: "Allow-list as a file signed by this coordinator's key (instead of clients), which fedflow admin enrol/revoke change while it runs",
+    format: String,
+    default: '',
+  },
   data: {
     format: {
       doc: 'Flow format every site reads (fixes the model fields)',

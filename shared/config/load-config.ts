@@ -9,6 +9,7 @@ const PATH_KEYS = [
   'stateDir',
   'privateKey',
   'clients',
+  'allowListFile',
   'data.csvSchema',
   'data.files',
   'coordinator.publicKey',

@@ -79,7 +79,7 @@ export async function runScreenedFederation(
   const coordinator = generateIdentity('coordinator', 'coordinator');
   const sites = ['site-a', 'site-b', OUTLIER].map((name) => generateIdentity('client', name));
   const metrics = new CoordinatorMetrics(() => sites.length);
-  const recorder = new ScreeningRecorder(metrics, siteNames(sites), () => {});
+  const recorder = new ScreeningRecorder(metrics, siteNames({ sites }), () => {});
   const ingressPath = join(dir, 'coordinator', 'audit', 'ingress.jsonl');
   const ingress = AuditLogWriter.open(ingressPath, coordinator, 'ingress', {
     keepPlaintext: true,
@@ -125,7 +125,7 @@ export async function runScreenedFederation(
     startedMs: Date.now(),
     plannedRounds: SMALL_PLAN.rounds,
     privacy,
-    allowList: sites,
+    allowList: { sites },
     loop,
     clients: registry,
     activity: new SiteActivity(),

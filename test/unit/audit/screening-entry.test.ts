@@ -183,6 +183,28 @@ describe('screening entries in the ingress log', () => {
     );
   });
 
+  it('keeps allow-list changes to the ingress log, as enrolled or revoked', () => {
+    const change = {
+      type: 'allow-list',
+      round: null,
+      taskId: null,
+      screening: undefined,
+      plaintextSha256: null,
+    };
+    const good = (outcome: string) => forged(4, (e) => Object.assign(e, change, { outcome }));
+    expect(checkAuditEntry(JSON.parse(good('enrolled'))).outcome).to.equal('enrolled');
+    expect(checkAuditEntry(JSON.parse(good('revoked'))).outcome).to.equal('revoked');
+    expect(() => checkAuditEntry(JSON.parse(good('accepted')))).to.throw(
+      /^outcome: expected "enrolled" or "revoked" for a allow-list entry/,
+    );
+    const egress = forged(4, (e) =>
+      Object.assign(e, change, { outcome: 'enrolled', log: 'egress' }),
+    );
+    expect(() => checkAuditEntry(JSON.parse(egress))).to.throw(
+      /^type: expected no allow-list entry in an egress log/,
+    );
+  });
+
   it('refuses to write a decision that breaks the rules, appending nothing', () => {
     const writer = AuditLogWriter.open(path, coordinator, 'ingress', fixedClock());
     const a = message(siteA, 'delta', 3, 'delta of a', 1);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { AllowList } from '../../../coordinator/enrolment/allow-list.js';
 import { Enrolment } from '../../../coordinator/service/enrolment.js';
 import { InFlightResults } from '../../../coordinator/service/in-flight.js';
 import { RateLimitedLog } from '../../../coordinator/service/rate-limited-log.js';
@@ -11,7 +12,7 @@ describe('what the coordinator admits', () => {
   it('keeps one session per client however often it enrols, ending the older one', () => {
     const coordinator = generateIdentity('coordinator', 'c');
     const site = generateIdentity('client', 'site-a');
-    const enrolment = new Enrolment(coordinator, [publicIdentity(site)]);
+    const enrolment = new Enrolment(coordinator, new AllowList([publicIdentity(site)]));
     const enrol = () => {
       const { challenge } = enrolment.issueChallenge(site.signPublicKey);
       const statement = enrolStatement(challenge, site.boxPublicKey);
@@ -32,7 +33,7 @@ describe('what the coordinator admits', () => {
     let now = 0;
     const enrolment = new Enrolment(
       coordinator,
-      [publicIdentity(site)],
+      new AllowList([publicIdentity(site)]),
       () => {},
       1000,
       () => now,
