@@ -1,6 +1,8 @@
 /** What `fedflow provision` does (its options: cli/commands/provision.ts). */
 import { relative } from 'node:path';
-import type { ProvisionOptions } from '../commands/provision.js';
+import type { AddSiteOptions, ProvisionOptions } from '../commands/provision.js';
+import { addSiteKit } from '../provision/add-site.js';
+import type { SiteDescription } from '../provision/description.js';
 import { readConsortiumDescription } from '../provision/description.js';
 import { provisionKits } from '../provision/kits.js';
 
@@ -9,6 +11,9 @@ export async function provision(
   options: ProvisionOptions,
   write: (text: string) => void = (text) => process.stdout.write(text),
 ): Promise<void> {
+  // Not a required option in commander: that would also be asked of `provision add-site`.
+  if (!options.out)
+    throw new Error('provision: --out DIR is required (a new or empty folder for the kits)');
   const description = readConsortiumDescription(file);
   const kits = await provisionKits(description, options.out);
   const at = (dir: string) => relative(process.cwd(), dir) || '.';
@@ -31,4 +36,18 @@ export async function provision(
   const width = Math.max(...rows.map(([path]) => path.length)) + 2;
   write(rows.map(([path, what]) => `${path.padEnd(width)}${what}\n`).join(''));
   write('Each kit holds its own private key only; its README says what to copy and keep.\n');
+}
+
+export async function addSite(
+  name: string,
+  options: AddSiteOptions,
+  write: (text: string) => void = (text) => process.stdout.write(text),
+): Promise<void> {
+  const site = { name, files: options.files ?? [], format: options.format } as SiteDescription;
+  const kit = await addSiteKit(options.kits, site);
+  const at = relative(process.cwd(), kit) || '.';
+  write(
+    `${at}: site ${name}'s kit: copy to that site, run ./start.sh\n` +
+      `On the coordinator, with ${name}.public.json from ${at}/keys: fedflow admin enrol ${name}.public.json --config coordinator.json\n`,
+  );
 }

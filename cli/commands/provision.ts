@@ -5,7 +5,13 @@
 import type { Command } from 'commander';
 
 export interface ProvisionOptions {
-  out: string;
+  out?: string;
+}
+
+export interface AddSiteOptions {
+  kits: string;
+  files?: string[];
+  format: string;
 }
 
 /**
@@ -13,14 +19,29 @@ export interface ProvisionOptions {
  * @example registerProvision(program); // fedflow provision consortium.yaml --out kits
  */
 export function registerProvision(program: Command): void {
-  program
+  const provision = program
     .command('provision')
     .description(
       'write a startup kit per party (keys, certificates, config, start script, README) from one consortium description (YAML or JSON; docs/federation.md)',
     )
     .argument('<description>', 'the consortium description (.yaml, .yml or .json)')
-    .requiredOption('--out <dir>', 'a new or empty folder for the kits')
+    .option('--out <dir>', 'a new or empty folder for the kits (required)')
     .action(async (description: string, options: ProvisionOptions) =>
       (await import('../actions/provision.js')).provision(description, options),
+    );
+  provision
+    .command('add-site')
+    .description(
+      'a kit for one more site of a provisioned consortium (then, on the coordinator: fedflow admin enrol)',
+    )
+    .argument('<name>', "the site's name")
+    .requiredOption(
+      '--kits <dir>',
+      'the folder fedflow provision wrote (with ca/ and consortium.json)',
+    )
+    .option('--files <files...>', "the site's flow files, as on its machine")
+    .option('--format <format>', 'their flow format', 'zeek')
+    .action(async (name: string, options: AddSiteOptions) =>
+      (await import('../actions/provision.js')).addSite(name, options),
     );
 }

@@ -34,7 +34,11 @@ ${d.listen.host}:${d.listen.port}; the sites dial ${address(d)}.
   as provisioned, every other setting at its default: docs/federation.md).
 - \`keys/coordinator.private.json\`: the coordinator's signing and sealing key (mode 0600).
   It never leaves this machine. \`keys/coordinator.public.json\` is in every site's kit.
-- \`sites/\`: the public keys of the sites allowed to join (${d.sites.map((s) => s.name).join(', ')}).
+- \`allow-list.json\`: the sites allowed to join (${d.sites.map((s) => s.name).join(', ')}), signed
+  with the coordinator's key. Change it while the coordinator runs, from this folder:
+  \`fedflow admin enrol NAME.public.json --config coordinator.json\`, \`fedflow admin revoke
+  NAME --config coordinator.json\`, \`fedflow admin list --config coordinator.json\`. A new
+  site's kit comes from \`fedflow provision add-site\` where the kits were made.
 - ${tlsLine(d)}
 - \`state/\` (created at start): rounds, models and the signed ingress log. The auditor needs
   a copy of it.

@@ -5,25 +5,27 @@
  * and a README. A private key is written into its own party's kit only; the CA's key stays
  * with whoever provisions, in `ca/`, outside every kit.
  */
-import {
-  chmodSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { basename, dirname, join } from 'node:path';
-import { loadClientConfig, loadCoordinatorConfig } from '../../shared/config/federation-config.js';
-import { generateIdentity } from '../../shared/crypto/identity.js';
+import { writeAllowList } from '../../coordinator/enrolment/signed-allow-list.js';
+import { loadCoordinatorConfig } from '../../shared/config/federation-config.js';
+import {
+  generateIdentity,
+  type PublicIdentity,
+  publicIdentity,
+} from '../../shared/crypto/identity.js';
 import { writeIdentityFiles } from '../../shared/crypto/key-files.js';
 import { writeCertificateFiles } from '../../shared/tls/certificate-files.js';
 import { createCa, issueCertificate } from '../../shared/tls/certificates.js';
-import type { ConsortiumDescription, SiteDescription } from './description.js';
-import { auditorReadme, coordinatorReadme, siteReadme, startScript } from './kit-texts.js';
+import type { ConsortiumDescription } from './description.js';
+import { auditorReadme, coordinatorReadme } from './kit-texts.js';
+import { shareFile, writeConfig, writeKitScript, writeSiteKit } from './site-kit.js';
+
+/** The coordinator's signed allow-list, in its kit: `fedflow admin` changes it while it runs. */
+export const ALLOW_LIST_FILE = 'allow-list.json';
+/** The checked description, kept beside the kits for adding a site later (add-site.ts). */
+export const DESCRIPTION_FILE = 'consortium.json';
 
 export interface ProvisionedKits {
   readonly out: string;
@@ -75,25 +77,17 @@ async function writeKits(d: ConsortiumDescription, root: string) {
   if (ca) writeCertificateFiles(caDir, 'ca', ca);
 
   const sites: string[] = [];
+  const allowed: PublicIdentity[] = [];
   for (const site of d.sites) {
     const kit = join(root, site.name);
-    const keys = writeIdentityFiles(join(kit, 'keys'), generateIdentity('client', site.name));
-    // The allow-list and the auditor hold public keys only.
-    shareFile(keys.publicPath, join(coordinatorKit, 'sites'));
-    shareFile(keys.publicPath, join(auditorKit, 'keys'));
-    shareFile(coordinatorKeys.publicPath, join(kit, 'keys'));
-    if (ca) {
-      const bundle = await issueCertificate(ca, {
-        commonName: site.name,
-        role: 'client',
-        validDays: d.validDays,
-      });
-      writeCertificateFiles(join(kit, 'tls'), site.name, bundle);
-      shareFile(join(caDir, 'ca.crt'), join(kit, 'tls'));
-    }
-    writeConfig(join(kit, 'client.json'), siteConfig(d, site), loadClientConfig);
-    writeKitScript(kit, 'client', 'client.json');
-    writeFileSync(join(kit, 'README.md'), siteReadme(d, site));
+    const identity = generateIdentity('client', site.name);
+    allowed.push(publicIdentity(identity));
+    await writeSiteKit(d, site, identity, {
+      kit,
+      coordinatorPublicKey: coordinatorKeys.publicPath,
+      auditorKeys: join(auditorKit, 'keys'),
+      ca: ca ? { bundle: ca, certPath: join(caDir, 'ca.crt') } : null,
+    });
     sites.push(kit);
   }
 
@@ -110,11 +104,13 @@ async function writeKits(d: ConsortiumDescription, root: string) {
     writeCertificateFiles(join(coordinatorKit, 'tls'), 'coordinator', bundle);
     shareFile(join(caDir, 'ca.crt'), join(coordinatorKit, 'tls'));
   }
+  writeAllowList(join(coordinatorKit, ALLOW_LIST_FILE), { serial: 1, sites: allowed }, coordinator);
   writeConfig(
     join(coordinatorKit, 'coordinator.json'),
     coordinatorConfig(d),
     loadCoordinatorConfig,
   );
+  writeFileSync(join(root, DESCRIPTION_FILE), `${JSON.stringify(d, null, 2)}\n`);
   writeKitScript(coordinatorKit, 'coordinator', 'coordinator.json');
   writeFileSync(join(coordinatorKit, 'README.md'), coordinatorReadme(d));
   shareFile(coordinatorKeys.publicPath, join(auditorKit, 'keys'));
@@ -128,7 +124,7 @@ function coordinatorConfig(d: ConsortiumDescription): Record<string, unknown> {
     listen: d.listen,
     stateDir: 'state',
     privateKey: 'keys/coordinator.private.json',
-    clients: d.sites.map((s) => `sites/${s.name}.public.json`),
+    allowListFile: ALLOW_LIST_FILE,
     tls: d.tls
       ? {
           enabled: true,
@@ -139,57 +135,4 @@ function coordinatorConfig(d: ConsortiumDescription): Record<string, unknown> {
         }
       : { enabled: false },
   };
-}
-
-function siteConfig(d: ConsortiumDescription, site: SiteDescription): Record<string, unknown> {
-  const { host, port } = d.address;
-  return {
-    name: site.name,
-    coordinator: {
-      address: `${isIP(host) === 6 ? `[${host}]` : host}:${port}`,
-      publicKey: 'keys/coordinator.public.json',
-    },
-    privateKey: `keys/${site.name}.private.json`,
-    stateDir: 'state',
-    data: { files: site.files, format: site.format },
-    tls: d.tls
-      ? {
-          enabled: true,
-          ca: 'tls/ca.crt',
-          cert: `tls/${site.name}.crt`,
-          key: `tls/${site.name}.key`,
-        }
-      : { enabled: false },
-  };
-}
-
-/**
- * Writes a config and loads it back through its role's own schema: a setting the role would
- * refuse at start (a misspelt federation key, say) is refused now, naming the setting.
- */
-function writeConfig(
-  path: string,
-  config: Record<string, unknown>,
-  load: (file: string) => unknown,
-): void {
-  writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`);
-  try {
-    load(path);
-  } catch (error) {
-    throw new Error(
-      `the ${basename(path)} this description gives is refused: ${(error as Error).message}`,
-    );
-  }
-}
-
-function writeKitScript(kit: string, command: string, config: string): void {
-  const path = join(kit, 'start.sh');
-  writeFileSync(path, startScript(command, config));
-  chmodSync(path, 0o755);
-}
-
-/** Copies a public file (a public key, the CA certificate) into another kit's folder. */
-function shareFile(path: string, dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  copyFileSync(path, join(dir, basename(path)));
 }

@@ -14,6 +14,7 @@ import { join, relative } from 'node:path';
 import { expect } from 'chai';
 import { parseConsortiumDescription } from '../../../cli/provision/description.js';
 import { provisionKits } from '../../../cli/provision/kits.js';
+import { readAllowList } from '../../../coordinator/enrolment/signed-allow-list.js';
 import {
   loadClientConfig,
   loadCoordinatorConfig,
@@ -52,6 +53,7 @@ describe('startup kits', function () {
     expect(readdirSync(kits.out).sort()).to.deep.equal([
       'auditor',
       'ca',
+      'consortium.json',
       'coordinator',
       'site-a',
       'site-b',
@@ -59,8 +61,7 @@ describe('startup kits', function () {
     expect(filesUnder(kits.coordinator)).to.include.members([
       'coordinator.json',
       'keys/coordinator.private.json',
-      'sites/site-a.public.json',
-      'sites/site-b.public.json',
+      'allow-list.json',
       'start.sh',
       'README.md',
       'tls/ca.crt',
@@ -104,10 +105,10 @@ describe('startup kits', function () {
     const coordinator = loadCoordinatorConfig(join(kits.coordinator, 'coordinator.json'));
     expect(coordinator.federation.rounds).to.equal(3);
     expect(coordinator.listen).to.deep.equal({ host: '0.0.0.0', port: 7700 });
-    expect(coordinator.clients.map((f) => loadPublicIdentity(f).name)).to.deep.equal([
-      'site-a',
-      'site-b',
-    ]);
+    const coordinatorKey = loadPublicIdentity(site.coordinator.publicKey).signPublicKey;
+    const allowed = readAllowList(coordinator.allowListFile, coordinatorKey);
+    expect(allowed.serial).to.equal(1);
+    expect(allowed.sites.map((s) => s.name)).to.deep.equal(['site-a', 'site-b']);
     expect(coordinator.stateDir).to.equal(join(kits.coordinator, 'state'));
   });
 

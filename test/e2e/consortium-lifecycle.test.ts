@@ -1,0 +1,177 @@
+/**
+ * A consortium run for real, from provisioning to audit, over mutual TLS: provision three
+ * sites, start the coordinator and the sites from their kits, add and enrol a fourth site
+ * while the coordinator runs, revoke one, and audit from the auditor's kit with no options.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('a consortium from provisioning to audit, with a site enrolled and one revoked while it runs', function () {
+  this.timeout(300_000);
+  let dir: string;
+  let fedflow: string;
+  const running: ChildProcess[] = [];
+  const run = (args: string[], cwd = dir) =>
+    execFileSync(fedflow, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const start = (kit: string) => {
+    const child = spawn(join(dir, 'kits', kit, 'start.sh'), [], {
+      cwd: dir,
+      env: { ...process.env, FEDFLOW: fedflow },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+    });
+    child.stderr!.on('data', (d) => {
+      out += d;
+    });
+    running.push(child);
+    const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+    return { child, exited, output: () => out };
+  };
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fedflow-consortium-'));
+    fedflow = join(dir, 'fedflow');
+    const tsx = createRequire(import.meta.url).resolve('tsx');
+    writeFileSync(
+      fedflow,
+      `#!/bin/sh\nexec "${process.execPath}" --import "${tsx}" "${join(root, 'cli', 'fedflow.ts')}" "$@"\n`,
+    );
+    chmodSync(fedflow, 0o755);
+  });
+  after(() => {
+    for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('federates, admits site-d and drops site-c at runtime, and the auditor’s plain verdict holds', async () => {
+    const port = await freePort();
+    const sites = ['site-a', 'site-b', 'site-c'];
+    writeFileSync(
+      join(dir, 'consortium.yaml'),
+      [
+        'name: lifecycle test',
+        'coordinator:',
+        `  address: 127.0.0.1:${port}`,
+        '  federation: { rounds: 14, minClients: 2, localSteps: 30 }',
+        'sites:',
+        ...sites.map((s) => `  - { name: ${s}, files: [conn.log] }`),
+      ].join('\n'),
+    );
+    run(['provision', 'consortium.yaml', '--out', 'kits']);
+    const synth = (site: string, seed: number) =>
+      run([
+        'synth',
+        '--flows',
+        '4000',
+        '--seed',
+        String(seed),
+        '--out',
+        join('kits', site, 'conn.log'),
+      ]);
+    for (const [i, site] of sites.entries()) synth(site, i + 1);
+
+    const coordinator = start('coordinator');
+    const original = sites.map(start);
+    // The first training round closed: the federation is under way.
+    await waitFor(
+      () => /"kind":"train"/.test(coordinator.output()),
+      120_000,
+      () => coordinator.output(),
+    );
+
+    run(['provision', 'add-site', 'site-d', '--kits', 'kits', '--files', 'conn.log']);
+    synth('site-d', 4);
+    const enrolled = run(
+      [
+        'admin',
+        'enrol',
+        join('..', 'site-d', 'keys', 'site-d.public.json'),
+        '--config',
+        'coordinator.json',
+      ],
+      join(dir, 'kits', 'coordinator'),
+    );
+    expect(enrolled).to.match(/enrolled site-d .*serial 2, 4 sites/);
+    const late = start('site-d');
+    await waitFor(
+      () => egressTypes('site-d').includes('delta'),
+      120_000,
+      () => late.output() + coordinator.output(),
+    );
+
+    expect(
+      run(
+        ['admin', 'revoke', 'site-c', '--config', 'coordinator.json'],
+        join(dir, 'kits', 'coordinator'),
+      ),
+    ).to.match(/revoked site-c/);
+    // Refused when it enrols again, the revoked site stops for good, saying why.
+    expect(await original[2]!.exited, original[2]!.output()).to.not.equal(0);
+    expect(original[2]!.output()).to.match(/not on the allow-list/);
+
+    expect(await coordinator.exited, coordinator.output()).to.equal(0);
+    for (const site of [original[0]!, original[1]!, late])
+      expect(await site.exited, site.output()).to.equal(0);
+
+    const ingress = readFileSync(
+      join(dir, 'kits', 'coordinator', 'state', 'audit', 'ingress.jsonl'),
+      'utf8',
+    )
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; outcome: string; peer: string });
+    const changes = ingress.filter((e) => e.type === 'allow-list').map((e) => e.outcome);
+    expect(changes).to.deep.equal(['enrolled', 'revoked']);
+
+    const auditor = join(dir, 'kits', 'auditor');
+    for (const party of ['coordinator', ...sites, 'site-d'])
+      cpSync(join(dir, 'kits', party, 'state'), join(auditor, party), { recursive: true });
+    const verdict = run(['audit', 'verify'], auditor);
+    expect(verdict).to.include('OK: no errors');
+    for (const site of [...sites, 'site-d'])
+      expect(verdict).to.match(
+        new RegExp(`${site} \\([0-9a-f]{16}\\) sent \\d+ messages.*received every message as sent`),
+      );
+  });
+
+  function egressTypes(site: string): string[] {
+    try {
+      return readFileSync(join(dir, 'kits', site, 'state', 'audit', 'egress.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { type: string }).type);
+    } catch {
+      return [];
+    }
+  }
+});
+
+async function waitFor(ready: () => boolean, ms: number, context: () => string): Promise<void> {
+  const until = Date.now() + ms;
+  while (!ready()) {
+    if (Date.now() > until) throw new Error(`timed out; output so far:\n${context().slice(-4000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
