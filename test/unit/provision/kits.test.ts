@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { expect } from 'chai';
+import { addSiteKit } from '../../../cli/provision/add-site.js';
 import { parseConsortiumDescription } from '../../../cli/provision/description.js';
 import { provisionKits } from '../../../cli/provision/kits.js';
 import { readAllowList } from '../../../coordinator/enrolment/signed-allow-list.js';
@@ -156,5 +157,32 @@ describe('startup kits', function () {
       /coordinator\.json this description gives is refused: .*federation\.rounds/,
     );
     expect(readdirSync(dir)).to.deep.equal([]);
+  });
+
+  it('adds a kit for a site that joins later, from the same CA and coordinator key, and refuses a taken name', async () => {
+    const kits = await provisionKits(describeConsortium(), join(dir, 'kits'));
+    const kit = await addSiteKit(kits.out, { name: 'site-d', files: ['/d.log'], format: 'zeek' });
+    const site = loadClientConfig(join(kit, 'client.json'));
+    expect(site.coordinator.address).to.equal('fl.example.org:7700');
+    expect(loadPublicIdentity(site.coordinator.publicKey).signPublicKey).to.deep.equal(
+      loadPublicIdentity(join(kits.coordinator, 'keys', 'coordinator.public.json')).signPublicKey,
+    );
+    const { X509Certificate } = await import('node:crypto');
+    const ca = new X509Certificate(readFileSync(join(kits.ca, 'ca.crt')));
+    expect(new X509Certificate(readFileSync(site.tls.cert)).verify(ca.publicKey)).to.equal(true);
+    expect(filesUnder(kits.auditor)).to.include('keys/site-d.public.json');
+    const kept = JSON.parse(readFileSync(join(kits.out, 'consortium.json'), 'utf8'));
+    expect(kept.sites.map((s: { name: string }) => s.name)).to.deep.equal([
+      'site-a',
+      'site-b',
+      'site-d',
+    ]);
+    for (const taken of ['site-a', 'site-d', 'coordinator', 'auditor']) {
+      let error: Error | null = null;
+      await addSiteKit(kits.out, { name: taken, files: [], format: 'zeek' }).catch((e: Error) => {
+        error = e;
+      });
+      expect(String(error), taken).to.include(`${taken} is taken`);
+    }
   });
 });
