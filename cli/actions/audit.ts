@@ -1,11 +1,15 @@
 /** What `fedflow audit verify` and `fedflow audit show` do (options: cli/commands/audit.ts). */
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { type AuditEntry, RESULT_TYPES } from '../../shared/audit/audit-entry.js';
 import { type AuditReport, auditFederation } from '../../shared/audit/audit-run.js';
 import { siteSummaries } from '../../shared/audit/audit-summary.js';
 import { egressTable, ingressTables } from '../../shared/audit/audit-tables.js';
+import { disclosures, disclosureText } from '../../shared/audit/payload-disclosure.js';
 import { verifyLog } from '../../shared/audit/verify-chain.js';
+import { toBase64 } from '../../shared/crypto/base64.js';
+import { fingerprint, type PublicIdentity } from '../../shared/crypto/identity.js';
+import { loadPublicIdentity } from '../../shared/crypto/key-files.js';
 import { checkOutputFile, jsonReport, writeOutputFile } from '../../shared/fs/output-file.js';
 import { formatTable } from '../../shared/stats/report-table.js';
 
@@ -33,15 +37,62 @@ export function verifyAudit(paths: string[], options: VerifyOptions): void {
   if (report.errors > 0) process.exitCode = 1;
 }
 
-export function showAuditLog(path: string): void {
+export interface ShowOptions {
+  key?: string;
+  decode?: boolean;
+  json?: string;
+}
+
+export function showAuditLog(path: string, options: ShowOptions = {}): void {
   const file = statSync(path).isDirectory() ? logIn(path) : path;
-  const { entries, findings } = verifyLog(file);
+  const signer = options.key ? loadPublicIdentity(options.key) : keyBeside(file);
+  const { entries, findings } = verifyLog(file, signer?.signPublicKey);
+  if (signer)
+    process.stdout.write(`signer: ${signer.name} (${fingerprint(signer.signPublicKey)}), pinned\n`);
   process.stdout.write(`${showEntries(entries)}\n`);
+  if (options.decode) {
+    const decoded = disclosures(file, entries);
+    if (entries[0]?.log === 'ingress')
+      process.stdout.write(
+        "(--decode reads a site's egress log: the coordinator keeps no copies)\n",
+      );
+    else
+      process.stdout.write(
+        `\nwhat each kept copy disclosed:\n${decoded.map((m) => `  ${disclosureText(m)}`).join('\n')}\n`,
+      );
+    if (options.json)
+      writeFileSync(options.json, `${JSON.stringify({ log: file, messages: decoded }, null, 2)}\n`);
+  }
   for (const f of findings)
     process.stdout.write(
       `${f.severity.toUpperCase()} ${f.code}: line ${f.line ?? '-'}: ${f.message}\n`,
     );
   if (findings.some((f) => f.severity === 'error')) process.exitCode = 1;
+}
+
+/**
+ * The public key of the log's signer in the keys/ folder beside its state directory (a kit's
+ * `state/` and `keys/`, or an auditor's kit with a party's copy beside `keys/`), or null.
+ */
+function keyBeside(logFile: string): PublicIdentity | null {
+  const keys = join(dirname(dirname(dirname(logFile))), 'keys');
+  if (!existsSync(keys)) return null;
+  const first = readFileSync(logFile, 'utf8').split('\n', 1)[0];
+  let actor = '';
+  try {
+    actor = (JSON.parse(first ?? '') as { actorKey?: string }).actorKey ?? '';
+  } catch {
+    return null; // verifyLog reports the line
+  }
+  for (const name of readdirSync(keys).filter((f) => f.endsWith('.public.json'))) {
+    try {
+      const identity = loadPublicIdentity(join(keys, name));
+      if (toBase64(identity.signPublicKey) === actor) return identity;
+    } catch {
+      // not a key file: skip it
+    }
+  }
+  return null;
 }
 
 /** The state directory's egress log (a site), else its ingress log (the coordinator). */

@@ -3,7 +3,7 @@
  * logs (no network), for auditors. verify exits non-zero on any error finding.
  */
 import type { Command } from 'commander';
-import type { VerifyOptions } from '../actions/audit.js';
+import type { ShowOptions, VerifyOptions } from '../actions/audit.js';
 
 export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('verify and inspect audit logs offline');
@@ -41,5 +41,16 @@ export function registerAudit(program: Command): void {
       '<log>',
       "a site's or the coordinator's state directory, or an egress.jsonl or ingress.jsonl",
     )
-    .action(async (path: string) => (await import('../actions/audit.js')).showAuditLog(path));
+    .option(
+      '--key <public-key-file>',
+      "the signer's public key (default: the matching *.public.json in the keys/ folder beside the state directory, as in a kit)",
+    )
+    .option(
+      '--decode',
+      "a site's log: what each kept copy disclosed (every categorical value and count of a sketch, histogram bins, each delta's shape and norm)",
+    )
+    .option('--json <file>', 'with --decode: also write every decoded value as JSON')
+    .action(async (path: string, options: ShowOptions) =>
+      (await import('../actions/audit.js')).showAuditLog(path, options),
+    );
 }

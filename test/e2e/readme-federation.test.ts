@@ -105,5 +105,15 @@ describe('the README’s federation walk-through', function () {
       expect(existsSync(join(dir, 'kits', site, 'state', 'model', 'integrity.json'))).to.equal(
         true,
       );
+
+    // What site-a's sketch disclosed, decoded, with the signer pinned from its kit's keys/.
+    const shown = await runShell('fedflow audit show kits/site-a/state --decode', dir, bin, 60_000);
+    expect(shown.code, shown.out).to.equal(0);
+    expect(shown.out).to.match(/^signer: site-a \([0-9a-f]{16}\), pinned/);
+    expect(shown.out).to.match(
+      /sketch: 10000 rows; each field's values and counts:\n\s+proto\s+tcp \d+/,
+    );
+    expect(shown.out).to.match(/delta: model v1, \d+ parameters \(8-bit\), L2 norm/);
+    expect(shown.out).not.to.include('key-not-pinned');
   });
 });
