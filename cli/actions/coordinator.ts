@@ -1,6 +1,6 @@
 /** What `fedflow coordinator` does (its options: cli/commands/coordinator.ts). */
 import { loadCoordinatorConfig } from '../../shared/config/federation-config.js';
-import { createLogger } from '../../shared/logging/logger.js';
+import { createLogger, lineLog } from '../../shared/logging/logger.js';
 import { startBackend } from '../flow-setup.js';
 import { startCoordinator } from '../roles/coordinator.js';
 
@@ -17,7 +17,7 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<void>
   });
   await startBackend(config.backend);
   const logger = createLogger({ role: 'coordinator' });
-  const log = (line: string) => logger.info(line);
+  const log = lineLog(logger);
   const emit = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);
   const coordinator = await startCoordinator(config, log, (round) => {
     const fields = {

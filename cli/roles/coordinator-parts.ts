@@ -111,6 +111,7 @@ export function federationServer(config: CoordinatorConfig, parts: ServerParts):
       // Two of the largest results at once, however many clients send.
       inFlight: new InFlightResults(2 * config.transport.maxPayloadBytes),
       unauthenticated: new RateLimitedLog('refused results from no enrolled client', log),
+      refusedEnrolments: new RateLimitedLog('warning: refused an enrolment', log),
       current: () => loop.current,
       currentRelease: () => loop.currentRelease,
       check: (task, clientId, payload) => loop.check(task, clientId, payload),

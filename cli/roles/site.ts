@@ -18,6 +18,7 @@ import { loadPrivateIdentity, loadPublicIdentity } from '../../shared/crypto/key
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import { parseFlowFormat } from '../../shared/flows/formats.js';
 import type { FlowSelection } from '../../shared/flows/pipeline.js';
+import { lineLog } from '../../shared/logging/logger.js';
 import { saveModelDir, weightsSha256 } from '../../shared/model/model-dir.js';
 import type { BackendReport } from '../../shared/runtime/backend.js';
 import { loadClientCredentials, tlsChannelOptions } from '../../shared/tls/credentials.js';
@@ -33,7 +34,7 @@ export async function runSite(
   logger: Logger,
   onSaved: (dir: string) => void,
 ): Promise<void> {
-  const log: Log = (line, fields = {}) => logger.info(fields, line);
+  const log: Log = lineLog(logger);
   if (config.data.files.length === 0)
     throw new Error('data.files: list the flow files this site trains on');
   const metrics = new SiteMetrics();

@@ -16,7 +16,12 @@ import type { SiteWorker } from './site-worker.js';
 export interface ParticipationOptions {
   readonly connection: CoordinatorConnection;
   readonly worker: SiteWorker;
-  readonly reconnect: { readonly initialMs: number; readonly maxMs: number };
+  readonly reconnect: {
+    readonly initialMs: number;
+    readonly maxMs: number;
+    /** TLS handshake failures in a row before giving up (a certificate does not heal itself). */
+    readonly tlsAttempts?: number;
+  };
   readonly log: (line: string, fields?: Record<string, unknown>) => void;
   /** Called after each accepted submission (for logs and metrics). */
   readonly onSubmitted?: (task: Task, sealedBytes: number) => void;
@@ -42,6 +47,8 @@ type TaskStream = ReturnType<CoordinatorConnection['tasks']>;
 export async function participate(options: ParticipationOptions): Promise<GlobalModel | null> {
   const { connection, log, signal } = options;
   let delay = options.reconnect.initialMs;
+  const tlsAttempts = options.reconnect.tlsAttempts ?? 5;
+  let tlsFailures = 0;
   const progress: Progress = {
     model: null,
     lastVersion: 0,
@@ -54,6 +61,7 @@ export async function participate(options: ParticipationOptions): Promise<Global
       const { token, heartbeatMs } = await connection.enrol();
       log(`enrolled with the coordinator at ${connection.address}`);
       delay = options.reconnect.initialMs;
+      tlsFailures = 0;
       stream = connection.tasks(token);
       return await followTasks(options, token, stream, heartbeatMs, progress);
     } catch (error) {
@@ -66,10 +74,20 @@ export async function participate(options: ParticipationOptions): Promise<Global
         continue; // the task stream's own deadline: renew it at once
       }
       const wait = Math.round(delay * (0.5 + Math.random()));
-      const why =
-        describeTlsError(error, connection.address) ??
-        (error instanceof Error ? error.message : String(error));
-      log(`connection to the coordinator failed (${why}); retrying in ${wait} ms`);
+      const tls = describeTlsError(error, connection.address);
+      if (tls) {
+        // Said once, clearly; then a bounded number of quiet attempts (the operator may be
+        // replacing a certificate), then a failure with the reason, so the process exits.
+        tlsFailures++;
+        if (tlsFailures >= tlsAttempts)
+          throw new Error(`${tls}; gave up after ${tlsFailures} attempts`, { cause: error });
+        if (tlsFailures === 1)
+          log(`warning: ${tls}; trying ${tlsAttempts - 1} more times before giving up`);
+      } else {
+        tlsFailures = 0;
+        const why = error instanceof Error ? error.message : String(error);
+        log(`connection to the coordinator failed (${why}); retrying in ${wait} ms`);
+      }
       await new Promise((resolve) => setTimeout(resolve, wait));
       delay = Math.min(options.reconnect.maxMs, delay * 2);
     } finally {

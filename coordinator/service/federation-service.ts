@@ -16,10 +16,22 @@ import { waitForTaskHandler } from './task-stream.js';
 export function federationHandlers(ctx: ServiceContext): FederationHandlers {
   const onUnexpectedError = (error: unknown) =>
     ctx.log(`internal error: ${error instanceof Error ? error.stack : String(error)}`);
+  // An operator needs to see who was turned away and why (a revoked site, a wrong key).
+  const noteRefusal = <T>(enrol: () => T): T => {
+    try {
+      return enrol();
+    } catch (error) {
+      if (error instanceof FedflowError && error.code === 'unauthenticated')
+        ctx.refusedEnrolments?.note(error.message);
+      throw error;
+    }
+  };
   return {
     GetChallenge: wrapUnary(
       async (call) => {
-        const { challenge, expiresMs } = ctx.enrolment.issueChallenge(call.request.clientSignKey);
+        const { challenge, expiresMs } = noteRefusal(() =>
+          ctx.enrolment.issueChallenge(call.request.clientSignKey),
+        );
         return {
           challenge,
           coordinatorSignKey: ctx.identity.signPublicKey,
@@ -33,11 +45,8 @@ export function federationHandlers(ctx: ServiceContext): FederationHandlers {
     Enrol: wrapUnary(
       async (call) => {
         const r = call.request;
-        const session = ctx.enrolment.enrol(
-          r.clientSignKey,
-          r.clientBoxKey,
-          r.challenge,
-          r.signature,
+        const session = noteRefusal(() =>
+          ctx.enrolment.enrol(r.clientSignKey, r.clientBoxKey, r.challenge, r.signature),
         );
         ctx.log(`client ${session.identity.name} (${session.clientId}) enrolled`);
         return {

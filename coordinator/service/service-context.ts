@@ -30,6 +30,8 @@ export interface ServiceContext {
   readonly inFlight: InFlightResults;
   /** Counts and, at most every few seconds, logs results refused for an unknown session. */
   readonly unauthenticated: RateLimitedLog;
+  /** Logs, at most every few seconds, enrolments refused and why (not on the allow-list, ...). */
+  readonly refusedEnrolments?: RateLimitedLog;
   /** The model clients may fetch now. */
   current(): GlobalModel | null;
   /** How the current model was quantised for sites holding the version before (null: it was not). */

@@ -249,6 +249,11 @@ export const clientConfigSchema = {
       format: positive('reconnect.maxMs', true),
       default: 10_000,
     },
+    tlsAttempts: {
+      doc: 'Connection attempts in a row that fail the TLS handshake (wrong CA, refused certificate, TLS off on one side) before the client gives up',
+      format: positive('reconnect.tlsAttempts', true),
+      default: 5,
+    },
   },
 };
 

@@ -57,3 +57,22 @@ export function createLogger(
     destination,
   );
 }
+
+const LEVEL_PREFIXES: readonly [prefix: string, level: 'warn' | 'error'][] = [
+  ['warning: ', 'warn'],
+  ['error: ', 'error'],
+];
+
+/**
+ * Logs a line at the level it states: `warning: ...` at warn (40), `error: ...` at error
+ * (50), the prefix dropped since the level says it; anything else at info. The roles' parts
+ * log such lines, so a log shipper can filter on real levels.
+ * @example const log = lineLog(logger); log('warning: TLS is off');
+ */
+export function lineLog(logger: Logger): (line: string, fields?: Record<string, unknown>) => void {
+  return (line, fields = {}) => {
+    const match = LEVEL_PREFIXES.find(([prefix]) => line.startsWith(prefix));
+    if (match) logger[match[1]](fields, line.slice(match[0].length));
+    else logger.info(fields, line);
+  };
+}

@@ -132,6 +132,10 @@ describe('a consortium from provisioning to audit, with a site enrolled and one 
     expect(original[2]!.output()).to.match(/not on the allow-list/);
 
     expect(await coordinator.exited, coordinator.output()).to.equal(0);
+    // The operator sees the refusal, at warning level.
+    expect(coordinator.output()).to.match(
+      /"level":40[^\n]*"msg":"refused an enrolment: signing key [0-9a-f]{16} is not on the allow-list/,
+    );
     for (const site of [original[0]!, original[1]!, late])
       expect(await site.exited, site.output()).to.equal(0);
 

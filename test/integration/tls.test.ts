@@ -1,5 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
+import { participate } from '../../client/agent/participation.js';
+import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
+import { generateIdentity, publicIdentity } from '../../shared/crypto/identity.js';
 import {
   type CertificateBundle,
   createCa,
@@ -138,6 +141,35 @@ describe('gRPC over TLS on loopback', function () {
       const result = await getChallenge(address, clientCredentials({ caPem: otherCa.certPem }));
       expect(expectRefused(result, address)).to.match(
         /^TLS handshake failed: the certificate presented by the server at 127\.0\.0\.1:\d+ is not signed by the CA this client trusts \(tls\.ca\)/,
+      );
+    });
+
+    it('gives up after a bounded number of TLS failures, having said why once', async () => {
+      const site = generateIdentity('client', 'site-a');
+      const coordinator = generateIdentity('coordinator', 'coordinator');
+      const lines: string[] = [];
+      const connection = new CoordinatorConnection(address, site, publicIdentity(coordinator), {
+        credentials: clientCredentials({ caPem: otherCa.certPem }),
+      });
+      let error: Error | null = null;
+      try {
+        await participate({
+          connection,
+          worker: {} as never, // never reached: no enrolment succeeds
+          reconnect: { initialMs: 5, maxMs: 20, tlsAttempts: 3 },
+          log: (line) => lines.push(line),
+        });
+      } catch (caught) {
+        error = caught as Error;
+      } finally {
+        connection.close();
+      }
+      expect(error?.message).to.match(
+        /^TLS handshake failed: the certificate presented by the server at .* is not signed by the CA this client trusts.*; gave up after 3 attempts$/,
+      );
+      expect(lines).to.have.length(1);
+      expect(lines[0]).to.match(
+        /^warning: TLS handshake failed: .*; trying 2 more times before giving up$/,
       );
     });
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createLogger } from '../../../shared/logging/logger.js';
+import { createLogger, lineLog } from '../../../shared/logging/logger.js';
 
 /** A stand-in for stderr that records what is written. */
 function fakeStream(isTTY: boolean) {
@@ -37,5 +37,27 @@ describe('structured logs', () => {
     expect(lines.join('')).to.match(
       /^\d\d:\d\d:\d\d warn \[coordinator\] round failed round=2 outcome=failed\n$/,
     );
+  });
+
+  it('logs a line at the level it states: warnings at 40, errors at 50, the rest at 30', async () => {
+    const { stream, lines } = fakeStream(false);
+    const log = lineLog(createLogger({ role: 'client', site: 'site-a' }, stream));
+    log('warning: TLS is off');
+    log('error: the data file is gone', { file: 'a.log' });
+    log('enrolled with the coordinator');
+    log('a warning: not at the start');
+    await new Promise((r) => setImmediate(r));
+    const events = lines
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(events.map((e) => [e.level, e.msg])).to.deep.equal([
+      [40, 'TLS is off'],
+      [50, 'the data file is gone'],
+      [30, 'enrolled with the coordinator'],
+      [30, 'a warning: not at the start'],
+    ]);
+    expect(events[1].file).to.equal('a.log');
   });
 });
