@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type AuditEntry, RESULT_TYPES } from '../../shared/audit/audit-entry.js';
+import { auditHtml } from '../../shared/audit/audit-html.js';
 import { type AuditReport, auditFederation } from '../../shared/audit/audit-run.js';
 import { siteSummaries } from '../../shared/audit/audit-summary.js';
 import { egressTable, ingressTables } from '../../shared/audit/audit-tables.js';
@@ -10,6 +11,7 @@ import { verifyLog } from '../../shared/audit/verify-chain.js';
 import { toBase64 } from '../../shared/crypto/base64.js';
 import { fingerprint, type PublicIdentity } from '../../shared/crypto/identity.js';
 import { loadPublicIdentity } from '../../shared/crypto/key-files.js';
+import { writeFileDurably } from '../../shared/fs/atomic-write.js';
 import { checkOutputFile, jsonReport, writeOutputFile } from '../../shared/fs/output-file.js';
 import { formatTable } from '../../shared/stats/report-table.js';
 
@@ -34,6 +36,24 @@ export function verifyAudit(paths: string[], options: VerifyOptions): void {
   process.stdout.write(`${formatAuditReport(report)}\n`);
   if (options.json)
     writeOutputFile(options.json, `${JSON.stringify(report, null, 2)}\n`, AUDIT_JSON);
+  if (report.errors > 0) process.exitCode = 1;
+}
+
+/** `audit report --html`: verify's checks, as a page; exits non-zero on errors as verify does. */
+export function auditReportHtml(paths: string[], options: VerifyOptions & { html: string }): void {
+  const audited = paths.length > 0 ? paths : ['.'];
+  const report = auditFederation(audited, {
+    allowUnpinned: options.unpinned,
+    allowMissingPayloads: options.allowMissingPayloads,
+    partial: options.partial,
+  });
+  const disclosed = new Map(
+    report.sites.map((site) => [site.log, disclosures(site.log, verifyLog(site.log).entries)]),
+  );
+  writeFileDurably(options.html, auditHtml({ report, disclosed, at: new Date(), paths: audited }));
+  process.stdout.write(
+    `${options.html}: ${report.errors === 0 ? 'OK' : 'FAILED'}, ${report.errors} errors, ${report.warnings} warnings, ${report.sites.length} sites\n`,
+  );
   if (report.errors > 0) process.exitCode = 1;
 }
 

@@ -33,6 +33,19 @@ export function registerAudit(program: Command): void {
       (await import('../actions/audit.js')).verifyAudit(paths, options),
     );
   audit
+    .command('report')
+    .description(
+      'the same checks as verify, written as one self-contained HTML page an auditor can attach to a finding',
+    )
+    .argument('[paths...]', 'as for verify (default: this directory)')
+    .requiredOption('--html <file>', 'the HTML file to write')
+    .option('--unpinned', 'as for verify')
+    .option('--allow-missing-payloads', 'as for verify')
+    .option('--partial', 'as for verify')
+    .action(async (paths: string[], options: VerifyOptions & { html: string }) =>
+      (await import('../actions/audit.js')).auditReportHtml(paths, options),
+    );
+  audit
     .command('show')
     .description(
       'print what a site sent per round (its egress log), or what the coordinator received and how its strategy screened each delta (its ingress log)',

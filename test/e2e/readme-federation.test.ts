@@ -115,5 +115,17 @@ describe('the README’s federation walk-through', function () {
     );
     expect(shown.out).to.match(/delta: model v1, \d+ parameters \(8-bit\), L2 norm/);
     expect(shown.out).not.to.include('key-not-pinned');
+
+    // The same audit as a page an auditor can attach to a finding.
+    const page = await runShell(
+      'cd kits/auditor && fedflow audit report --html audit.html',
+      dir,
+      bin,
+      60_000,
+    );
+    expect(page.code, page.out).to.equal(0);
+    const html = readFileSync(join(dir, 'kits', 'auditor', 'audit.html'), 'utf8');
+    expect(html).to.include('<strong>OK</strong>: no errors, 0 warnings.');
+    expect(html).to.match(/site-b \([0-9a-f]{16}\) sent 5 messages/);
   });
 });
