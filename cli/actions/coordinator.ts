@@ -8,6 +8,7 @@ export interface CoordinatorOptions {
   config?: string;
   port?: number;
   stateDir?: string;
+  stay?: boolean;
 }
 
 export async function runCoordinator(options: CoordinatorOptions): Promise<void> {
@@ -39,9 +40,11 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<void>
     port: coordinator.port,
     dashboardPort: coordinator.dashboardPort,
   });
+  let complete = false;
   const stop = () => {
     log('stopping (signal)');
-    void coordinator.stop().then(() => process.exit(130));
+    // A signal after the federation completed (--stay) is the expected end, not a failure.
+    void coordinator.stop().then(() => process.exit(complete ? 0 : 130));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -50,6 +53,11 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<void>
     const modelDir = coordinator.store.modelDir(model.version);
     logger.info({ version: model.version, modelDir }, 'federation complete');
     emit({ event: 'done', version: model.version, modelDir });
+    complete = true;
+    if (options.stay) {
+      log('the coordinator stays up (dashboard, status, the final model) until SIGINT or SIGTERM');
+      await new Promise(() => {}); // the signal handlers end the process
+    }
     // Give clients a moment to fetch the final model before shutting down.
     await new Promise((resolve) => setTimeout(resolve, 3000));
   } finally {

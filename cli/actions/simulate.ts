@@ -34,6 +34,8 @@ export interface SimulateOptions extends FederationRequest {
   split: string;
   flows: number;
   out?: string;
+  /** Keep the coordinator and its dashboard up after the run, until Ctrl-C. */
+  keepDashboard?: boolean;
 }
 
 export async function runSimulation(options: SimulateOptions): Promise<void> {
@@ -92,7 +94,12 @@ async function simulate(dir: string, options: SimulateOptions): Promise<void> {
 
   const consortium = await provisionConsortium(dir, options, data);
   say(describeFederation(loadCoordinatorConfig(consortium.coordinatorConfig)));
-  const { rounds, finalModelDir } = await runFederation(dir, consortium, say);
+  const { rounds, finalModelDir, staying } = await runFederation(
+    dir,
+    consortium,
+    say,
+    options.keepDashboard ?? false,
+  );
 
   process.stdout.write(`\n${roundTable(rounds)}\n\n`);
   const modelDir = join(dir, 'model');
@@ -114,6 +121,14 @@ async function simulate(dir: string, options: SimulateOptions): Promise<void> {
     `${JSON.stringify({ rounds, evaluation }, null, 2)}\n`,
   );
   if (options.out) say(`\nfinal model: ${modelDir} (fedflow score --model ${modelDir} ...)`);
+  if (staying) {
+    say('the dashboard stays up (its address is above); Ctrl-C stops the coordinator');
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await staying.stop();
+  }
 }
 
 function roundTable(rounds: readonly RoundRecord[]): string {

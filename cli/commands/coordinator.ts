@@ -12,6 +12,10 @@ export function registerCoordinator(program: Command): void {
     .option('--config <file>', 'coordinator settings (JSON)')
     .option('--port <n>', 'listen port (overrides listen.port; 0 = any free port)', Number)
     .option('--state-dir <dir>', 'state directory (overrides stateDir)')
+    .option(
+      '--stay',
+      'once the federation is complete, keep serving (the dashboard, status, the final model) until SIGINT or SIGTERM',
+    )
     .action(async (options: CoordinatorOptions) =>
       (await import('../actions/coordinator.js')).runCoordinator(options),
     );

@@ -35,6 +35,10 @@ export function registerSimulate(program: Command): void {
       '--out <dir>',
       'keep coordinator state, site states and the final model here (replacing an earlier simulation there)',
     )
+    .option(
+      '--keep-dashboard',
+      'after the run, keep the coordinator and its dashboard up until Ctrl-C',
+    )
     .action(async (options: SimulateOptions) =>
       (await import('../actions/simulate.js')).runSimulation(options),
     );

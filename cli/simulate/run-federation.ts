@@ -7,20 +7,34 @@ import type { RoundRecord } from '../../coordinator/store/federation-state.js';
 import type { Consortium } from './consortium.js';
 import { exited, jsonLines, spawnFedflow } from './processes.js';
 
-/** Runs the federation to its end; resolves with its rounds and the final model directory. */
+/** The coordinator left running after its federation (simulate --keep-dashboard). */
+export interface StayingCoordinator {
+  /** Stops it (SIGTERM) and resolves once it has exited. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the federation to its end; resolves with its rounds and the final model directory,
+ * and with `keep`, the coordinator still serving its dashboard.
+ */
 export async function runFederation(
   dir: string,
   consortium: Consortium,
   say: (line: string) => void,
-): Promise<{ rounds: RoundRecord[]; finalModelDir: string }> {
+  keep = false,
+): Promise<{ rounds: RoundRecord[]; finalModelDir: string; staying: StayingCoordinator | null }> {
   const { coordinatorDir, coordinatorConfig, siteConfigs, dashboardToken } = consortium;
   const rounds: RoundRecord[] = [];
   let port = 0;
   let finalModelDir = '';
   const server = spawnFedflow(
-    ['coordinator', '--config', coordinatorConfig],
+    ['coordinator', '--config', coordinatorConfig, ...(keep ? ['--stay'] : [])],
     join(coordinatorDir, 'log.txt'),
   );
+  let done: () => void = () => {};
+  const finished = new Promise<void>((resolve) => {
+    done = resolve;
+  });
   const listening = new Promise<void>((ready) =>
     jsonLines(server, (event) => {
       if (event.event === 'listening') {
@@ -38,6 +52,7 @@ export async function runFederation(
         );
       } else if (event.event === 'done') {
         finalModelDir = event.modelDir as string;
+        done();
       }
     }),
   );
@@ -60,10 +75,15 @@ export async function runFederation(
     ),
   );
   // One process failing ends the simulation: stop the others instead of waiting on them.
+  // A coordinator told to stay counts as done once it says so, not when it exits.
   const all = [server, ...clients];
+  const serverEnd = exited(server);
   const codes = await Promise.all(
     all.map((child) =>
-      exited(child).then((code) => {
+      (child === server && keep
+        ? Promise.race([finished.then(() => 0), serverEnd])
+        : exited(child)
+      ).then((code) => {
         if (code !== 0) for (const other of all) if (other.exitCode === null) other.kill('SIGTERM');
         return code;
       }),
@@ -74,5 +94,13 @@ export async function runFederation(
       `a process failed (exit codes: coordinator ${codes[0]}, clients ${codes.slice(1).join(', ')}); logs are in ${dir}`,
     );
 
-  return { rounds, finalModelDir };
+  const staying = keep
+    ? {
+        stop: async () => {
+          if (server.exitCode === null) server.kill('SIGTERM');
+          await serverEnd;
+        },
+      }
+    : null;
+  return { rounds, finalModelDir, staying };
 }

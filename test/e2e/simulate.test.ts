@@ -16,7 +16,7 @@ import { type AuditFields, AuditLogWriter } from '../../shared/audit/audit-log-w
 import { keptPlaintext, payloadDirectory } from '../../shared/audit/plaintext-copies.js';
 import { loadPrivateIdentity } from '../../shared/crypto/key-files.js';
 import { decodeClientPayload, encodeClientPayload } from '../../shared/wire/payload-codec.js';
-import { runCli } from '../helpers/run-cli.js';
+import { runCli, startCli } from '../helpers/run-cli.js';
 
 describe('fedflow simulate', function () {
   this.timeout(300_000);
@@ -201,6 +201,44 @@ describe('fedflow simulate', function () {
     const notDir = await runCli(['simulate', ...small, '--out', file]);
     expect(notDir.stderr).to.include(`--out ${file} is a file, not a directory`);
     expect(readFileSync(file, 'utf8')).to.equal('kept');
+  });
+
+  it('keeps the coordinator and its dashboard up after the run when asked, until Ctrl-C', async () => {
+    const child = startCli([
+      'simulate',
+      '--clients',
+      '2',
+      '--rounds',
+      '1',
+      '--epochs',
+      '1',
+      '--flows',
+      '3000',
+      '--keep-dashboard',
+    ]);
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.stdout.resume();
+    const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const until = Date.now() + 240_000;
+    while (!err.includes('the dashboard stays up')) {
+      if (Date.now() > until || child.exitCode !== null) throw new Error(`no stay:\n${err}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const url = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+)/.exec(err)!;
+    const status = await fetch(`http://127.0.0.1:${url[1]}/api/status?token=${url[2]}`);
+    expect(status.status).to.equal(200);
+    expect(((await status.json()) as { phase: string }).phase).to.equal('done');
+
+    child.kill('SIGINT');
+    expect(await exit).to.equal(0);
+    let refused = false;
+    await fetch(`http://127.0.0.1:${url[1]}/api/status?token=${url[2]}`).catch(() => {
+      refused = true;
+    });
+    expect(refused, 'the coordinator stopped with the simulation').to.equal(true);
   });
 });
 
