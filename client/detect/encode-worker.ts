@@ -5,7 +5,7 @@
  * sent unfilled once its first row has waited IDLE_FLUSH_MS (a slow pipe's flows are scored
  * within a second, not when 4,096 have come), and at once when the main thread says stop.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { EncoderSpec } from '../../shared/encoding/encoder-spec.js';
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import { followFile } from '../../shared/flows/follow-file.js';
@@ -38,14 +38,25 @@ export interface ReadingOptions {
   readonly skipRows?: number;
 }
 
-const input = workerData as EncodeWorkerInput;
 const port = parentPort!;
-let credits = input.credits;
+let credits = 0;
 let waiting: (() => void) | null = null;
 /** 'stop': send what is read, then end, even while the input waits for more. */
 let stopRequested = false;
 let onStop: (() => void) | null = null;
-port.on('message', (message: 'credit' | 'stop') => {
+let received: (input: EncodeWorkerInput) => void = () => {};
+/*
+ * The job comes as the first message, not as workerData: the worker can then be started
+ * before the job is known (startEncodeWorker), loading its modules while the main thread
+ * loads the model. One listener from the start, so no message after it can be missed.
+ */
+const job = new Promise<EncodeWorkerInput>((resolve) => (received = resolve));
+port.on('message', (message: EncodeWorkerInput | 'credit' | 'stop') => {
+  if (typeof message === 'object') {
+    credits = message.credits;
+    received(message);
+    return;
+  }
   if (message === 'stop') {
     stopRequested = true;
     onStop?.();
@@ -55,6 +66,7 @@ port.on('message', (message: 'credit' | 'stop') => {
   waiting?.();
   waiting = null;
 });
+const input = await job;
 
 /** How long the first row of an unfilled batch may wait before the batch goes anyway. */
 const IDLE_FLUSH_MS = 400;
