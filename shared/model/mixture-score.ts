@@ -6,6 +6,7 @@
  * every product with the multi-hot rows is a multi-hot kernel's sum of matrix rows.
  */
 import { multiHotTimes } from '../kernels/multi-hot-kernel.js';
+import { viewValues } from '../runtime/tensor-view.js';
 import { tf } from '../runtime/tf.js';
 import type { FieldSegments } from './categorical-likelihood.js';
 import type { ScoreOptions } from './detector-model.js';
@@ -117,7 +118,7 @@ interface ComponentTable {
 /** out[r, f] = values[r, columns[r, f]]: [count x fields] of a [count x width] tensor. */
 function pickColumns(values: tf.Tensor2D, rows: MultiHotRows): tf.Tensor2D {
   const { count, fields, width, columns } = rows;
-  const all = values.dataSync();
+  const all = viewValues(values);
   const picked = new Float32Array(count * fields);
   for (let r = 0; r < count; r++)
     for (let f = 0; f < fields; f++)
