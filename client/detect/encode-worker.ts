@@ -111,7 +111,8 @@ async function run(): Promise<void> {
         toSkip--;
         continue;
       }
-      await batch.add(row);
+      const sending = batch.add(row);
+      if (sending) await sending;
     }
   })();
   try {
