@@ -99,6 +99,26 @@ describe('multi-hot products', () => {
     expect(Array.from(grad)).to.deep.equal(new Array(8 * 3).fill(0));
   });
 
+  for (const cols of [128, 20, 3])
+    it(`sums each row's fields in field order, as float32 additions one after another (${cols} columns)`, () => {
+      const rows = randomRows(50, [7, 3, 11, 2, 5, 9], 11);
+      const matrix = randomMatrix(rows.width * cols, 12);
+      const product = multiHotTimes(rows, matrix, cols);
+      const expected = new Float32Array(rows.count * cols);
+      for (let r = 0; r < rows.count; r++)
+        for (let j = 0; j < cols; j++) {
+          let sum = 0;
+          for (let f = 0; f < rows.fields; f++) {
+            const column = rows.columns[r * rows.fields + f]!;
+            sum =
+              f === 0 ? matrix[column * cols + j]! : Math.fround(sum + matrix[column * cols + j]!);
+          }
+          expected[r * cols + j] = sum;
+        }
+      // Bit for bit: scores must not change with how the kernel is written.
+      expect(Array.from(product)).to.deep.equal(Array.from(expected));
+    });
+
   it('returns results that later calls do not overwrite', () => {
     const rows = randomRows(4, [2, 2], 3);
     const first = multiHotTimes(rows, randomMatrix(4 * 4, 1), 4);
