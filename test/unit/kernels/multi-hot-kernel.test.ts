@@ -3,6 +3,7 @@ import {
   type MultiHotRows,
   multiHotLayerGradients,
   multiHotTimes,
+  multiHotTimesView,
   multiHotTransposeTimes,
 } from '../../../shared/kernels/multi-hot-kernel.js';
 
@@ -117,6 +118,15 @@ describe('multi-hot products', () => {
         }
       // Bit for bit: scores must not change with how the kernel is written.
       expect(Array.from(product)).to.deep.equal(Array.from(expected));
+    });
+
+  for (const cols of [32, 5])
+    it(`gives the same product as a view of its memory, until the next product (${cols} columns)`, () => {
+      const rows = randomRows(40, [4, 9, 3], 21);
+      const matrix = randomMatrix(rows.width * cols, 22);
+      const copy = multiHotTimes(rows, matrix, cols);
+      const view = multiHotTimesView(rows, matrix, cols);
+      expect(Array.from(view)).to.deep.equal(Array.from(copy));
     });
 
   it('returns results that later calls do not overwrite', () => {

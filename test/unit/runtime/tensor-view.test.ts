@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { initBackend } from '../../../shared/runtime/backend.js';
-import { viewValues } from '../../../shared/runtime/tensor-view.js';
+import { tensorFromView, viewValues } from '../../../shared/runtime/tensor-view.js';
 import { tf } from '../../../shared/runtime/tf.js';
 
 describe("viewing a tensor's values", function () {
@@ -32,6 +32,17 @@ describe("viewing a tensor's values", function () {
     expect(Array.from(viewValues(t))).to.deep.equal([0.25, 7]);
     t.dispose();
   });
+
+  for (const name of ['wasm', 'cpu'] as const)
+    it(`makes a tensor that keeps its values when the viewed memory changes after (${name})`, async () => {
+      await initBackend(name);
+      const memory = new Float32Array([1, 2, 3, 4, 5, 6]);
+      const t = tensorFromView(memory.subarray(0, 4), 2, 2);
+      memory.fill(-1);
+      expect(t.shape).to.deep.equal([2, 2]);
+      expect(Array.from(t.dataSync())).to.deep.equal([1, 2, 3, 4]);
+      t.dispose();
+    });
 
   it('refuses a tensor that is not float32', () => {
     const t = tf.tensor1d([1, 2], 'int32');
