@@ -72,10 +72,7 @@ export class BatchBuilder {
     const fields = this.encoder.fieldCount;
     const batch: EncodedBatch = {
       count,
-      codes: this.codes.slice(0, count * fields),
-      numbers: this.numbers.slice(0, count * fields),
-      lines: this.lines.slice(0, count),
-      files: this.files.slice(0, count),
+      ...this.takeArrays(count, fields),
       ...labels,
       valueText: values.text,
       valueStarts: values.starts,
@@ -91,5 +88,26 @@ export class BatchBuilder {
       batch.valueStarts.buffer,
       batch.contextStarts.buffer,
     ] as ArrayBuffer[]);
+  }
+
+  /**
+   * The batch's rows of each typed array: when the batch is full, the arrays themselves (they
+   * are transferred to the scorer) and new ones for the next batch, sparing a copy of ~0.9 MB
+   * a batch; else copies of the rows filled.
+   */
+  private takeArrays(count: number, fields: number) {
+    if (count < this.size)
+      return {
+        codes: this.codes.slice(0, count * fields),
+        numbers: this.numbers.slice(0, count * fields),
+        lines: this.lines.slice(0, count),
+        files: this.files.slice(0, count),
+      };
+    const { codes, numbers, lines, files } = this;
+    this.codes = new Uint16Array(codes.length);
+    this.numbers = new Float64Array(numbers.length);
+    this.lines = new Uint32Array(lines.length);
+    this.files = new Uint32Array(files.length);
+    return { codes, numbers, lines, files };
   }
 }
