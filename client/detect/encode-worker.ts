@@ -11,6 +11,7 @@ import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import { followFile } from '../../shared/flows/follow-file.js';
 import { type FlowSelection, openPipeline } from '../../shared/flows/pipeline.js';
 import type { ReadOptions } from '../../shared/flows/readers.js';
+import { rowBatches } from '../../shared/flows/row-batches.js';
 import { FlowFormatError, type FlowSchema } from '../../shared/flows/schema.js';
 import { BatchBuilder } from './batch-builder.js';
 import type { WorkerMessage } from './encode-worker-protocol.js';
@@ -129,14 +130,17 @@ async function run(): Promise<void> {
     if (stopRequested) resolve();
   });
   const reading = (async () => {
-    for await (const row of flows.rows) {
-      if (stopRequested) return;
-      if (toSkip > 0) {
-        toSkip--;
-        continue;
+    // In the reader's batches: an async step per read chunk, not per row (row-batches.ts).
+    for await (const rows of rowBatches(flows.rows)) {
+      for (const row of rows) {
+        if (stopRequested) return;
+        if (toSkip > 0) {
+          toSkip--;
+          continue;
+        }
+        const sending = batch.add(row);
+        if (sending) await sending;
       }
-      const sending = batch.add(row);
-      if (sending) await sending;
     }
   })();
   try {
