@@ -24,9 +24,11 @@ import type { WorkerScoring } from './worker-scorer.js';
  * 73-76k flows/s; the worker scoring 1 in 4: 79k, 1 in 3: 85-87k, 1 in 2: 92-98k, all: 72-81k.
  * Once alert lines got cheaper, per-thread CPU time of a run (medians of 4): 1 in 2: main
  * 1.26 s, worker 1.40 s; 0.45: 1.29 s and 1.30 s; 0.4: 1.31 s and 1.29 s; 1 in 3: 1.43 s and
- * 1.27 s. The busier thread sets the pace on 2 cores.
+ * 1.27 s. The busier thread sets the pace on 2 cores. Once the worker read in batches and
+ * started sooner (its scorer then ready a few batches later), 0.45 left the main thread
+ * 0.10 s busier (4 runs, medians of per-thread CPU on a loaded machine); 0.5: 0.04 s.
  */
-const WORKER_SCORE_SHARE = 0.45;
+const WORKER_SCORE_SHARE = 0.5;
 
 export interface ScoredBatch {
   readonly batch: EncodedBatch;
