@@ -1,5 +1,6 @@
 /** What `fedflow score` does (its options: cli/commands/score.ts). */
 import type { AlertOutput } from '../../client/detect/alert-lines.js';
+import type { StartedEncodeWorker } from '../../client/detect/encoded-batches.js';
 import { openModel } from '../../client/detect/loaded-model.js';
 import { writeAlertLines } from '../../client/detect/write-alerts.js';
 import { loadModelConfig } from '../../shared/config/model-config.js';
@@ -20,8 +21,15 @@ export interface ScoreOptions extends FlowFileOptions {
   output: AlertOutput;
 }
 
-/** The command: the model, the flows (or a followed log), the alert lines, a summary. */
-export async function scoreFlows(options: ScoreOptions): Promise<void> {
+/**
+ * The command: the model, the flows (or a followed log), the alert lines, a summary. The
+ * encode worker, when started ahead (not for --follow: each pass starts its own), reads
+ * the files.
+ */
+export async function scoreFlows(
+  options: ScoreOptions,
+  encodeWorker?: StartedEncodeWorker,
+): Promise<void> {
   checkFollowOptions(options);
   if (options.out !== '-') checkOutputFile(options.out, ALERT_LINES);
   const config = loadModelConfig(options.config, {
@@ -60,7 +68,14 @@ export async function scoreFlows(options: ScoreOptions): Promise<void> {
         options.state ?? null,
         (line) => process.stderr.write(`${line}\n`),
       )
-    : await writeAlertLines(loaded, options.data, options.format, read, scoring, options.out);
+    : await writeAlertLines(
+        loaded,
+        options.data,
+        options.format,
+        read,
+        { ...scoring, encodeWorker },
+        options.out,
+      );
   stop.release();
   loaded.model.dispose();
   if (options.metricsFile) {

@@ -5,13 +5,7 @@
  */
 import type { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import type { FlowRow } from '../../shared/flows/schema.js';
-import {
-  contextJson,
-  type EncodedBatch,
-  LabelRuns,
-  packValues,
-  TextRuns,
-} from './encoded-batch.js';
+import { contextJson, type EncodedBatch, LabelRuns, TextRuns, ValueRuns } from './encoded-batch.js';
 
 export class BatchBuilder {
   private codes: Uint16Array;
@@ -19,7 +13,7 @@ export class BatchBuilder {
   private lines: Uint32Array;
   private files: Uint32Array;
   private readonly labels: LabelRuns;
-  private readonly values: TextRuns;
+  private readonly values: ValueRuns;
   private readonly contexts: TextRuns;
   private count = 0;
   /** When the batch's first row came (performance.now()). */
@@ -37,21 +31,24 @@ export class BatchBuilder {
     this.lines = new Uint32Array(size);
     this.files = new Uint32Array(size);
     this.labels = new LabelRuns(size);
-    this.values = new TextRuns(size);
+    this.values = new ValueRuns(size);
     this.contexts = new TextRuns(size);
   }
 
-  /** Adds a row; sends the batch when that fills it. */
-  async add(row: FlowRow): Promise<void> {
+  /**
+   * Adds a row; sends the batch when that fills it, and only then returns a promise (of the
+   * send). Not async: awaiting every row cost the reading loop ~0.3 us a row for nothing.
+   */
+  add(row: FlowRow): Promise<void> | undefined {
     const r = this.count++;
     if (r === 0) this.started = performance.now();
     this.encoder.encodeInto(row, this.codes, r * this.encoder.fieldCount);
     this.lines[r] = row.line;
     this.files[r] = row.file ?? 0;
     this.labels.push(row.label);
-    this.values.push(packValues(row.values, this.numbers, r * this.encoder.fieldCount));
+    this.values.push(row.values, this.numbers, r * this.encoder.fieldCount);
     this.contexts.push(row.context === undefined ? '' : contextJson(row.context));
-    if (r + 1 === this.size) await this.flush();
+    return r + 1 === this.size ? this.flush() : undefined;
   }
 
   /** Whether the batch holds rows whose first has waited at least `ms`. */
@@ -75,10 +72,7 @@ export class BatchBuilder {
     const fields = this.encoder.fieldCount;
     const batch: EncodedBatch = {
       count,
-      codes: this.codes.slice(0, count * fields),
-      numbers: this.numbers.slice(0, count * fields),
-      lines: this.lines.slice(0, count),
-      files: this.files.slice(0, count),
+      ...this.takeArrays(count, fields),
       ...labels,
       valueText: values.text,
       valueStarts: values.starts,
@@ -94,5 +88,26 @@ export class BatchBuilder {
       batch.valueStarts.buffer,
       batch.contextStarts.buffer,
     ] as ArrayBuffer[]);
+  }
+
+  /**
+   * The batch's rows of each typed array: when the batch is full, the arrays themselves (they
+   * are transferred to the scorer) and new ones for the next batch, sparing a copy of ~0.9 MB
+   * a batch; else copies of the rows filled.
+   */
+  private takeArrays(count: number, fields: number) {
+    if (count < this.size)
+      return {
+        codes: this.codes.slice(0, count * fields),
+        numbers: this.numbers.slice(0, count * fields),
+        lines: this.lines.slice(0, count),
+        files: this.files.slice(0, count),
+      };
+    const { codes, numbers, lines, files } = this;
+    this.codes = new Uint16Array(codes.length);
+    this.numbers = new Float64Array(numbers.length);
+    this.lines = new Uint32Array(lines.length);
+    this.files = new Uint32Array(files.length);
+    return { codes, numbers, lines, files };
   }
 }

@@ -23,8 +23,8 @@ export interface EncodedBatch {
   /** Row-major [count x fields]: each model-field value that is a number, NaN where it is text. */
   readonly numbers: Float64Array;
   /**
-   * Each row's text model-field values ('' where the value is a number) joined by
-   * {@link VALUE_SEPARATOR}, rows one after another: row r from valueStarts[r] to valueStarts[r + 1].
+   * The rows' text model-field values (only those: a number is in `numbers`), each followed by
+   * {@link VALUE_SEPARATOR}, rows one after another: row r's from valueStarts[r] (ValueRuns).
    */
   readonly valueText: string;
   readonly valueStarts: Uint32Array;
@@ -114,31 +114,51 @@ export class LabelRuns {
 /** ASCII unit separator: never part of a parsed field value that we keep. */
 export const VALUE_SEPARATOR = '\x1f';
 
-/** Reused by packValues: a row's text values, '' for its numbers. */
-const texts: string[] = [];
-
 /**
- * Splits a row's values: numbers into `numbers` from `offset` (NaN for a text value), text
- * values packed into the string returned ('' for a number). Joined from one reused array:
- * a native join gives a flat string, which crosses a thread cheaper than a concatenated one.
+ * One batch's row values as the scorer gets them: numbers into a Float64Array (NaN where a
+ * value is text), the text values alone in one string for the batch. Only text is joined, once
+ * per batch: a string per row cost the worker more than splitting the line it came from, and
+ * most values are numbers (38 of NSL-KDD's 41).
  */
-export function packValues(
-  values: readonly (string | number)[],
-  numbers: Float64Array,
-  offset: number,
-): string {
-  texts.length = values.length;
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i]!;
-    if (typeof value === 'number') {
-      numbers[offset + i] = value;
-      texts[i] = '';
-    } else {
-      numbers[offset + i] = Number.NaN;
-      texts[i] = value;
+export class ValueRuns {
+  private parts: string[] = [];
+  private readonly starts: Uint32Array;
+  private rows = 0;
+  private length = 0;
+
+  constructor(size: number) {
+    this.starts = new Uint32Array(size + 1);
+  }
+
+  /** A row's values: numbers into `numbers` from `offset`, NaN for a text value, kept here. */
+  push(values: readonly (string | number)[], numbers: Float64Array, offset: number): void {
+    this.starts[this.rows++] = this.length;
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i]!;
+      if (typeof value === 'number') {
+        numbers[offset + i] = value;
+      } else {
+        numbers[offset + i] = Number.NaN;
+        this.parts.push(value);
+        this.length += value.length + 1;
+      }
     }
   }
-  return texts.join(VALUE_SEPARATOR);
+
+  /** The text values, each ending in the separator (a native join: one flat string), and each row's start; starts over. */
+  take(): { text: string; starts: Uint32Array } {
+    this.starts[this.rows] = this.length;
+    const parts = this.parts;
+    parts.push('');
+    const taken = {
+      text: parts.join(VALUE_SEPARATOR),
+      starts: this.starts.slice(0, this.rows + 1),
+    };
+    this.parts = [];
+    this.rows = 0;
+    this.length = 0;
+    return taken;
+  }
 }
 
 /** Field `index` of row `row` as text, a number as its decimal text. */
@@ -153,12 +173,15 @@ export function valueAt(batch: EncodedBatch, row: number, index: number): string
  * fields of each row: finding those is cheaper than splitting all of them.
  */
 export function textValueAt(batch: EncodedBatch, row: number, index: number): string {
+  const { numbers } = batch;
+  const base = row * (numbers.length / batch.count);
+  if (!Number.isNaN(numbers[base + index]!)) return '';
   const text = batch.valueText;
   let start = batch.valueStarts[row]!;
-  for (let i = 0; i < index; i++) start = text.indexOf(VALUE_SEPARATOR, start) + 1;
-  const rowEnd = batch.valueStarts[row + 1]!;
-  const end = text.indexOf(VALUE_SEPARATOR, start);
-  return text.slice(start, end < 0 || end > rowEnd ? rowEnd : end);
+  // The row's text values before this one: one separator each.
+  for (let i = 0; i < index; i++)
+    if (Number.isNaN(numbers[base + i]!)) start = text.indexOf(VALUE_SEPARATOR, start) + 1;
+  return text.slice(start, text.indexOf(VALUE_SEPARATOR, start));
 }
 
 /**

@@ -22,6 +22,35 @@ export interface EncodedStream {
 // Batches in flight: one being scored, one ready, one being filled.
 const CREDITS = 2;
 
+/**
+ * An encode worker started before its job is known: its modules (the flow readers, the
+ * encoder, TensorFlow.js for its share of scoring) load while the caller loads the model,
+ * instead of after. Unused, it does not keep the process alive.
+ */
+export class StartedEncodeWorker {
+  readonly worker: Worker = startModuleWorker(import.meta.url, 'encode-worker', {});
+  /** An error the worker raised before encodeInWorker listened (a module failing to load). */
+  early: Error | null = null;
+  private taken = false;
+  private readonly keep = (error: Error) => {
+    this.early = error;
+  };
+
+  constructor() {
+    this.worker.unref();
+    this.worker.on('error', this.keep);
+  }
+
+  /** The worker, for encodeInWorker only (once): it keeps the process alive again. */
+  take(): { worker: Worker; early: Error | null } {
+    if (this.taken) throw new Error('an encode worker started ahead runs one job only');
+    this.taken = true;
+    this.worker.off('error', this.keep);
+    this.worker.ref();
+    return { worker: this.worker, early: this.early };
+  }
+}
+
 /** Runs the flow pipeline on `selection` in a worker and streams its rows encoded, in batches. */
 export async function encodeInWorker(
   selection: FlowSelection,
@@ -32,9 +61,11 @@ export async function encodeInWorker(
     readonly stop?: AbortSignal;
     /** Have the worker score a share of the batches too (worker-scorer.ts). */
     readonly scoring?: WorkerScoring;
+    /** A worker started ahead (used once); absent, one is started here. */
+    readonly started?: StartedEncodeWorker;
   } = {},
 ): Promise<EncodedStream> {
-  const { stop, scoring, ...reading } = options;
+  const { stop, scoring, started, ...reading } = options;
   const { onBadRow, ...portable } = selection.read;
   const files = selection.files;
   const input: EncodeWorkerInput = {
@@ -45,13 +76,14 @@ export async function encodeInWorker(
     reading,
     ...(scoring ? { scoring } : {}),
   };
-  const worker: Worker = startModuleWorker(import.meta.url, 'encode-worker', { workerData: input });
+  const { worker, early } = (started ?? new StartedEncodeWorker()).take();
+  worker.postMessage(input);
   const askToStop = () => worker.postMessage('stop');
   if (stop?.aborted) askToStop();
   stop?.addEventListener('abort', askToStop, { once: true });
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | null = null;
-  let crashed: Error | null = null;
+  let crashed: Error | null = early;
   worker.on('message', (m: WorkerMessage) => {
     if (m.type === 'bad-row') onBadRow?.(m.issue);
     else queue.push(m);

@@ -13,7 +13,7 @@ import type { BackendName } from '../../shared/runtime/backend.js';
 import { tf } from '../../shared/runtime/tf.js';
 import type { ReadingOptions } from './encode-worker.js';
 import type { EncodedBatch } from './encoded-batch.js';
-import { encodeInWorker } from './encoded-batches.js';
+import { encodeInWorker, type StartedEncodeWorker } from './encoded-batches.js';
 import { assertSchemaMatches, type LoadedModel } from './loaded-model.js';
 import type { WorkerScoring } from './worker-scorer.js';
 
@@ -24,9 +24,11 @@ import type { WorkerScoring } from './worker-scorer.js';
  * 73-76k flows/s; the worker scoring 1 in 4: 79k, 1 in 3: 85-87k, 1 in 2: 92-98k, all: 72-81k.
  * Once alert lines got cheaper, per-thread CPU time of a run (medians of 4): 1 in 2: main
  * 1.26 s, worker 1.40 s; 0.45: 1.29 s and 1.30 s; 0.4: 1.31 s and 1.29 s; 1 in 3: 1.43 s and
- * 1.27 s. The busier thread sets the pace on 2 cores.
+ * 1.27 s. The busier thread sets the pace on 2 cores. Once the worker read in batches and
+ * started sooner (its scorer then ready a few batches later), 0.45 left the main thread
+ * 0.10 s busier (4 runs, medians of per-thread CPU on a loaded machine); 0.5: 0.04 s.
  */
-const WORKER_SCORE_SHARE = 0.45;
+const WORKER_SCORE_SHARE = 0.5;
 
 export interface ScoredBatch {
   readonly batch: EncodedBatch;
@@ -50,12 +52,33 @@ function scoreBatch(
   return model.score(builder.rows(batch.codes, null, 0, batch.count), options);
 }
 
+/**
+ * Scores a batch of zero codes and drops the scores: the model's one-off costs (its tables
+ * computed from the weights, the backend compiling each kernel on its first call: ~100 ms)
+ * are then paid while the worker reads the first batch instead of after it. Scores depend
+ * only on the weights and a row's codes, so this changes none.
+ */
+function warmUp(
+  model: LoadedModel['model'],
+  builder: MultiHotBuilder,
+  fieldCount: number,
+  options: ScoreOptions,
+): void {
+  const codes = new Uint16Array(SCORE_BATCH * fieldCount);
+  model.score(builder.rows(codes, null, 0, SCORE_BATCH), options);
+}
+
 export async function scoreFlowFiles(
   loaded: LoadedModel,
   files: readonly string[],
   format: FlowFormat,
   read: ReadOptions,
-  options: ScoreOptions & ReadingOptions & { readonly stop?: AbortSignal },
+  options: ScoreOptions &
+    ReadingOptions & {
+      readonly stop?: AbortSignal;
+      /** The encode worker, started ahead of the model's loading (encoded-batches.ts). */
+      readonly encodeWorker?: StartedEncodeWorker;
+    },
   sink: (scored: ScoredBatch) => void | Promise<void>,
 ): Promise<ScoreRunSummary> {
   const started = performance.now();
@@ -63,7 +86,7 @@ export async function scoreFlowFiles(
   const traffic = trafficDerivedIn(loaded.saved.spec.schema);
   const selection = { files, format, onlyLabel: null, read, ...traffic };
   const spec = loaded.saved.spec.encoder;
-  const { stop, follow, skipRows, importanceSamples, seed } = options;
+  const { stop, follow, skipRows, importanceSamples, seed, encodeWorker } = options;
   const scoring: WorkerScoring = {
     spec: loaded.saved.spec,
     weights: loaded.saved.weights,
@@ -71,14 +94,18 @@ export async function scoreFlowFiles(
     options: { importanceSamples, seed },
     share: WORKER_SCORE_SHARE,
   };
-  const stream = await encodeInWorker(selection, spec, SCORE_BATCH, {
+  // The job goes to the worker at once; the model warms up while the worker reads.
+  const streaming = encodeInWorker(selection, spec, SCORE_BATCH, {
     stop,
     follow,
     skipRows,
     scoring,
+    started: encodeWorker,
   });
   const { model, encoder } = loaded;
   const builder = new MultiHotBuilder(encoder);
+  warmUp(model, builder, encoder.fieldCount, options);
+  const stream = await streaming;
   let scored = 0;
   let checked = false;
   for await (const batch of stream.batches) {

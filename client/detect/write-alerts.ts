@@ -9,6 +9,7 @@ import { type SavedModel, weightsSha256 } from '../../shared/model/model-dir.js'
 import type { ScoreOptions } from '../../shared/model/vae.js';
 import { AlertFormatter, type AlertLine, type AlertOutput } from './alert-lines.js';
 import type { ReadingOptions } from './encode-worker.js';
+import type { StartedEncodeWorker } from './encoded-batches.js';
 import type { LoadedModel } from './loaded-model.js';
 import { type ScoreRunSummary, scoreFlowFiles } from './score-flows.js';
 
@@ -44,6 +45,8 @@ export async function writeAlertLines(
       append?: boolean;
       /** Called once a batch's lines are handed to the output: rows read so far, skipped included. */
       onWritten?: (rowsThrough: number) => void;
+      /** The encode worker, started ahead (used by one run only). */
+      encodeWorker?: StartedEncodeWorker;
     },
   outPath: string,
 ): Promise<AlertRunSummary> {

@@ -9,6 +9,7 @@ import type { BadRowCounter } from './bad-rows.js';
 import { fileBytes } from './file-bytes.js';
 import { fileError } from './flow-file.js';
 import { LineCells } from './line-cells.js';
+import { type BatchedRows, withBatches } from './row-batches.js';
 import { isRowIssue } from './row-decoder.js';
 import { FlowFormatError, type FlowRow, type RowIssue } from './schema.js';
 
@@ -96,9 +97,26 @@ export const AS_TEXT = Symbol('as text');
 
 /**
  * The rows of `file`, counting and reporting malformed ones through `counter`. For a file that
- * never quotes, `lineHandle` (when given) reads its ASCII lines from their bytes.
+ * never quotes, `lineHandle` (when given) reads its ASCII lines from their bytes. The rows
+ * come one by one, or in the batches they were read in (row-batches.ts).
  */
-export async function* delimitedRows(
+export function delimitedRows(
+  file: string,
+  options: DelimitedOptions,
+  handle: RecordHandler,
+  counter: BadRowCounter,
+  lineHandle?: LineHandler,
+): BatchedRows {
+  return withBatches(
+    {
+      [Symbol.asyncIterator]: () =>
+        delimitedRowsOneByOne(file, options, handle, counter, lineHandle),
+    },
+    () => delimitedRowBatches(file, options, handle, counter, lineHandle),
+  );
+}
+
+async function* delimitedRowsOneByOne(
   file: string,
   options: DelimitedOptions,
   handle: RecordHandler,
@@ -123,6 +141,43 @@ export async function* delimitedRows(
   } catch (error) {
     throw readError(file, error);
   }
+  counter.finish();
+}
+
+/**
+ * delimitedRows a read chunk at a time. Rows read before an error (a malformed share over the
+ * limit, a read failure) are handed on before it is thrown.
+ */
+async function* delimitedRowBatches(
+  file: string,
+  options: DelimitedOptions,
+  handle: RecordHandler,
+  counter: BadRowCounter,
+  lineHandle?: LineHandler,
+): AsyncGenerator<FlowRow[]> {
+  let rows: FlowRow[] = [];
+  try {
+    const batches = options.quote
+      ? oneByOne(streamRecords(file, options, handle))
+      : unquotedLines(file, options.delimiter, options.fromLine ?? 1, handle, lineHandle);
+    reading: for await (const batch of batches) {
+      for (const item of batch) {
+        if (isEndOfRows(item)) break reading;
+        if (isRowIssue(item)) {
+          counter.bad(item);
+        } else {
+          counter.good();
+          rows.push(item);
+        }
+      }
+      if (rows.length > 0) yield rows;
+      rows = [];
+    }
+  } catch (error) {
+    if (rows.length > 0) yield rows;
+    throw readError(file, error);
+  }
+  if (rows.length > 0) yield rows;
   counter.finish();
 }
 

@@ -6,6 +6,7 @@
  */
 import type { ContextColumns } from './flow-context.js';
 import type { FlowFormat } from './formats.js';
+import { mapRows } from './row-batches.js';
 import type { FlowRow, FlowSchema, ModelField } from './schema.js';
 import { DEFAULT_TRAFFIC_FEATURES, trafficFeatures } from './traffic-features.js';
 
@@ -65,14 +66,13 @@ export function deriveRows(
   stages: readonly DeriveStageFactory[],
 ): AsyncIterable<FlowRow> {
   if (stages.length === 0) return rows;
-  return {
-    async *[Symbol.asyncIterator]() {
-      const fresh = stages.map((stage) => stage());
-      for await (const row of rows) {
-        const values = [...row.values];
-        for (const stage of fresh) stage.derive(row, values);
-        yield { ...row, values };
-      }
-    },
-  };
+  // Fresh stages for every pass: their windows start empty.
+  return mapRows(rows, () => {
+    const fresh = stages.map((stage) => stage());
+    return (row) => {
+      const values = [...row.values];
+      for (const stage of fresh) stage.derive(row, values);
+      return { ...row, values };
+    };
+  });
 }

@@ -11,6 +11,7 @@ import {
 } from './derive.js';
 import type { FlowFormat } from './formats.js';
 import { type ReadOptions, readFlowFiles } from './readers.js';
+import { mapRows } from './row-batches.js';
 import type { FlowRow, FlowSchema } from './schema.js';
 
 /** Which flows to use: the files, their format, and (for training) which label. */
@@ -67,9 +68,5 @@ function selectRows(
   onlyLabel: string | null,
 ): AsyncIterable<FlowRow> {
   if (onlyLabel === null) return rows;
-  return {
-    async *[Symbol.asyncIterator]() {
-      for await (const row of rows) if (row.label === onlyLabel) yield row;
-    },
-  };
+  return mapRows(rows, () => (row) => (row.label === onlyLabel ? row : null));
 }

@@ -13,6 +13,7 @@ import { openKdd } from './read-kdd.js';
 import { openSuricataEve } from './read-suricata-eve.js';
 import { openZeekJson } from './read-zeek-json.js';
 import { openZeekTsv } from './read-zeek-tsv.js';
+import { rowBatches, withBatches } from './row-batches.js';
 import {
   FlowFormatError,
   type FlowRow,
@@ -125,18 +126,24 @@ async function openFormat(
 
 function flowSource(opened: readonly OpenedFile[], policy: BadRowPolicy): FlowSource {
   const stats: RowStats = { rows: 0, badRows: 0 };
-  const rows: AsyncIterable<FlowRow> = {
+  /** Starts a pass: stats from zero, and the only file's rows when there is one file. */
+  const start = () => {
+    stats.rows = 0;
+    stats.badRows = 0;
+    const { file, reader } = opened[0]!;
+    return opened.length === 1 ? reader.rows(new BadRowCounter(file, policy, stats)) : null;
+  };
+  const oneByOne: AsyncIterable<FlowRow> = {
     [Symbol.asyncIterator]() {
-      stats.rows = 0;
-      stats.badRows = 0;
-      if (opened.length === 1) {
-        const { file, reader } = opened[0]!;
-        return reader.rows(new BadRowCounter(file, policy, stats))[Symbol.asyncIterator]();
-      }
-      return concatenate(opened, policy, stats);
+      const only = start();
+      return (only ?? concatenate(opened, policy, stats))[Symbol.asyncIterator]();
     },
   };
-  return { schema: opened[0]!.reader.schema, rows, stats };
+  const batches = () => {
+    const only = start();
+    return only ? rowBatches(only) : concatenateBatches(opened, policy, stats);
+  };
+  return { schema: opened[0]!.reader.schema, rows: withBatches(oneByOne, batches), stats };
 }
 
 /** The bad-row share is judged per file: one broken file should not hide in a large good one. */
@@ -149,5 +156,18 @@ async function* concatenate(
     const rows = reader.rows(new BadRowCounter(file, policy, stats));
     if (index === 0) yield* rows;
     else for await (const row of rows) yield { ...row, file: index };
+  }
+}
+
+/** concatenate, in the readers' batches. */
+async function* concatenateBatches(
+  opened: readonly OpenedFile[],
+  policy: BadRowPolicy,
+  stats: RowStats,
+): AsyncGenerator<readonly FlowRow[]> {
+  for (const [index, { file, reader }] of opened.entries()) {
+    const batches = rowBatches(reader.rows(new BadRowCounter(file, policy, stats)));
+    if (index === 0) yield* batches;
+    else for await (const batch of batches) yield batch.map((row) => ({ ...row, file: index }));
   }
 }

@@ -4,12 +4,14 @@
  * complete, so a failed command never truncates or half-writes what was there.
  */
 import { once } from 'node:events';
+import type { WriteStream } from 'node:fs';
 import {
   accessSync,
   closeSync,
   constants,
   createWriteStream,
   existsSync,
+  fdatasync,
   fsyncSync,
   openSync,
   readSync,
@@ -105,12 +107,18 @@ export async function streamOutputFile<T>(
   checkOutputFile(path, kind);
   const target = resolve(path);
   const temp = `${target}.tmp-${process.pid}`;
-  const out = createWriteStream(temp, { flags: 'wx', mode: 0o644 });
+  const out = createWriteStream(temp, {
+    flags: 'wx',
+    mode: 0o644,
+    highWaterMark: QUEUED_WRITE_BYTES,
+  });
   // A write error (disk full) must reject the command, not crash the process.
   const failed = new Promise<never>((_, reject) => out.once('error', reject));
   failed.catch(() => {});
+  const flushing = flushAsWritten(out);
   try {
     const result = await Promise.race([write(out), failed]);
+    await flushing.stop();
     out.end();
     await Promise.race([once(out, 'close'), failed]);
     // On disk before it replaces anything, as writeFileDurably does.
@@ -124,8 +132,49 @@ export async function streamOutputFile<T>(
     fsyncDirectory(dirname(target));
     return result;
   } catch (error) {
+    await flushing.stop();
     out.destroy();
     rmSync(temp, { force: true });
     throw error;
   }
+}
+
+/**
+ * How much may wait to be written before a writer is asked to wait ('drain'). With the
+ * default 16 KB, `score` waited for the system to take every batch's lines (~1 MB) before
+ * scoring the next: 111 waits, ~0.19 s of a 225,440-row run, with the encode worker held up
+ * too. A few batches' worth of lines queue instead.
+ */
+const QUEUED_WRITE_BYTES = 8 << 20;
+
+/** Bytes written between background flushes (flushAsWritten). */
+const FLUSH_BYTES = 16 << 20;
+const FLUSH_CHECK_MS = 50;
+
+/**
+ * Has the system write a file to disk while it is being written, one fdatasync at a time
+ * (on libuv's thread pool) each FLUSH_BYTES: the fsync before the rename then has little
+ * left to wait for. Writing 106 MB of alert lines, that wait was 48 ms at the end of the run,
+ * with both cores otherwise idle. stop() waits for a flush under way, so the file is never
+ * closed beneath it.
+ */
+function flushAsWritten(out: WriteStream): { stop(): Promise<void> } {
+  let flushed = 0;
+  let pending: Promise<void> | null = null;
+  const timer = setInterval(() => {
+    const { fd } = out as WriteStream & { fd: number | null };
+    if (pending || typeof fd !== 'number' || out.bytesWritten - flushed < FLUSH_BYTES) return;
+    flushed = out.bytesWritten;
+    // A failed flush changes nothing: the fsync before the rename reports any error.
+    pending = new Promise<void>((resolve) => fdatasync(fd, () => resolve())).then(() => {
+      pending = null;
+    });
+  }, FLUSH_CHECK_MS);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await pending;
+    },
+  };
 }

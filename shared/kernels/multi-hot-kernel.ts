@@ -58,6 +58,26 @@ export function multiHotTimes(
   matrix: Float32Array,
   cols: number,
 ): Float32Array {
+  const layout = timesInPlace(rows, matrix, cols);
+  return layout.read(layout.output, rows.count);
+}
+
+/**
+ * {@link multiHotTimes} as a view of the kernel's memory, not a copy: valid only until the next
+ * product on this thread, for a caller that copies it at once anyway (into a tensor on the
+ * wasm backend: tensorFromView). A copy when `cols` is not a multiple of 4 (rows are padded).
+ */
+export function multiHotTimesView(
+  rows: MultiHotRows,
+  matrix: Float32Array,
+  cols: number,
+): Float32Array {
+  const layout = timesInPlace(rows, matrix, cols);
+  if (layout.stride !== cols) return layout.read(layout.output, rows.count);
+  return new Float32Array(layout.kernel.memory.buffer, layout.output, rows.count * cols);
+}
+
+function timesInPlace(rows: MultiHotRows, matrix: Float32Array, cols: number) {
   expectLength(matrix, rows.width * cols, 'matrix');
   const layout = place(rows, rows.width, cols);
   layout.write(layout.input, matrix, rows.width);
@@ -69,7 +89,7 @@ export function multiHotTimes(
     layout.stride,
     layout.output,
   );
-  return layout.read(layout.output, rows.count);
+  return layout;
 }
 
 /** Xᵀ D: [width x cols] for the rows X and `d` [count x cols] (row-major). */

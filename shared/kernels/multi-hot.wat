@@ -10,54 +10,87 @@
   (memory (export "memory") 1)
 
   ;; out = X M: out[r] = sum over f of M[columns[r, f]]. out is [rows x stride].
+  ;; Each row is summed 16 floats at a time in four registers, field after field, and stored
+  ;; once: summing into the output in memory loaded and stored it again for every field.
+  ;; Every float is still the sum of the same values in the same order (field 0 first).
   (func (export "times")
     (param $columns i32) (param $rows i32) (param $fields i32)
     (param $matrix i32) (param $stride i32) (param $out i32)
-    (local $rowBytes i32) (local $column i32) (local $columnsEnd i32) (local $rowEnd i32)
-    (local $dst i32) (local $dstEnd i32) (local $src i32) (local $at i32)
+    (local $rowBytes i32) (local $row i32) (local $rowEnd i32) (local $columnsEnd i32)
+    (local $dst i32) (local $dstEnd i32) (local $wideEnd i32) (local $offset i32)
+    (local $column i32) (local $src i32)
+    (local $a v128) (local $b v128) (local $c v128) (local $d v128)
     (local.set $rowBytes (i32.shl (local.get $stride) (i32.const 2)))
-    (local.set $column (local.get $columns))
+    (local.set $row (local.get $columns))
     (local.set $columnsEnd
       (i32.add (local.get $columns)
         (i32.shl (i32.mul (local.get $rows) (local.get $fields)) (i32.const 2))))
     (local.set $dst (local.get $out))
     (block $done
-      (loop $row
-        (br_if $done (i32.ge_u (local.get $column) (local.get $columnsEnd)))
+      (loop $rowLoop
+        (br_if $done (i32.ge_u (local.get $row) (local.get $columnsEnd)))
+        (local.set $rowEnd (i32.add (local.get $row) (i32.shl (local.get $fields) (i32.const 2))))
         (local.set $dstEnd (i32.add (local.get $dst) (local.get $rowBytes)))
-        (local.set $rowEnd (i32.add (local.get $column) (i32.shl (local.get $fields) (i32.const 2))))
-        ;; The first field's row is copied, the others added to it.
-        (local.set $src
-          (i32.add (local.get $matrix)
-            (i32.mul (i32.load (local.get $column)) (local.get $rowBytes))))
-        (local.set $at (local.get $dst))
-        (block $copied
-          (loop $copy
-            (br_if $copied (i32.ge_u (local.get $at) (local.get $dstEnd)))
-            (v128.store (local.get $at) (v128.load (local.get $src)))
-            (local.set $at (i32.add (local.get $at) (i32.const 16)))
-            (local.set $src (i32.add (local.get $src) (i32.const 16)))
-            (br $copy)))
-        (local.set $column (i32.add (local.get $column) (i32.const 4)))
-        (block $fieldsDone
-          (loop $field
-            (br_if $fieldsDone (i32.ge_u (local.get $column) (local.get $rowEnd)))
+        ;; Where the 16-float chunks end; the rest (stride mod 16) goes 4 floats at a time.
+        (local.set $wideEnd
+          (i32.add (local.get $dst) (i32.and (local.get $rowBytes) (i32.const -64))))
+        (local.set $offset (i32.const 0))
+        (block $wideDone
+          (loop $wide
+            (br_if $wideDone
+              (i32.ge_u (i32.add (local.get $dst) (local.get $offset)) (local.get $wideEnd)))
             (local.set $src
-              (i32.add (local.get $matrix)
-                (i32.mul (i32.load (local.get $column)) (local.get $rowBytes))))
-            (local.set $at (local.get $dst))
-            (block $added
-              (loop $add
-                (br_if $added (i32.ge_u (local.get $at) (local.get $dstEnd)))
-                (v128.store (local.get $at)
-                  (f32x4.add (v128.load (local.get $at)) (v128.load (local.get $src))))
-                (local.set $at (i32.add (local.get $at) (i32.const 16)))
-                (local.set $src (i32.add (local.get $src) (i32.const 16)))
-                (br $add)))
-            (local.set $column (i32.add (local.get $column) (i32.const 4)))
-            (br $field)))
+              (i32.add (i32.add (local.get $matrix) (local.get $offset))
+                (i32.mul (i32.load (local.get $row)) (local.get $rowBytes))))
+            (local.set $a (v128.load (local.get $src)))
+            (local.set $b (v128.load offset=16 (local.get $src)))
+            (local.set $c (v128.load offset=32 (local.get $src)))
+            (local.set $d (v128.load offset=48 (local.get $src)))
+            (local.set $column (i32.add (local.get $row) (i32.const 4)))
+            (block $fieldsDone
+              (loop $field
+                (br_if $fieldsDone (i32.ge_u (local.get $column) (local.get $rowEnd)))
+                (local.set $src
+                  (i32.add (i32.add (local.get $matrix) (local.get $offset))
+                    (i32.mul (i32.load (local.get $column)) (local.get $rowBytes))))
+                (local.set $a (f32x4.add (local.get $a) (v128.load (local.get $src))))
+                (local.set $b (f32x4.add (local.get $b) (v128.load offset=16 (local.get $src))))
+                (local.set $c (f32x4.add (local.get $c) (v128.load offset=32 (local.get $src))))
+                (local.set $d (f32x4.add (local.get $d) (v128.load offset=48 (local.get $src))))
+                (local.set $column (i32.add (local.get $column) (i32.const 4)))
+                (br $field)))
+            (local.set $src (i32.add (local.get $dst) (local.get $offset)))
+            (v128.store (local.get $src) (local.get $a))
+            (v128.store offset=16 (local.get $src) (local.get $b))
+            (v128.store offset=32 (local.get $src) (local.get $c))
+            (v128.store offset=48 (local.get $src) (local.get $d))
+            (local.set $offset (i32.add (local.get $offset) (i32.const 64)))
+            (br $wide)))
+        (block $narrowDone
+          (loop $narrow
+            (br_if $narrowDone
+              (i32.ge_u (i32.add (local.get $dst) (local.get $offset)) (local.get $dstEnd)))
+            (local.set $a
+              (v128.load
+                (i32.add (i32.add (local.get $matrix) (local.get $offset))
+                  (i32.mul (i32.load (local.get $row)) (local.get $rowBytes)))))
+            (local.set $column (i32.add (local.get $row) (i32.const 4)))
+            (block $fieldsDone
+              (loop $field
+                (br_if $fieldsDone (i32.ge_u (local.get $column) (local.get $rowEnd)))
+                (local.set $a
+                  (f32x4.add (local.get $a)
+                    (v128.load
+                      (i32.add (i32.add (local.get $matrix) (local.get $offset))
+                        (i32.mul (i32.load (local.get $column)) (local.get $rowBytes))))))
+                (local.set $column (i32.add (local.get $column) (i32.const 4)))
+                (br $field)))
+            (v128.store (i32.add (local.get $dst) (local.get $offset)) (local.get $a))
+            (local.set $offset (i32.add (local.get $offset) (i32.const 16)))
+            (br $narrow)))
+        (local.set $row (local.get $rowEnd))
         (local.set $dst (local.get $dstEnd))
-        (br $row))))
+        (br $rowLoop))))
 
   ;; out += Xᵀ D: out[columns[r, f]] += D[r] for every r and f. D is [rows x stride], out is
   ;; [width x stride] and holds zeros (or what to add to) on entry.

@@ -5,7 +5,8 @@
  * depends on the weights only, so it is computed once per set of weights, not once per batch;
  * every product with the multi-hot rows is a multi-hot kernel's sum of matrix rows.
  */
-import { multiHotTimes } from '../kernels/multi-hot-kernel.js';
+import { multiHotTimesView } from '../kernels/multi-hot-kernel.js';
+import { tensorFromView, viewValues } from '../runtime/tensor-view.js';
 import { tf } from '../runtime/tf.js';
 import type { FieldSegments } from './categorical-likelihood.js';
 import type { ScoreOptions } from './detector-model.js';
@@ -43,8 +44,8 @@ export class MixtureScorer {
     const cache = this.componentTable();
     const logQ = tf.logSoftmax(this.logits(rows));
     const q = tf.exp(logQ);
-    const likelihoods = multiHotTimes(rows, cache.tableT, k);
-    const logPxGivenC = tf.sub(tf.tensor2d(likelihoods, [rows.count, k]), cache.logZ);
+    const likelihoods = multiHotTimesView(rows, cache.tableT, k);
+    const logPxGivenC = tf.sub(tensorFromView(likelihoods, rows.count, k), cache.logZ);
     // Each field's expected logit at its observed code: the row's mixture of logits, picked at
     // the row's columns.
     const observed = pickColumns(tf.matMul(q, cache.table), rows);
@@ -65,7 +66,7 @@ export class MixtureScorer {
     const firstKernel = this.componentTable().firstKernel;
     const [first, ...rest] = [...this.net.encoderLayers, this.net.latentLayer];
     const width = first!.bias.shape[0];
-    const product = tf.tensor2d(multiHotTimes(rows, firstKernel, width), [rows.count, width]);
+    const product = tensorFromView(multiHotTimesView(rows, firstKernel, width), rows.count, width);
     let h = tf.add(product, first!.bias) as tf.Tensor2D;
     for (const layer of rest) h = tf.add(tf.matMul(tf.relu(h), layer.kernel), layer.bias);
     return h;
@@ -117,7 +118,7 @@ interface ComponentTable {
 /** out[r, f] = values[r, columns[r, f]]: [count x fields] of a [count x width] tensor. */
 function pickColumns(values: tf.Tensor2D, rows: MultiHotRows): tf.Tensor2D {
   const { count, fields, width, columns } = rows;
-  const all = values.dataSync();
+  const all = viewValues(values);
   const picked = new Float32Array(count * fields);
   for (let r = 0; r < count; r++)
     for (let f = 0; f < fields; f++)

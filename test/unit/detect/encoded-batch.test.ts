@@ -4,9 +4,9 @@ import {
   type EncodedBatch,
   LabelRuns,
   labelAt,
-  packValues,
   TextRuns,
   textValueAt,
+  ValueRuns,
   valueAt,
 } from '../../../client/detect/encoded-batch.js';
 
@@ -14,11 +14,11 @@ import {
 function batchOf(rows: (string | number)[][]): EncodedBatch {
   const fields = rows[0]!.length;
   const numbers = new Float64Array(rows.length * fields);
-  const values = new TextRuns(rows.length);
+  const values = new ValueRuns(rows.length);
   const contexts = new TextRuns(rows.length);
   const labels = new LabelRuns(rows.length);
   rows.forEach((row, r) => {
-    values.push(packValues(row, numbers, r * fields));
+    values.push(row, numbers, r * fields);
     contexts.push(r % 2 ? `{"uid":"C${r}"}` : '');
     labels.push(r % 3 ? `label ${r % 2}` : null);
   });
@@ -57,8 +57,9 @@ describe('packed row values', () => {
 
   it('keeps numbers out of the packed text and text out of the numbers', () => {
     const numbers = new Float64Array(5);
-    const packed = packValues(['tcp', 12, '', 1e-7, 'S0'], numbers, 0);
-    expect(packed.split('\x1f')).to.deep.equal(['tcp', '', '', '', 'S0']);
+    const runs = new ValueRuns(1);
+    runs.push(['tcp', 12, '', 1e-7, 'S0'], numbers, 0);
+    expect(runs.take().text.split('\x1f')).to.deep.equal(['tcp', '', 'S0', '']);
     expect(Array.from(numbers, (n) => (Number.isNaN(n) ? 'text' : n))).to.deep.equal([
       'text',
       12,
@@ -67,6 +68,18 @@ describe('packed row values', () => {
       'text',
     ]);
     expect(textValueAt(batchOf([['tcp', 12, '', 1e-7, 'S0']]), 0, 4)).to.equal('S0');
+    expect(textValueAt(batchOf([['tcp', 12, '', 1e-7, 'S0']]), 0, 1)).to.equal('');
+  });
+
+  it('starts over after a batch is taken', () => {
+    const numbers = new Float64Array(2);
+    const runs = new ValueRuns(2);
+    runs.push(['a', 1], numbers, 0);
+    runs.take();
+    runs.push(['b', 2], numbers, 0);
+    const { text, starts } = runs.take();
+    expect(text).to.equal('b\x1f');
+    expect(Array.from(starts)).to.deep.equal([0, 2]);
   });
 
   it('gives back the only value of a one-field row', () => {
@@ -79,15 +92,18 @@ describe('packed row values', () => {
       ['', 1, 'a'],
       ['b', 2, ''],
       ['', 3, ''],
+      [5, 4, 6],
       ['c', 4, 'd'],
     ]);
-    const texts = [0, 1, 2, 3].map((r) => [0, 1, 2].map((i) => textValueAt(batch, r, i)));
+    const texts = [0, 1, 2, 3, 4].map((r) => [0, 1, 2].map((i) => textValueAt(batch, r, i)));
     expect(texts).to.deep.equal([
       ['', '', 'a'],
       ['b', '', ''],
       ['', '', ''],
+      ['', '', ''],
       ['c', '', 'd'],
     ]);
+    expect(valueAt(batch, 3, 2)).to.equal('6');
   });
 
   it("gives back each row's label (null too) and its flow context, one string for the batch", () => {

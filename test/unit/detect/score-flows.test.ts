@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EcsVersion } from '@elastic/ecs';
 import { expect } from 'chai';
 import { type AlertLine, alertKey } from '../../../client/detect/alert-lines.js';
+import { StartedEncodeWorker } from '../../../client/detect/encoded-batches.js';
 import { openModel } from '../../../client/detect/loaded-model.js';
 import { scoreFlowFiles } from '../../../client/detect/score-flows.js';
 import { writeAlertLines } from '../../../client/detect/write-alerts.js';
@@ -73,6 +75,40 @@ describe('scoring flow files through the encode worker', function () {
     expect(lines.every((line, i) => i === 0 || line > lines[i - 1]!)).to.equal(true);
     expect(firsts[1]).to.equal(2048);
     loaded.model.dispose();
+  });
+
+  it('gives the same scores with an encode worker started before the model was loaded', async () => {
+    const encodeWorker = new StartedEncodeWorker();
+    const loaded = openModel(file('model'));
+    const scores = async (options: { encodeWorker?: StartedEncodeWorker }) => {
+      const all: number[] = [];
+      await scoreFlowFiles(loaded, [file('flows.log')], 'zeek', {}, options, ({ result }) => {
+        all.push(...result.scores);
+      });
+      return all;
+    };
+    const ahead = await scores({ encodeWorker });
+    expect(ahead).to.have.length(5000);
+    expect(ahead).to.deep.equal(await scores({}));
+    expect(() => encodeWorker.take()).to.throw('one job only');
+    loaded.model.dispose();
+  });
+
+  it('does not wait for an encode worker started ahead that is never used', () => {
+    const module = new URL('../../../client/detect/encoded-batches.ts', import.meta.url).href;
+    const started = Date.now();
+    // A child process that starts one and ends: an unused worker must not keep it running.
+    execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import(${JSON.stringify(module)}).then((m) => new m.StartedEncodeWorker())`,
+      ],
+      { timeout: 30_000 },
+    );
+    expect(Date.now() - started).to.be.below(30_000);
   });
 
   it('relays malformed rows to the caller and still scores the good ones', async () => {

@@ -3,6 +3,7 @@ import {
   type MultiHotRows,
   multiHotLayerGradients,
   multiHotTimes,
+  multiHotTimesView,
   multiHotTransposeTimes,
 } from '../../../shared/kernels/multi-hot-kernel.js';
 
@@ -98,6 +99,35 @@ describe('multi-hot products', () => {
     const grad = multiHotTransposeTimes(rows, new Float32Array(0), 3);
     expect(Array.from(grad)).to.deep.equal(new Array(8 * 3).fill(0));
   });
+
+  for (const cols of [128, 20, 3])
+    it(`sums each row's fields in field order, as float32 additions one after another (${cols} columns)`, () => {
+      const rows = randomRows(50, [7, 3, 11, 2, 5, 9], 11);
+      const matrix = randomMatrix(rows.width * cols, 12);
+      const product = multiHotTimes(rows, matrix, cols);
+      const expected = new Float32Array(rows.count * cols);
+      for (let r = 0; r < rows.count; r++)
+        for (let j = 0; j < cols; j++) {
+          let sum = 0;
+          for (let f = 0; f < rows.fields; f++) {
+            const column = rows.columns[r * rows.fields + f]!;
+            sum =
+              f === 0 ? matrix[column * cols + j]! : Math.fround(sum + matrix[column * cols + j]!);
+          }
+          expected[r * cols + j] = sum;
+        }
+      // Bit for bit: scores must not change with how the kernel is written.
+      expect(Array.from(product)).to.deep.equal(Array.from(expected));
+    });
+
+  for (const cols of [32, 5])
+    it(`gives the same product as a view of its memory, until the next product (${cols} columns)`, () => {
+      const rows = randomRows(40, [4, 9, 3], 21);
+      const matrix = randomMatrix(rows.width * cols, 22);
+      const copy = multiHotTimes(rows, matrix, cols);
+      const view = multiHotTimesView(rows, matrix, cols);
+      expect(Array.from(view)).to.deep.equal(Array.from(copy));
+    });
 
   it('returns results that later calls do not overwrite', () => {
     const rows = randomRows(4, [2, 2], 3);
