@@ -133,7 +133,11 @@ export async function streamOutputFile<T>(
     return result;
   } catch (error) {
     await flushing.stop();
+    // The file may still be opening (a command that fails at once): removing it before the
+    // stream has opened and closed it would leave it behind.
+    const closed = out.closed ? Promise.resolve() : once(out, 'close').catch(() => {});
     out.destroy();
+    await closed;
     rmSync(temp, { force: true });
     throw error;
   }

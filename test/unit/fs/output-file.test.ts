@@ -52,4 +52,14 @@ describe('streaming an output file', function () {
     expect(readFileSync(path, 'utf8')).to.equal('old');
     expect(readdirSync(dir)).to.deep.equal(['alerts.jsonl']);
   });
+
+  it('leaves no temp file when writing fails before the file has even opened', async () => {
+    const path = join(dir, 'alerts.jsonl');
+    for (let i = 0; i < 20; i++) {
+      await streamOutputFile(path, async () => {
+        throw new Error('the data file is missing');
+      }).catch(() => {});
+      expect(readdirSync(dir), `attempt ${i}`).to.deep.equal([]);
+    }
+  });
 });
