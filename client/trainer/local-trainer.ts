@@ -107,7 +107,8 @@ export async function trainLocal(
     rng: xoroshiro128plus(options.seed),
     stepsTaken: 0,
     maxSteps: options.maxSteps ?? Number.POSITIVE_INFINITY,
-    second: secondCoreFor(model, options),
+    // The worker is handed the rows' codes only, not their histories.
+    second: train.history ? null : secondCoreFor(model, options),
   };
   const history: EpochReport[] = [];
   let best = { loss: Infinity, epoch: 0, weights: null as Float32Array | null };
@@ -231,7 +232,16 @@ function optimiserStep(
   const half = run.second && count >= 2 * MIN_HALF_BATCH ? Math.floor(count / 2) : 0;
   const own = count - half;
   if (half) run.second!.core.begin(weights, codes, order, start + own, half, settings);
-  const gradient = batchGradient(model, run.builder, codes, order, start, own, settings);
+  const gradient = batchGradient(
+    model,
+    run.builder,
+    codes,
+    order,
+    start,
+    own,
+    settings,
+    run.train.history,
+  );
   if (half) {
     // Both halves are means over their rows: weight them by rows for the whole batch's mean.
     const other = run.second!.core.finish();

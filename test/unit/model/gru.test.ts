@@ -1,0 +1,111 @@
+import { expect } from 'chai';
+import { DEFAULT_TRAINING, trainLocal } from '../../../client/trainer/local-trainer.js';
+import type { FlowEncoder } from '../../../shared/encoding/flow-encoder.js';
+import { FlowTable } from '../../../shared/encoding/flow-table.js';
+import { HostHistory } from '../../../shared/encoding/host-history.js';
+import type { FlowRow } from '../../../shared/flows/schema.js';
+import { createDetector } from '../../../shared/model/create-detector.js';
+import { createModel } from '../../../shared/model/create-model.js';
+import type { DetectorModel } from '../../../shared/model/detector-model.js';
+import { withHistory } from '../../../shared/model/model-rows.js';
+import { MultiHotBuilder } from '../../../shared/model/multi-hot.js';
+import { scoreTable } from '../../../shared/model/score-table.js';
+import { initBackend } from '../../../shared/runtime/backend.js';
+import { TOY_SCHEMA, toyRows } from '../../helpers/toy-flows.js';
+import { toyEncoder } from '../../helpers/toy-model.js';
+
+const STEPS = 4;
+
+/** Rows of several hosts, interleaved, each host's rows in its own order; histories as training builds them. */
+function tableWithHistory(encoder: FlowEncoder, flows: { host: string; row: FlowRow }[]) {
+  const table = new FlowTable(encoder.fieldCount, flows.length);
+  const hosts = new HostHistory(encoder.fieldCount, {
+    steps: STEPS,
+    maxHosts: 1000,
+    gapSeconds: null,
+  });
+  const earlier = new Int32Array(flows.length * STEPS);
+  flows.forEach(({ host, row }, r) => {
+    const at = table.appendRow(row.label);
+    encoder.encodeInto(row, table.codes, at);
+    hosts.next(host, null, table.codes, at, r, null, 0, earlier, r * STEPS);
+  });
+  table.history = { steps: STEPS, source: table.codes, rows: earlier };
+  return table;
+}
+
+/** 60 hosts, each cycling http -> https -> dns from its own phase: a strict repeating pattern. */
+function patternFlows(perHost: number) {
+  const cycle = toyRows(3);
+  const flows: { host: string; row: FlowRow }[] = [];
+  for (let i = 0; i < perHost; i++)
+    for (let h = 0; h < 60; h++) flows.push({ host: `10.0.0.${h}`, row: cycle[(h + i) % 3]! });
+  return flows;
+}
+
+function freshGru(encoder: FlowEncoder, seed: number): DetectorModel {
+  const sequence = { steps: STEPS, embedding: 8, state: 16, maxHosts: 1000, gapSeconds: null };
+  const architecture = { hidden: [16], latent: { kind: 'gaussian', dim: 4 } as const, sequence };
+  const fresh = createModel(TOY_SCHEMA, encoder.spec, architecture, seed, 'gru');
+  return createDetector(fresh.spec, fresh.weights);
+}
+
+describe('the sequence model (gru)', function () {
+  this.timeout(60_000);
+  let encoder: FlowEncoder;
+  let model: DetectorModel;
+  const cycle = toyRows(3);
+
+  before(async () => {
+    await initBackend();
+    encoder = toyEncoder(toyRows(1000));
+    model = freshGru(encoder, 3);
+    const train = tableWithHistory(encoder, patternFlows(12));
+    const options = { ...DEFAULT_TRAINING, epochs: 40, batchSize: 64, patience: 40 };
+    await trainLocal(model, encoder, train, null, { ...options, learningRate: 0.01 });
+  });
+  after(() => model.dispose());
+
+  /** Scores of one host's flows `sequence` (indices into the http/https/dns cycle), in order. */
+  const scoreSequence = (sequence: number[]) =>
+    scoreTable(
+      model,
+      encoder,
+      tableWithHistory(
+        encoder,
+        sequence.map((i) => ({ host: 'h', row: cycle[i]! })),
+      ),
+    );
+
+  it('scores the next flow of a repeating pattern low and a break in it high', () => {
+    // http https dns http https | then dns (the pattern) or http (a break: https expected).
+    const onPattern = scoreSequence([0, 1, 2, 0, 1, 2]).at(-1)!;
+    const broken = scoreSequence([0, 1, 2, 0, 1, 0]).at(-1)!;
+    expect(onPattern).to.be.lessThan(0.5);
+    expect(broken - onPattern).to.be.greaterThan(3);
+  });
+
+  it('scores a flow without history like the marginal of a host first flows, whatever came before on other hosts', () => {
+    // First flows of the training hosts are http, https and dns a third each: the marginal.
+    const first = scoreSequence([2])[0]!;
+    const builder = new MultiHotBuilder(encoder);
+    const table = tableWithHistory(encoder, [{ host: 'x', row: cycle[2]! }]);
+    const noHistory = model.score(builder.rows(table.codes, null, 0, 1)).scores[0]!;
+    expect(first).to.equal(noHistory);
+    // A dns flow is one in three of them in service, in proto (udp) and in its bytes' bin
+    // (http and https share one): log 3 each, and syn_only is always 0.
+    expect(first).to.be.closeTo(3 * Math.log(3), 0.4);
+    const otherHostsBefore = tableWithHistory(encoder, [
+      { host: 'y', row: cycle[0]! },
+      { host: 'y', row: cycle[1]! },
+      { host: 'x', row: cycle[2]! },
+    ]);
+    const rows = withHistory(
+      builder.rows(otherHostsBefore.codes, null, 2, 1),
+      otherHostsBefore.history,
+      null,
+      2,
+    );
+    expect(model.score(rows).scores[0]).to.equal(first);
+  });
+});
