@@ -38,6 +38,10 @@ export async function trainModel(options: TrainOptions): Promise<void> {
     throw new Error(
       `--latent ${options.latent} does not apply to --model-kind alad-gan: its latent is always Gaussian (model.latentDim)`,
     );
+  if (config.model.kind === 'gru' && options.latent !== undefined)
+    throw new Error(
+      `--latent ${options.latent} does not apply to --model-kind gru: it has no latent (model.sequence sets its widths)`,
+    );
   const backend = await startBackend(config.backend);
   const progress = trainingProgress();
   const result = await trainSiteModel(

@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EncoderSpec } from '../../shared/encoding/encoder-spec.js';
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
+import type { HistorySettings } from '../../shared/encoding/host-history.js';
 import { followFile } from '../../shared/flows/follow-file.js';
 import { type FlowSelection, openPipeline } from '../../shared/flows/pipeline.js';
 import type { ReadOptions } from '../../shared/flows/readers.js';
@@ -25,6 +26,8 @@ export interface EncodeWorkerInput {
   readonly reading: ReadingOptions;
   /** Score a share of the batches here too (worker-scorer.ts); absent: encode only. */
   readonly scoring?: WorkerScoring;
+  /** Give each row its source host's earlier flows, in file order (the gru's input). */
+  readonly history?: HistorySettings;
 }
 
 /** How the worker reads: a whole file once (the default), or following it as it grows. */
@@ -74,17 +77,22 @@ async function run(): Promise<void> {
   const scorer = input.scoring ? new WorkerScorer(input.scoring) : null;
   // A model that fails to load here only means the main thread scores every batch.
   scorer?.load().catch(() => {});
-  const batch = new BatchBuilder(encoder, input.batchSize, async (encoded, transfer) => {
-    while (credits === 0) await new Promise<void>((resolve) => (waiting = resolve));
-    credits--;
-    const scored = scorer?.scoreIfDue(encoded);
-    if (!scored) return send({ type: 'batch', batch: encoded }, transfer);
-    const arrays = [scored.scores, scored.fieldNll, scored.latent];
-    send({ type: 'batch', batch: { ...encoded, scored } }, [
-      ...transfer,
-      ...arrays.map((a) => a.buffer as ArrayBuffer),
-    ]);
-  });
+  const batch = new BatchBuilder(
+    encoder,
+    input.batchSize,
+    input.history ?? null,
+    async (encoded, transfer) => {
+      while (credits === 0) await new Promise<void>((resolve) => (waiting = resolve));
+      credits--;
+      const scored = scorer?.scoreIfDue(encoded);
+      if (!scored) return send({ type: 'batch', batch: encoded }, transfer);
+      const arrays = [scored.scores, scored.fieldNll, scored.latent];
+      send({ type: 'batch', batch: { ...encoded, scored } }, [
+        ...transfer,
+        ...arrays.map((a) => a.buffer as ArrayBuffer),
+      ]);
+    },
+  );
   const idle = setInterval(() => {
     if (batch.waited(IDLE_FLUSH_MS)) void batch.flush();
   }, IDLE_FLUSH_MS / 4);
@@ -97,6 +105,7 @@ async function run(): Promise<void> {
       if (stopRequested) return;
       if (toSkip > 0) {
         toSkip--;
+        batch.skip(row); // scored before the restart, still part of its host's history
         continue;
       }
       await batch.add(row);

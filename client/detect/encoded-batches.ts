@@ -2,8 +2,10 @@
  * Main-thread side of the encode worker: an async stream of encoded batches, with bad-row
  * reports relayed to the caller's callback and the worker's errors re-thrown here.
  */
+
 import type { Worker } from 'node:worker_threads';
 import type { EncoderSpec } from '../../shared/encoding/encoder-spec.js';
+import type { HistorySettings } from '../../shared/encoding/host-history.js';
 import type { FlowSelection } from '../../shared/flows/pipeline.js';
 import { FlowFormatError, type FlowSchema } from '../../shared/flows/schema.js';
 import { startModuleWorker } from '../../shared/runtime/module-worker.js';
@@ -32,9 +34,11 @@ export async function encodeInWorker(
     readonly stop?: AbortSignal;
     /** Have the worker score a share of the batches too (worker-scorer.ts). */
     readonly scoring?: WorkerScoring;
+    /** Give each row its source host's earlier flows (the sequence model's input). */
+    readonly history?: HistorySettings | null;
   } = {},
 ): Promise<EncodedStream> {
-  const { stop, scoring, ...reading } = options;
+  const { stop, scoring, history, ...reading } = options;
   const { onBadRow, ...portable } = selection.read;
   const files = selection.files;
   const input: EncodeWorkerInput = {
@@ -44,6 +48,7 @@ export async function encodeInWorker(
     credits: CREDITS,
     reading,
     ...(scoring ? { scoring } : {}),
+    ...(history ? { history } : {}),
   };
   const worker: Worker = startModuleWorker(import.meta.url, 'encode-worker', { workerData: input });
   const askToStop = () => worker.postMessage('stop');
