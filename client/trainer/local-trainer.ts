@@ -107,8 +107,7 @@ export async function trainLocal(
     rng: xoroshiro128plus(options.seed),
     stepsTaken: 0,
     maxSteps: options.maxSteps ?? Number.POSITIVE_INFINITY,
-    // The worker is handed the rows' codes only, not their histories.
-    second: train.history ? null : secondCoreFor(model, options),
+    second: secondCoreFor(model, options),
   };
   const history: EpochReport[] = [];
   let best = { loss: Infinity, epoch: 0, weights: null as Float32Array | null };
@@ -231,7 +230,8 @@ function optimiserStep(
   };
   const half = run.second && count >= 2 * MIN_HALF_BATCH ? Math.floor(count / 2) : 0;
   const own = count - half;
-  if (half) run.second!.core.begin(weights, codes, order, start + own, half, settings);
+  if (half)
+    run.second!.core.begin(weights, codes, order, start + own, half, settings, run.train.history);
   const gradient = batchGradient(
     model,
     run.builder,

@@ -1,13 +1,17 @@
 /**
  * The GRU's forward pass over a batch of histories, in tf.js ops so autograd gives its
- * gradient: each earlier flow embedded by a dense layer on its multi-hot row, then the cell
- * run over the steps oldest first. Empty slots (a host with fewer earlier flows) come first
- * and leave the state as it was, so a flow without history is predicted from the zero state:
- * the output layer's bias alone, a learned marginal.
+ * gradient: each earlier flow embedded by a dense layer on its multi-hot row (the multi-hot
+ * kernel's sums of rows, not a dense matMul over mostly zeros), then the cell run over the
+ * steps oldest first. Every product goes through dense.ts, whose gradient avoids the transposed
+ * matMuls that are ~10x slower on wasm. Empty slots (a host with fewer earlier flows) come
+ * first and leave the state as it was, so a flow without history is predicted from the zero
+ * state: the output layer's bias alone, a learned marginal.
  */
 import { NO_FLOW } from '../../encoding/host-history.js';
+import { multiHotTimes, multiHotTransposeTimes } from '../../kernels/multi-hot-kernel.js';
 import { tf } from '../../runtime/tf.js';
-import type { FlowHistory } from '../model-rows.js';
+import { dense } from '../dense.js';
+import type { FlowHistory, ModelRows } from '../model-rows.js';
 
 export interface GruWeights {
   readonly embedKernel: tf.Tensor2D;
@@ -18,12 +22,12 @@ export interface GruWeights {
   readonly recurrentBias: tf.Tensor1D;
 }
 
-/** The history as the model reads it: dense multi-hot rows of every slot and which hold a flow. */
+/** The history as the cell reads it, step-major: step t's rows are rows t x count .. */
 interface HistoryInput {
-  /** [count * steps x width], slot-major within a row. */
-  readonly multiHot: Float32Array;
-  /** [count * steps]: 1 where a slot holds a flow. */
-  readonly mask: Float32Array;
+  /** Every slot as a multi-hot row (an empty slot as code 0 of each field: it is masked). */
+  readonly slots: ModelRows;
+  /** Per step, [count]: 1 where the row's slot holds a flow. */
+  readonly masks: Float32Array[];
   /** The first step any row of the batch has a flow in (steps when none has). */
   readonly firstStep: number;
 }
@@ -36,17 +40,43 @@ function historyInput(
 ): HistoryInput {
   const { steps, codes } = history;
   const fields = offsets.length;
-  const multiHot = new Float32Array(count * steps * width);
-  const mask = new Float32Array(count * steps);
+  const columns = new Int32Array(steps * count * fields);
+  const masks = Array.from({ length: steps }, () => new Float32Array(count));
   let firstStep = steps;
-  for (let slot = 0; slot < count * steps; slot++) {
-    const at = slot * fields;
-    if (codes[at] === NO_FLOW) continue;
-    mask[slot] = 1;
-    firstStep = Math.min(firstStep, slot % steps);
-    for (let f = 0; f < fields; f++) multiHot[slot * width + offsets[f]! + codes[at + f]!] = 1;
+  for (let r = 0; r < count; r++) {
+    for (let t = 0; t < steps; t++) {
+      const from = (r * steps + t) * fields;
+      const to = (t * count + r) * fields;
+      const real = codes[from] !== NO_FLOW;
+      if (real) {
+        masks[t]![r] = 1;
+        if (t < firstStep) firstStep = t;
+      }
+      for (let f = 0; f < fields; f++)
+        columns[to + f] = offsets[f]! + (real ? codes[from + f]! : 0);
+    }
   }
-  return { multiHot, mask, firstStep };
+  return { slots: { count: steps * count, fields, width, columns }, masks, firstStep };
+}
+
+/** tanh(X We + be) for multi-hot rows X, with its gradient for We and be only (X is data). */
+function embed(rows: ModelRows, kernel: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
+  const cols = kernel.shape[1];
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [kernelIn, biasIn] = args as [tf.Tensor2D, tf.Tensor1D];
+    const product = multiHotTimes(rows, kernelIn.dataSync() as Float32Array, cols);
+    return {
+      value: tf.add(tf.tensor2d(product, [rows.count, cols]), biasIn),
+      gradFunc: (dy: tf.Tensor) => [
+        tf.tensor2d(multiHotTransposeTimes(rows, dy.dataSync() as Float32Array, cols), [
+          rows.width,
+          cols,
+        ]),
+        tf.sum(dy, 0),
+      ],
+    };
+  });
+  return tf.tanh(op(kernel, bias) as tf.Tensor2D);
 }
 
 /**
@@ -62,30 +92,22 @@ export function finalState(
   const state = w.recurrent.shape[0];
   let h = tf.zeros([count, state]) as tf.Tensor2D;
   if (!history || count === 0) return h;
-  const width = w.embedKernel.shape[0];
   const { steps } = history;
-  const input = historyInput(history, count, offsets, width);
+  const input = historyInput(history, count, offsets, w.embedKernel.shape[0]);
   if (input.firstStep === steps) return h;
-  const x = tf.tensor2d(input.multiHot, [count * steps, width]);
-  const embedded = tf.tanh(tf.add(tf.matMul(x, w.embedKernel), w.embedBias));
-  // Every step's input part of the gates in one product: [count, steps, 3 * state].
-  const gatesIn = tf.reshape(tf.add(tf.matMul(embedded, w.kernel), w.bias), [
-    count,
-    steps,
-    3 * state,
-  ]);
-  const mask = tf.tensor2d(input.mask, [count, steps]);
+  const embedded = embed(input.slots, w.embedKernel, w.embedBias);
+  // Every step's input part of the gates in one product, then one [count x 3 state] per step.
+  const gatesIn = tf.split(dense(embedded, w.kernel, w.bias, true), steps, 0) as tf.Tensor2D[];
   for (let t = input.firstStep; t < steps; t++) {
-    const xt = tf.reshape(tf.slice(gatesIn, [0, t, 0], [count, 1, 3 * state]), [count, 3 * state]);
-    const ht = tf.add(tf.matMul(h, w.recurrent), w.recurrentBias);
-    const [xz, xr, xn] = tf.split(xt, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    const ht = dense(h, w.recurrent, w.recurrentBias, true);
+    const [xz, xr, xn] = tf.split(gatesIn[t]!, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
     const [hz, hr, hn] = tf.split(ht, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
     const z = tf.sigmoid(tf.add(xz, hz));
     const r = tf.sigmoid(tf.add(xr, hr));
     const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
     // h' = (1 - z) * n + z * h, taken only where this step holds a flow.
     const step = tf.mul(tf.sub(1, z), tf.sub(n, h));
-    const m = tf.slice(mask, [0, t], [count, 1]);
+    const m = tf.tensor2d(input.masks[t]!, [count, 1]);
     h = tf.add(h, tf.mul(m, step)) as tf.Tensor2D;
   }
   return h;

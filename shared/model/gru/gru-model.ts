@@ -12,6 +12,7 @@ import type { FlowEncoder } from '../../encoding/flow-encoder.js';
 import { FlowTable } from '../../encoding/flow-table.js';
 import { tf } from '../../runtime/tf.js';
 import { FieldSegments } from '../categorical-likelihood.js';
+import { dense } from '../dense.js';
 import type { BatchScores, DetectorModel, LossSettings } from '../detector-model.js';
 import type { ModelRows } from '../model-rows.js';
 import type { ModelSpec } from '../model-spec.js';
@@ -67,7 +68,7 @@ export class GruModel implements DetectorModel {
   /** Logits of each row's fields given its history: [count x width]. Call inside tf.tidy. */
   private logits(rows: ModelRows): tf.Tensor2D {
     const h = finalState(this.weights, rows.history, rows.count, this.offsets);
-    return tf.add(tf.matMul(h, this.outKernel), this.outBias) as tf.Tensor2D;
+    return dense(h, this.outKernel, this.outBias, true);
   }
 
   /** Mean NLL of dense rows `x` without history: the marginal's (the suite's and replay's path). */

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { DEFAULT_TRAINING, trainLocal } from '../../../client/trainer/local-trainer.js';
+import { secondCore } from '../../../client/trainer/second-core.js';
 import type { FlowEncoder } from '../../../shared/encoding/flow-encoder.js';
 import { FlowTable } from '../../../shared/encoding/flow-table.js';
 import { HostHistory } from '../../../shared/encoding/host-history.js';
@@ -10,7 +11,8 @@ import type { DetectorModel } from '../../../shared/model/detector-model.js';
 import { withHistory } from '../../../shared/model/model-rows.js';
 import { MultiHotBuilder } from '../../../shared/model/multi-hot.js';
 import { scoreTable } from '../../../shared/model/score-table.js';
-import { initBackend } from '../../../shared/runtime/backend.js';
+import { type BackendName, initBackend } from '../../../shared/runtime/backend.js';
+import { tf } from '../../../shared/runtime/tf.js';
 import { TOY_SCHEMA, toyRows } from '../../helpers/toy-flows.js';
 import { toyEncoder } from '../../helpers/toy-model.js';
 
@@ -83,6 +85,28 @@ describe('the sequence model (gru)', function () {
     const broken = scoreSequence([0, 1, 2, 0, 1, 0]).at(-1)!;
     expect(onPattern).to.be.lessThan(0.5);
     expect(broken - onPattern).to.be.greaterThan(3);
+  });
+
+  it('trains on two threads to the weights one thread gives, the worker given each row its history', async () => {
+    const train = tableWithHistory(encoder, patternFlows(8));
+    const options = {
+      ...DEFAULT_TRAINING,
+      epochs: 2,
+      batchSize: 240,
+      patience: 9,
+      learningRate: 0.01,
+    };
+    const core = secondCore(tf.getBackend() as BackendName);
+    const [one, two] = [freshGru(encoder, 4), freshGru(encoder, 4)];
+    await trainLocal(one, encoder, train, null, { ...options, threads: 1 });
+    const before = core.stepsDone;
+    await trainLocal(two, encoder, train, null, { ...options, threads: 2 });
+    expect(core.stepsDone - before).to.equal(4); // 480 rows: 2 batches of 240, split, per epoch
+    const [wa, wb] = [one.getWeights(), two.getWeights()];
+    for (let i = 0; i < wa.length; i++) expect(wb[i]).to.be.closeTo(wa[i]!, 1e-4);
+    // Without the histories the worker's half would learn the marginal: the weights would differ.
+    one.dispose();
+    two.dispose();
   });
 
   it('scores a flow without history like the marginal of a host first flows, whatever came before on other hosts', () => {
