@@ -1,7 +1,8 @@
 /**
  * The sequence model's weights and their place in the one flat vector: a flow embedding (a
  * dense layer on the multi-hot row), a GRU cell over the embeddings of a host's earlier flows,
- * and an output layer from the GRU's last state to one softmax per field. One manifest, so
+ * and an output layer from the GRU's last state, plus the flow's own earlier fields, to one
+ * softmax per field. One manifest, so
  * federation, model directories and the optimiser carry it as they carry a VAE.
  */
 import type { HistorySettings } from '../../encoding/host-history.js';
@@ -33,6 +34,8 @@ export function gruManifest(architecture: ArchitectureSpec, inputWidth: number):
     { name: 'gru.recurrentBias', shape: [3 * g] },
     { name: 'out.kernel', shape: [g, inputWidth] },
     { name: 'out.bias', shape: [inputWidth] },
+    // Field f's logits also see the flow's own fields before f (masked: within-flow.ts).
+    { name: 'out.withinFlow', shape: [inputWidth, inputWidth] },
   ];
 }
 

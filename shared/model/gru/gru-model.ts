@@ -20,6 +20,7 @@ import { multiHotTensor } from '../multi-hot.js';
 import { assignFlat, flattenVariables, unflatten } from '../parameters.js';
 import { registerGradients } from '../register-gradients.js';
 import { finalState, type GruWeights } from './gru-cell.js';
+import { withinFlowLogits, withinFlowMask } from './within-flow.js';
 
 let nextId = 0;
 
@@ -29,6 +30,9 @@ export class GruModel implements DetectorModel {
   private readonly weights: GruWeights;
   private readonly outKernel: tf.Variable<tf.Rank.R2>;
   private readonly outBias: tf.Variable<tf.Rank.R1>;
+  private readonly withinFlow: tf.Variable<tf.Rank.R2>;
+  /** Which of withinFlow's entries are used (within-flow.ts). */
+  private readonly mask: Float32Array;
   /** Each field's first column in the multi-hot row. */
   private readonly offsets: Int32Array;
   private readonly cardinalities: number[];
@@ -44,8 +48,17 @@ export class GruModel implements DetectorModel {
       t.dispose();
       return v;
     });
-    const [embedKernel, embedBias, kernel, recurrent, bias, recurrentBias, outKernel, outBias] =
-      this.variables;
+    const [
+      embedKernel,
+      embedBias,
+      kernel,
+      recurrent,
+      bias,
+      recurrentBias,
+      outKernel,
+      outBias,
+      withinFlow,
+    ] = this.variables;
     this.weights = {
       embedKernel: embedKernel as tf.Tensor2D,
       embedBias: embedBias as tf.Tensor1D,
@@ -56,6 +69,7 @@ export class GruModel implements DetectorModel {
     };
     this.outKernel = outKernel as tf.Variable<tf.Rank.R2>;
     this.outBias = outBias as tf.Variable<tf.Rank.R1>;
+    this.withinFlow = withinFlow as tf.Variable<tf.Rank.R2>;
     this.cardinalities = spec.encoder.fields.map((f) =>
       f.kind === 'categorical' ? f.vocabulary.length + 1 : f.edges.length + 2,
     );
@@ -63,22 +77,26 @@ export class GruModel implements DetectorModel {
     for (let f = 1; f < this.offsets.length; f++)
       this.offsets[f] = this.offsets[f - 1]! + this.cardinalities[f - 1]!;
     this.segments = new FieldSegments(this.cardinalities);
+    this.mask = withinFlowMask(this.cardinalities);
   }
 
-  /** Logits of each row's fields given its history: [count x width]. Call inside tf.tidy. */
+  /**
+   * Logits of each row's fields given its history and, for field f, the row's fields before f:
+   * [count x width]. Call inside tf.tidy.
+   */
   private logits(rows: ModelRows): tf.Tensor2D {
     const h = finalState(this.weights, rows.history, rows.count, this.offsets);
-    return dense(h, this.outKernel, this.outBias, true);
+    const fromHistory = dense(h, this.outKernel, this.outBias, true);
+    return tf.add(fromHistory, withinFlowLogits(rows, this.withinFlow, this.mask));
   }
 
-  /** Mean NLL of dense rows `x` without history: the marginal's (the suite's and replay's path). */
+  /** Mean NLL of dense rows `x` without history (the suite's path; training passes rows). */
   loss(x: tf.Tensor2D, _settings: LossSettings): tf.Scalar {
     return tf.tidy(() => {
-      const logits = tf.add(
-        tf.zerosLike(tf.slice(x, [0, 0], [-1, 1])),
-        this.outBias,
-      ) as tf.Tensor2D;
-      return tf.mean(this.segments.negLogLikelihood(logits, x)) as tf.Scalar;
+      const width = x.shape[1];
+      const mask = tf.tensor2d(this.mask, [width, width]);
+      const logits = tf.add(tf.matMul(x, tf.mul(this.withinFlow, mask)), this.outBias);
+      return tf.mean(this.segments.negLogLikelihood(logits as tf.Tensor2D, x)) as tf.Scalar;
     });
   }
 
@@ -114,25 +132,27 @@ export class GruModel implements DetectorModel {
     return { scores, fieldNll, latent: new Float32Array(rows.count) };
   }
 
-  /** Flows from the model's marginal (each field from its softmax at the zero state). */
+  /**
+   * Flows from the model without history: each field in order from its softmax given the
+   * fields drawn before it (the zero state's prediction).
+   */
   sample(encoder: FlowEncoder, count: number, seed: number): FlowTable {
     const bias = this.outBias.dataSync() as Float32Array;
+    const within = this.withinFlow.dataSync() as Float32Array;
+    const width = bias.length;
     const rng = xoroshiro128plus(seed);
     const table = new FlowTable(encoder.fieldCount, Math.max(1, count));
-    const probabilities = this.cardinalities.map((n, f) => {
-      const logits = bias.subarray(this.offsets[f]!, this.offsets[f]! + n);
-      const max = Math.max(...logits);
-      const e = Array.from(logits, (l) => Math.exp(l - max));
-      const total = e.reduce((a, b) => a + b, 0);
-      return e.map((v) => v / total);
-    });
+    const logits = new Float64Array(width);
     for (let r = 0; r < count; r++) {
       const at = table.appendRow(null);
-      probabilities.forEach((p, f) => {
-        let u = uniformFloat64(rng);
-        let code = 0;
-        while (code < p.length - 1 && u >= p[code]!) u -= p[code++]!;
+      logits.set(bias);
+      this.cardinalities.forEach((n, f) => {
+        const from = this.offsets[f]!;
+        const code = drawCategory(logits.subarray(from, from + n), uniformFloat64(rng));
         table.codes[at + f] = code;
+        // Later fields see this one: add its row of the (masked) within-flow weights.
+        const row = (from + code) * width;
+        for (let c = from + n; c < width; c++) logits[c] = logits[c]! + within[row + c]!;
       });
     }
     return table;
@@ -150,4 +170,18 @@ export class GruModel implements DetectorModel {
     for (const v of this.variables) v.dispose();
     this.segments.dispose();
   }
+}
+
+/** The category whose softmax interval holds `u` in [0, 1). */
+function drawCategory(logits: Float64Array, u: number): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (const l of logits) max = Math.max(max, l);
+  let total = 0;
+  for (const l of logits) total += Math.exp(l - max);
+  let left = u * total;
+  for (let code = 0; code < logits.length - 1; code++) {
+    left -= Math.exp(logits[code]! - max);
+    if (left < 0) return code;
+  }
+  return logits.length - 1;
 }
