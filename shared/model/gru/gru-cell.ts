@@ -3,7 +3,8 @@
  * gradient: each earlier flow embedded by a dense layer on its multi-hot row (the multi-hot
  * kernel's sums of rows, not a dense matMul over mostly zeros), then the cell run over the
  * steps oldest first. Every product goes through dense.ts, whose gradient avoids the transposed
- * matMuls that are ~10x slower on wasm. Empty slots (a host with fewer earlier flows) come
+ * matMuls that are ~10x slower on wasm, and each gate has its own products: splitting one
+ * [count x 3 state] product into gates (tf.split) cost 150 of 190 ms a 2,048-row batch there. Empty slots (a host with fewer earlier flows) come
  * first and leave the state as it was, so a flow without history is predicted from the zero
  * state: the output layer's bias alone, a learned marginal.
  */
@@ -22,10 +23,10 @@ export interface GruWeights {
   readonly recurrentBias: tf.Tensor1D;
 }
 
-/** The history as the cell reads it, step-major: step t's rows are rows t x count .. */
+/** The history as the cell reads it: per step, that step's slot of every row. */
 interface HistoryInput {
-  /** Every slot as a multi-hot row (an empty slot as code 0 of each field: it is masked). */
-  readonly slots: ModelRows;
+  /** Per step, each row's slot as a multi-hot row (an empty slot as code 0 of each field). */
+  readonly steps: ModelRows[];
   /** Per step, [count]: 1 where the row's slot holds a flow. */
   readonly masks: Float32Array[];
   /** The first step any row of the batch has a flow in (steps when none has). */
@@ -40,23 +41,27 @@ function historyInput(
 ): HistoryInput {
   const { steps, codes } = history;
   const fields = offsets.length;
-  const columns = new Int32Array(steps * count * fields);
+  const columns = Array.from({ length: steps }, () => new Int32Array(count * fields));
   const masks = Array.from({ length: steps }, () => new Float32Array(count));
   let firstStep = steps;
   for (let r = 0; r < count; r++) {
     for (let t = 0; t < steps; t++) {
       const from = (r * steps + t) * fields;
-      const to = (t * count + r) * fields;
       const real = codes[from] !== NO_FLOW;
       if (real) {
         masks[t]![r] = 1;
         if (t < firstStep) firstStep = t;
       }
+      const out = columns[t]!;
       for (let f = 0; f < fields; f++)
-        columns[to + f] = offsets[f]! + (real ? codes[from + f]! : 0);
+        out[r * fields + f] = offsets[f]! + (real ? codes[from + f]! : 0);
     }
   }
-  return { slots: { count: steps * count, fields, width, columns }, masks, firstStep };
+  return {
+    steps: columns.map((c) => ({ count, fields, width, columns: c })),
+    masks,
+    firstStep,
+  };
 }
 
 /** tanh(X We + be) for multi-hot rows X, with its gradient for We and be only (X is data). */
@@ -79,6 +84,25 @@ function embed(rows: ModelRows, kernel: tf.Tensor2D, bias: tf.Tensor1D): tf.Tens
   return tf.tanh(op(kernel, bias) as tf.Tensor2D);
 }
 
+/** One gate's weights: input kernel and bias, recurrent kernel and bias. */
+interface Gate {
+  readonly w: tf.Tensor2D;
+  readonly b: tf.Tensor1D;
+  readonly u: tf.Tensor2D;
+  readonly ub: tf.Tensor1D;
+}
+
+/** The z, r and n gates' weights, cut once per pass from the manifest's stacked tensors. */
+function gates(w: GruWeights, state: number): [Gate, Gate, Gate] {
+  const cut = (g: number): Gate => ({
+    w: tf.slice(w.kernel, [0, g * state], [-1, state]),
+    b: tf.slice(w.bias, [g * state], [state]),
+    u: tf.slice(w.recurrent, [0, g * state], [-1, state]),
+    ub: tf.slice(w.recurrentBias, [g * state], [state]),
+  });
+  return [cut(0), cut(1), cut(2)];
+}
+
 /**
  * The GRU's last state for each row, [count x state]: zeros for rows without history (and for
  * every row when `history` is absent). Call inside tf.tidy.
@@ -92,21 +116,23 @@ export function finalState(
   const state = w.recurrent.shape[0];
   let h = tf.zeros([count, state]) as tf.Tensor2D;
   if (!history || count === 0) return h;
-  const { steps } = history;
   const input = historyInput(history, count, offsets, w.embedKernel.shape[0]);
-  if (input.firstStep === steps) return h;
-  const embedded = embed(input.slots, w.embedKernel, w.embedBias);
-  // Every step's input part of the gates in one product, then one [count x 3 state] per step.
-  const gatesIn = tf.split(dense(embedded, w.kernel, w.bias, true), steps, 0) as tf.Tensor2D[];
-  for (let t = input.firstStep; t < steps; t++) {
-    const ht = dense(h, w.recurrent, w.recurrentBias, true);
-    const [xz, xr, xn] = tf.split(gatesIn[t]!, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-    const [hz, hr, hn] = tf.split(ht, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-    const z = tf.sigmoid(tf.add(xz, hz));
-    const r = tf.sigmoid(tf.add(xr, hr));
-    const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
+  if (input.firstStep === history.steps) return h;
+  const [z, r, n] = gates(w, state);
+  const part = (x: tf.Tensor2D, g: Gate, hIn: tf.Tensor2D) => [
+    dense(x, g.w, g.b, true),
+    dense(hIn, g.u, g.ub, true),
+  ];
+  for (let t = input.firstStep; t < history.steps; t++) {
+    const x = embed(input.steps[t]!, w.embedKernel, w.embedBias);
+    const [xz, hz] = part(x, z, h);
+    const [xr, hr] = part(x, r, h);
+    const [xn, hn] = part(x, n, h);
+    const zt = tf.sigmoid(tf.add(xz!, hz!));
+    const rt = tf.sigmoid(tf.add(xr!, hr!));
+    const nt = tf.tanh(tf.add(xn!, tf.mul(rt, hn!)));
     // h' = (1 - z) * n + z * h, taken only where this step holds a flow.
-    const step = tf.mul(tf.sub(1, z), tf.sub(n, h));
+    const step = tf.mul(tf.sub(1, zt), tf.sub(nt, h));
     const m = tf.tensor2d(input.masks[t]!, [count, 1]);
     h = tf.add(h, tf.mul(m, step)) as tf.Tensor2D;
   }
