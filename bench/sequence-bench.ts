@@ -23,9 +23,7 @@ const KINDS = [
     model: 'mixture VAE',
     overrides: { 'model.kind': 'categorical-vae', 'model.latent': 'mixture' },
   },
-  // Capped: at ~5,000 flows/s a gru epoch on the pooled synthetic days takes ~10 s (the VAE's
-  // early stopping ends it well before its 80).
-  { model: 'gru', overrides: { 'model.kind': 'gru', 'training.epochs': 20 } },
+  { model: 'gru', overrides: { 'model.kind': 'gru' } },
 ] as const;
 
 interface DataSet {
@@ -33,6 +31,11 @@ interface DataSet {
   readonly train: readonly string[];
   /** Each scored alone (a capture), or all together (the synthetic test days). */
   readonly tests: readonly { name: string; files: readonly string[] }[];
+  /**
+   * The gru's epoch cap, when it has one: at ~5,000 flows/s a gru epoch on the pooled
+   * synthetic days takes ~10 s (the VAE early-stops well before its 80 there).
+   */
+  readonly gruEpochs?: number;
 }
 
 export interface SequenceRun {
@@ -65,6 +68,7 @@ export async function runSequence(
       name: 'synthetic sites',
       train: sites.siteFiles.flat(),
       tests: [{ name: '3 test days', files: sites.testFiles }],
+      gruEpochs: 20,
     });
     const runs: SequenceRun[] = [];
     for (const set of sets)
@@ -79,7 +83,7 @@ export async function runSequence(
           }
     return {
       protocol:
-        "IoT-23: train on the 3 benign honeypot captures (1,956 flows), score the Hakai and both Torii captures; synthetic: train on the normal days of 3 organisations (10,000 flows each), score 3 test days of 10,000 flows with 5% attacks. Thresholds from each model's own calibration split. gru capped at 20 epochs (the VAE early-stops by itself).",
+        "IoT-23: train on the 3 benign honeypot captures (1,956 flows), score the Hakai and both Torii captures; synthetic: train on the normal days of 3 organisations (10,000 flows each), score 3 test days of 10,000 flows with 5% attacks. Thresholds from each model's own calibration split. The gru capped at 20 epochs on the synthetic sites (the VAE early-stops by itself); on IoT-23 both train up to 80 epochs with early stopping.",
       runs,
       summary: summarise(runs),
     };
@@ -109,8 +113,10 @@ async function trainAndScore(
   out: string,
   backend: BackendReport,
 ): Promise<SequenceRun[]> {
+  const cap = kind.model === 'gru' && set.gruEpochs ? { 'training.epochs': set.gruEpochs } : {};
   const config = loadModelConfig(undefined, {
     ...kind.overrides,
+    ...cap,
     'training.seed': seed,
     'input.trafficFeatures': trafficFeatures,
   }).getProperties();
