@@ -22,6 +22,7 @@ import { runIot23 } from './iot23-bench.js';
 import { runModelParts } from './model-parts.js';
 import { runNslKddCalibration } from './nsl-kdd-calibration.js';
 import { runNslKddQuality } from './nsl-kdd-quality.js';
+import { runSequence } from './sequence-bench.js';
 import { runSpeedParts } from './speed-parts.js';
 import { runSyntheticCalibration } from './synthetic-calibration.js';
 import { runTrafficFeatures } from './traffic-features-bench.js';
@@ -140,6 +141,13 @@ if (runs('follow')) {
 
 if (runs('traffic-features')) {
   save('traffic-features-synthetic', await runTrafficFeatures(backend, seeds, log));
+}
+
+if (runs('sequence')) {
+  const dir = iot23Dir();
+  if (!dir)
+    log(`sequence: no IoT-23 captures in ${iot23Candidates().join(' or ')}; synthetic only`);
+  save('sequence', await runSequence(dir, backend, seeds, log));
 }
 
 if (runs('compression')) {

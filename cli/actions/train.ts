@@ -38,6 +38,10 @@ export async function trainModel(options: TrainOptions): Promise<void> {
     throw new Error(
       `--latent ${options.latent} does not apply to --model-kind alad-gan: its latent is always Gaussian (model.latentDim)`,
     );
+  if (config.model.kind === 'gru' && options.latent !== undefined)
+    throw new Error(
+      `--latent ${options.latent} does not apply to --model-kind gru: it has no latent (model.sequence sets its widths)`,
+    );
   const backend = await startBackend(config.backend);
   const progress = trainingProgress();
   const result = await trainSiteModel(
@@ -59,6 +63,11 @@ export async function trainModel(options: TrainOptions): Promise<void> {
         process.stderr.write(
           `read ${s.rowsRead} rows (${s.badRows} malformed skipped), training on ${s.rowsUsed}: ${data.train.length} train / ${data.validation.length} validation / ${data.calibration.length} calibration; one-hot width ${data.encoder.width}\n`,
         );
+        const history = data.train.history;
+        if (history && !history.rows.some((row) => row >= 0))
+          process.stderr.write(
+            'warning: no flow has an earlier flow of the same source host (the files carry no source addresses?): the gru sees no history and models each flow alone\n',
+          );
       },
     },
     init,

@@ -25,7 +25,7 @@ export function registerTrain(program: Command): void {
     .option('--latent <kind>', 'latent kind: gaussian, mixture or stick-breaking')
     .option(
       '--model-kind <kind>',
-      'detector model kind: categorical-vae (default) or alad-gan (a GAN baseline, docs/model.md)',
+      "detector model kind: categorical-vae (default), alad-gan (a GAN baseline) or gru (a sequence model over each source host's flows); docs/model.md",
     )
     .option(
       '--init-from <model-dir>',

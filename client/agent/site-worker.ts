@@ -15,6 +15,7 @@ import type { ClientPayload, Task } from '../../shared/federation/messages.js';
 import type { FlowSelection } from '../../shared/flows/pipeline.js';
 import { createDetector } from '../../shared/model/create-detector.js';
 import type { DetectorModel } from '../../shared/model/detector-model.js';
+import { historySettingsFor } from '../../shared/model/gru/gru-layers.js';
 import { meanScore, scoreTable } from '../../shared/model/score-table.js';
 import {
   encodeFlows,
@@ -191,7 +192,11 @@ export class SiteWorker {
   private async localData(model: GlobalModel) {
     const version = JSON.stringify(model.spec.encoder);
     if (this.encoded?.version !== version) {
-      const table = await encodeFlows(this.settings.selection, new FlowEncoder(model.spec.encoder));
+      const table = await encodeFlows(
+        this.settings.selection,
+        new FlowEncoder(model.spec.encoder),
+        historySettingsFor(model.spec.kind, model.spec.architecture),
+      );
       this.encoded = { version, ...splitTable(table, this.settings.shares) };
     }
     return this.encoded;

@@ -4,6 +4,7 @@
  * or at the end. One hand-over at a time, so a timer's and the reading loop's never interleave.
  */
 import type { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
+import { type HistorySettings, HostHistory } from '../../shared/encoding/host-history.js';
 import type { FlowRow } from '../../shared/flows/schema.js';
 import { contextJson, type EncodedBatch, LabelRuns, TextRuns, ValueRuns } from './encoded-batch.js';
 
@@ -12,6 +13,9 @@ export class BatchBuilder {
   private numbers: Float64Array;
   private lines: Uint32Array;
   private files: Uint32Array;
+  /** Each row's history codes ([size x steps x fields]) when the model reads histories. */
+  private history: Uint16Array | null;
+  private readonly hosts: HostHistory | null;
   private readonly labels: LabelRuns;
   private readonly values: ValueRuns;
   private readonly contexts: TextRuns;
@@ -23,6 +27,8 @@ export class BatchBuilder {
   constructor(
     private readonly encoder: FlowEncoder,
     private readonly size: number,
+    /** The sequence model's history settings: each row then carries its host's earlier flows. */
+    history: HistorySettings | null,
     /** Waits for the right to send (a credit), then sends the batch with its buffers. */
     private readonly deliver: (batch: EncodedBatch, transfer: ArrayBuffer[]) => Promise<void>,
   ) {
@@ -30,6 +36,8 @@ export class BatchBuilder {
     this.numbers = new Float64Array(size * encoder.fieldCount);
     this.lines = new Uint32Array(size);
     this.files = new Uint32Array(size);
+    this.hosts = history ? new HostHistory(encoder.fieldCount, history) : null;
+    this.history = history ? new Uint16Array(size * history.steps * encoder.fieldCount) : null;
     this.labels = new LabelRuns(size);
     this.values = new ValueRuns(size);
     this.contexts = new TextRuns(size);
@@ -42,13 +50,28 @@ export class BatchBuilder {
   add(row: FlowRow): Promise<void> | undefined {
     const r = this.count++;
     if (r === 0) this.started = performance.now();
-    this.encoder.encodeInto(row, this.codes, r * this.encoder.fieldCount);
+    const fields = this.encoder.fieldCount;
+    this.encoder.encodeInto(row, this.codes, r * fields);
+    if (this.hosts) {
+      const slots = this.hosts.settings.steps * fields;
+      const { srcAddr = null, ts = null } = row.context ?? {};
+      this.hosts.next(srcAddr, ts, this.codes, r * fields, 0, this.history, r * slots, null, 0);
+    }
     this.lines[r] = row.line;
     this.files[r] = row.file ?? 0;
     this.labels.push(row.label);
     this.values.push(row.values, this.numbers, r * this.encoder.fieldCount);
     this.contexts.push(row.context === undefined ? '' : contextJson(row.context));
     return r + 1 === this.size ? this.flush() : undefined;
+  }
+
+  /** A row that is not sent (a restart skips what it scored before) but counts in its host's history. */
+  skip(row: FlowRow): void {
+    if (!this.hosts) return;
+    const codes = new Uint16Array(this.encoder.fieldCount);
+    this.encoder.encodeInto(row, codes, 0);
+    const { srcAddr = null, ts = null } = row.context ?? {};
+    this.hosts.next(srcAddr, ts, codes, 0, 0, null, 0, null, 0);
   }
 
   /** Whether the batch holds rows whose first has waited at least `ms`. */
@@ -78,8 +101,12 @@ export class BatchBuilder {
       valueStarts: values.starts,
       contextText: contexts.text,
       contextStarts: contexts.starts,
+      ...(this.history
+        ? { history: this.history.slice(0, count * (this.history.length / this.size)) }
+        : {}),
     };
     await this.deliver(batch, [
+      ...(batch.history ? [batch.history.buffer] : []),
       batch.codes.buffer,
       batch.numbers.buffer,
       batch.lines.buffer,

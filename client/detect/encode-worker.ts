@@ -8,6 +8,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { EncoderSpec } from '../../shared/encoding/encoder-spec.js';
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
+import type { HistorySettings } from '../../shared/encoding/host-history.js';
 import { followFile } from '../../shared/flows/follow-file.js';
 import { type FlowSelection, openPipeline } from '../../shared/flows/pipeline.js';
 import type { ReadOptions } from '../../shared/flows/readers.js';
@@ -26,6 +27,8 @@ export interface EncodeWorkerInput {
   readonly reading: ReadingOptions;
   /** Score a share of the batches here too (worker-scorer.ts); absent: encode only. */
   readonly scoring?: WorkerScoring;
+  /** Give each row its source host's earlier flows, in file order (the gru's input). */
+  readonly history?: HistorySettings;
 }
 
 /** How the worker reads: a whole file once (the default), or following it as it grows. */
@@ -111,17 +114,22 @@ async function run(): Promise<void> {
   });
   send({ type: 'schema', schema: flows.schema satisfies FlowSchema });
   const scorer = input.scoring ? loadScorer(input.scoring) : null;
-  const batch = new BatchBuilder(encoder, input.batchSize, async (encoded, transfer) => {
-    while (credits === 0) await new Promise<void>((resolve) => (waiting = resolve));
-    credits--;
-    const scored = scorer?.ready?.scoreIfDue(encoded);
-    if (!scored) return send({ type: 'batch', batch: encoded }, transfer);
-    const arrays = [scored.scores, scored.fieldNll, scored.latent];
-    send({ type: 'batch', batch: { ...encoded, scored } }, [
-      ...transfer,
-      ...arrays.map((a) => a.buffer as ArrayBuffer),
-    ]);
-  });
+  const batch = new BatchBuilder(
+    encoder,
+    input.batchSize,
+    input.history ?? null,
+    async (encoded, transfer) => {
+      while (credits === 0) await new Promise<void>((resolve) => (waiting = resolve));
+      credits--;
+      const scored = scorer?.ready?.scoreIfDue(encoded);
+      if (!scored) return send({ type: 'batch', batch: encoded }, transfer);
+      const arrays = [scored.scores, scored.fieldNll, scored.latent];
+      send({ type: 'batch', batch: { ...encoded, scored } }, [
+        ...transfer,
+        ...arrays.map((a) => a.buffer as ArrayBuffer),
+      ]);
+    },
+  );
   const idle = setInterval(() => {
     if (batch.waited(IDLE_FLUSH_MS)) void batch.flush();
   }, IDLE_FLUSH_MS / 4);
@@ -136,6 +144,7 @@ async function run(): Promise<void> {
         if (stopRequested) return;
         if (toSkip > 0) {
           toSkip--;
+          batch.skip(row); // scored before the restart, still part of its host's history
           continue;
         }
         const sending = batch.add(row);

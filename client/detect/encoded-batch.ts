@@ -8,11 +8,18 @@
  */
 import type { FlowContext } from '../../shared/flows/flow-context.js';
 import type { BatchScores } from '../../shared/model/detector-model.js';
+import type { ModelRows } from '../../shared/model/model-rows.js';
+import type { MultiHotBuilder } from '../../shared/model/multi-hot.js';
 
 export interface EncodedBatch {
   readonly count: number;
   /** Row-major codes, `fieldCount` per row. */
   readonly codes: Uint16Array;
+  /**
+   * The sequence model's input: each row's source host's earlier flows, [count x steps x
+   * fields] codes (NO_FLOW in empty slots), found in file order by the encode worker.
+   */
+  readonly history?: Uint16Array;
   /** Physical line of each row in its file. */
   readonly lines: Uint32Array;
   /** Each row's file, by its position in the files read. */
@@ -33,6 +40,14 @@ export interface EncodedBatch {
   readonly contextStarts: Uint32Array;
   /** The model's scores, when the encode worker scored this batch itself (worker-scorer.ts). */
   readonly scored?: BatchScores;
+}
+
+/** The batch as a model's input: its multi-hot rows, with their histories when it has them. */
+export function batchRows(builder: MultiHotBuilder, batch: EncodedBatch): ModelRows {
+  const rows = builder.rows(batch.codes, null, 0, batch.count);
+  if (!batch.history || batch.count === 0) return rows;
+  const steps = batch.history.length / (batch.count * rows.fields);
+  return { ...rows, history: { steps, codes: batch.history } };
 }
 
 /** Row `row`'s label. */

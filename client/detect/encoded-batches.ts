@@ -2,8 +2,10 @@
  * Main-thread side of the encode worker: an async stream of encoded batches, with bad-row
  * reports relayed to the caller's callback and the worker's errors re-thrown here.
  */
+
 import type { Worker } from 'node:worker_threads';
 import type { EncoderSpec } from '../../shared/encoding/encoder-spec.js';
+import type { HistorySettings } from '../../shared/encoding/host-history.js';
 import type { FlowSelection } from '../../shared/flows/pipeline.js';
 import { FlowFormatError, type FlowSchema } from '../../shared/flows/schema.js';
 import { startModuleWorker } from '../../shared/runtime/module-worker.js';
@@ -63,9 +65,11 @@ export async function encodeInWorker(
     readonly scoring?: WorkerScoring;
     /** A worker started ahead (used once); absent, one is started here. */
     readonly started?: StartedEncodeWorker;
+    /** Give each row its source host's earlier flows (the sequence model's input). */
+    readonly history?: HistorySettings | null;
   } = {},
 ): Promise<EncodedStream> {
-  const { stop, scoring, started, ...reading } = options;
+  const { stop, scoring, started, history, ...reading } = options;
   const { onBadRow, ...portable } = selection.read;
   const files = selection.files;
   const input: EncodeWorkerInput = {
@@ -75,6 +79,7 @@ export async function encodeInWorker(
     credits: CREDITS,
     reading,
     ...(scoring ? { scoring } : {}),
+    ...(history ? { history } : {}),
   };
   const { worker, early } = (started ?? new StartedEncodeWorker()).take();
   worker.postMessage(input);

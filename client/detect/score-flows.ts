@@ -6,13 +6,14 @@
 import type { FlowFormat } from '../../shared/flows/formats.js';
 import type { ReadOptions } from '../../shared/flows/readers.js';
 import { trafficDerivedIn } from '../../shared/flows/traffic-features.js';
+import { historySettingsFor } from '../../shared/model/gru/gru-layers.js';
 import { MultiHotBuilder } from '../../shared/model/multi-hot.js';
 import { SCORE_BATCH } from '../../shared/model/score-table.js';
 import type { BatchScores, ScoreOptions } from '../../shared/model/vae.js';
 import type { BackendName } from '../../shared/runtime/backend.js';
 import { tf } from '../../shared/runtime/tf.js';
 import type { ReadingOptions } from './encode-worker.js';
-import type { EncodedBatch } from './encoded-batch.js';
+import { batchRows, type EncodedBatch } from './encoded-batch.js';
 import { encodeInWorker, type StartedEncodeWorker } from './encoded-batches.js';
 import { assertSchemaMatches, type LoadedModel } from './loaded-model.js';
 import type { WorkerScoring } from './worker-scorer.js';
@@ -49,7 +50,7 @@ function scoreBatch(
   batch: EncodedBatch,
   options: ScoreOptions,
 ): BatchScores {
-  return model.score(builder.rows(batch.codes, null, 0, batch.count), options);
+  return model.score(batchRows(builder, batch), options);
 }
 
 /**
@@ -101,6 +102,7 @@ export async function scoreFlowFiles(
     skipRows,
     scoring,
     started: encodeWorker,
+    history: historySettingsFor(loaded.saved.spec.kind, loaded.saved.spec.architecture),
   });
   const { model, encoder } = loaded;
   const builder = new MultiHotBuilder(encoder);

@@ -16,7 +16,7 @@ import type {
 import type { ModelSpec } from '../../shared/model/model-spec.js';
 import { MultiHotBuilder } from '../../shared/model/multi-hot.js';
 import { type BackendName, initBackend } from '../../shared/runtime/backend.js';
-import type { EncodedBatch } from './encoded-batch.js';
+import { batchRows, type EncodedBatch } from './encoded-batch.js';
 
 /** What the main thread gives the worker to score with. */
 export interface WorkerScoring {
@@ -41,8 +41,7 @@ export class WorkerScorer {
     const builder = new MultiHotBuilder(new FlowEncoder(this.scoring.spec.encoder));
     this.model = {
       detector,
-      build: (batch) =>
-        detector.score(builder.rows(batch.codes, null, 0, batch.count), this.scoring.options),
+      build: (batch) => detector.score(batchRows(builder, batch), this.scoring.options),
     };
   }
 

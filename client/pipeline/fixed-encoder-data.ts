@@ -7,6 +7,7 @@ import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import { type FlowSelection, openPipeline } from '../../shared/flows/pipeline.js';
 import type { FlowSchema, ModelField } from '../../shared/flows/schema.js';
 import { trafficDerivedIn } from '../../shared/flows/traffic-features.js';
+import { historySettingsFor } from '../../shared/model/gru/gru-layers.js';
 import type { ModelSpec } from '../../shared/model/model-spec.js';
 import {
   assertUsableRows,
@@ -30,7 +31,11 @@ export async function prepareDataForSpec(
       `${selection.files.join(', ')} (schema '${flows.schema.name}') does not match the model's schema '${spec.schema.name}': ${difference}`,
     );
   const encoder = new FlowEncoder(spec.encoder);
-  const table = await encodePipeline(flows, encoder);
+  const table = await encodePipeline(
+    flows,
+    encoder,
+    historySettingsFor(spec.kind, spec.architecture),
+  );
   assertUsableRows(selection, table.length);
   const summary = {
     rowsRead: flows.stats.rows,

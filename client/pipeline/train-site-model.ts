@@ -8,6 +8,7 @@ import type { FlowSelection } from '../../shared/flows/pipeline.js';
 import { type ComponentsInUse, componentsInUse } from '../../shared/model/components-in-use.js';
 import { createDetector } from '../../shared/model/create-detector.js';
 import { createModel } from '../../shared/model/create-model.js';
+import { historySettingsFor } from '../../shared/model/gru/gru-layers.js';
 import { saveModelDir } from '../../shared/model/model-dir.js';
 import type { MixtureObjective } from '../../shared/model/model-spec.js';
 import type { ThresholdSet } from '../../shared/model/thresholds.js';
@@ -79,11 +80,12 @@ export async function trainSiteModel(
 ): Promise<SiteTrainingResult> {
   const t = trainingOptions(config, init);
   const shares = { validation: t.validationShare, calibration: t.calibrationShare, seed: t.seed };
+  const configured = modelFromConfig(config.model);
+  const history = historySettingsFor(configured.kind, configured.architecture);
   const data = init
     ? await prepareDataForSpec(selection, init.spec, shares)
-    : await prepareLocalData(selection, config.encoder, shares);
+    : await prepareLocalData(selection, config.encoder, shares, history);
   hooks.onDataReady?.(data);
-  const configured = modelFromConfig(config.model);
   const start = init
     ? { spec: init.spec, weights: startingWeights(init, t.seed) }
     : createModel(data.schema, data.encoderSpec, configured.architecture, t.seed, configured.kind);

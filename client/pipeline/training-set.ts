@@ -10,6 +10,7 @@ import type { EncoderSpec } from '../../shared/encoding/encoder-spec.js';
 import { type EncoderFitOptions, fitEncoder } from '../../shared/encoding/fit-encoder.js';
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
 import { FlowTable } from '../../shared/encoding/flow-table.js';
+import { type HistorySettings, HostHistory } from '../../shared/encoding/host-history.js';
 import { EncoderSketch } from '../../shared/encoding/sketch.js';
 import {
   type FlowPipeline,
@@ -40,25 +41,49 @@ export async function sketchFlows(
   };
 }
 
-/** Pass 2: encode the selected rows under a fixed encoder. */
+/** Pass 2: encode the selected rows under a fixed encoder (with histories: see encodePipeline). */
 export async function encodeFlows(
   selection: FlowSelection,
   encoder: FlowEncoder,
+  history: HistorySettings | null = null,
 ): Promise<FlowTable> {
-  return encodePipeline(await openPipeline(selection), encoder);
+  return encodePipeline(await openPipeline(selection), encoder, history);
 }
 
-/** Encodes the rows of an opened pipeline into a table. */
+/**
+ * Encodes the rows of an opened pipeline into a table. With `history` (the sequence model's),
+ * each row also gets its source host's earlier rows, found in file order before any split.
+ */
 export async function encodePipeline(
   flows: FlowPipeline,
   encoder: FlowEncoder,
+  history: HistorySettings | null = null,
 ): Promise<FlowTable> {
   const table = new FlowTable(encoder.fieldCount, 4096);
+  const hosts = history ? new HostHistory(encoder.fieldCount, history) : null;
+  const steps = history?.steps ?? 0;
+  let earlier = new Int32Array(hosts ? 4096 * steps : 0);
   for await (const row of flows.rows) {
     // The row first: appending may grow the table, and `codes` is then a new array.
     const at = table.appendRow(row.label);
     encoder.encodeInto(row, table.codes, at);
+    if (!hosts) continue;
+    const r = table.length - 1;
+    if (earlier.length < (r + 1) * steps) {
+      const grown = new Int32Array(earlier.length * 2);
+      grown.set(earlier);
+      earlier = grown;
+    }
+    const context = row.context;
+    const host = context?.srcAddr ?? null;
+    hosts.next(host, context?.ts ?? null, table.codes, at, r, null, 0, earlier, r * steps);
   }
+  if (hosts)
+    table.history = {
+      steps,
+      source: table.codes,
+      rows: earlier.subarray(0, table.length * steps),
+    };
   return table;
 }
 
@@ -93,6 +118,7 @@ export async function prepareLocalData(
   selection: FlowSelection,
   fit: EncoderFitOptions,
   shares: SplitShares,
+  history: HistorySettings | null = null,
 ): Promise<LocalData> {
   const flows = await openPipeline(selection);
   const rows = new SketchedRows(flows.schema.fields);
@@ -101,12 +127,13 @@ export async function prepareLocalData(
   const summary = { rowsRead: flows.stats.rows, rowsUsed: rows.rows, badRows: flows.stats.badRows };
   const encoderSpec = fitEncoder(rows.finishSketch(), fit);
   const encoder = new FlowEncoder(encoderSpec);
-  // Each part is encoded from the kept rows: the whole table and its parts are never held at once.
+  // Each part is encoded from the kept rows: the whole table and its parts are never held at
+  // once. Histories need the rows in file order with their hosts: those are read again.
   const order = splitOrder(rows.rows, shares);
-  const calibration = rows.encode(encoder, order.calibration);
+  const calibration = history ? null : rows.encode(encoder, order.calibration);
   const parts =
     calibration === null
-      ? splitTable(await encodeFlows(selection, encoder), shares)
+      ? splitTable(await encodeFlows(selection, encoder, history), shares)
       : {
           calibration,
           validation: rows.encode(encoder, order.validation)!,

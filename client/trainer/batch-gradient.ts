@@ -4,12 +4,17 @@
  * batch's mean loss. The one place a training step touches tensors, on either thread.
  */
 
+import type { RowHistory } from '../../shared/encoding/flow-table.js';
 import type { DetectorModel, LossSettings } from '../../shared/model/detector-model.js';
+import { withHistory } from '../../shared/model/model-rows.js';
 import type { MultiHotBuilder } from '../../shared/model/multi-hot.js';
 import { registerGradients } from '../../shared/model/register-gradients.js';
 import { tf } from '../../shared/runtime/tf.js';
 
-/** Rows `order[start .. start + count)` of `codes` (or `start ..` when `order` is null). */
+/**
+ * Rows `order[start .. start + count)` of `codes` (or `start ..` when `order` is null), with
+ * their histories when the table has them (`history`: the sequence model's input).
+ */
 export function batchGradient(
   model: DetectorModel,
   builder: MultiHotBuilder,
@@ -18,8 +23,9 @@ export function batchGradient(
   start: number,
   count: number,
   settings: LossSettings,
+  history: RowHistory | null = null,
 ): Float32Array {
-  const rows = builder.rows(codes, order, start, count);
+  const rows = withHistory(builder.rows(codes, order, start, count), history, order, start);
   const flat =
     model.lossAndGradient?.(rows, settings) ??
     autogradGradient(model, builder.build(codes, order, start, count), settings);

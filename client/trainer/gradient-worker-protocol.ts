@@ -1,6 +1,7 @@
 /**
  * What the training thread and its gradient worker share: one control word (Atomics), the
- * step's parameters, the weights, the worker's half of the batch (codes) and its gradient, all
+ * step's parameters, the weights, the worker's half of the batch (codes, and histories for the
+ * sequence model) and its gradient, all
  * in SharedArrayBuffers so that a step costs no message and no copy beyond the batch's codes.
  */
 import type { MessagePort } from 'node:worker_threads';
@@ -49,4 +50,10 @@ export interface WorkerSession {
   /** The gradient, then the mean loss: weights + 1 floats. */
   readonly gradient: SharedArrayBuffer;
   readonly codes: SharedArrayBuffer;
+  /**
+   * The sequence model's input: each row's history codes ([maxRows x steps x fields], NO_FLOW
+   * in empty slots), gathered by the training thread; null for models that read none.
+   */
+  readonly history: SharedArrayBuffer | null;
+  readonly steps: number;
 }

@@ -5,6 +5,7 @@
  */
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { FlowEncoder } from '../../shared/encoding/flow-encoder.js';
+import type { RowHistory } from '../../shared/encoding/flow-table.js';
 import { createDetector } from '../../shared/model/create-detector.js';
 import type { DetectorModel } from '../../shared/model/detector-model.js';
 import { MultiHotBuilder } from '../../shared/model/multi-hot.js';
@@ -23,6 +24,11 @@ class Session {
   private readonly gradient: Float32Array;
   private readonly codes: Uint16Array;
   private readonly local: Float32Array;
+  /**
+   * The gathered histories as a table's history: slot s of row r is row r x steps + s of the
+   * shared codes (an empty slot's codes are NO_FLOW, which the model reads as empty).
+   */
+  private readonly history: RowHistory | null;
 
   constructor(session: WorkerSession) {
     this.params = new Float64Array(session.params);
@@ -32,20 +38,36 @@ class Session {
     this.local = new Float32Array(this.weights.length);
     this.model = createDetector(session.spec, this.local);
     this.builder = new MultiHotBuilder(new FlowEncoder(session.spec.encoder));
+    this.history = session.history
+      ? {
+          steps: session.steps,
+          source: new Uint16Array(session.history),
+          rows: Int32Array.from({ length: session.maxRows * session.steps }, (_, i) => i),
+        }
+      : null;
   }
 
   step(): void {
     const p = this.params;
     this.local.set(this.weights);
     this.model.setWeights(this.local);
-    const gradient = batchGradient(this.model, this.builder, this.codes, null, 0, p[Param.Rows]!, {
-      klWeight: p[Param.KlWeight]!,
-      temperature: p[Param.Temperature]!,
-      seed: p[Param.Seed]!,
-      mixtureObjective: p[Param.Objective] === 0 ? 'exact' : 'gumbel-softmax',
-      // 0 means the caller gave none.
-      trainingRows: p[Param.TrainingRows] || undefined,
-    });
+    const gradient = batchGradient(
+      this.model,
+      this.builder,
+      this.codes,
+      null,
+      0,
+      p[Param.Rows]!,
+      {
+        klWeight: p[Param.KlWeight]!,
+        temperature: p[Param.Temperature]!,
+        seed: p[Param.Seed]!,
+        mixtureObjective: p[Param.Objective] === 0 ? 'exact' : 'gumbel-softmax',
+        // 0 means the caller gave none.
+        trainingRows: p[Param.TrainingRows] || undefined,
+      },
+      this.history,
+    );
     this.gradient.set(gradient);
   }
 

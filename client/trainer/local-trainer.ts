@@ -230,8 +230,18 @@ function optimiserStep(
   };
   const half = run.second && count >= 2 * MIN_HALF_BATCH ? Math.floor(count / 2) : 0;
   const own = count - half;
-  if (half) run.second!.core.begin(weights, codes, order, start + own, half, settings);
-  const gradient = batchGradient(model, run.builder, codes, order, start, own, settings);
+  if (half)
+    run.second!.core.begin(weights, codes, order, start + own, half, settings, run.train.history);
+  const gradient = batchGradient(
+    model,
+    run.builder,
+    codes,
+    order,
+    start,
+    own,
+    settings,
+    run.train.history,
+  );
   if (half) {
     // Both halves are means over their rows: weight them by rows for the whole batch's mean.
     const other = run.second!.core.finish();

@@ -11,7 +11,11 @@ import {
   receiveMessageOnPort,
   type Worker,
 } from 'node:worker_threads';
+import type { RowHistory } from '../../shared/encoding/flow-table.js';
+import { NO_FLOW } from '../../shared/encoding/host-history.js';
 import type { LossSettings } from '../../shared/model/detector-model.js';
+import { historySettingsFor } from '../../shared/model/gru/gru-layers.js';
+import { gatherHistory } from '../../shared/model/model-rows.js';
 import type { ModelSpec } from '../../shared/model/model-spec.js';
 import type { BackendName } from '../../shared/runtime/backend.js';
 import { startModuleWorker } from '../../shared/runtime/module-worker.js';
@@ -37,6 +41,7 @@ export class SecondCore {
     gradient: Float32Array;
     codes: Uint16Array;
     fields: number;
+    history: Uint16Array | null;
   } | null = null;
 
   private constructor(
@@ -68,6 +73,7 @@ export class SecondCore {
     if (this.session?.key === key) return;
     const size = spec.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
     const fields = spec.encoder.fields.length;
+    const steps = historySettingsFor(spec.kind, spec.architecture)?.steps ?? 0;
     const shared: WorkerSession = {
       spec,
       maxRows,
@@ -75,6 +81,8 @@ export class SecondCore {
       weights: new SharedArrayBuffer(4 * size),
       gradient: new SharedArrayBuffer(4 * (size + 1)),
       codes: new SharedArrayBuffer(2 * maxRows * fields),
+      history: steps > 0 ? new SharedArrayBuffer(2 * maxRows * steps * fields) : null,
+      steps,
     };
     this.session = null;
     this.port.postMessage(shared);
@@ -86,12 +94,14 @@ export class SecondCore {
       weights: new Float32Array(shared.weights),
       gradient: new Float32Array(shared.gradient),
       codes: new Uint16Array(shared.codes),
+      history: shared.history ? new Uint16Array(shared.history) : null,
     };
   }
 
   /**
    * Starts the worker on rows `order[start .. start + count)` of `codes` with `weights`;
-   * {@link finish} returns their gradient. Between the two, this thread is free.
+   * {@link finish} returns their gradient. Between the two, this thread is free. A sequence
+   * model's worker gets the rows' histories too (empty when the table has none).
    */
   begin(
     weights: Float32Array,
@@ -100,6 +110,7 @@ export class SecondCore {
     start: number,
     count: number,
     settings: LossSettings,
+    history: RowHistory | null = null,
   ): void {
     const s = this.session!;
     s.weights.set(weights);
@@ -107,6 +118,9 @@ export class SecondCore {
       const row = order[start + r]! * s.fields;
       s.codes.set(codes.subarray(row, row + s.fields), r * s.fields);
     }
+    if (s.history && history)
+      s.history.set(gatherHistory(history, s.fields, order, start, count).codes);
+    else s.history?.fill(NO_FLOW);
     s.params[Param.Rows] = count;
     s.params[Param.KlWeight] = settings.klWeight;
     s.params[Param.Temperature] = settings.temperature;

@@ -6,6 +6,7 @@ import convict from 'convict';
 import { DEFAULT_ENCODER_FIT } from '../encoding/fit-encoder.js';
 import {
   type ArchitectureSpec,
+  DEFAULT_SEQUENCE,
   type MixtureObjective,
   MODEL_KINDS,
   type ModelKind,
@@ -53,7 +54,7 @@ export const modelConfigSchema = {
   },
   model: {
     kind: {
-      doc: "Detector model kind: 'categorical-vae' (the default) or 'alad-gan' (a GAN baseline; its latent is always a gaussian of model.latentDim)",
+      doc: "Detector model kind: 'categorical-vae' (the default), 'alad-gan' (a GAN baseline; its latent is always a gaussian of model.latentDim) or 'gru' (a sequence model over each source host's flows: model.sequence)",
       format: [...MODEL_KINDS],
       default: 'categorical-vae',
       env: 'FEDFLOW_MODEL_KIND',
@@ -103,6 +104,38 @@ export const modelConfigSchema = {
       doc: 'Gumbel-softmax temperature at the last epoch',
       format: Number,
       default: 0.3,
+    },
+    sequence: {
+      steps: {
+        doc: 'gru: earlier flows of the same source host each flow is predicted from',
+        format: positiveInt('model.sequence.steps'),
+        default: DEFAULT_SEQUENCE.steps,
+      },
+      embedding: {
+        doc: 'gru: width of a flow embedding',
+        format: positiveInt('model.sequence.embedding'),
+        default: DEFAULT_SEQUENCE.embedding,
+      },
+      state: {
+        doc: 'gru: width of the GRU state',
+        format: positiveInt('model.sequence.state'),
+        default: DEFAULT_SEQUENCE.state,
+      },
+      maxHosts: {
+        doc: 'gru: source hosts whose history a scoring stream keeps (least recently seen dropped)',
+        format: positiveInt('model.sequence.maxHosts'),
+        default: DEFAULT_SEQUENCE.maxHosts,
+      },
+      gapSeconds: {
+        doc: 'gru: a host silent this many seconds starts with an empty history (null: never)',
+        format: (v: unknown) => {
+          if (v !== null && !(typeof v === 'number' && v > 0))
+            throw new Error(
+              `model.sequence.gapSeconds must be null or a positive number, got ${JSON.stringify(v)}`,
+            );
+        },
+        default: DEFAULT_SEQUENCE.gapSeconds as number | null,
+      },
     },
   },
   training: {
@@ -249,6 +282,11 @@ export function modelFromConfig(model: ModelConfig['model']): {
     return {
       kind,
       architecture: { hidden: [model.hidden], latent: { kind: 'gaussian', dim: model.latentDim } },
+    };
+  if (kind === 'gru')
+    return {
+      kind,
+      architecture: { ...architectureFromConfig(model), sequence: { ...model.sequence } },
     };
   return { kind, architecture: architectureFromConfig(model) };
 }

@@ -2,7 +2,23 @@
  * Encoded flows held compactly: one Uint16 code per field per row, row-major in one growable
  * buffer, with optional labels as small ids. A million NSL-KDD-sized rows take ~80 MB.
  */
+/**
+ * Each row's earlier flows of the same source host (host-history.ts), as row numbers into the
+ * codes of the table the rows were read into (`source`): splits and selections share that
+ * table's codes, so a calibration row's history may be a training row. 4 bytes a slot instead
+ * of a copy of the flows' codes.
+ */
+export interface RowHistory {
+  readonly steps: number;
+  /** Row-major codes the row numbers point into (fieldCount per row). */
+  readonly source: Uint16Array;
+  /** [rows x steps], oldest first, -1 for an empty slot. */
+  readonly rows: Int32Array;
+}
+
 export class FlowTable {
+  /** Each row's history, for the sequence model; null when the table was read without one. */
+  history: RowHistory | null = null;
   private buffer: Uint16Array;
   private labelIds: Uint16Array;
   private readonly labelIndex = new Map<string, number>();
@@ -44,6 +60,13 @@ export class FlowTable {
       const at = out.appendRow(this.label(r));
       out.buffer.set(this.buffer.subarray(r * f, r * f + f), at);
     }
+    const h = this.history;
+    if (h) {
+      const steps = new Int32Array(rows.length * h.steps);
+      for (let i = 0; i < rows.length; i++)
+        steps.set(h.rows.subarray(rows[i]! * h.steps, (rows[i]! + 1) * h.steps), i * h.steps);
+      out.history = { steps: h.steps, source: h.source, rows: steps };
+    }
     return out;
   }
 
@@ -60,6 +83,7 @@ export class FlowTable {
         out.buffer.set(table.buffer.subarray(r * this.fieldCount, (r + 1) * this.fieldCount), at);
       }
     }
+    out.history = joinedHistory(this, other);
     return out;
   }
 
@@ -83,4 +107,21 @@ export class FlowTable {
     labels.set(this.labelIds);
     this.labelIds = labels;
   }
+}
+
+/**
+ * The history of `a`'s rows then `b`'s: a table without one (flows sampled from a model for
+ * replay) gives its rows empty histories; two with histories into different tables cannot join.
+ */
+function joinedHistory(a: FlowTable, b: FlowTable): RowHistory | null {
+  const first = a.history ?? b.history;
+  if (!first) return null;
+  for (const h of [a.history, b.history])
+    if (h && (h.source !== first.source || h.steps !== first.steps))
+      throw new Error('cannot join tables whose histories point into different tables');
+  const rows = new Int32Array((a.length + b.length) * first.steps).fill(-1);
+  if (a.history) rows.set(a.history.rows.subarray(0, a.length * first.steps));
+  if (b.history)
+    rows.set(b.history.rows.subarray(0, b.length * first.steps), a.length * first.steps);
+  return { steps: first.steps, source: first.source, rows };
 }

@@ -1,6 +1,7 @@
 /** Builds the detector model a spec names, from flat weights: the one place that knows every kind. */
 import type { DetectorModel } from './detector-model.js';
 import { AladGan } from './gan/alad-gan.js';
+import { GruModel } from './gru/gru-model.js';
 import type { ModelSpec } from './model-spec.js';
 import { CategoricalVae } from './vae.js';
 
@@ -11,5 +12,7 @@ export function createDetector(spec: ModelSpec, weights: Float32Array): Detector
       return new CategoricalVae(spec, weights);
     case 'alad-gan':
       return new AladGan(spec, weights);
+    case 'gru':
+      return new GruModel(spec, weights);
   }
 }

@@ -3,6 +3,7 @@ import type { EncoderSpec } from '../encoding/encoder-spec.js';
 import { FlowEncoder } from '../encoding/flow-encoder.js';
 import type { FlowSchema } from '../flows/schema.js';
 import { ganManifest } from './gan/gan-layers.js';
+import { gruManifest } from './gru/gru-layers.js';
 import type { ArchitectureSpec, ModelKind, ModelSpec, WeightEntry } from './model-spec.js';
 import { initialWeights, weightManifest } from './parameters.js';
 
@@ -43,5 +44,7 @@ export function manifestFor(
       return weightManifest(architecture, width);
     case 'alad-gan':
       return ganManifest(architecture, width);
+    case 'gru':
+      return gruManifest(architecture, width);
   }
 }

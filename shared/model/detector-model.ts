@@ -7,8 +7,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { FlowEncoder } from '../encoding/flow-encoder.js';
 import type { FlowTable } from '../encoding/flow-table.js';
+import type { ModelRows } from './model-rows.js';
 import type { MixtureObjective, ModelSpec } from './model-spec.js';
-import type { MultiHotRows } from './multi-hot.js';
 
 /** Per-step settings of the training objective. */
 export interface LossSettings {
@@ -58,12 +58,15 @@ export interface DetectorModel {
   /**
    * Optional fast path for training: the mean loss over a batch and its gradient, as one flat
    * vector (the gradient in weight-manifest order, then the loss), from the batch's multi-hot
-   * columns (no dense matrix). Null when the model has no such path for these settings; the
+   * columns (no dense matrix) and, for the sequence model, their histories. Null when the model has no such path for these settings; the
    * trainer then differentiates {@link loss} with autograd.
    */
-  lossAndGradient?(rows: MultiHotRows, settings: LossSettings): tf.Tensor1D | null;
-  /** Scores a batch of multi-hot rows, read back to JS once. */
-  score(rows: MultiHotRows, options?: ScoreOptions): BatchScores;
+  lossAndGradient?(rows: ModelRows, settings: LossSettings): tf.Tensor1D | null;
+  /**
+   * Scores a batch of multi-hot rows, read back to JS once. The rows may carry each flow's
+   * history (its source host's earlier flows), which only the sequence model reads.
+   */
+  score(rows: ModelRows, options?: ScoreOptions): BatchScores;
   /** `count` encoded flows drawn from the model's own distribution (generative replay). */
   sample(encoder: FlowEncoder, count: number, seed: number): FlowTable;
   /** The weights as one flat vector in manifest order. */

@@ -30,10 +30,38 @@ export type LatentSpec =
       readonly concentration: number;
     };
 
+/**
+ * The sequence model's settings (kind 'gru'): how much of each source host's past it sees and
+ * how wide its layers are. Recorded in the spec so scoring keeps the same per-host state.
+ */
+export interface SequenceSpec {
+  /** Earlier flows of the same source host a flow is predicted from (H). */
+  readonly steps: number;
+  /** Width of a flow's embedding (a dense layer on its multi-hot row). */
+  readonly embedding: number;
+  /** Width of the GRU's state. */
+  readonly state: number;
+  /** Hosts whose history is kept at once while scoring a stream (least recently seen dropped). */
+  readonly maxHosts: number;
+  /** A host silent this long (seconds) starts with an empty history; null: never. */
+  readonly gapSeconds: number | null;
+}
+
+export const DEFAULT_SEQUENCE: SequenceSpec = {
+  steps: 8,
+  embedding: 32,
+  state: 64,
+  maxHosts: 100_000,
+  gapSeconds: 3600,
+};
+
 export interface ArchitectureSpec {
   /** Hidden layer widths of the encoder MLP; the decoder mirrors them. */
   readonly hidden: readonly number[];
+  /** The VAE's latent (a gru records one but does not use it). */
   readonly latent: LatentSpec;
+  /** Kind 'gru' only: its history and layer widths. */
+  readonly sequence?: SequenceSpec;
 }
 
 /** One tensor inside the flat weight vector, in order (as tfjs `io` weight manifests). */
@@ -44,9 +72,10 @@ export interface WeightEntry {
 
 /**
  * The detector models fedflow has; the spec names its kind so every reader builds the same.
- * 'alad-gan' is a GAN baseline to compare the VAE with (docs/model.md), not the default.
+ * 'alad-gan' is a GAN baseline to compare the VAE with (docs/model.md), not the default;
+ * 'gru' predicts each flow from its source host's previous flows (a sequence model).
  */
-export const MODEL_KINDS = ['categorical-vae', 'alad-gan'] as const;
+export const MODEL_KINDS = ['categorical-vae', 'alad-gan', 'gru'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export interface ModelSpec {

@@ -45,6 +45,10 @@ export function readModelSpec(value: unknown, source: string): ModelSpec {
   const width = encoder.fields.reduce((sum, field) => sum + cardinality(field), 0);
   if (kind === 'alad-gan' && architecture.latent.kind !== 'gaussian')
     fail("architecture: an alad-gan model needs latent 'kind' 'gaussian'");
+  if (kind === 'gru') {
+    const sequenceProblem = checkSequence(architecture.sequence);
+    if (sequenceProblem) fail(`architecture: ${sequenceProblem}`);
+  }
   const expected = manifestFor(kind, architecture, width);
   if (JSON.stringify(spec.weights) !== JSON.stringify(expected))
     fail(
@@ -97,6 +101,22 @@ function checkArchitecture(value: unknown): string | null {
     latent.objective !== 'gumbel-softmax'
   )
     return "latent 'objective' must be 'exact' or 'gumbel-softmax'";
+  return null;
+}
+
+/** Most history slots per host a spec may ask for: each costs every remembered host a flow's codes. */
+const MAX_STEPS = 1024;
+
+function checkSequence(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null) return "a gru model needs 'sequence'";
+  const s = value as Record<string, unknown>;
+  for (const key of ['steps', 'embedding', 'state', 'maxHosts'])
+    if (!(Number.isInteger(s[key]) && (s[key] as number) > 0))
+      return `sequence '${key}' must be a positive integer`;
+  if ((s.steps as number) > MAX_STEPS) return `sequence 'steps' must be at most ${MAX_STEPS}`;
+  const gap = s.gapSeconds;
+  if (gap !== null && !(typeof gap === 'number' && gap > 0))
+    return "sequence 'gapSeconds' must be null or a positive number";
   return null;
 }
 

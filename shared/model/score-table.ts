@@ -2,11 +2,12 @@
 import type { FlowEncoder } from '../encoding/flow-encoder.js';
 import type { FlowTable } from '../encoding/flow-table.js';
 import type { DetectorModel, ScoreOptions } from './detector-model.js';
+import { withHistory } from './model-rows.js';
 import { MultiHotBuilder } from './multi-hot.js';
 
 export const SCORE_BATCH = 2048;
 
-/** Anomaly score of every row, in table order. */
+/** Anomaly score of every row, in table order (given its history when the table has one). */
 export function scoreTable(
   model: DetectorModel,
   encoder: FlowEncoder,
@@ -17,7 +18,13 @@ export function scoreTable(
   const scores = new Float32Array(table.length);
   for (let start = 0; start < table.length; start += SCORE_BATCH) {
     const count = Math.min(SCORE_BATCH, table.length - start);
-    scores.set(model.score(builder.rows(table.codes, null, start, count), options).scores, start);
+    const rows = withHistory(
+      builder.rows(table.codes, null, start, count),
+      table.history,
+      null,
+      start,
+    );
+    scores.set(model.score(rows, options).scores, start);
   }
   return scores;
 }

@@ -43,6 +43,15 @@ describe('fedflow train --model-kind and --latent: choosing the model', function
     expect(r.stderr).to.match(/components in use: \d+ of 32 above 1% weight/);
   });
 
+  it('trains a gru on flows without addresses, and warns that it then sees no history', async () => {
+    const r = await train('gru', '--model-kind', 'gru');
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stderr).to.contain(
+      'warning: no flow has an earlier flow of the same source host (the files carry no source addresses?)',
+    );
+    expect(JSON.parse(readFileSync(file('gru/model.json'), 'utf8')).kind).to.equal('gru');
+  });
+
   it('refuses a latent the GAN does not have, before training anything', async () => {
     const r = await train('bad', '--model-kind', 'alad-gan', '--latent', 'stick-breaking');
     expect(r.code).to.not.equal(0);

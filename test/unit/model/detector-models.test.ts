@@ -29,6 +29,14 @@ const gan: MakeDetector = (encoder, seed) => {
   return createDetector(fresh.spec, fresh.weights);
 };
 
+const gru: MakeDetector = (encoder, seed) => {
+  const latent = { kind: 'gaussian', dim: 4 } as const;
+  const sequence = { steps: 4, embedding: 8, state: 16, maxHosts: 100, gapSeconds: null };
+  const architecture = { hidden: [16], latent, sequence };
+  const fresh = createModel(TOY_SCHEMA, encoder.spec, architecture, seed, 'gru');
+  return createDetector(fresh.spec, fresh.weights);
+};
+
 /** Every kind with the architectures, and ways of training them, it must pass the suite in. */
 const KINDS: Record<ModelKind, Record<string, { make: MakeDetector; tweaks: TrainingTweaks }>> = {
   'categorical-vae': {
@@ -48,6 +56,9 @@ const KINDS: Record<ModelKind, Record<string, { make: MakeDetector; tweaks: Trai
   },
   'alad-gan': {
     'GAN (ALAD) with a Gaussian prior': { make: gan, tweaks: {} },
+  },
+  gru: {
+    'sequence model (GRU) over flows without history': { make: gru, tweaks: {} },
   },
 };
 

@@ -32,7 +32,7 @@ describe('reading a model spec', () => {
 
   it('refuses a kind it does not know, naming the kinds it does', () => {
     expect(problem({ ...asJson(spec()), kind: 'transformer' })).to.equal(
-      `model.json: 'kind' must be one of categorical-vae, alad-gan, got "transformer"`,
+      `model.json: 'kind' must be one of categorical-vae, alad-gan, gru, got "transformer"`,
     );
   });
 
@@ -46,6 +46,31 @@ describe('reading a model spec', () => {
     );
     expect(problem({ ...good, architecture: { hidden: [9], latent: good.architecture } })).to.match(
       /architecture: latent 'kind' must be 'gaussian', 'mixture' or 'stick-breaking'/,
+    );
+  });
+
+  it('reads a gru spec back and refuses one without sound history settings', () => {
+    const architecture = {
+      hidden: [8],
+      latent: defaultLatent('gaussian'),
+      sequence: { steps: 4, embedding: 8, state: 8, maxHosts: 10, gapSeconds: null },
+    };
+    const gru = asJson(createModel(TOY_SCHEMA, toyEncoder().spec, architecture, 1, 'gru').spec);
+    expect(readModelSpec(gru, 'model.json').architecture.sequence).to.deep.equal(
+      architecture.sequence,
+    );
+    const withSequence = (sequence: unknown) => ({
+      ...gru,
+      architecture: { ...architecture, sequence },
+    });
+    expect(problem(withSequence(undefined))).to.equal(
+      "model.json: architecture: a gru model needs 'sequence'",
+    );
+    expect(problem(withSequence({ ...architecture.sequence, steps: 0 }))).to.equal(
+      "model.json: architecture: sequence 'steps' must be a positive integer",
+    );
+    expect(problem(withSequence({ ...architecture.sequence, gapSeconds: -1 }))).to.match(
+      /'gapSeconds' must be null or a positive number/,
     );
   });
 
