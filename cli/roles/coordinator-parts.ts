@@ -29,7 +29,7 @@ import type { AuditEntry } from '../../shared/audit/audit-entry.js';
 import { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
 import type { CoordinatorConfig } from '../../shared/config/federation-config.js';
 import type { Identity } from '../../shared/crypto/identity.js';
-import { loadPublicIdentity } from '../../shared/crypto/key-files.js';
+import { loadPrivateIdentity, loadPublicIdentity } from '../../shared/crypto/key-files.js';
 import { ReplayGuard } from '../../shared/crypto/replay-guard.js';
 import { appendJsonLine } from '../../shared/fs/append-log.js';
 import { loadServerCredentials } from '../../shared/tls/credentials.js';
@@ -241,6 +241,13 @@ export function loadAllowList(config: CoordinatorConfig, coordinator: Identity):
       'clients: the allow-list is empty; list the public key files of the sites that may enrol',
     );
   return new AllowList(allowList);
+}
+
+/** Who the coordinator is and whom it admits: its key, the allow-list, the enrolment. */
+export function admission(config: CoordinatorConfig) {
+  const identity = loadPrivateIdentity(config.privateKey);
+  const allowList = loadAllowList(config, identity);
+  return { identity, allowList, enrolment: newEnrolment(config, identity, allowList) };
 }
 
 /** Enrolment against `allowList`; sessions live in memory, enrolments are recorded. */

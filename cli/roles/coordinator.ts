@@ -18,15 +18,13 @@ import { FileFederationStore } from '../../coordinator/store/file-store.js';
 import { FileOpenRoundStore } from '../../coordinator/store/open-round.js';
 import { describeFederation } from '../../shared/config/describe-federation.js';
 import type { CoordinatorConfig } from '../../shared/config/federation-config.js';
-import { fingerprint } from '../../shared/crypto/identity.js';
-import { loadPrivateIdentity } from '../../shared/crypto/key-files.js';
+import { fingerprint, type Identity } from '../../shared/crypto/identity.js';
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import { decodeClientPayload } from '../../shared/wire/payload-codec.js';
 import {
+  admission,
   checkStartable,
   federationServer,
-  loadAllowList,
-  newEnrolment,
   openIngressLog,
   roundLoop,
   serverCredentials,
@@ -54,9 +52,7 @@ export async function startCoordinator(
   onRound?: (r: RoundRecord) => void,
 ): Promise<RunningCoordinator> {
   checkStartable(config);
-  const identity = loadPrivateIdentity(config.privateKey);
-  const allowList = loadAllowList(config, identity);
-  const enrolment = newEnrolment(config, identity, allowList);
+  const { identity, allowList, enrolment } = admission(config);
   const strategy = strategyFromConfig(config);
   const plan = await planFromConfig(config, strategy.siteTraining.proximalMu);
   const store = new FileFederationStore(config.stateDir);
@@ -103,17 +99,14 @@ export async function startCoordinator(
     privacy: plan.privacy,
   });
   const server = federationServer(config, { ...parts, loop, finished, log });
-  // Certificate problems fail start-up here, before anything listens.
-  const port = await listen(server, config, serverCredentials(config, log));
-  log(
-    `coordinator ${identity.name} (${fingerprint(identity.signPublicKey)}) listening on ${config.listen.host}:${port}; ${allowList.sites.length} clients on the allow-list`,
-  );
-  log(`federation: ${describeFederation(config)}`);
+  const port = await listenAndSay(server, config, identity, allowList.sites.length, log);
   const dashboard = await startOperatorDashboard(config, server, status, metrics, log);
   notifyDashboard = () => dashboard?.notify();
-  const stopFollowing = config.allowListFile
-    ? followAllowList(config.allowListFile, { ...parts, log, onChange: () => notifyDashboard() })
-    : () => {};
+  const stopFollowing = followAllowList(config.allowListFile, {
+    ...parts,
+    log,
+    onChange: () => notifyDashboard(),
+  });
   const done = runToEnd(loop, finish);
   return {
     port,
@@ -131,6 +124,23 @@ export async function startCoordinator(
       await shutDown(server);
     },
   };
+}
+
+/** Binds the server and says where, as whom, for how many sites, and how it federates. */
+async function listenAndSay(
+  server: grpc.Server,
+  config: CoordinatorConfig,
+  identity: Identity,
+  sites: number,
+  log: (line: string) => void,
+): Promise<number> {
+  // Certificate problems fail start-up here, before anything listens.
+  const port = await listen(server, config, serverCredentials(config, log));
+  log(
+    `coordinator ${identity.name} (${fingerprint(identity.signPublicKey)}) listening on ${config.listen.host}:${port}; ${sites} clients on the allow-list`,
+  );
+  log(`federation: ${describeFederation(config)}`);
+  return port;
 }
 
 /** Binds the server; resolves with the port (listen.port 0 picks a free one). */

@@ -24,12 +24,16 @@ export interface AllowListParts {
   onChange(): void;
 }
 
-/** Follows `path` until the returned function is called. */
+/**
+ * Follows `path` until the returned function is called; none (a coordinator whose list is
+ * its config's key files, `path` ''): nothing to follow.
+ */
 export function followAllowList(
   path: string,
   parts: AllowListParts,
   intervalMs = 1000,
 ): () => void {
+  if (!path) return () => {};
   const check = () => applyAllowListFile(path, parts);
   watchFile(path, { interval: intervalMs, persistent: false }, check);
   return () => unwatchFile(path, check);

@@ -2,6 +2,7 @@
  * A simulation's processes: the coordinator, then (once it listens) one client per site;
  * one failing stops the others. Rounds are reported as the coordinator closes them.
  */
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { RoundRecord } from '../../coordinator/store/federation-state.js';
 import type { Consortium } from './consortium.js';
@@ -74,14 +75,27 @@ export async function runFederation(
       join(dir, `site-${i + 1}`, 'log.txt'),
     ),
   );
-  // One process failing ends the simulation: stop the others instead of waiting on them.
-  // A coordinator told to stay counts as done once it says so, not when it exits.
+  const staying = await awaitEnd(server, clients, keep ? finished : null, dir);
+  return { rounds, finalModelDir, staying };
+}
+
+/**
+ * Waits for every process; one failing stops the others instead of waiting on them. A
+ * coordinator told to stay (`staysAfter`) counts as done once it says so, not when it exits,
+ * and is handed back still running.
+ */
+async function awaitEnd(
+  server: ChildProcess,
+  clients: readonly ChildProcess[],
+  staysAfter: Promise<void> | null,
+  dir: string,
+): Promise<StayingCoordinator | null> {
   const all = [server, ...clients];
   const serverEnd = exited(server);
   const codes = await Promise.all(
     all.map((child) =>
-      (child === server && keep
-        ? Promise.race([finished.then(() => 0), serverEnd])
+      (child === server && staysAfter
+        ? Promise.race([staysAfter.then(() => 0), serverEnd])
         : exited(child)
       ).then((code) => {
         if (code !== 0) for (const other of all) if (other.exitCode === null) other.kill('SIGTERM');
@@ -93,14 +107,11 @@ export async function runFederation(
     throw new Error(
       `a process failed (exit codes: coordinator ${codes[0]}, clients ${codes.slice(1).join(', ')}); logs are in ${dir}`,
     );
-
-  const staying = keep
-    ? {
-        stop: async () => {
-          if (server.exitCode === null) server.kill('SIGTERM');
-          await serverEnd;
-        },
-      }
-    : null;
-  return { rounds, finalModelDir, staying };
+  if (!staysAfter) return null;
+  return {
+    stop: async () => {
+      if (server.exitCode === null) server.kill('SIGTERM');
+      await serverEnd;
+    },
+  };
 }

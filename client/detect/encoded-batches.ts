@@ -7,7 +7,7 @@ import type { Worker } from 'node:worker_threads';
 import type { EncoderSpec } from '../../shared/encoding/encoder-spec.js';
 import type { HistorySettings } from '../../shared/encoding/host-history.js';
 import type { FlowSelection } from '../../shared/flows/pipeline.js';
-import { FlowFormatError, type FlowSchema } from '../../shared/flows/schema.js';
+import { FlowFormatError, type FlowSchema, type RowIssue } from '../../shared/flows/schema.js';
 import { startModuleWorker } from '../../shared/runtime/module-worker.js';
 import type { EncodeWorkerInput, ReadingOptions } from './encode-worker.js';
 import type { WorkerMessage } from './encode-worker-protocol.js';
@@ -86,26 +86,7 @@ export async function encodeInWorker(
   const askToStop = () => worker.postMessage('stop');
   if (stop?.aborted) askToStop();
   stop?.addEventListener('abort', askToStop, { once: true });
-  const queue: WorkerMessage[] = [];
-  let wake: (() => void) | null = null;
-  let crashed: Error | null = early;
-  worker.on('message', (m: WorkerMessage) => {
-    if (m.type === 'bad-row') onBadRow?.(m.issue);
-    else queue.push(m);
-    wake?.();
-  });
-  worker.on('error', (error) => {
-    crashed = error;
-    wake?.();
-  });
-  const next = async (): Promise<WorkerMessage> => {
-    while (queue.length === 0) {
-      if (crashed) throw crashed;
-      await new Promise<void>((resolve) => (wake = resolve));
-      wake = null;
-    }
-    return queue.shift()!;
-  };
+  const next = messages(worker, early, onBadRow);
   const fail = (m: Extract<WorkerMessage, { type: 'error' }>): never => {
     void worker.terminate();
     if (m.name === 'FlowFormatError')
@@ -137,4 +118,35 @@ export async function encodeInWorker(
     }
   }
   return { schema: first.schema, batches: batches(), stats };
+}
+
+/**
+ * The worker's messages in order, one per call (a bad row goes to `onBadRow` instead); throws
+ * once the worker has crashed (or had crashed before anyone listened: `early`).
+ */
+function messages(
+  worker: Worker,
+  early: Error | null,
+  onBadRow: ((issue: RowIssue) => void) | undefined,
+): () => Promise<WorkerMessage> {
+  const queue: WorkerMessage[] = [];
+  let wake: (() => void) | null = null;
+  let crashed: Error | null = early;
+  worker.on('message', (m: WorkerMessage) => {
+    if (m.type === 'bad-row') onBadRow?.(m.issue);
+    else queue.push(m);
+    wake?.();
+  });
+  worker.on('error', (error) => {
+    crashed = error;
+    wake?.();
+  });
+  return async () => {
+    while (queue.length === 0) {
+      if (crashed) throw crashed;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+    }
+    return queue.shift()!;
+  };
 }

@@ -66,34 +66,7 @@ export function siteTotals(
     checked++;
     if (payload.kind !== entry.type)
       finding('payload-kind', `the log says ${entry.type}, the payload is a ${payload.kind}`);
-    let problem: string | null = null;
-    if (payload.kind === 'delta') {
-      const spec = models.get(payload.modelVersion);
-      problem = !spec
-        ? `no published model version ${payload.modelVersion} to check against`
-        : payload.delta.length !== parameterCount(spec.weights)
-          ? `delta has ${payload.delta.length} values, model v${payload.modelVersion} has ${parameterCount(spec.weights)} parameters`
-          : null;
-    } else if (payload.kind === 'histogram') {
-      problem = histogramProblem(payload.counts, payload.flows);
-    } else if (payload.kind === 'masked-delta') {
-      // Masked: uniform on its own. Its shape is what an auditor can check: one word per
-      // parameter of the model it was trained from, then examples and loss.
-      const spec = models.get(payload.modelVersion);
-      problem = !spec
-        ? `no published model version ${payload.modelVersion} to check against`
-        : payload.masked.length !== parameterCount(spec.weights) + 2
-          ? `masked delta has ${payload.masked.length} words, model v${payload.modelVersion} needs ${parameterCount(spec.weights) + 2}`
-          : null;
-    } else if (payload.kind !== 'sketch') {
-      // Keys, sealed shares and revealed shares: decoding already held each to its fixed size.
-      problem = null;
-    } else if (schema) {
-      // The protocol's rules, not the run's settings: an auditor trusts no coordinator config.
-      problem = sketchProblem(schema, payload);
-    } else {
-      problem = 'no published model v1 (with the schema) to check this sketch against';
-    }
+    const problem = shapeProblem(payload, models, schema);
     if (problem) finding('payload-shape', problem);
   }
   return {
@@ -104,4 +77,39 @@ export function siteTotals(
     bytes,
     plaintextsChecked: checked,
   };
+}
+
+/** Why a kept payload is not of the published shape, or null when it is. */
+function shapeProblem(
+  payload: ReturnType<typeof decodeClientPayload>,
+  models: Map<number, ModelSpec>,
+  schema: ModelSpec['schema'] | null,
+): string | null {
+  if (payload.kind === 'delta') {
+    const spec = models.get(payload.modelVersion);
+    return !spec
+      ? `no published model version ${payload.modelVersion} to check against`
+      : payload.delta.length !== parameterCount(spec.weights)
+        ? `delta has ${payload.delta.length} values, model v${payload.modelVersion} has ${parameterCount(spec.weights)} parameters`
+        : null;
+  } else if (payload.kind === 'histogram') {
+    return histogramProblem(payload.counts, payload.flows);
+  } else if (payload.kind === 'masked-delta') {
+    // Masked: uniform on its own. Its shape is what an auditor can check: one word per
+    // parameter of the model it was trained from, then examples and loss.
+    const spec = models.get(payload.modelVersion);
+    return !spec
+      ? `no published model version ${payload.modelVersion} to check against`
+      : payload.masked.length !== parameterCount(spec.weights) + 2
+        ? `masked delta has ${payload.masked.length} words, model v${payload.modelVersion} needs ${parameterCount(spec.weights) + 2}`
+        : null;
+  } else if (payload.kind !== 'sketch') {
+    // Keys, sealed shares and revealed shares: decoding already held each to its fixed size.
+    return null;
+  } else if (schema) {
+    // The protocol's rules, not the run's settings: an auditor trusts no coordinator config.
+    return sketchProblem(schema, payload);
+  } else {
+    return 'no published model v1 (with the schema) to check this sketch against';
+  }
 }

@@ -9,7 +9,7 @@ import type { BadRowCounter } from './bad-rows.js';
 import { fileBytes } from './file-bytes.js';
 import { fileError } from './flow-file.js';
 import { LineCells } from './line-cells.js';
-import { type BatchedRows, withBatches } from './row-batches.js';
+import { type BatchedRows, oneByOne, withBatches } from './row-batches.js';
 import { isRowIssue } from './row-decoder.js';
 import { FlowFormatError, type FlowRow, type RowIssue } from './schema.js';
 
@@ -179,10 +179,6 @@ async function* delimitedRowBatches(
   }
   if (rows.length > 0) yield rows;
   counter.finish();
-}
-
-async function* oneByOne<T>(items: AsyncIterable<T>): AsyncGenerator<T[]> {
-  for await (const item of items) yield [item];
 }
 
 /**

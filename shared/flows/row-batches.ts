@@ -74,3 +74,8 @@ export function mapRows(
     }
   });
 }
+
+/** Each item of `items` as a batch of its own (for a source that does not read in batches). */
+export async function* oneByOne<T>(items: AsyncIterable<T>): AsyncGenerator<T[]> {
+  for await (const item of items) yield [item];
+}

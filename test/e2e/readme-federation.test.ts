@@ -15,11 +15,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { freePort } from '../helpers/free-port.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -29,17 +29,6 @@ function walkthrough(): string {
   const block = /<!-- federation-walkthrough -->\n```sh\n([\s\S]*?)\n```/.exec(readme);
   if (!block) throw new Error('README.md has no federation walk-through block');
   return block[1]!;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function runShell(script: string, cwd: string, path: string, timeoutMs: number) {
