@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import type { AlertLine } from '../../client/detect/alert-lines.js';
 import { ecsProblems } from '../helpers/ecs.js';
 import { runCli } from '../helpers/run-cli.js';
+import { synthLogs } from '../helpers/synth-logs.js';
 
 describe('fedflow synth -> train -> evaluate -> score on synthetic flows', function () {
   this.timeout(240_000);
@@ -14,25 +15,10 @@ describe('fedflow synth -> train -> evaluate -> score on synthetic flows', funct
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fedflow-e2e-'));
-    for (const [name, seed, share, flows] of [
-      ['train.log', '1', '0', '20000'],
-      ['test.log', '2', '0.05', '8000'],
-    ] as const) {
-      const r = await runCli([
-        'synth',
-        '--profile',
-        'mail-dns',
-        '--flows',
-        flows,
-        '--seed',
-        seed,
-        '--attack-share',
-        share,
-        '--out',
-        file(name),
-      ]);
-      expect(r.code, r.stderr).to.equal(0);
-    }
+    await synthLogs([
+      { file: file('train.log'), seed: 1, attackShare: 0, flows: 20000 },
+      { file: file('test.log'), seed: 2, attackShare: 0.05, flows: 8000 },
+    ]);
     const trained = await runCli([
       'train',
       '--data',

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { runCli } from '../helpers/run-cli.js';
+import { synthLogs } from '../helpers/synth-logs.js';
 
 describe('fedflow train --model-kind gru, then evaluate and score a Zeek conn.log', function () {
   this.timeout(300_000);
@@ -11,25 +12,10 @@ describe('fedflow train --model-kind gru, then evaluate and score a Zeek conn.lo
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fedflow-gru-'));
-    for (const [name, seed, share, flows] of [
-      ['train.log', '1', '0', '6000'],
-      ['test.log', '2', '0.05', '3000'],
-    ] as const) {
-      const r = await runCli([
-        'synth',
-        '--profile',
-        'mail-dns',
-        '--flows',
-        flows,
-        '--seed',
-        seed,
-        '--attack-share',
-        share,
-        '--out',
-        file(name),
-      ]);
-      expect(r.code, r.stderr).to.equal(0);
-    }
+    await synthLogs([
+      { file: file('train.log'), seed: 1, attackShare: 0, flows: 6000 },
+      { file: file('test.log'), seed: 2, attackShare: 0.05, flows: 3000 },
+    ]);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
