@@ -4,7 +4,7 @@
  * checked against. Whatever cannot be read becomes a finding, never an exception.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fingerprint } from '../crypto/identity.js';
 import { loadKeyFile } from '../crypto/key-files.js';
 import type { ModelSpec } from '../model/model-spec.js';
@@ -52,7 +52,12 @@ export function findFiles(
 /** The identities of the `*.public.json` key files under `paths`, by fingerprint. */
 export function pinnedKeys(paths: readonly string[], findings: Finding[]): Map<string, PinnedKey> {
   const keys = new Map<string, PinnedKey>();
-  for (const file of findFiles(paths, (f) => f.endsWith('.public.json'), findings)) {
+  // A party's state folder in its kit (kits/site-a/state) has the kit's keys/ beside it.
+  const besideStates = paths
+    .map((p) => join(dirname(resolve(p)), 'keys'))
+    .filter((dir, i, all) => all.indexOf(dir) === i && existsSync(dir));
+  const searched = [...paths, ...besideStates];
+  for (const file of findFiles(searched, (f) => f.endsWith('.public.json'), findings)) {
     try {
       const { identity } = loadKeyFile(file);
       keys.set(fingerprint(identity.signPublicKey), identity);

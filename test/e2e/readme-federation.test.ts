@@ -105,6 +105,16 @@ describe('the README’s federation walk-through', function () {
     expect(shown.out).to.match(/delta: model v1, \d+ parameters \(8-bit\), L2 norm/);
     expect(shown.out).not.to.include('key-not-pinned');
 
+    // The parties' state folders in their kits: the signers' keys are found in the kits' keys/.
+    const inKits = await runShell(
+      'fedflow audit verify kits/coordinator/state kits/site-a/state kits/site-b/state',
+      dir,
+      bin,
+      60_000,
+    );
+    expect(inKits.code, inKits.out).to.equal(0);
+    expect(inKits.out).to.include('OK: no errors, 0 warnings');
+
     // The same audit as a page an auditor can attach to a finding.
     const page = await runShell(
       'cd kits/auditor && fedflow audit report --html audit.html',
