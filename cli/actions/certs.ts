@@ -1,9 +1,10 @@
 /** What `fedflow certs ca|server|client|show` do (their options: cli/commands/certs.ts). */
 import { createHash, X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeyFilesExistError } from '../../shared/crypto/key-files.js';
+import { KeyFilesExistError, writeKeyFile } from '../../shared/crypto/key-files.js';
 import { writeCertificateFiles } from '../../shared/tls/certificate-files.js';
+import { createCertificateRequest } from '../../shared/tls/certificate-requests.js';
 import {
   type CertificateBundle,
   type CertificateRole,
@@ -12,7 +13,7 @@ import {
 } from '../../shared/tls/certificates.js';
 import { extendedKeyUsages, loadTlsFiles } from '../../shared/tls/tls-files.js';
 import { CA_FILE_NAME } from '../ca-file-name.js';
-import type { CaOptions, LeafOptions, WriteOutput } from '../commands/certs.js';
+import type { CaOptions, LeafOptions, RequestOptions, WriteOutput } from '../commands/certs.js';
 
 export async function createCaFiles(options: CaOptions, write: WriteOutput): Promise<void> {
   const bundle = await createCa(options.name, options.days);
@@ -22,6 +23,31 @@ export async function createCaFiles(options: CaOptions, write: WriteOutput): Pro
       ['CA certificate', `${paths.certPath} (every party trusts this one: tls.ca)`],
       ['CA key', `${paths.keyPath} (mode 0600; issues certificates: keep it safe)`],
       ...describe(bundle.certPem),
+    ]),
+  );
+}
+
+export async function createRequest(options: RequestOptions, write: WriteOutput): Promise<void> {
+  const { csrPem, keyPem } = await createCertificateRequest(options.name);
+  const keyPath = join(options.out, `${options.name}.key`);
+  const csrPath = join(options.out, `${options.name}.csr`);
+  const force = options.force ?? false;
+  const existing = [keyPath, csrPath].filter((p) => existsSync(p));
+  if (existing.length > 0 && !force)
+    throw new Error(`refusing to overwrite ${existing.join(', ')}: pass --force to replace them`);
+  mkdirSync(options.out, { recursive: true, mode: 0o700 });
+  writeKeyFile(keyPath, keyPem, 0o600, force);
+  writeKeyFile(csrPath, csrPem, 0o644, force);
+  write(
+    table([
+      [
+        'key',
+        `${keyPath} (mode 0600; tls.key of site ${options.name}: it never leaves this machine)`,
+      ],
+      [
+        'request',
+        `${csrPath} (send it to whoever provisions the consortium, with your NAME.public.json)`,
+      ],
     ]),
   );
 }

@@ -24,6 +24,12 @@ export interface CaOptions {
   force?: boolean;
 }
 
+export interface RequestOptions {
+  name: string;
+  out: string;
+  force?: boolean;
+}
+
 export interface LeafOptions {
   caDir: string;
   name: string;
@@ -93,6 +99,18 @@ export function registerCerts(program: Command, write: WriteOutput = toStdout): 
   ).action(async (options: LeafOptions) =>
     (await import('../actions/certs.js')).issue('client', options, write),
   );
+
+  certs
+    .command('request')
+    .description(
+      'on a site that keeps its own key: NAME.key (mode 0600, stays here) and NAME.csr (send it to whoever provisions: `csr` in the consortium description)',
+    )
+    .requiredOption('--name <name>', 'the site’s name (the request’s common name)')
+    .requiredOption('--out <dir>', 'directory to write NAME.key and NAME.csr to')
+    .option('--force', 'replace existing files')
+    .action(async (options: RequestOptions) =>
+      (await import('../actions/certs.js')).createRequest(options, write),
+    );
 
   certs
     .command('show <file>')

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { extname } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { load as parseYaml } from 'js-yaml';
 import { validateIdentityName } from '../../shared/crypto/identity.js';
 import { FLOW_FORMATS } from '../../shared/flows/formats.js';
@@ -15,6 +15,12 @@ export interface SiteDescription {
   /** The site's flow files, as they are on the site's machine (empty: to be filled in there). */
   readonly files: readonly string[];
   readonly format: (typeof FLOW_FORMATS)[number];
+  /**
+   * A site that keeps its own key: its public key file and (with TLS) its certificate request
+   * (`fedflow certs request`), paths resolved against the description's folder. Absent:
+   * provision makes the site's keys.
+   */
+  readonly own?: { readonly publicKey: string; readonly csr: string | null };
 }
 
 export interface ConsortiumDescription {
@@ -39,6 +45,7 @@ export interface ConsortiumDescription {
 }
 
 const TOP_LEVEL = ['name', 'coordinator', 'tls', 'validDays', 'sites', 'auditor'];
+const SITE_FIELDS = ['name', 'files', 'format', 'publicKey', 'csr'];
 /** Coordinator settings a kit writes itself: the description may not set them. */
 const KIT_OWNED = ['listen', 'stateDir', 'privateKey', 'clients', 'tls'];
 
@@ -68,11 +75,15 @@ export function readConsortiumDescription(file: string): ConsortiumDescription {
       `not valid ${extname(file) || 'YAML'}: ${(error as Error).message.split('\n')[0]}`,
     );
   }
-  return parseConsortiumDescription(raw, file);
+  return parseConsortiumDescription(raw, file, dirname(resolve(file)));
 }
 
 /** Checks an already parsed description; `file` names it in errors. */
-export function parseConsortiumDescription(raw: unknown, file: string): ConsortiumDescription {
+export function parseConsortiumDescription(
+  raw: unknown,
+  file: string,
+  baseDir = process.cwd(),
+): ConsortiumDescription {
   const fail = (field: string, reason: string): never => {
     throw new DescriptionError(file, field, reason);
   };
@@ -99,7 +110,13 @@ export function parseConsortiumDescription(raw: unknown, file: string): Consorti
   const validDays = top.validDays ?? 365;
   if (!Number.isInteger(validDays) || (validDays as number) < 1)
     fail('validDays', `must be a whole number of days >= 1, got ${JSON.stringify(validDays)}`);
-  const sites = siteList(top.sites, fail);
+  const sites = siteList(top.sites, fail, baseDir);
+  for (const [i, site] of sites.entries())
+    if (site.own && tls && site.own.csr === null)
+      fail(
+        `sites[${i}].csr`,
+        'missing: with TLS a site that keeps its own key sends its certificate request (fedflow certs request)',
+      );
   const auditor = identityName(top.auditor ?? 'auditor', 'auditor', fail);
   const taken = new Set(['coordinator', 'ca']);
   for (const [i, site] of sites.entries()) {
@@ -122,14 +139,14 @@ export function parseConsortiumDescription(raw: unknown, file: string): Consorti
 
 type Fail = (field: string, reason: string) => never;
 
-function siteList(raw: unknown, fail: Fail): SiteDescription[] {
+function siteList(raw: unknown, fail: Fail, baseDir: string): SiteDescription[] {
   if (!Array.isArray(raw) || raw.length === 0) return fail('sites', 'must list at least one site');
   return raw.map((entry, i) => {
     const field = `sites[${i}]`;
     const site = typeof entry === 'string' ? { name: entry } : object(entry, field, fail);
     for (const key of Object.keys(site))
-      if (!['name', 'files', 'format'].includes(key))
-        fail(`${field}.${key}`, 'unknown field (known: name, files, format)');
+      if (!SITE_FIELDS.includes(key))
+        fail(`${field}.${key}`, `unknown field (known: ${SITE_FIELDS.join(', ')})`);
     const files = site.files ?? [];
     if (!Array.isArray(files) || files.some((f) => typeof f !== 'string' || f === ''))
       fail(`${field}.files`, 'must be a list of file paths');
@@ -143,8 +160,22 @@ function siteList(raw: unknown, fail: Fail): SiteDescription[] {
       name: identityName(site.name, `${field}.name`, fail),
       files: files as string[],
       format: format as SiteDescription['format'],
+      ...ownKeys(site, field, fail, baseDir),
     };
   });
+}
+
+/** A site's own public key and request, when it keeps its key (paths against `baseDir`). */
+function ownKeys(site: Record<string, unknown>, field: string, fail: Fail, baseDir: string) {
+  if (site.publicKey === undefined && site.csr === undefined) return {};
+  const path = (value: unknown, name: string) =>
+    resolve(baseDir, text(value, `${field}.${name}`, fail));
+  return {
+    own: {
+      publicKey: path(site.publicKey, 'publicKey'),
+      csr: site.csr === undefined ? null : path(site.csr, 'csr'),
+    },
+  };
 }
 
 function listenAddress(raw: unknown, fail: Fail) {

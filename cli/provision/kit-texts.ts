@@ -57,13 +57,22 @@ at ${address(d)}, trains on its own flows and sends only signed, sealed weight d
 sketches. ${data}
 
 - \`client.json\`: the settings (paths are relative to this folder).
-- \`keys/${site.name}.private.json\`: this site's key (mode 0600). It never leaves this machine;
-  the coordinator and the auditor have \`keys/${site.name}.public.json\`.
+${ownKeyLines(site, d.tls)}
 - \`keys/coordinator.public.json\`: the coordinator's public key, pinned.
 - ${tlsLine(d)}
 - \`state/\` (created at start): the final model with the shared thresholds, and the signed
   egress log with a copy of every message sent. The auditor needs a copy of it.
 `;
+}
+
+/** Where the site's private keys are: in this kit, or the site's own, which it adds. */
+function ownKeyLines(site: SiteDescription, tls: boolean): string {
+  if (!site.own)
+    return `- \`keys/${site.name}.private.json\`: this site's key (mode 0600). It never leaves this machine;
+  the coordinator and the auditor have \`keys/${site.name}.public.json\`.`;
+  const tlsKey = tls ? ` and \`tls/${site.name}.key\` (from \`fedflow certs request\`)` : '';
+  return `- No private key: this site keeps its own. Put \`keys/${site.name}.private.json\` (from
+  \`fedflow keys\`)${tlsKey} into this kit before starting; \`keys/${site.name}.public.json\`${tls ? ` and the certificate \`tls/${site.name}.crt\`, issued for the key in your request,` : ''} are here.`;
 }
 
 export function auditorReadme(d: ConsortiumDescription): string {

@@ -15,10 +15,10 @@ import {
   type PublicIdentity,
   publicIdentity,
 } from '../../shared/crypto/identity.js';
-import { writeIdentityFiles } from '../../shared/crypto/key-files.js';
+import { loadPublicIdentity, writeIdentityFiles } from '../../shared/crypto/key-files.js';
 import { writeCertificateFiles } from '../../shared/tls/certificate-files.js';
 import { createCa, issueCertificate } from '../../shared/tls/certificates.js';
-import type { ConsortiumDescription } from './description.js';
+import type { ConsortiumDescription, SiteDescription } from './description.js';
 import { auditorReadme, coordinatorReadme } from './kit-texts.js';
 import { shareFile, writeConfig, writeKitScript, writeSiteKit } from './site-kit.js';
 
@@ -80,8 +80,9 @@ async function writeKits(d: ConsortiumDescription, root: string) {
   const allowed: PublicIdentity[] = [];
   for (const site of d.sites) {
     const kit = join(root, site.name);
-    const identity = generateIdentity('client', site.name);
-    allowed.push(publicIdentity(identity));
+    // A site that keeps its own key brings its public key; the others get theirs made here.
+    const identity = site.own ? null : generateIdentity('client', site.name);
+    allowed.push(identity ? publicIdentity(identity) : ownPublicKey(site));
     await writeSiteKit(d, site, identity, {
       kit,
       coordinatorPublicKey: coordinatorKeys.publicPath,
@@ -135,4 +136,14 @@ function coordinatorConfig(d: ConsortiumDescription): Record<string, unknown> {
         }
       : { enabled: false },
   };
+}
+
+/** A site's own public key file, refused unless it is a client key of that site's name. */
+function ownPublicKey(site: SiteDescription): PublicIdentity {
+  const identity = loadPublicIdentity(site.own!.publicKey);
+  if (identity.role !== 'client' || identity.name !== site.name)
+    throw new Error(
+      `${site.own!.publicKey}: a ${identity.role} key named ${identity.name}, not site ${site.name}'s (fedflow keys --role client --name ${site.name})`,
+    );
+  return identity;
 }

@@ -3,13 +3,14 @@
  * key, its client certificate from the consortium CA, its config, start script and README.
  * Written by provision for every site, and by add-site for a site that joins later.
  */
-import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { basename, join } from 'node:path';
 import { loadClientConfig } from '../../shared/config/federation-config.js';
 import type { Identity } from '../../shared/crypto/identity.js';
 import { writeIdentityFiles } from '../../shared/crypto/key-files.js';
 import { writeCertificateFiles } from '../../shared/tls/certificate-files.js';
+import { issueClientFromRequest } from '../../shared/tls/certificate-requests.js';
 import { type CertificateBundle, issueCertificate } from '../../shared/tls/certificates.js';
 import type { ConsortiumDescription, SiteDescription } from './description.js';
 import { siteReadme, startScript } from './kit-texts.js';
@@ -24,23 +25,44 @@ export interface SiteKitPlaces {
   readonly ca: { readonly bundle: CertificateBundle; readonly certPath: string } | null;
 }
 
+/**
+ * The site's keys: made here (its private key then written into its kit only), or the site's
+ * own (site.own: its public key file and certificate request; its private keys never pass
+ * through here and the site adds them to its kit).
+ */
 export async function writeSiteKit(
   d: ConsortiumDescription,
   site: SiteDescription,
-  identity: Identity,
+  identity: Identity | null,
   places: SiteKitPlaces,
 ): Promise<void> {
   const { kit, ca } = places;
-  const keys = writeIdentityFiles(join(kit, 'keys'), identity);
-  shareFile(keys.publicPath, places.auditorKeys);
+  const publicPath = identity
+    ? writeIdentityFiles(join(kit, 'keys'), identity).publicPath
+    : shareFile(site.own!.publicKey, join(kit, 'keys'), `${site.name}.public.json`);
+  shareFile(publicPath, places.auditorKeys);
   shareFile(places.coordinatorPublicKey, join(kit, 'keys'));
   if (ca) {
-    const bundle = await issueCertificate(ca.bundle, {
-      commonName: site.name,
-      role: 'client',
-      validDays: d.validDays,
-    });
-    writeCertificateFiles(join(kit, 'tls'), site.name, bundle);
+    const validDays = d.validDays;
+    if (site.own) {
+      const csr = site.own.csr!;
+      const certPem = await issueClientFromRequest(
+        ca.bundle,
+        readFileSync(csr, 'utf8'),
+        site.name,
+        validDays,
+        csr,
+      );
+      mkdirSync(join(kit, 'tls'), { recursive: true, mode: 0o700 });
+      writeFileSync(join(kit, 'tls', `${site.name}.crt`), certPem, { mode: 0o644 });
+    } else {
+      const bundle = await issueCertificate(ca.bundle, {
+        commonName: site.name,
+        role: 'client',
+        validDays,
+      });
+      writeCertificateFiles(join(kit, 'tls'), site.name, bundle);
+    }
     shareFile(ca.certPath, join(kit, 'tls'));
   }
   writeConfig(join(kit, 'client.json'), siteConfig(d, site), loadClientConfig);
@@ -96,7 +118,9 @@ export function writeKitScript(kit: string, command: string, config: string): vo
 }
 
 /** Copies a public file (a public key, the CA certificate) into another kit's folder. */
-export function shareFile(path: string, dir: string): void {
+export function shareFile(path: string, dir: string, name = basename(path)): string {
   mkdirSync(dir, { recursive: true });
-  copyFileSync(path, join(dir, basename(path)));
+  const target = join(dir, name);
+  copyFileSync(path, target);
+  return target;
 }

@@ -12,8 +12,10 @@
  * import-order trap).
  */
 import { isIP } from 'node:net';
+import type * as X509 from '@peculiar/x509';
 import { loadAuthority } from './certificate-authority.js';
 import {
+  type CryptoKey,
   cryptoForX509,
   generateKeys,
   loadX509,
@@ -99,11 +101,25 @@ export async function issueCertificate(
   ca: CertificateBundle,
   request: CertificateRequest,
 ): Promise<CertificateBundle> {
+  const keys = await generateKeys();
+  const certPem = await signCertificate(ca, request, keys.publicKey);
+  return { certPem, keyPem: await privateKeyPem(keys.privateKey) };
+}
+
+/**
+ * A certificate signed by `ca` for `publicKey`, whose private key the caller never sees (a
+ * site's own, from its certificate request: certificate-requests.ts), as PEM.
+ */
+export async function signCertificate(
+  ca: CertificateBundle,
+  request: CertificateRequest,
+  publicKey: CryptoKey | X509.PublicKey,
+): Promise<string> {
   validateRequest(request);
   const { notBefore, notAfter } = validity(request.validDays, request.notBefore);
   const x509 = await loadX509();
   const authority = await loadAuthority(ca, notAfter);
-  const keys = await generateKeys();
+  const keys = { publicKey };
   const names = [
     ...(request.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
     ...(request.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
@@ -137,7 +153,7 @@ export async function issueCertificate(
     },
     cryptoForX509,
   );
-  return { certPem: certificate.toString('pem'), keyPem: await privateKeyPem(keys.privateKey) };
+  return certificate.toString('pem');
 }
 
 function validity(validDays: number, start?: Date): { notBefore: Date; notAfter: Date } {

@@ -1,4 +1,5 @@
 import {
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -20,7 +21,13 @@ import {
   loadClientConfig,
   loadCoordinatorConfig,
 } from '../../../shared/config/federation-config.js';
-import { loadPrivateIdentity, loadPublicIdentity } from '../../../shared/crypto/key-files.js';
+import { generateIdentity } from '../../../shared/crypto/identity.js';
+import {
+  loadPrivateIdentity,
+  loadPublicIdentity,
+  writeIdentityFiles,
+} from '../../../shared/crypto/key-files.js';
+import { createCertificateRequest } from '../../../shared/tls/certificate-requests.js';
 import { loadTlsFiles } from '../../../shared/tls/tls-files.js';
 
 function filesUnder(dir: string): string[] {
@@ -184,5 +191,75 @@ describe('startup kits', function () {
       });
       expect(String(error), taken).to.include(`${taken} is taken`);
     }
+  });
+
+  it('takes a site’s own public key and certificate request, so its private keys never pass through', async () => {
+    const home = join(dir, 'site-c-home');
+    const own = generateIdentity('client', 'site-c');
+    const ownKeys = writeIdentityFiles(join(home, 'keys'), own);
+    const { csrPem, keyPem } = await createCertificateRequest('site-c');
+    writeFileSync(join(home, 'site-c.csr'), csrPem);
+    const d = parseConsortiumDescription(
+      {
+        coordinator: { address: 'fl.example.org:7700' },
+        sites: [
+          'site-a',
+          {
+            name: 'site-c',
+            publicKey: 'site-c-home/keys/site-c.public.json',
+            csr: 'site-c-home/site-c.csr',
+          },
+        ],
+      },
+      'c.yaml',
+      dir,
+    );
+    const kits = await provisionKits(d, join(dir, 'kits'));
+    const kit = kits.sites[1]!;
+    expect(
+      filesUnder(kit).filter((f) => f.includes('private') || f.endsWith('.key')),
+    ).to.deep.equal([]);
+    expect(readFileSync(join(kit, 'README.md'), 'utf8')).to.include(
+      'No private key: this site keeps its own',
+    );
+    const allowed = readAllowList(
+      join(kits.coordinator, 'allow-list.json'),
+      loadPublicIdentity(join(kits.coordinator, 'keys', 'coordinator.public.json')).signPublicKey,
+    );
+    expect(allowed.sites.find((s) => s.name === 'site-c')!.signPublicKey).to.deep.equal(
+      own.signPublicKey,
+    );
+    // The site adds its own keys and the kit is whole: the certificate is for its key.
+    copyFileSync(ownKeys.privatePath, join(kit, 'keys', 'site-c.private.json'));
+    writeFileSync(join(kit, 'tls', 'site-c.key'), keyPem, { mode: 0o600 });
+    const site = loadClientConfig(join(kit, 'client.json'));
+    expect(loadPrivateIdentity(site.privateKey).name).to.equal('site-c');
+    expect(
+      loadTlsFiles({ ca: site.tls.ca, cert: site.tls.cert, key: site.tls.key }).certPem,
+    ).to.include('BEGIN CERTIFICATE');
+  });
+
+  it('refuses a site’s own key of another name, and a request without its key', async () => {
+    const home = join(dir, 'home');
+    writeIdentityFiles(home, generateIdentity('client', 'site-x'));
+    const describeOwn = (site: Record<string, unknown>) =>
+      parseConsortiumDescription(
+        { coordinator: { address: 'h.example:1' }, sites: [site] },
+        'c.yaml',
+        dir,
+      );
+    let error: Error | null = null;
+    await provisionKits(
+      describeOwn({ name: 'site-c', publicKey: 'home/site-x.public.json', csr: 'none.csr' }),
+      join(dir, 'k1'),
+    ).catch((e: Error) => {
+      error = e;
+    });
+    expect(String(error)).to.match(
+      /site-x\.public\.json: a client key named site-x, not site site-c's/,
+    );
+    expect(() => describeOwn({ name: 'site-c', publicKey: 'home/site-x.public.json' })).to.throw(
+      /c\.yaml: sites\[0\]\.csr: missing/,
+    );
   });
 });

@@ -111,6 +111,20 @@ describe('fedflow certs', () => {
     expect(readFileSync(join(dir, 'ca.key'), 'utf8')).not.to.equal(before);
   });
 
+  it('makes a site’s own key (0600) and a certificate request naming it, refusing to replace them', async () => {
+    const out = await runCerts(['certs', 'request', '--name', 'site-c', '--out', dir]);
+    expect(out).to.match(/site-c\.key \(mode 0600/);
+    expect(statSync(join(dir, 'site-c.key')).mode & 0o777).to.equal(0o600);
+    expect(readFileSync(join(dir, 'site-c.csr'), 'utf8')).to.match(
+      /^-----BEGIN CERTIFICATE REQUEST-----/,
+    );
+    const key = readFileSync(join(dir, 'site-c.key'), 'utf8');
+    expect(
+      (await failure(['certs', 'request', '--name', 'site-c', '--out', dir])).message,
+    ).to.match(/refusing to overwrite .*site-c\.key, .*site-c\.csr: pass --force/);
+    expect(readFileSync(join(dir, 'site-c.key'), 'utf8')).to.equal(key);
+  });
+
   it('says where the CA was expected when --ca-dir has none', async () => {
     const error = await failure(['certs', 'client', '--ca-dir', dir, '--name', 's', '--out', dir]);
     expect(error.message).to.match(
