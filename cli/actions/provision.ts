@@ -1,5 +1,5 @@
 /** What `fedflow provision` does (its options: cli/commands/provision.ts). */
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { AddSiteOptions, ProvisionOptions } from '../commands/provision.js';
 import { addSiteKit } from '../provision/add-site.js';
 import type { SiteDescription } from '../provision/description.js';
@@ -43,7 +43,24 @@ export async function addSite(
   options: AddSiteOptions,
   write: (text: string) => void = (text) => process.stdout.write(text),
 ): Promise<void> {
-  const site = { name, files: options.files ?? [], format: options.format } as SiteDescription;
+  if (options.csr && !options.publicKey)
+    throw new Error(
+      'add-site: --csr comes with --public-key (a site that keeps its own keys sends both)',
+    );
+  const own = options.publicKey
+    ? {
+        own: {
+          publicKey: resolve(options.publicKey),
+          csr: options.csr ? resolve(options.csr) : null,
+        },
+      }
+    : {};
+  const site = {
+    name,
+    files: options.files ?? [],
+    format: options.format,
+    ...own,
+  } as SiteDescription;
   const kit = await addSiteKit(options.kits, site);
   const at = relative(process.cwd(), kit) || '.';
   write(

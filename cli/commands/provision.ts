@@ -12,6 +12,8 @@ export interface AddSiteOptions {
   kits: string;
   files?: string[];
   format: string;
+  publicKey?: string;
+  csr?: string;
 }
 
 /**
@@ -41,6 +43,11 @@ export function registerProvision(program: Command): void {
     )
     .option('--files <files...>', "the site's flow files, as on its machine")
     .option('--format <format>', 'their flow format', 'zeek')
+    .option(
+      '--public-key <file>',
+      'a site that keeps its own keys: its NAME.public.json (fedflow keys)',
+    )
+    .option('--csr <file>', 'and its certificate request (fedflow certs request)')
     .action(async (name: string, options: AddSiteOptions) =>
       (await import('../actions/provision.js')).addSite(name, options),
     );

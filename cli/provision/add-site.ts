@@ -9,7 +9,7 @@ import { generateIdentity, validateIdentityName } from '../../shared/crypto/iden
 import { FLOW_FORMATS } from '../../shared/flows/formats.js';
 import { loadTlsFiles } from '../../shared/tls/tls-files.js';
 import type { ConsortiumDescription, SiteDescription } from './description.js';
-import { DESCRIPTION_FILE } from './kits.js';
+import { DESCRIPTION_FILE, ownPublicKey } from './kits.js';
 import { writeSiteKit } from './site-kit.js';
 
 /** Writes `kits/<name>/` and records the site in the kept description; returns the kit. */
@@ -28,10 +28,17 @@ export async function addSiteKit(kits: string, site: SiteDescription): Promise<s
   const ca = d.tls
     ? loadTlsFiles({ cert: join(kits, 'ca', 'ca.crt'), key: join(kits, 'ca', 'ca.key') })
     : null;
+  if (site.own && d.tls && !site.own.csr)
+    throw new Error(
+      `--csr: with TLS a site that keeps its own key sends its certificate request (fedflow certs request)`,
+    );
+  // A site that keeps its own key: refused unless the key is a client key of its name.
+  if (site.own) ownPublicKey(site);
+  const identity = site.own ? null : generateIdentity('client', site.name);
   const work = join(dirname(kit), `.${site.name}.partial-${process.pid}`);
   rmSync(work, { recursive: true, force: true });
   try {
-    await writeSiteKit(d, site, generateIdentity('client', site.name), {
+    await writeSiteKit(d, site, identity, {
       kit: work,
       coordinatorPublicKey: join(kits, 'coordinator', 'keys', 'coordinator.public.json'),
       auditorKeys: join(kits, d.auditor, 'keys'),

@@ -139,7 +139,7 @@ function coordinatorConfig(d: ConsortiumDescription): Record<string, unknown> {
 }
 
 /** A site's own public key file, refused unless it is a client key of that site's name. */
-function ownPublicKey(site: SiteDescription): PublicIdentity {
+export function ownPublicKey(site: SiteDescription): PublicIdentity {
   const identity = loadPublicIdentity(site.own!.publicKey);
   if (identity.role !== 'client' || identity.name !== site.name)
     throw new Error(

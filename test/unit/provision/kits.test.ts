@@ -262,4 +262,35 @@ describe('startup kits', function () {
       /c\.yaml: sites\[0\]\.csr: missing/,
     );
   });
+
+  it('adds a later site that keeps its own keys, with no private key in its kit', async () => {
+    const kits = await provisionKits(describeConsortium(), join(dir, 'kits'));
+    const home = join(dir, 'site-e-home');
+    writeIdentityFiles(home, generateIdentity('client', 'site-e'));
+    const { csrPem } = await createCertificateRequest('site-e');
+    writeFileSync(join(home, 'site-e.csr'), csrPem);
+    const own = { publicKey: join(home, 'site-e.public.json'), csr: join(home, 'site-e.csr') };
+    const kit = await addSiteKit(kits.out, { name: 'site-e', files: [], format: 'zeek', own });
+    expect(
+      filesUnder(kit).filter((f) => f.includes('private') || f.endsWith('.key')),
+    ).to.deep.equal([]);
+    expect(filesUnder(kit)).to.include.members([
+      'keys/site-e.public.json',
+      'tls/site-e.crt',
+      'tls/ca.crt',
+    ]);
+    expect(filesUnder(kits.auditor)).to.include('keys/site-e.public.json');
+    let error: Error | null = null;
+    await addSiteKit(kits.out, {
+      name: 'site-f',
+      files: [],
+      format: 'zeek',
+      own: { ...own, csr: null },
+    }).catch((e: Error) => {
+      error = e;
+    });
+    expect(String(error)).to.include(
+      '--csr: with TLS a site that keeps its own key sends its certificate request',
+    );
+  });
 });
