@@ -1,15 +1,15 @@
 /** What `fedflow audit verify` and `fedflow audit show` do (options: cli/commands/audit.ts). */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type AuditEntry, RESULT_TYPES } from '../../shared/audit/audit-entry.js';
 import { auditHtml } from '../../shared/audit/audit-html.js';
+import { type PinnedKey, pinnedKeys } from '../../shared/audit/audit-inputs.js';
 import { type AuditReport, auditFederation } from '../../shared/audit/audit-run.js';
 import { siteSummaries } from '../../shared/audit/audit-summary.js';
 import { egressTable, ingressTables } from '../../shared/audit/audit-tables.js';
 import { disclosures, disclosureText } from '../../shared/audit/payload-disclosure.js';
 import { verifyLog } from '../../shared/audit/verify-chain.js';
-import { toBase64 } from '../../shared/crypto/base64.js';
-import { fingerprint, type PublicIdentity } from '../../shared/crypto/identity.js';
+import { fingerprint } from '../../shared/crypto/identity.js';
 import { loadPublicIdentity } from '../../shared/crypto/key-files.js';
 import { writeFileDurably } from '../../shared/fs/atomic-write.js';
 import { checkOutputFile, jsonReport, writeOutputFile } from '../../shared/fs/output-file.js';
@@ -92,27 +92,18 @@ export function showAuditLog(path: string, options: ShowOptions = {}): void {
 
 /**
  * The public key of the log's signer in the keys/ folder beside its state directory (a kit's
- * `state/` and `keys/`, or an auditor's kit with a party's copy beside `keys/`), or null.
+ * `state/` and `keys/`, or an auditor's kit with a party's copy beside `keys/`), found as
+ * `audit verify` finds keys; or null.
  */
-function keyBeside(logFile: string): PublicIdentity | null {
-  const keys = join(dirname(dirname(dirname(logFile))), 'keys');
-  if (!existsSync(keys)) return null;
+function keyBeside(logFile: string): PinnedKey | null {
   const first = readFileSync(logFile, 'utf8').split('\n', 1)[0];
   let actor = '';
   try {
-    actor = (JSON.parse(first ?? '') as { actorKey?: string }).actorKey ?? '';
+    actor = (JSON.parse(first ?? '') as { actor?: string }).actor ?? '';
   } catch {
     return null; // verifyLog reports the line
   }
-  for (const name of readdirSync(keys).filter((f) => f.endsWith('.public.json'))) {
-    try {
-      const identity = loadPublicIdentity(join(keys, name));
-      if (toBase64(identity.signPublicKey) === actor) return identity;
-    } catch {
-      // not a key file: skip it
-    }
-  }
-  return null;
+  return pinnedKeys([dirname(dirname(logFile))], []).get(actor) ?? null;
 }
 
 /** The state directory's egress log (a site), else its ingress log (the coordinator). */
