@@ -1,12 +1,12 @@
 /** What `fedflow audit verify` and `fedflow audit show` do (options: cli/commands/audit.ts). */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type AuditEntry, RESULT_TYPES } from '../../shared/audit/audit-entry.js';
+import type { AuditEntry } from '../../shared/audit/audit-entry.js';
 import { auditHtml } from '../../shared/audit/audit-html.js';
 import { type PinnedKey, pinnedKeys } from '../../shared/audit/audit-inputs.js';
 import { type AuditReport, auditFederation } from '../../shared/audit/audit-run.js';
 import { siteSummaries } from '../../shared/audit/audit-summary.js';
-import { egressTable, ingressTables } from '../../shared/audit/audit-tables.js';
+import { egressTable, ingressTables, sentBySite } from '../../shared/audit/audit-tables.js';
 import { disclosures, disclosureText } from '../../shared/audit/payload-disclosure.js';
 import { verifyLog } from '../../shared/audit/verify-chain.js';
 import { fingerprint } from '../../shared/crypto/identity.js';
@@ -135,30 +135,8 @@ function formatAuditReport(report: AuditReport): string {
   const out: string[] = [];
   out.push(`coordinator log: ${report.coordinatorLog ?? '(none)'}`);
   out.push(`site logs: ${report.siteLogs.length}`);
-  // The three plain kinds always; secure aggregation's four when a site sent any.
-  const kinds = RESULT_TYPES.filter(
-    (k) =>
-      ['sketch', 'delta', 'histogram'].includes(k) ||
-      report.sites.some((s) => (s.messages[k] ?? 0) > 0),
-  );
-  out.push(
-    formatTable(
-      [
-        'site',
-        'fingerprint',
-        ...kinds.map((k) => `${k} msgs`),
-        ...kinds.map((k) => `${k} bytes`),
-        'payloads checked',
-      ],
-      report.sites.map((s) => [
-        s.site,
-        s.fingerprint,
-        ...kinds.map((k) => s.messages[k] ?? 0),
-        ...kinds.map((k) => s.bytes[k] ?? 0),
-        s.plaintextsChecked,
-      ]),
-    ),
-  );
+  const sent = sentBySite(report);
+  out.push(formatTable(sent.head, sent.rows));
   if (report.screening.length > 0) out.push('', screeningSummary(report));
   out.push('', 'in plain words:', ...siteSummaries(report).map((p) => `  ${p}`), '');
   for (const f of report.findings) {

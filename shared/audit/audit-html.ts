@@ -4,9 +4,9 @@
  * copy disclosed, the coordinator's screening and every finding. No script, no external
  * resource; every text from the logs is escaped.
  */
-import { RESULT_TYPES } from './audit-entry.js';
 import type { AuditReport } from './audit-run.js';
 import { siteSummaries } from './audit-summary.js';
+import { sentBySite } from './audit-tables.js';
 import type { DisclosedMessage } from './payload-disclosure.js';
 
 export interface HtmlReportInputs {
@@ -53,21 +53,7 @@ export function auditHtml(inputs: HtmlReportInputs): string {
 }
 
 function sentTable(report: AuditReport): string {
-  const kinds = RESULT_TYPES.filter((k) => report.sites.some((s) => (s.messages[k] ?? 0) > 0));
-  const head = [
-    'site',
-    'fingerprint',
-    ...kinds.map((k) => `${k} msgs`),
-    ...kinds.map((k) => `${k} bytes`),
-    'copies opened',
-  ];
-  const rows = report.sites.map((s) => [
-    s.site,
-    s.fingerprint,
-    ...kinds.map((k) => s.messages[k] ?? 0),
-    ...kinds.map((k) => s.bytes[k] ?? 0),
-    s.plaintextsChecked,
-  ]);
+  const { head, rows } = sentBySite(report);
   return table(head, rows);
 }
 

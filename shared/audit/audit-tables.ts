@@ -3,7 +3,8 @@
  * coordinator received, and what its strategy did with each delta (screening).
  */
 import { formatTable } from '../stats/report-table.js';
-import { type AuditEntry, isResultType } from './audit-entry.js';
+import { type AuditEntry, isResultType, RESULT_TYPES } from './audit-entry.js';
+import type { AuditReport } from './audit-run.js';
 
 /** A site's egress log: one row per result sent, with whether its receipt came back. */
 export function egressTable(entries: readonly AuditEntry[]): string {
@@ -58,4 +59,36 @@ function screeningTable(entries: readonly AuditEntry[]): string {
   ]);
   const headers = ['round', 'site', 'action', 'norm', 'cosine', 'weight', 'strategy', 'reason'];
   return formatTable(headers, rows);
+}
+
+/**
+ * What each site sent, per result kind (the three plain kinds always, secure aggregation's
+ * when a site sent any), as a table's head and rows: verify prints it, the HTML report
+ * renders it.
+ */
+export function sentBySite(report: AuditReport): {
+  head: string[];
+  rows: (string | number)[][];
+} {
+  const kinds = RESULT_TYPES.filter(
+    (k) =>
+      ['sketch', 'delta', 'histogram'].includes(k) ||
+      report.sites.some((s) => (s.messages[k] ?? 0) > 0),
+  );
+  return {
+    head: [
+      'site',
+      'fingerprint',
+      ...kinds.map((k) => `${k} msgs`),
+      ...kinds.map((k) => `${k} bytes`),
+      'payloads checked',
+    ],
+    rows: report.sites.map((s) => [
+      s.site,
+      s.fingerprint,
+      ...kinds.map((k) => s.messages[k] ?? 0),
+      ...kinds.map((k) => s.bytes[k] ?? 0),
+      s.plaintextsChecked,
+    ]),
+  };
 }
