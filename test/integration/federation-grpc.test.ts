@@ -280,7 +280,7 @@ describe('federation over gRPC on loopback', function () {
         'transport.reattachSeconds': 1,
       }),
       quiet,
-      (r) => rounds.push(r),
+      { onRound: (r) => rounds.push(r) },
     );
     const address = `127.0.0.1:${coordinator.port}`;
     const abort = new AbortController();
