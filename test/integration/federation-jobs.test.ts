@@ -7,16 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { type RunningCoordinator, startCoordinator } from '../../cli/roles/coordinator.js';
-import { participate } from '../../client/agent/participation.js';
-import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
 import { jobDir, jobRequestsPath, writeJobRequests } from '../../coordinator/jobs/job-requests.js';
 import { generateIdentity } from '../../shared/crypto/identity.js';
 import { initBackend } from '../../shared/runtime/backend.js';
 import {
   type FederationFixture,
   federationFixture,
-  publicIdentity,
-  siteWorker,
+  siteAgents,
 } from '../helpers/federation-fixture.js';
 
 const quiet = () => {};
@@ -41,21 +38,7 @@ describe('federation jobs on one coordinator over gRPC', function () {
   });
 
   /** Both sites take part until the job they joined is complete; their final models. */
-  const sitesJoin = (port: number) =>
-    Promise.all(
-      fixture.sites.map((site, i) =>
-        participate({
-          connection: new CoordinatorConnection(
-            `127.0.0.1:${port}`,
-            site.identity,
-            publicIdentity(fixture.coordinator),
-          ),
-          worker: siteWorker(site.file, i + 1),
-          reconnect: { initialMs: 50, maxMs: 500 },
-          log: quiet,
-        }),
-      ),
-    );
+  const sitesJoin = (port: number) => Promise.all(siteAgents(fixture, port));
 
   const config = () =>
     fixture.config({ 'federation.rounds': 2, 'federation.minClients': 2, 'federation.quorum': 2 });
