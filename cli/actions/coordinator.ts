@@ -1,4 +1,5 @@
 /** What `fedflow coordinator` does (its options: cli/commands/coordinator.ts). */
+import type { RoundRecord } from '../../coordinator/store/federation-state.js';
 import { loadCoordinatorConfig } from '../../shared/config/federation-config.js';
 import { createLogger, lineLog } from '../../shared/logging/logger.js';
 import { startBackend } from '../flow-setup.js';
@@ -20,7 +21,9 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<void>
   const logger = createLogger({ role: 'coordinator' });
   const log = lineLog(logger);
   const emit = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);
-  const coordinator = await startCoordinator(config, log, (round) => {
+  // No job running: a signal now (--stay) is the expected end, not a failure.
+  let idle = false;
+  const onRound = (round: RoundRecord) => {
     const fields = {
       round: round.round,
       task: round.kind,
@@ -33,6 +36,19 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<void>
     if (round.outcome === 'failed') logger.warn(fields, 'round failed');
     else logger.info(fields, 'round closed');
     emit({ event: 'round', ...round });
+  };
+  const coordinator = await startCoordinator(config, log, {
+    onRound,
+    follow: options.stay,
+    onJobStart: () => {
+      idle = false;
+    },
+    onJobDone: (job, model) => {
+      idle = true;
+      const modelDir = job.store.modelDir(model.version);
+      logger.info({ job: job.id, version: model.version, modelDir }, 'federation complete');
+      emit({ event: 'done', job: job.id, version: model.version, modelDir });
+    },
   });
   emit({
     event: 'listening',
@@ -40,24 +56,18 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<void>
     port: coordinator.port,
     dashboardPort: coordinator.dashboardPort,
   });
-  let complete = false;
   const stop = () => {
     log('stopping (signal)');
-    // A signal after the federation completed (--stay) is the expected end, not a failure.
-    void coordinator.stop().then(() => process.exit(complete ? 0 : 130));
+    void coordinator.stop().then(() => process.exit(idle ? 0 : 130));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  if (options.stay)
+    log(
+      'the coordinator stays up after each job (dashboard, status, the final model, jobs requested with fedflow admin job start) until SIGINT or SIGTERM',
+    );
   try {
-    const model = await coordinator.done;
-    const modelDir = coordinator.store.modelDir(model.version);
-    logger.info({ version: model.version, modelDir }, 'federation complete');
-    emit({ event: 'done', version: model.version, modelDir });
-    complete = true;
-    if (options.stay) {
-      log('the coordinator stays up (dashboard, status, the final model) until SIGINT or SIGTERM');
-      await new Promise(() => {}); // the signal handlers end the process
-    }
+    await coordinator.done;
     // Give clients a moment to fetch the final model before shutting down.
     await new Promise((resolve) => setTimeout(resolve, 3000));
   } finally {

@@ -21,15 +21,31 @@ function formatPrivacy(p: PrivacyStatus): string {
   return `privacy: epsilon ${p.epsilon.toFixed(3)}${budget} at delta ${p.delta} after ${p.rounds} rounds (noise multiplier ${p.noiseMultiplier}, clip norm ${p.clipNorm}; RDP bound ${p.rdpEpsilon.toFixed(3)})`;
 }
 
+/** Every job, when there is more than the configured one. */
+function formatJobs(jobs: FederationStatus['jobs']): string {
+  return formatTable(
+    ['job', 'name', 'model kind', 'rounds', 'phase', 'model'],
+    jobs.map((j) => [
+      j.id,
+      j.name,
+      j.modelKind,
+      Number.isFinite(j.plannedRounds) ? j.plannedRounds : '-',
+      j.phase,
+      j.modelVersion === null ? '-' : `v${j.modelVersion}`,
+    ]),
+  );
+}
+
 export function formatStatus(s: FederationStatus): string {
   const model = s.model
     ? `v${s.model.version} sha256 ${s.model.sha256.slice(0, 16)} (${s.model.parameters} parameters)`
     : 'none yet';
   const lines = [
-    `coordinator ${s.coordinator.name} (${s.coordinator.fingerprint}), phase ${s.phase}, ${s.plannedRounds} training rounds planned`,
+    `coordinator ${s.coordinator.name} (${s.coordinator.fingerprint}), job ${s.job.id} (${s.job.name}), phase ${s.phase}, ${s.plannedRounds} training rounds planned`,
     `model: ${model}`,
     `audit: ${s.audit.ingressEntries} ingress entries, ${s.audit.accepted} accepted, ${s.audit.rejected} rejected`,
     ...(s.privacy ? [formatPrivacy(s.privacy)] : []),
+    ...(s.jobs.length > 1 ? ['', formatJobs(s.jobs)] : []),
     '',
     formatTable(
       ['site', 'id', 'connected', 'last seen', 'training rounds', 'flows', 'rejected'],

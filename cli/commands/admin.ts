@@ -1,6 +1,7 @@
 /**
  * `fedflow admin enrol|revoke|list`: the operator changes which sites a coordinator admits,
  * while it runs, by re-signing its allow-list file with the coordinator's key.
+ * `fedflow admin job start|list`: the operator requests another federation job the same way.
  */
 import type { Command } from 'commander';
 
@@ -16,7 +17,7 @@ export function registerAdmin(program: Command): void {
   const admin = program
     .command('admin')
     .description(
-      "change the sites a coordinator admits while it runs (its config's allowListFile, signed with its key)",
+      "change the sites a coordinator admits, or request another federation job, while it runs (files signed with the coordinator's key)",
     );
   const action =
     (name: 'enrol' | 'revoke' | 'list') =>
@@ -43,4 +44,33 @@ export function registerAdmin(program: Command): void {
     .description('print the sites allowed now, with their fingerprints')
     .requiredOption('--config <file>', "the coordinator's config")
     .action(action('list'));
+  registerJobs(admin);
+}
+
+function registerJobs(admin: Command): void {
+  const jobs = admin
+    .command('job')
+    .description(
+      'federation jobs: another training run (fresh traffic, another model kind) on a running coordinator',
+    );
+  jobs
+    .command('start')
+    .description(
+      "request the next job: the coordinator's settings with these changes; it starts when the jobs before it are done",
+    )
+    .requiredOption('--config <file>', "the coordinator's config")
+    .option('--name <name>', 'what the operator calls it (default: job N)')
+    .option('--rounds <n>', 'training rounds (federation.rounds)', Number)
+    .option('--model-kind <kind>', 'categorical-vae, alad-gan or gru (model.kind)')
+    .option(
+      '--set <key=value>',
+      'any federation.*, model.*, encoder.*, strategy.*, thresholds.* or privacy.* setting; repeatable',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .action(async (options) => (await import('../actions/admin-jobs.js')).startJob(options));
+  jobs
+    .command('list')
+    .description('print every job: its settings, phase and model version')
+    .requiredOption('--config <file>', "the coordinator's config")
+    .action(async (options) => (await import('../actions/admin-jobs.js')).listJobs(options));
 }

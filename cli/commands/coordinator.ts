@@ -1,5 +1,6 @@
 /**
- * `fedflow coordinator`: runs the coordinator until the federation completes. Human-readable
+ * `fedflow coordinator`: runs the coordinator until its federation jobs are complete (job 1
+ * from its config, then each one `fedflow admin job start` requested). Human-readable
  * logs go to stderr; one JSON event per line on stdout (listening, round, done) for tools.
  */
 import type { Command } from 'commander';
@@ -14,7 +15,7 @@ export function registerCoordinator(program: Command): void {
     .option('--state-dir <dir>', 'state directory (overrides stateDir)')
     .option(
       '--stay',
-      'once the federation is complete, keep serving (the dashboard, status, the final model) until SIGINT or SIGTERM',
+      'once the jobs are complete, keep serving (the dashboard, status, the final model) and run each job requested later, until SIGINT or SIGTERM',
     )
     .action(async (options: CoordinatorOptions) =>
       (await import('../actions/coordinator.js')).runCoordinator(options),

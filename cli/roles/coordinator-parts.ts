@@ -9,6 +9,7 @@ import * as grpc from '@grpc/grpc-js';
 import { AllowList } from '../../coordinator/enrolment/allow-list.js';
 import { readAllowList } from '../../coordinator/enrolment/signed-allow-list.js';
 import { type Dashboard, startDashboard } from '../../coordinator/http/dashboard-server.js';
+import type { FederationJobs } from '../../coordinator/jobs/federation-jobs.js';
 import { FederationLoop } from '../../coordinator/rounds/federation-loop.js';
 import type { FederationPlan } from '../../coordinator/rounds/federation-plan.js';
 import { Enrolment } from '../../coordinator/service/enrolment.js';
@@ -82,16 +83,19 @@ export interface ServerParts {
   readonly ingress: AuditLogWriter;
   readonly activity: SiteActivity;
   readonly metrics: CoordinatorMetrics;
-  readonly openRounds: FileOpenRoundStore;
-  readonly loop: FederationLoop;
-  readonly finished: Promise<{ reason: string; complete: boolean }>;
+  /** The federation job running now (or the last one done) and when its streams end. */
+  readonly jobs: Pick<FederationJobs, 'current' | 'ending' | 'finalModel'>;
   log(line: string): void;
 }
 
 /** The gRPC server with the federation service on it, not yet bound. */
 export function federationServer(config: CoordinatorConfig, parts: ServerParts): grpc.Server {
-  const { identity, enrolment, clients, ingress, activity, metrics, openRounds, loop } = parts;
-  const { finished, log } = parts;
+  const { identity, enrolment, clients, ingress, activity, metrics, jobs, log } = parts;
+  // Results go to the open round of whichever job runs when they arrive.
+  const openRounds = {
+    saveResult: (taskId: string, clientId: string, plaintext: Uint8Array) =>
+      jobs.current.openRounds.saveResult(taskId, clientId, plaintext),
+  };
   const server = new grpc.Server();
   server.addService(
     tolerantService(loadFederation().fedflow.v1.Federation.service),
@@ -112,10 +116,11 @@ export function federationServer(config: CoordinatorConfig, parts: ServerParts):
       inFlight: new InFlightResults(2 * config.transport.maxPayloadBytes),
       unauthenticated: new RateLimitedLog('refused results from no enrolled client', log),
       refusedEnrolments: new RateLimitedLog('warning: refused an enrolment', log),
-      current: () => loop.current,
-      currentRelease: () => loop.currentRelease,
-      check: (task, clientId, payload) => loop.check(task, clientId, payload),
-      finished,
+      current: () => jobs.current.loop.current,
+      currentRelease: () => jobs.current.loop.currentRelease,
+      finalModel: (version) => jobs.finalModel(version),
+      check: (task, clientId, payload) => jobs.current.loop.check(task, clientId, payload),
+      ending: () => jobs.ending(),
       log,
     }),
   );

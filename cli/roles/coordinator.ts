@@ -1,12 +1,11 @@
 /**
- * A running coordinator: the gRPC server, the enrolment allow-list, the round loop and its
- * durable state, wired together from the validated configuration.
+ * A running coordinator: the gRPC server, the enrolment allow-list, the federation jobs
+ * (each a round loop and its durable state), wired together from the validated configuration.
  */
 
-import { join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
+import { FederationJobs, type JobEvents } from '../../coordinator/jobs/federation-jobs.js';
 import type { FederationLoop } from '../../coordinator/rounds/federation-loop.js';
-import { planFromConfig, strategyFromConfig } from '../../coordinator/rounds/plan-from-config.js';
 import { RemoteClients } from '../../coordinator/service/remote-clients.js';
 import { CoordinatorMetrics } from '../../coordinator/status/coordinator-metrics.js';
 import type { FederationStatus } from '../../coordinator/status/federation-status.js';
@@ -14,19 +13,17 @@ import { ScreeningRecorder } from '../../coordinator/status/screening-recorder.j
 import { SiteActivity } from '../../coordinator/status/site-activity.js';
 import { siteNames, statusBuilder } from '../../coordinator/status/status-builder.js';
 import type { RoundRecord } from '../../coordinator/store/federation-state.js';
-import { FileFederationStore } from '../../coordinator/store/file-store.js';
-import { FileOpenRoundStore } from '../../coordinator/store/open-round.js';
+import type { FileFederationStore } from '../../coordinator/store/file-store.js';
 import { describeFederation } from '../../shared/config/describe-federation.js';
 import type { CoordinatorConfig } from '../../shared/config/federation-config.js';
 import { fingerprint, type Identity } from '../../shared/crypto/identity.js';
 import type { GlobalModel } from '../../shared/federation/global-model.js';
-import { decodeClientPayload } from '../../shared/wire/payload-codec.js';
+import { coordinatorJobs } from './coordinator-jobs.js';
 import {
   admission,
   checkStartable,
   federationServer,
   openIngressLog,
-  roundLoop,
   serverCredentials,
   startOperatorDashboard,
 } from './coordinator-parts.js';
@@ -39,66 +36,68 @@ export interface RunningCoordinator {
   readonly metrics: CoordinatorMetrics;
   /** The dashboard's port when dashboard.enabled. */
   readonly dashboardPort: number | null;
+  /** Job 1 and the jobs the operator requests after it (coordinator/jobs). */
+  readonly jobs: FederationJobs;
+  /** The round loop of the job running now (or of the last one done). */
   readonly loop: FederationLoop;
+  /** The state of the job running now (or of the last one done). */
   readonly store: FileFederationStore;
-  /** Resolves with the calibrated global model when the federation is complete. */
+  /** Resolves with the last job's calibrated global model once no job is left to run. */
   readonly done: Promise<GlobalModel>;
   stop(): Promise<void>;
+}
+
+export interface CoordinatorOptions extends JobEvents {
+  onRound?(record: RoundRecord): void;
+  /** Keep following the operator's job requests after the last one is done (until stopped). */
+  follow?: boolean;
 }
 
 export async function startCoordinator(
   config: CoordinatorConfig,
   log: (line: string) => void,
-  onRound?: (r: RoundRecord) => void,
+  options: CoordinatorOptions = {},
 ): Promise<RunningCoordinator> {
   checkStartable(config);
   const { identity, allowList, enrolment } = admission(config);
-  const strategy = strategyFromConfig(config);
-  const plan = await planFromConfig(config, strategy.siteTraining.proximalMu);
-  const store = new FileFederationStore(config.stateDir);
-  const openRounds = new FileOpenRoundStore(
-    join(config.stateDir, 'open-round'),
-    decodeClientPayload,
-  );
   const clients = new RemoteClients(config.transport.reattachSeconds * 1000);
-  const { finished, finish } = streamEnd();
   const metrics = new CoordinatorMetrics(() => clients.connected().length);
   let notifyDashboard = () => {};
   const activity = new SiteActivity();
   // Each closed training round's screening goes to the ingress log, next to the deltas it judged.
   const screening = new ScreeningRecorder(metrics, siteNames(allowList), log);
   const ingress = openIngressLog(config, identity, screening, log);
-  const loop = roundLoop(plan, strategy, store, openRounds, clients, {
-    metrics,
-    screening,
-    ingress,
+  const source = coordinatorJobs(config, {
+    identity,
+    clients,
     log,
-    onRound: (record) => {
-      onRound?.(record);
+    loopHooks: {
+      metrics,
+      screening,
+      ingress,
+      log,
+      onRound: (record) => {
+        options.onRound?.(record);
+        notifyDashboard();
+      },
+      onPublish: () => notifyDashboard(),
+    },
+  });
+  const jobs = new FederationJobs(source, {
+    onJobStart: (job) => {
+      if (job.id > 1) log(`job ${job.id} (${job.name}) starts: ${job.plan.rounds} rounds`);
+      options.onJobStart?.(job);
       notifyDashboard();
     },
-    onPublish: () => notifyDashboard(),
+    onJobDone: (job, model) => {
+      clients.removeAll(`federation job ${job.id} is complete`);
+      options.onJobDone?.(job, model);
+    },
   });
-  screening.resume(loop.rounds);
-  const parts = {
-    identity,
-    allowList,
-    enrolment,
-    plan,
-    clients,
-    ingress,
-    activity,
-    metrics,
-    openRounds,
-  };
-  const status = statusBuilder({
-    ...parts,
-    loop,
-    startedMs: Date.now(),
-    plannedRounds: plan.rounds,
-    privacy: plan.privacy,
-  });
-  const server = federationServer(config, { ...parts, loop, finished, log });
+  await jobs.start();
+  const parts = { identity, allowList, enrolment, clients, ingress, activity, metrics, jobs };
+  const status = statusBuilder({ ...parts, startedMs: Date.now() });
+  const server = federationServer(config, { ...parts, log });
   const port = await listenAndSay(server, config, identity, allowList.sites.length, log);
   const dashboard = await startOperatorDashboard(config, server, status, metrics, log);
   notifyDashboard = () => dashboard?.notify();
@@ -107,19 +106,26 @@ export async function startCoordinator(
     log,
     onChange: () => notifyDashboard(),
   });
-  const done = runToEnd(loop, finish);
+  const done = jobs.run(options.follow ?? false);
+  // Whoever awaits `done` sees a failure; an unobserved one (a stopped test server) is no crash.
+  done.catch(() => {});
   return {
     port,
     status,
     metrics,
-    loop,
-    store,
+    jobs,
+    get loop() {
+      return jobs.current.loop;
+    },
+    get store() {
+      return jobs.current.store;
+    },
     done,
     dashboardPort: dashboard?.port ?? null,
     stop: async () => {
-      finish({ reason: 'the coordinator is shutting down', complete: false });
+      jobs.stop('the coordinator is shutting down');
+      source.stop();
       stopFollowing();
-      loop.stop();
       await dashboard?.stop();
       await shutDown(server);
     },
@@ -165,24 +171,4 @@ function shutDown(server: grpc.Server): Promise<void> {
       resolve();
     }, 2000).unref();
   });
-}
-
-type StreamEnd = { reason: string; complete: boolean };
-
-/** Resolves when task streams must end: the federation is complete, or the coordinator stops. */
-function streamEnd(): { finished: Promise<StreamEnd>; finish: (end: StreamEnd) => void } {
-  let finish: (end: StreamEnd) => void = () => {};
-  const finished = new Promise<StreamEnd>((resolve) => (finish = resolve));
-  return { finished, finish };
-}
-
-/** Runs the rounds; task streams end with Finished once the federation is complete. */
-function runToEnd(loop: FederationLoop, finish: (end: StreamEnd) => void): Promise<GlobalModel> {
-  const done = loop.run().then((model) => {
-    finish({ reason: 'federation complete', complete: true });
-    return model;
-  });
-  // Whoever awaits `done` sees a failure; an unobserved one (a stopped test server) is no crash.
-  done.catch(() => {});
-  return done;
 }

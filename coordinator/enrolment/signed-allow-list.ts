@@ -5,34 +5,28 @@
  * too, from being put back to re-admit a revoked site.
  */
 import { readFileSync } from 'node:fs';
-import { fromBase64, toBase64 } from '../../shared/crypto/base64.js';
-import { fingerprint, type Identity, type PublicIdentity } from '../../shared/crypto/identity.js';
+import type { Identity, PublicIdentity } from '../../shared/crypto/identity.js';
 import { parsePublicKeyFile, publicKeyFileText } from '../../shared/crypto/key-file-format.js';
-import { signBlob, verifyBlob } from '../../shared/crypto/signed-blob.js';
 import { writeFileDurably } from '../../shared/fs/atomic-write.js';
+import {
+  AdminFileError,
+  type AdminFileKind,
+  parseSignedAdminFile,
+  signedAdminText,
+} from '../admin/signed-admin-file.js';
 
 export const ALLOW_LIST_FORMAT = 'fedflow-allow-list';
-const ALLOW_LIST_VERSION = 1;
-const PURPOSE = 'allow-list';
+const ALLOW_LIST: AdminFileKind = {
+  label: 'allow-list',
+  format: ALLOW_LIST_FORMAT,
+  version: 1,
+  purpose: 'allow-list',
+};
 
 export interface AllowListFile {
   /** 1, 2, 3, ...: each change signs a larger one. */
   readonly serial: number;
   readonly sites: readonly PublicIdentity[];
-}
-
-/** A file that is not a valid allow-list signed by the coordinator: names the file and why. */
-export class AllowListError extends Error {
-  constructor(path: string, reason: string) {
-    super(`allow-list ${path}: ${reason}`);
-    this.name = 'AllowListError';
-  }
-}
-
-/** The signed bytes: the file's fields but the signature, in this order. */
-function signedBytes(serial: number, sites: readonly unknown[]): Uint8Array {
-  const body = { format: ALLOW_LIST_FORMAT, version: ALLOW_LIST_VERSION, serial, sites };
-  return new TextEncoder().encode(JSON.stringify(body));
 }
 
 /** The file's text for `list`, signed by `coordinator`. */
@@ -44,15 +38,7 @@ export function allowListText(list: AllowListFile, coordinator: Identity): strin
     if (names.has(site.name)) throw new Error(`two sites named ${site.name}`);
     names.add(site.name);
   }
-  const { signature } = signBlob(coordinator, PURPOSE, signedBytes(list.serial, sites));
-  const document = {
-    format: ALLOW_LIST_FORMAT,
-    version: ALLOW_LIST_VERSION,
-    serial: list.serial,
-    sites,
-    signature: toBase64(signature),
-  };
-  return `${JSON.stringify(document, null, 2)}\n`;
+  return signedAdminText(ALLOW_LIST, list.serial, { sites }, coordinator);
 }
 
 /** Writes `list` signed by `coordinator` to `path`, whole or not at all. */
@@ -66,7 +52,8 @@ export function readAllowList(path: string, coordinatorKey: Uint8Array): AllowLi
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new AllowListError(
+    throw new AdminFileError(
+      ALLOW_LIST,
       path,
       `cannot read: ${(error as NodeJS.ErrnoException).code ?? error}`,
     );
@@ -79,42 +66,17 @@ export function parseAllowList(
   text: string,
   coordinatorKey: Uint8Array,
 ): AllowListFile {
-  const fail = (reason: string): never => {
-    throw new AllowListError(path, reason);
-  };
-  let document: Record<string, unknown>;
-  try {
-    document = JSON.parse(text) as Record<string, unknown>;
-  } catch (error) {
-    return fail(`not JSON: ${(error as Error).message}`);
-  }
-  if (typeof document !== 'object' || document === null || document.format !== ALLOW_LIST_FORMAT)
-    fail(`format: expected '${ALLOW_LIST_FORMAT}'`);
-  if (document.version !== ALLOW_LIST_VERSION)
-    fail(`version: expected ${ALLOW_LIST_VERSION}, got ${JSON.stringify(document.version)}`);
-  const { serial, sites, signature } = document;
-  if (!Number.isSafeInteger(serial) || (serial as number) < 1)
-    fail('serial: expected a whole number >= 1');
-  if (!Array.isArray(sites)) return fail('sites: expected a list');
-  if (typeof signature !== 'string') return fail('signature: missing');
-  try {
-    verifyBlob(
-      {
-        payload: signedBytes(serial as number, sites),
-        signature: fromBase64(signature),
-        signerKey: coordinatorKey,
-        purpose: PURPOSE,
-      },
-      coordinatorKey,
-      PURPOSE,
-    );
-  } catch {
-    fail(
-      `signature: does not verify with the coordinator's key ${fingerprint(coordinatorKey)} (edited, or signed by another key)`,
-    );
-  }
+  const { serial, fields } = parseSignedAdminFile(
+    ALLOW_LIST,
+    path,
+    text,
+    ['sites'],
+    coordinatorKey,
+  );
+  const { sites } = fields;
+  if (!Array.isArray(sites)) throw new AdminFileError(ALLOW_LIST, path, 'sites: expected a list');
   const parsed = sites.map((site, i) =>
     parsePublicKeyFile(`${path} sites[${i}]`, JSON.stringify(site)),
   );
-  return { serial: serial as number, sites: parsed };
+  return { serial, sites: parsed };
 }

@@ -26,6 +26,11 @@ export interface FederationPlan {
   readonly maxSiteRows: number;
   readonly encoderFit: EncoderFitOptions;
   readonly architecture: ArchitectureSpec;
+  /**
+   * The version of the job's first model (absent = 1): a later federation job on the same
+   * coordinator continues the versions of the job before it (coordinator/jobs).
+   */
+  readonly firstVersion?: number;
   /** The kind of the first global model; absent = 'categorical-vae'. */
   readonly modelKind?: ModelKind;
   readonly seed: number;

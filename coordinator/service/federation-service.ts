@@ -63,7 +63,8 @@ export function federationHandlers(ctx: ServiceContext): FederationHandlers {
     FetchModel: wrapServerStream(
       async (call) => {
         ctx.enrolment.session(call.request.sessionToken);
-        const model = ctx.current();
+        // A site that saw its job finish fetches that job's final model, whatever runs now.
+        const model = ctx.finalModel?.(call.request.modelVersion) ?? ctx.current();
         if (!model)
           throw new FedflowError('failed-precondition', 'no global model has been published yet');
         if (call.request.modelVersion !== model.version) {

@@ -110,6 +110,14 @@ export class RemoteClients implements ClientRegistry {
     this.notify();
   }
 
+  /**
+   * Forgets every client (a federation job ended: its streams end with Finished), so the next
+   * job selects only sites whose streams open for it, never one that is leaving.
+   */
+  removeAll(reason: string): void {
+    for (const id of [...this.clients.keys()]) this.remove(id, reason);
+  }
+
   connected(): readonly ClientProxy[] {
     return [...this.clients.values()].filter((c) => c.detachTimer === null);
   }

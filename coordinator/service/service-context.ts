@@ -23,7 +23,7 @@ export interface ServiceContext {
   readonly heartbeatMs: number;
   readonly maxPayloadBytes: number;
   /** The round in progress: accepted payloads are kept there before their receipt. */
-  readonly openRounds: OpenRoundStore;
+  readonly openRounds: Pick<OpenRoundStore, 'saveResult'>;
   /** How long a result stream may send nothing before it is dropped. */
   readonly uploadIdleMs: number;
   /** Result bytes being received, reserved per client before buffering. */
@@ -34,6 +34,8 @@ export interface ServiceContext {
   readonly refusedEnrolments?: RateLimitedLog;
   /** The model clients may fetch now. */
   current(): GlobalModel | null;
+  /** The final model of a federation job that is complete, by its version (null: no such job). */
+  finalModel?(version: number): GlobalModel | null;
   /** How the current model was quantised for sites holding the version before (null: it was not). */
   currentRelease?(): ReleaseDelta | null;
   /** Last contact and rejections per site, for the operator's status. */
@@ -44,10 +46,11 @@ export interface ServiceContext {
   /** Why a result cannot count toward its task, or null (FederationLoop.check). */
   check(task: Task, clientId: string, payload: ClientPayload): string | null;
   /**
-   * Resolves when task streams must end: with Finished when the federation is complete,
-   * or with UNAVAILABLE when the coordinator is shutting down (clients then reconnect).
+   * When a task stream opened now must end: with Finished when the federation job running
+   * now is complete, or with UNAVAILABLE when the coordinator is shutting down (clients then
+   * reconnect). A stream opened between jobs ends at once with the last job's Finished.
    */
-  readonly finished: Promise<{ reason: string; complete: boolean }>;
+  ending(): Promise<{ reason: string; complete: boolean }>;
   log(line: string): void;
 }
 

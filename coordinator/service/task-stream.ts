@@ -26,7 +26,7 @@ export function waitForTaskHandler(
       const send = (task: Parameters<Parameters<RemoteClients['attach']>[1]>[0]) =>
         push({ type: 'task', task });
       let ending: { reason: string; complete: boolean } | null = null;
-      void ctx.finished.then((end) => {
+      void ctx.ending().then((end) => {
         ending = end;
         wake?.();
       });

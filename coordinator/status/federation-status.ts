@@ -3,6 +3,7 @@
  * metrics show. Plain data, built from the round loop, the connected clients and the logs.
  */
 import type { TaskKind } from '../../shared/federation/messages.js';
+import type { JobSummary } from '../jobs/federation-jobs.js';
 
 export interface SiteStatus {
   /** Fingerprint of the site's signing key. */
@@ -84,6 +85,10 @@ export interface FederationStatus {
     readonly fingerprint: string;
     readonly startedMs: number;
   };
+  /** The federation job the phase, rounds, model and sites describe: the one running or the last done. */
+  readonly job: { readonly id: number; readonly name: string };
+  /** Every job: done, running, and requested but waiting for the one before it. */
+  readonly jobs: readonly JobSummary[];
   readonly phase: 'encoder' | 'training' | 'calibration' | 'done';
   readonly plannedRounds: number;
   readonly model: {

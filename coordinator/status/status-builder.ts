@@ -4,8 +4,8 @@ import { fingerprint, type Identity, type PublicIdentity } from '../../shared/cr
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import { weightsSha256 } from '../../shared/model/model-dir.js';
 import type { AllowList } from '../enrolment/allow-list.js';
+import type { FederationJobs } from '../jobs/federation-jobs.js';
 import type { ClientRegistry } from '../rounds/client-proxy.js';
-import type { FederationLoop } from '../rounds/federation-loop.js';
 import type { PrivacyPlan } from '../rounds/federation-plan.js';
 import type { RoundRecord } from '../store/federation-state.js';
 import type {
@@ -20,12 +20,10 @@ import type { SiteActivity } from './site-activity.js';
 export interface StatusSources {
   readonly identity: Identity;
   readonly startedMs: number;
-  readonly plannedRounds: number;
-  /** Differential privacy of the training rounds (null or absent: none). */
-  readonly privacy?: PrivacyPlan | null;
   /** The sites allowed now (it may change while the coordinator runs). */
   readonly allowList: Pick<AllowList, 'sites'>;
-  readonly loop: FederationLoop;
+  /** The job whose rounds the status shows (the one running, or the last one done), and all of them. */
+  readonly jobs: Pick<FederationJobs, 'current' | 'summaries'>;
   readonly clients: Pick<ClientRegistry, 'connected'>;
   readonly activity: SiteActivity;
   readonly ingress: AuditLogWriter | null;
@@ -113,7 +111,8 @@ export function statusBuilder(sources: StatusSources): () => FederationStatus {
     return { version: model.version, sha256: digest.sha256, parameters: model.weights.length };
   };
   return () => {
-    const { loop, clients, activity } = sources;
+    const { clients, activity } = sources;
+    const { loop, plan, id, name: jobName } = sources.jobs.current;
     const connected = new Set(clients.connected().map((c) => c.id));
     const now = Date.now();
     const rounds: RoundStatus[] = loop.rounds.map((r) => roundStatus(r, name));
@@ -159,11 +158,13 @@ export function statusBuilder(sources: StatusSources): () => FederationStatus {
         fingerprint: fingerprint(sources.identity.signPublicKey),
         startedMs: sources.startedMs,
       },
+      job: { id, name: jobName },
+      jobs: sources.jobs.summaries(),
       phase: loop.phase,
-      plannedRounds: sources.plannedRounds,
+      plannedRounds: plan.rounds,
       model,
       thresholds: [...thresholds.values()],
-      privacy: privacyStatus(sources.privacy, loop.rounds),
+      privacy: privacyStatus(plan.privacy, loop.rounds),
       sites,
       rounds,
       audit: {

@@ -1,7 +1,8 @@
 /**
  * A consortium run for real, from provisioning to audit, over mutual TLS: provision three
  * sites, start the coordinator and the sites from their kits, add and enrol a fourth site
- * while the coordinator runs, revoke one, and audit from the auditor's kit with no options.
+ * while the coordinator runs, revoke one, run a second job on the same coordinator, and audit
+ * from the auditor's kit with no options.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,15 +15,15 @@ import { freePort } from '../helpers/free-port.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-describe('a consortium from provisioning to audit, with a site enrolled and one revoked while it runs', function () {
+describe('a consortium from provisioning to audit, with a site enrolled, one revoked and a second job while it runs', function () {
   this.timeout(300_000);
   let dir: string;
   let fedflow: string;
   const running: ChildProcess[] = [];
   const run = (args: string[], cwd = dir) =>
     execFileSync(fedflow, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const start = (kit: string) => {
-    const child = spawn(join(dir, 'kits', kit, 'start.sh'), [], {
+  const start = (kit: string, args: string[] = []) => {
+    const child = spawn(join(dir, 'kits', kit, 'start.sh'), args, {
       cwd: dir,
       env: { ...process.env, FEDFLOW: fedflow },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,7 +55,7 @@ describe('a consortium from provisioning to audit, with a site enrolled and one 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('federates, admits site-d and drops site-c at runtime, and the auditor’s plain verdict holds', async () => {
+  it('federates, admits site-d and drops site-c at runtime, runs a second job, and the auditor’s plain verdict holds', async () => {
     const port = await freePort();
     const sites = ['site-a', 'site-b', 'site-c'];
     writeFileSync(
@@ -81,8 +82,9 @@ describe('a consortium from provisioning to audit, with a site enrolled and one 
       ]);
     for (const [i, site] of sites.entries()) synth(site, i + 1);
 
-    const coordinator = start('coordinator');
-    const original = sites.map(start);
+    // --stay: a coordinator that runs for months, taking jobs until it is stopped.
+    const coordinator = start('coordinator', ['--stay']);
+    const original = sites.map((site) => start(site));
     // The first training round closed: the federation is under way.
     await waitFor(
       () => /"kind":"train"/.test(coordinator.output()),
@@ -120,13 +122,45 @@ describe('a consortium from provisioning to audit, with a site enrolled and one 
     expect(await original[2]!.exited, original[2]!.output()).to.not.equal(0);
     expect(original[2]!.output()).to.match(/not on the allow-list/);
 
+    const atCoordinator = join(dir, 'kits', 'coordinator');
+    expect(
+      run(
+        [
+          'admin',
+          'job',
+          'start',
+          '--config',
+          'coordinator.json',
+          '--name',
+          'retrain',
+          '--rounds',
+          '2',
+        ],
+        atCoordinator,
+      ),
+    ).to.match(/requested job 2 \(retrain\): federation.rounds=2/);
+    // Sites leave when a job is complete; started again, they join the next one.
+    for (const site of [original[0]!, original[1]!, late])
+      expect(await site.exited, site.output()).to.equal(0);
+    const again = ['site-a', 'site-b', 'site-d'].map((site) => start(site));
+    await waitFor(
+      () => /"event":"done","job":2/.test(coordinator.output()),
+      180_000,
+      () => coordinator.output(),
+    );
+    for (const site of again) expect(await site.exited, site.output()).to.equal(0);
+    const jobs = run(['admin', 'job', 'list', '--config', 'coordinator.json'], atCoordinator);
+    expect(jobs).to.match(/^job 1 {2}as configured {2}done, model v\d+/m);
+    expect(jobs).to.match(/^job 2 {2}retrain {2}done, model v\d+ {2}federation.rounds=2/m);
+    // Job 2's models continue job 1's versions, in job 2's own folder.
+    const versions = [...jobs.matchAll(/model v(\d+)/g)].map((m) => Number(m[1]));
+    expect(versions[1]).to.be.greaterThan(versions[0]!);
+    coordinator.child.kill('SIGTERM');
     expect(await coordinator.exited, coordinator.output()).to.equal(0);
     // The operator sees the refusal, at warning level.
     expect(coordinator.output()).to.match(
       /"level":40[^\n]*"msg":"refused an enrolment: signing key [0-9a-f]{16} is not on the allow-list/,
     );
-    for (const site of [original[0]!, original[1]!, late])
-      expect(await site.exited, site.output()).to.equal(0);
 
     const ingress = readFileSync(
       join(dir, 'kits', 'coordinator', 'state', 'audit', 'ingress.jsonl'),

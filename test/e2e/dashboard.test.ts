@@ -283,6 +283,12 @@ describe('the coordinator dashboard', () => {
       expect(await page.locator('#audit-entries').textContent()).to.equal('15');
     });
 
+    it('shows the federation jobs and which one the rounds belong to', async () => {
+      expect(await page.locator('#job').textContent()).to.equal('1 · as configured');
+      const jobs = await page.locator('#jobs-body tr').allTextContents();
+      expect(jobs).to.deep.equal(['1as configuredcategorical-vae3donev4']);
+    });
+
     it("shows the last training round's site updates, the clipped one marked with its reason", async () => {
       expect(await page.locator('#updates-round').textContent()).to.equal(
         'round 3 · fedavg+norm-bound',

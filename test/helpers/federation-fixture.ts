@@ -1,12 +1,15 @@
 /** Keys, configs and synthetic site data for federation tests over real gRPC on loopback. */
 import { join } from 'node:path';
+import { participate } from '../../client/agent/participation.js';
 import { type SiteSettings, SiteWorker } from '../../client/agent/site-worker.js';
+import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
 import {
   type CoordinatorConfig,
   loadCoordinatorConfig,
 } from '../../shared/config/federation-config.js';
 import { generateIdentity, type Identity, publicIdentity } from '../../shared/crypto/identity.js';
 import { writeIdentityFiles } from '../../shared/crypto/key-files.js';
+import type { GlobalModel } from '../../shared/federation/global-model.js';
 import { type OrganisationProfile, writeSyntheticConnLog } from '../../shared/flows/synth/index.js';
 
 export interface FederationFixture {
@@ -65,6 +68,29 @@ export function siteWorker(file: string, seed: number, id?: string): SiteWorker 
     seed,
   };
   return new SiteWorker(settings);
+}
+
+/**
+ * Every site of `fixture` taking part through the coordinator on `port` until its federation
+ * job ends: their final models. `log` gets each site's lines with its name.
+ */
+export function siteAgents(
+  fixture: FederationFixture,
+  port: number,
+  log: (line: string) => void = () => {},
+): Promise<GlobalModel | null>[] {
+  return fixture.sites.map((site, i) =>
+    participate({
+      connection: new CoordinatorConnection(
+        `127.0.0.1:${port}`,
+        site.identity,
+        publicIdentity(fixture.coordinator),
+      ),
+      worker: siteWorker(site.file, i + 1),
+      reconnect: { initialMs: 50, maxMs: 400 },
+      log: (line) => log(`${site.identity.name}: ${line}`),
+    }),
+  );
 }
 
 export { publicIdentity };

@@ -6,7 +6,9 @@
  * in a real ingress log as the coordinator's service does, and the screening is recorded,
  * counted and shown as the coordinator wires it (cli/roles/coordinator.ts).
  */
+
 import { join } from 'node:path';
+import type { FederationJob } from '../../coordinator/jobs/federation-jobs.js';
 import { FederationLoop } from '../../coordinator/rounds/federation-loop.js';
 import type { FederationPlan, PrivacyPlan } from '../../coordinator/rounds/federation-plan.js';
 import { CoordinatorMetrics } from '../../coordinator/status/coordinator-metrics.js';
@@ -123,10 +125,11 @@ export async function runScreenedFederation(
   const status = statusBuilder({
     identity: coordinator,
     startedMs: Date.now(),
-    plannedRounds: SMALL_PLAN.rounds,
-    privacy,
     allowList: { sites },
-    loop,
+    jobs: {
+      current: { id: 1, name: 'as configured', plan, loop } as FederationJob,
+      summaries: () => [],
+    },
     clients: registry,
     activity: new SiteActivity(),
     ingress,

@@ -24,6 +24,18 @@ const kept = (site: string, norm: number, cosine: number, weight: number) =>
 export function federationStatusFixture(): FederationStatus {
   return {
     coordinator: { name: 'consortium-eu', fingerprint: '3f9a0c2e71d4b8a5', startedMs: START },
+    job: { id: 1, name: 'as configured' },
+    jobs: [
+      {
+        id: 1,
+        name: 'as configured',
+        modelKind: 'categorical-vae',
+        plannedRounds: 3,
+        phase: 'done',
+        modelVersion: 4,
+        dir: 'state',
+      },
+    ],
     phase: 'done',
     plannedRounds: 3,
     model: {

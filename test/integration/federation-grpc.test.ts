@@ -15,7 +15,12 @@ import { initBackend } from '../../shared/runtime/backend.js';
 import { resultHeaderToWire } from '../../shared/wire/convert.js';
 import { FedflowError } from '../../shared/wire/errors.js';
 import { loadFederation } from '../../shared/wire/proto-loader.js';
-import { federationFixture, publicIdentity, siteWorker } from '../helpers/federation-fixture.js';
+import {
+  federationFixture,
+  publicIdentity,
+  siteAgents,
+  siteWorker,
+} from '../helpers/federation-fixture.js';
 
 const quiet = () => {};
 
@@ -280,7 +285,7 @@ describe('federation over gRPC on loopback', function () {
         'transport.reattachSeconds': 1,
       }),
       quiet,
-      (r) => rounds.push(r),
+      { onRound: (r) => rounds.push(r) },
     );
     const address = `127.0.0.1:${coordinator.port}`;
     const abort = new AbortController();
@@ -590,18 +595,7 @@ describe('coordinator restart over gRPC', function () {
     const first = await startCoordinator(fixture.config({ 'federation.rounds': 3 }), quiet);
     const port = first.port;
     const logs: string[] = [];
-    const agents = fixture.sites.map((site, i) =>
-      participate({
-        connection: new CoordinatorConnection(
-          `127.0.0.1:${port}`,
-          site.identity,
-          publicIdentity(fixture.coordinator),
-        ),
-        worker: siteWorker(site.file, i + 1),
-        reconnect: { initialMs: 50, maxMs: 400 },
-        log: (line) => logs.push(`${site.identity.name}: ${line}`),
-      }),
-    );
+    const agents = siteAgents(fixture, port, (line) => logs.push(line));
     while (!first.loop.rounds.some((r) => r.kind === 'train' && r.outcome === 'closed'))
       await new Promise((r) => setTimeout(r, 20));
     await first.stop();

@@ -6,7 +6,12 @@ import { CoordinatorConnection } from '../../client/transport/coordinator-connec
 import { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
 import { auditFederation } from '../../shared/audit/audit-run.js';
 import { coordinatorPerTest } from '../helpers/coordinator-per-test.js';
-import { federationFixture, publicIdentity, siteWorker } from '../helpers/federation-fixture.js';
+import {
+  federationFixture,
+  publicIdentity,
+  siteAgents,
+  siteWorker,
+} from '../helpers/federation-fixture.js';
 
 const quiet = () => {};
 
@@ -92,18 +97,7 @@ describe('quantised releases over gRPC', function () {
     const settings = { 'federation.rounds': 3, 'federation.releaseBits': 8 };
     const first = await startCoordinator(fixture.config(settings), quiet);
     const port = first.port;
-    const agents = fixture.sites.map((site, i) =>
-      participate({
-        connection: new CoordinatorConnection(
-          `127.0.0.1:${port}`,
-          site.identity,
-          publicIdentity(fixture.coordinator),
-        ),
-        worker: siteWorker(site.file, i + 1),
-        reconnect: { initialMs: 50, maxMs: 400 },
-        log: quiet,
-      }),
-    );
+    const agents = siteAgents(fixture, port);
     while (!first.loop.rounds.some((r) => r.kind === 'train' && r.outcome === 'closed'))
       await new Promise((r) => setTimeout(r, 20));
     const before = first.loop.current!;

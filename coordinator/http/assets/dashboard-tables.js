@@ -16,6 +16,7 @@ export function renderHeader(status) {
   document.title = `fedflow · ${coordinator.name}`;
   setText('coordinator-name', coordinator.name);
   setText('coordinator-fingerprint', coordinator.fingerprint);
+  setText('job', `${status.job.id} · ${status.job.name}`);
   const phase = byId('phase');
   phase.textContent = status.phase;
   phase.className = `badge phase-${status.phase}`;
@@ -96,6 +97,23 @@ function failureList(failures, roundReason) {
   );
   if (roundReason) items.push(el('li', { text: roundReason }));
   return [el('ul', { className: 'failures' }, items)];
+}
+
+export function renderJobs(status) {
+  const rows = status.jobs.map((job) =>
+    el('tr', { className: job.id === status.job.id ? 'current-job' : '' }, [
+      el('td', { text: job.id, className: 'num' }),
+      el('td', { text: job.name, className: 'name', title: job.dir }),
+      el('td', { text: job.modelKind }),
+      el('td', {
+        text: Number.isFinite(job.plannedRounds) ? job.plannedRounds : dash,
+        className: 'num',
+      }),
+      el('td', {}, [el('span', { text: job.phase, className: `badge phase-${job.phase}` })]),
+      el('td', { text: job.modelVersion === null ? dash : `v${job.modelVersion}` }),
+    ]),
+  );
+  byId('jobs-body').replaceChildren(...(rows.length > 0 ? rows : [emptyRow(6, 'no job yet')]));
 }
 
 export function renderRounds(status) {

@@ -17,6 +17,7 @@ import { byId } from './dashboard-dom.js?token=__TOKEN__';
 import {
   renderAudit,
   renderHeader,
+  renderJobs,
   renderRounds,
   renderSites,
   renderUpdates,
@@ -42,6 +43,7 @@ function render(status) {
     renderHeader(status);
     renderSites(status);
     renderAudit(status);
+    renderJobs(status);
     renderRounds(status);
     renderUpdates(status);
     if (window.echarts === undefined) {

@@ -38,11 +38,16 @@ export function encoderRound(plan: FederationPlan): RoundProtocol {
   };
 }
 
-/** Merges the sketches, fits the encoder, and initialises model version 1. */
+/** Merges the sketches, fits the encoder, and initialises the job's first model version. */
 export function initialModel(plan: FederationPlan, results: StepResults): GlobalModel {
   const sketches = results.map((r) => r.payload as EncoderSketchPayload);
   const merged = mergeSketchPayloads(plan.schema.fields, sketches, plan.kAnonymity);
   const encoder = fitEncoder(merged, plan.encoderFit);
   const fresh = createModel(plan.schema, encoder, plan.architecture, plan.seed, plan.modelKind);
-  return { version: 1, spec: fresh.spec, weights: fresh.weights, thresholds: null };
+  return {
+    version: plan.firstVersion ?? 1,
+    spec: fresh.spec,
+    weights: fresh.weights,
+    thresholds: null,
+  };
 }
