@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
+import { dataSets, MODELS, modelName } from '../../../bench/models-bench.js';
 import {
   type ModelRun,
   markdownTable,
@@ -107,5 +111,31 @@ describe('the all-models table', () => {
     ]);
     // The best AUROC of a test set is bolded across both tables' rows.
     expect(markdownTable(merged)).to.contain('| iot b | pca | **0.9500 (0.9500-0.9500)** |');
+  });
+
+  it("names the GRU's rows 'no history' on a data set without addresses, and no other kind's", () => {
+    const gru = MODELS.find(
+      (m) => (m.overrides as Record<string, unknown>)['model.kind'] === 'gru',
+    )!;
+    expect(modelName(gru, { addresses: true })).to.equal(gru.name);
+    expect(modelName(gru, { addresses: false })).to.equal(
+      'GRU, no history (NSL-KDD has no addresses)',
+    );
+    for (const model of MODELS.filter((m) => m !== gru))
+      expect(modelName(model, { addresses: false })).to.equal(model.name);
+  });
+
+  it('says NSL-KDD has no addresses and the Zeek data sets have them', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'models-bench-sets-'));
+    try {
+      const sets = await dataSets({ nslKdd: join(work, 'nsl'), iot23: join(work, 'iot') }, work);
+      expect(sets.map((s) => [s.name, s.addresses])).to.deep.equal([
+        ['IoT-23', true],
+        ['synthetic sites', true],
+        ['NSL-KDD', false],
+      ]);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });
