@@ -27,6 +27,9 @@ const require = createRequire(import.meta.url);
 
 const loaders: Record<BackendName, () => Promise<void>> = {
   async tensorflow() {
+    // The TensorFlow C library logs to stderr itself (CPU features, oneDNN); warnings and
+    // errors still show. An operator who sets the variable keeps their own choice.
+    process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
     require(TFJS_NODE);
   },
   async wasm() {
