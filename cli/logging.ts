@@ -1,0 +1,44 @@
+/**
+ * The one logger of a `fedflow` process. The program sets it up from its global options
+ * (--log-level, --quiet) before a command runs; every command and role logs through it (roles
+ * as a child with their `role` and `site`), to stderr, above any progress bar.
+ */
+import type { Logger } from 'pino';
+import { createLogger, type LogSettings, logSettings } from '../shared/logging/logger.js';
+import { stderrTerminal } from './progress/terminal.js';
+
+/** The program's global options that shape its logs. */
+export interface LogOptions {
+  logLevel?: string;
+  quiet?: boolean;
+}
+
+let logger: Logger | null = null;
+
+/** Sets up the process's logger; throws for a level or format it does not know. */
+export function setupLogging(options: LogOptions): LogSettings {
+  const settings = logSettings(
+    { level: options.logLevel, quiet: options.quiet },
+    stderrTerminal.isTTY,
+  );
+  stderrTerminal.barsAllowed = !options.quiet;
+  logger = createLogger({}, stderrTerminal, settings);
+  return settings;
+}
+
+/**
+ * The process's logger; set up from the environment alone when the program did not (an
+ * action called from a test, an error before any command ran).
+ */
+export function processLogger(): Logger {
+  if (logger === null) {
+    try {
+      setupLogging({});
+    } catch {
+      // A bad FEDFLOW_LOG_LEVEL or FEDFLOW_LOG_FORMAT must not hide the error being reported.
+      const format = stderrTerminal.isTTY ? 'text' : 'json';
+      logger = createLogger({}, stderrTerminal, { level: 'info', format });
+    }
+  }
+  return logger!;
+}
