@@ -29,7 +29,7 @@ describe('progress bars and log lines on stderr', () => {
       const err = fakeStderr(isTTY);
       const terminal = new BarTerminal(err.stream);
       terminal.barsAllowed = allowed;
-      const progress = rowsProgress('scoring', terminal);
+      const progress = rowsProgress('scoring', { terminal });
       progress.update(8192);
       progress.stop();
       terminal.write('a log line\n');
@@ -37,10 +37,29 @@ describe('progress bars and log lines on stderr', () => {
     }
   });
 
+  it('logs where a long pass is, now and then, where no bar is drawn', async () => {
+    const err = fakeStderr(false);
+    const terminal = new BarTerminal(err.stream);
+    const log = createLogger({}, terminal, { level: 'info', format: 'json' });
+    const progress = rowsProgress('reading', { terminal, log, logEverySeconds: 0.05 });
+    progress.update(8192);
+    await new Promise((r) => setTimeout(r, 60));
+    progress.update(16384);
+    progress.stop();
+    const events = err
+      .raw()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(events.map((e) => [e.level, e.msg.replace(/[\d,]+ rows\/s/, 'N rows/s')])).to.deep.equal(
+      [[30, 'reading: 16,384 rows so far, N rows/s']],
+    );
+  });
+
   it('writes a log line above the bar, then draws the bar again below it', () => {
     const err = fakeStderr(true);
     const terminal = new BarTerminal(err.stream);
-    const progress = rowsProgress('reading', terminal);
+    const progress = rowsProgress('reading', { terminal });
     progress.update(8192);
     terminal.write('08:00:00 warn skipped malformed row\n');
     progress.update(16384);
