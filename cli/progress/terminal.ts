@@ -46,8 +46,11 @@ export class BarTerminal implements LogOutput {
       {
         stream: this.stream,
         format,
-        // Not hidden: a run killed by Ctrl-C would leave the terminal without a cursor.
+        // Neither hidden cursor nor line wrapping turned off: a run killed by Ctrl-C would
+        // leave the terminal so. A bar wider than the terminal is cut at its width instead.
         hideCursor: false,
+        linewrap: true,
+        barsize: 20,
         clearOnComplete: !keepWhenDone,
         // Redrawn below each log line even when its text has not changed.
         forceRedraw: true,

@@ -28,7 +28,8 @@ export function trainingProgress(
         started = true;
         epochStart = performance.now();
         bar = terminal.startBar(
-          'epoch {epoch}/{epochs} [{bar}] {percentage}% | loss {loss} | val {val} | {rate} flows/s',
+          // Fits 80 columns: a wider line is cut at the terminal's width.
+          'epoch {epoch}/{epochs} [{bar}] {percentage}% loss {loss} val {val} {rate} flows/s',
           p.flowsTotal,
           { epoch: p.epoch, epochs: p.epochs, loss: '-', val: validation, rate: '-' },
           true,

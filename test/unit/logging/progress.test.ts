@@ -96,6 +96,6 @@ describe('progress bars and log lines on stderr', () => {
     const text = err.plain();
     expect(text).to.include('epoch 1/2');
     expect(text).to.match(/info epoch finished epoch=1 epochs=2 loss=45\.25 valLoss=44/);
-    expect(text).to.match(/epoch 2\/2 \[[^\]]*\] 50% \| loss 40\.125 \| val 44\.000/);
+    expect(text).to.match(/epoch 2\/2 \[[^\]]*\] 50% loss 40\.125 val 44\.000/);
   });
 });
