@@ -4,7 +4,8 @@
  * as a child with their `role` and `site`), to stderr, above any progress bar.
  */
 import type { Logger } from 'pino';
-import { createLogger, type LogSettings, logSettings } from '../shared/logging/logger.js';
+import { type LogSettings, logSettings } from '../shared/logging/log-settings.js';
+import { createLogger } from '../shared/logging/logger.js';
 import { stderrTerminal } from './progress/terminal.js';
 
 /** The program's global options that shape its logs. */

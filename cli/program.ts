@@ -1,5 +1,6 @@
 /** Builds the `fedflow` command tree. */
 import { Command, Option } from 'commander';
+import { LOG_LEVELS, readableLogs } from '../shared/logging/log-settings.js';
 import { registerAdmin } from './commands/admin.js';
 import { registerAudit } from './commands/audit.js';
 import { registerCalibrate } from './commands/calibrate.js';
@@ -19,7 +20,8 @@ export function buildProgram(): Command {
   const program = new Command('fedflow')
     .description('Federated anomaly detection for network flows with a categorical VAE')
     .version('0.1.0')
-    .showHelpAfterError()
+    // The options after a usage error, for a person; a JSON log consumer gets the error alone.
+    .showHelpAfterError(readableLogs())
     // Usage errors end in the catch of fedflow.ts, logged like every other error.
     .exitOverride()
     .configureOutput({ outputError: () => {} });
@@ -48,7 +50,7 @@ function addLogOptions(program: Command): void {
       new Option(
         '--log-level <level>',
         'log this level and above (default: FEDFLOW_LOG_LEVEL or info)',
-      ).choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+      ).choices(LOG_LEVELS),
     )
     .addOption(
       new Option('--quiet', 'log warnings and errors only, and draw no progress bars').conflicts(

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { createLogger, lineLog, logSettings } from '../../../shared/logging/logger.js';
+import { logSettings, readableLogs } from '../../../shared/logging/log-settings.js';
+import { createLogger, lineLog } from '../../../shared/logging/logger.js';
 
 /** A stand-in for stderr that records what is written. */
 function fakeStream(isTTY: boolean) {
@@ -91,6 +92,13 @@ describe('structured logs', () => {
       expect(() => logSettings({}, false, { FEDFLOW_LOG_FORMAT: 'xml' })).to.throw(
         "FEDFLOW_LOG_FORMAT: unknown value 'xml': expected one of json, text",
       );
+    });
+
+    it('counts as readable for a person what is text: a terminal, or FEDFLOW_LOG_FORMAT=text', () => {
+      expect(readableLogs(true, {})).to.equal(true);
+      expect(readableLogs(false, {})).to.equal(false);
+      expect(readableLogs(true, { FEDFLOW_LOG_FORMAT: 'json' })).to.equal(false);
+      expect(readableLogs(false, { FEDFLOW_LOG_FORMAT: 'text' })).to.equal(true);
     });
 
     it('writes only the events at or above its level', async () => {
