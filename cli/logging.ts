@@ -16,15 +16,34 @@ export interface LogOptions {
 
 let logger: Logger | null = null;
 
-/** Sets up the process's logger; throws for a level or format it does not know. */
+/**
+ * Sets up the process's logger (the program does, before a command runs); throws for a level
+ * or format it does not know. Node's own warnings then go through it too.
+ */
 export function setupLogging(options: LogOptions): LogSettings {
   const settings = logSettings(
     { level: options.logLevel, quiet: options.quiet },
     stderrTerminal.isTTY,
   );
   stderrTerminal.barsAllowed = !options.quiet;
-  logger = createLogger({}, stderrTerminal, settings);
+  const log = createLogger({}, stderrTerminal, settings);
+  logger = log;
+  logNodeWarnings(log);
   return settings;
+}
+
+/**
+ * Node's process warnings (a deprecation such as DEP0123, which dialling an IP address over
+ * TLS raises) as events at 40 rather than plain lines in the log stream. Node prints them
+ * with a 'warning' listener of its own, which this replaces; with --no-warnings there is none
+ * and none is added.
+ */
+function logNodeWarnings(log: Logger): void {
+  if (process.listenerCount('warning') === 0) return;
+  process.removeAllListeners('warning');
+  process.on('warning', (warning: Error & { code?: string }) =>
+    log.warn({ warning: warning.name, code: warning.code }, warning.message),
+  );
 }
 
 /**
@@ -34,7 +53,7 @@ export function setupLogging(options: LogOptions): LogSettings {
 export function processLogger(): Logger {
   if (logger === null) {
     try {
-      setupLogging({});
+      logger = createLogger({}, stderrTerminal, logSettings({}, stderrTerminal.isTTY));
     } catch {
       // A bad FEDFLOW_LOG_LEVEL or FEDFLOW_LOG_FORMAT must not hide the error being reported.
       const format = stderrTerminal.isTTY ? 'text' : 'json';
