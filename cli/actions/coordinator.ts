@@ -1,8 +1,9 @@
 /** What `fedflow coordinator` does (its options: cli/commands/coordinator.ts). */
 import type { RoundRecord } from '../../coordinator/store/federation-state.js';
 import { loadCoordinatorConfig } from '../../shared/config/federation-config.js';
-import { createLogger, lineLog } from '../../shared/logging/logger.js';
+import { lineLog } from '../../shared/logging/logger.js';
 import { startBackend } from '../flow-setup.js';
+import { processLogger } from '../logging.js';
 import { startCoordinator } from '../roles/coordinator.js';
 
 export interface CoordinatorOptions {
@@ -17,8 +18,8 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<void>
     'listen.port': options.port,
     stateDir: options.stateDir,
   });
-  await startBackend(config.backend);
-  const logger = createLogger({ role: 'coordinator' });
+  const logger = processLogger().child({ role: 'coordinator' });
+  await startBackend(config.backend, logger);
   const log = lineLog(logger);
   const emit = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);
   // No job running: a signal now (--stay) is the expected end, not a failure.

@@ -17,6 +17,8 @@ import { formatTable } from '../../shared/stats/report-table.js';
 import { renderRocChart, rocChartCurve } from '../../shared/stats/roc-chart.js';
 import type { FlowFileOptions } from '../flow-options.js';
 import { readOptions, startBackend } from '../flow-setup.js';
+import { processLogger } from '../logging.js';
+import { rowsProgress } from '../progress/rows.js';
 
 /** What this command's --json writes: it replaces only a file that starts the same way. */
 const EVALUATION_JSON = jsonReport('an evaluation report', 'model');
@@ -41,14 +43,18 @@ export async function evaluateModel(options: EvaluateOptions): Promise<void> {
     config.scoring.importanceSamples,
     options.model,
   );
+  const progress = rowsProgress('evaluating');
   const scored = await scoreLabelledFlows(
     loaded,
     options.data,
     options.format,
     await readOptions(options, config.input.maxBadShare),
-    { importanceSamples },
-  );
+    { importanceSamples, onScored: progress.update },
+  ).finally(() => progress.stop());
   loaded.model.dispose();
+  processLogger().info(
+    `scored ${scored.scores.length} labelled flows (${scored.badRows} malformed skipped) in ${scored.seconds.toFixed(2)} s`,
+  );
   const thresholds = loaded.saved.thresholds?.targets ?? [];
   const evaluation = summariseDetection(scored, thresholds, scored.badRows, scored.seconds);
   process.stdout.write(`${formatEvaluation(evaluation)}\n`);

@@ -6,9 +6,12 @@ import { writeAlertLines } from '../../client/detect/write-alerts.js';
 import { loadModelConfig } from '../../shared/config/model-config.js';
 import { isStdin } from '../../shared/flows/file-bytes.js';
 import { ALERT_LINES, checkOutputFile } from '../../shared/fs/output-file.js';
+import { lineLog } from '../../shared/logging/logger.js';
 import { scoreForThresholds, thresholdSetWarnings } from '../../shared/model/thresholds.js';
 import type { FlowFileOptions } from '../flow-options.js';
 import { readOptions, startBackend } from '../flow-setup.js';
+import { processLogger } from '../logging.js';
+import { rowsProgress } from '../progress/rows.js';
 
 export interface ScoreOptions extends FlowFileOptions {
   metricsFile?: string;
@@ -45,8 +48,8 @@ export async function scoreFlows(
     config.scoring.importanceSamples,
     options.model,
   );
-  for (const warning of thresholdSetWarnings(loaded.saved.thresholds))
-    process.stderr.write(`${warning}\n`);
+  const log = processLogger();
+  for (const warning of thresholdSetWarnings(loaded.saved.thresholds)) lineLog(log)(warning);
   const stop = stopOnSignals();
   const read = await readOptions(options, config.input.maxBadShare);
   const scoring = {
@@ -66,16 +69,9 @@ export async function scoreFlows(
         scoring,
         options.out,
         options.state ?? null,
-        (line) => process.stderr.write(`${line}\n`),
+        lineLog(log),
       )
-    : await writeAlertLines(
-        loaded,
-        options.data,
-        options.format,
-        read,
-        { ...scoring, encodeWorker },
-        options.out,
-      );
+    : await scoreFiles(options, loaded, read, { ...scoring, encodeWorker });
   stop.release();
   loaded.model.dispose();
   if (options.metricsFile) {
@@ -86,9 +82,32 @@ export async function scoreFlows(
     metrics.alerts.inc(summary.alerts);
     await metrics.writeTextfile(options.metricsFile);
   }
-  process.stderr.write(
-    `${stop.signal.aborted ? `stopped on ${stop.signal.reason}: ` : ''}scored ${summary.rowsScored} flows (${summary.badRows} malformed skipped) in ${summary.seconds.toFixed(2)} s, ${Math.round(summary.rowsScored / summary.seconds)} flows/s; ${summary.alerts} crossed a threshold\n`,
+  const { rowsScored, badRows, seconds, alerts } = summary;
+  log.info(
+    `${stop.signal.aborted ? `stopped on ${stop.signal.reason}: ` : ''}scored ${rowsScored} flows (${badRows} malformed skipped) in ${seconds.toFixed(2)} s, ${Math.round(rowsScored / seconds)} flows/s; ${alerts} crossed a threshold`,
   );
+}
+
+/**
+ * Scores the files once (not --follow), with a bar of the rows scored on a terminal, unless
+ * the alert lines go to that terminal too.
+ */
+async function scoreFiles(
+  options: ScoreOptions,
+  loaded: ReturnType<typeof openModel>,
+  read: Awaited<ReturnType<typeof readOptions>>,
+  scoring: Parameters<typeof writeAlertLines>[4],
+) {
+  const linesOnTerminal = options.out === '-' && process.stdout.isTTY;
+  const progress = linesOnTerminal ? { update() {}, stop() {} } : rowsProgress('scoring');
+  return writeAlertLines(
+    loaded,
+    options.data,
+    options.format,
+    read,
+    { ...scoring, onScored: progress.update },
+    options.out,
+  ).finally(() => progress.stop());
 }
 
 /**
@@ -98,7 +117,7 @@ export async function scoreFlows(
 function stopOnSignals(): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
-    process.stderr.write(`${signal}: scoring what has been read, then stopping\n`);
+    processLogger().info(`${signal}: scoring what has been read, then stopping`);
     controller.abort(signal);
   };
   process.once('SIGTERM', onSignal);

@@ -19,6 +19,8 @@ import { loadModelDir, saveModelDir } from '../../shared/model/model-dir.js';
 import { formatTable } from '../../shared/stats/report-table.js';
 import { nslKddCandidates, nslKddDir } from '../datasets.js';
 import { startBackend } from '../flow-setup.js';
+import { processLogger } from '../logging.js';
+import { rowsProgress } from '../progress/rows.js';
 import { type FederationRequest, provisionConsortium } from '../simulate/consortium.js';
 import { runFederation } from '../simulate/run-federation.js';
 import {
@@ -48,8 +50,8 @@ export async function runSimulation(options: SimulateOptions): Promise<void> {
   try {
     await simulate(dir, options);
     if (!options.out)
-      process.stderr.write(
-        '(run with --out DIR to keep the model, the state directories and the logs)\n',
+      processLogger().info(
+        'run with --out DIR to keep the model, the state directories and the logs',
       );
   } finally {
     if (!options.out) rmSync(dir, { recursive: true, force: true });
@@ -76,7 +78,8 @@ function clearEarlierSimulation(dir: string): void {
 }
 
 async function simulate(dir: string, options: SimulateOptions): Promise<void> {
-  const say = (line: string) => process.stderr.write(`${line}\n`);
+  const log = processLogger();
+  const say = (line: string) => log.info(line);
   const dataDir = join(dir, 'data');
   mkdirSync(dataDir, { recursive: true });
   let data: SimulationData;
@@ -105,7 +108,16 @@ async function simulate(dir: string, options: SimulateOptions): Promise<void> {
   const modelDir = join(dir, 'model');
   saveModelDir(modelDir, loadModelDir(finalModelDir));
   const loaded = openModel(modelDir);
-  const scored = await scoreLabelledFlows(loaded, data.testFiles, data.format, {}, {});
+  const progress = rowsProgress('evaluating');
+  const scored = await scoreLabelledFlows(
+    loaded,
+    data.testFiles,
+    data.format,
+    {},
+    {
+      onScored: progress.update,
+    },
+  ).finally(() => progress.stop());
   loaded.model.dispose();
   const evaluation = summariseDetection(
     scored,
@@ -120,7 +132,7 @@ async function simulate(dir: string, options: SimulateOptions): Promise<void> {
     join(dir, 'evaluation.json'),
     `${JSON.stringify({ rounds, evaluation }, null, 2)}\n`,
   );
-  if (options.out) say(`\nfinal model: ${modelDir} (fedflow score --model ${modelDir} ...)`);
+  if (options.out) say(`final model: ${modelDir} (fedflow score --model ${modelDir} ...)`);
   if (staying) {
     say('the dashboard stays up (its address is above); Ctrl-C stops the coordinator');
     await new Promise<void>((resolve) => {

@@ -5,6 +5,7 @@ import {
   type OrganisationProfile,
   writeSyntheticConnLog,
 } from '../../shared/flows/synth/index.js';
+import { processLogger } from '../logging.js';
 
 export interface SynthCommandOptions {
   profile: OrganisationProfile;
@@ -40,7 +41,7 @@ export async function writeSynth(options: SynthCommandOptions): Promise<void> {
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
-  process.stderr.write(
-    `wrote ${summary.flows} flows (${options.profile}) to ${options.out}${attacks ? `; attacks: ${attacks}` : ''}\n`,
+  processLogger().info(
+    `wrote ${summary.flows} flows (${options.profile}) to ${options.out}${attacks ? `; attacks: ${attacks}` : ''}`,
   );
 }

@@ -1,13 +1,16 @@
 /** What `fedflow train` does (its options: cli/commands/train.ts). */
 import { type ModelInit, modelInitFromDir } from '../../client/pipeline/model-init.js';
-import { trainSiteModel } from '../../client/pipeline/train-site-model.js';
+import { type SiteTrainingResult, trainSiteModel } from '../../client/pipeline/train-site-model.js';
 import { loadModelConfig } from '../../shared/config/model-config.js';
+import { lineLog } from '../../shared/logging/logger.js';
 import { describeComponentsInUse } from '../../shared/model/components-in-use.js';
 import { checkModelDirTarget } from '../../shared/model/model-dir.js';
 import { thresholdSetWarnings } from '../../shared/model/thresholds.js';
 import type { FlowFileOptions } from '../flow-options.js';
 import { readOptions, startBackend } from '../flow-setup.js';
-import { trainingProgress } from '../progress.js';
+import { processLogger } from '../logging.js';
+import { rowsProgress } from '../progress/rows.js';
+import { trainingProgress } from '../progress/training.js';
 
 export interface TrainOptions extends FlowFileOptions {
   out: string;
@@ -43,13 +46,17 @@ export async function trainModel(options: TrainOptions): Promise<void> {
       `--latent ${options.latent} does not apply to --model-kind gru: it has no latent (model.sequence sets its widths)`,
     );
   const backend = await startBackend(config.backend);
-  const progress = trainingProgress();
+  const log = processLogger();
+  const reading = rowsProgress('reading');
+  const progress = trainingProgress(log);
   const result = await trainSiteModel(
     {
       files: options.data,
       format: options.format,
       onlyLabel: options.onlyLabel ?? null,
-      read: await readOptions(options, config.input.maxBadShare),
+      read: await readOptions(options, config.input.maxBadShare, {
+        onProgress: (s) => reading.update(s.rows),
+      }),
       trafficFeatures: config.input.trafficFeatures,
       lastConnections: config.input.lastConnections,
     },
@@ -59,39 +66,46 @@ export async function trainModel(options: TrainOptions): Promise<void> {
     {
       ...progress,
       onDataReady(data) {
+        reading.stop();
         const s = data.summary;
-        process.stderr.write(
-          `read ${s.rowsRead} rows (${s.badRows} malformed skipped), training on ${s.rowsUsed}: ${data.train.length} train / ${data.validation.length} validation / ${data.calibration.length} calibration; one-hot width ${data.encoder.width}\n`,
+        log.info(
+          `read ${s.rowsRead} rows (${s.badRows} malformed skipped), training on ${s.rowsUsed}: ${data.train.length} train / ${data.validation.length} validation / ${data.calibration.length} calibration; one-hot width ${data.encoder.width}`,
         );
         const history = data.train.history;
         if (history && !history.rows.some((row) => row >= 0))
-          process.stderr.write(
-            'warning: no flow has an earlier flow of the same source host (the files carry no source addresses?): the gru sees no history and models each flow alone\n',
+          log.warn(
+            'no flow has an earlier flow of the same source host (the files carry no source addresses?): the gru sees no history and models each flow alone',
           );
       },
     },
     init,
-  ).finally(() => progress.stop());
+  ).finally(() => {
+    reading.stop();
+    progress.stop();
+  });
+  reportTraining(options, result);
+  process.stdout.write(`${options.out}\n`);
+}
+
+/** What training did, logged: epochs, thresholds and their warnings, where it started from. */
+function reportTraining(options: TrainOptions, result: SiteTrainingResult): void {
+  const log = processLogger();
   const { training, thresholds } = result;
   const last = training.history.at(-1)!;
-  process.stderr.write(
-    `trained ${training.history.length} epochs (best ${training.bestEpoch}${training.stoppedEarly ? ', stopped early' : ''}), validation score ${last.validationLoss?.toFixed(3) ?? '-'} nats\n`,
+  log.info(
+    `trained ${training.history.length} epochs (best ${training.bestEpoch}${training.stoppedEarly ? ', stopped early' : ''}), validation score ${last.validationLoss?.toFixed(3) ?? '-'} nats`,
   );
-  if (result.componentsInUse)
-    process.stderr.write(`${describeComponentsInUse(result.componentsInUse)}\n`);
+  if (result.componentsInUse) log.info(describeComponentsInUse(result.componentsInUse));
   for (const t of thresholds.targets)
-    process.stderr.write(`threshold at FPR ${t.fpr}: ${t.threshold.toFixed(4)} nats\n`);
-  for (const fpr of result.unresolvedTargets) {
-    process.stderr.write(
-      `warning: ${thresholds.calibrationFlows} calibration flows cannot resolve FPR ${fpr}; its threshold is their highest score\n`,
+    log.info(`threshold at FPR ${t.fpr}: ${t.threshold.toFixed(4)} nats`);
+  for (const fpr of result.unresolvedTargets)
+    log.warn(
+      `${thresholds.calibrationFlows} calibration flows cannot resolve FPR ${fpr}; its threshold is their highest score`,
     );
-  }
-  for (const warning of thresholdSetWarnings(thresholds)) process.stderr.write(`${warning}\n`);
+  const warn = lineLog(log);
+  for (const warning of thresholdSetWarnings(thresholds)) warn(warning);
   if (result.origin)
-    process.stderr.write(
-      `fine-tuned from ${options.initFrom} (weights sha256 ${result.origin.sha256})\n`,
-    );
-  process.stdout.write(`${options.out}\n`);
+    log.info(`fine-tuned from ${options.initFrom} (weights sha256 ${result.origin.sha256})`);
 }
 
 /** The model to fine-tune, loaded and verified before any flow is read; none without --init-from. */

@@ -114,7 +114,7 @@ export function federationServer(config: CoordinatorConfig, parts: ServerParts):
       openRounds,
       // Two of the largest results at once, however many clients send.
       inFlight: new InFlightResults(2 * config.transport.maxPayloadBytes),
-      unauthenticated: new RateLimitedLog('refused results from no enrolled client', log),
+      unauthenticated: new RateLimitedLog('warning: refused results from no enrolled client', log),
       refusedEnrolments: new RateLimitedLog('warning: refused an enrolment', log),
       current: () => jobs.current.loop.current,
       currentRelease: () => jobs.current.loop.currentRelease,

@@ -23,7 +23,7 @@ import { saveModelDir, weightsSha256 } from '../../shared/model/model-dir.js';
 import type { BackendReport } from '../../shared/runtime/backend.js';
 import { loadClientCredentials, tlsChannelOptions } from '../../shared/tls/credentials.js';
 import { readOptions } from '../flow-setup.js';
-import { trainingProgress } from '../progress.js';
+import { trainingProgress } from '../progress/training.js';
 
 type Log = (line: string, fields?: Record<string, unknown>) => void;
 
@@ -41,7 +41,7 @@ export async function runSite(
   const metricsServer = config.metrics.port >= 0 ? await metrics.serve(config.metrics.port) : null;
   if (metricsServer)
     logger.info({ port: metricsServer.port }, 'metrics on http://127.0.0.1:PORT/metrics');
-  const bar = trainingProgress();
+  const bar = trainingProgress(logger);
   const progress = {
     ...bar,
     onEpoch: (r: EpochReport) => {
@@ -50,7 +50,7 @@ export async function runSite(
       bar.onEpoch?.(r);
     },
   };
-  const selection = await dataSelection(config);
+  const selection = await dataSelection(config, logger);
   const identity = loadPrivateIdentity(config.privateKey);
   // A bar while training on a terminal; one line per epoch in logs.
   const worker = siteWorkerOf(config, identity, selection, progress);
@@ -84,7 +84,7 @@ export async function runSite(
   // The site's own variant of the final model, beside it; the global model stays as is.
   const tunedDir = join(config.stateDir, 'model-personalised');
   const settings = { selection, training: config.training, epochs: config.personalise.epochs };
-  const tuningBar = trainingProgress();
+  const tuningBar = trainingProgress(logger);
   const tuned = await personaliseGlobalModel(
     model,
     dir,
@@ -119,7 +119,7 @@ function siteWorkerOf(
 }
 
 /** The site's flow files and how to read them. */
-async function dataSelection(config: ClientConfig): Promise<FlowSelection> {
+async function dataSelection(config: ClientConfig, log: Logger): Promise<FlowSelection> {
   const format = parseFlowFormat(config.data.format);
   return {
     files: config.data.files,
@@ -128,6 +128,7 @@ async function dataSelection(config: ClientConfig): Promise<FlowSelection> {
     read: await readOptions(
       { data: config.data.files, format, csvSchema: config.data.csvSchema || undefined },
       config.input.maxBadShare,
+      { log },
     ),
     trafficFeatures: config.input.trafficFeatures,
     lastConnections: config.input.lastConnections,

@@ -86,7 +86,7 @@ export async function participate(options: ParticipationOptions): Promise<Global
       } else {
         tlsFailures = 0;
         const why = error instanceof Error ? error.message : String(error);
-        log(`connection to the coordinator failed (${why}); retrying in ${wait} ms`);
+        log(`warning: connection to the coordinator failed (${why}); retrying in ${wait} ms`);
       }
       await new Promise((resolve) => setTimeout(resolve, wait));
       delay = Math.min(options.reconnect.maxMs, delay * 2);
@@ -168,7 +168,7 @@ async function answerTask(
     // aggregation's secrets): it sends nothing, and the coordinator counts it as dropped.
     if (error instanceof SecAggRefusal) {
       progress.done.add(task.taskId);
-      log(`refused the ${task.kind} task of round ${task.round}: ${error.message}`);
+      log(`warning: refused the ${task.kind} task of round ${task.round}: ${error.message}`);
       return;
     }
     throw new LocalTaskError(task, error);
@@ -196,7 +196,7 @@ async function answerTask(
     if (!(error instanceof FedflowError && error.code === 'failed-precondition')) throw error;
     progress.done.add(task.taskId);
     progress.unanswered.delete(task.taskId);
-    log(`result not accepted: ${error.message}`, { round: task.round, task: task.kind });
+    log(`warning: result not accepted: ${error.message}`, { round: task.round, task: task.kind });
   }
 }
 

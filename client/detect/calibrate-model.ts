@@ -9,9 +9,9 @@ import type { ThresholdSet } from '../../shared/model/thresholds.js';
 import { type ThresholdAtFpr, thresholdsAtFpr } from '../../shared/stats/thresholds.js';
 import { labelAt } from './encoded-batch.js';
 import type { LoadedModel } from './loaded-model.js';
-import { scoreFlowFiles } from './score-flows.js';
+import { type ScoringProgress, scoreFlowFiles } from './score-flows.js';
 
-export interface CalibrationRequest {
+export interface CalibrationRequest extends ScoringProgress {
   readonly files: readonly string[];
   readonly format: FlowFormat;
   readonly read: ReadOptions;
@@ -39,7 +39,7 @@ export async function calibrateModel(
     request.files,
     request.format,
     request.read,
-    { importanceSamples: request.importanceSamples, seed: 1 },
+    { importanceSamples: request.importanceSamples, seed: 1, onScored: request.onScored },
     ({ batch, result }) => {
       for (let r = 0; r < batch.count; r++)
         if (request.onlyLabel === null || labelAt(batch, r) === request.onlyLabel)

@@ -19,8 +19,10 @@ import type { WorkerMessage } from './encode-worker-protocol.js';
 import type { WorkerScorer, WorkerScoring } from './worker-scorer.js';
 
 export interface EncodeWorkerInput {
-  /** The flows to encode; the bad-row callback stays on the main thread. */
-  readonly selection: Omit<FlowSelection, 'read'> & { read: Omit<ReadOptions, 'onBadRow'> };
+  /** The flows to encode; the callbacks (bad rows, progress) stay on the main thread. */
+  readonly selection: Omit<FlowSelection, 'read'> & {
+    read: Omit<ReadOptions, 'onBadRow' | 'onProgress'>;
+  };
   readonly encoder: EncoderSpec;
   readonly batchSize: number;
   readonly credits: number;

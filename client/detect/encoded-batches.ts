@@ -70,7 +70,8 @@ export async function encodeInWorker(
   } = {},
 ): Promise<EncodedStream> {
   const { stop, scoring, started, history, ...reading } = options;
-  const { onBadRow, ...portable } = selection.read;
+  // Functions do not cross to the worker: bad rows come back as messages, progress as batches.
+  const { onBadRow, onProgress: _, ...portable } = selection.read;
   const files = selection.files;
   const input: EncodeWorkerInput = {
     selection: { ...selection, read: portable },

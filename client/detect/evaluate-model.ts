@@ -10,7 +10,7 @@ import { attackCategory } from '../../shared/stats/attack-categories.js';
 import { auprc, auroc, ratesAtThreshold } from '../../shared/stats/detection-metrics.js';
 import { labelAt } from './encoded-batch.js';
 import type { LoadedModel } from './loaded-model.js';
-import { scoreFlowFiles } from './score-flows.js';
+import { type ScoringProgress, scoreFlowFiles } from './score-flows.js';
 
 export interface ThresholdQuality {
   readonly targetFpr: number;
@@ -46,7 +46,7 @@ export async function scoreLabelledFlows(
   files: readonly string[],
   format: FlowFormat,
   read: ReadOptions,
-  options: ScoreOptions,
+  options: ScoreOptions & ScoringProgress,
 ): Promise<ScoredLabels & { badRows: number; seconds: number }> {
   let scores = new Float32Array(1 << 16);
   const categories: string[] = [];

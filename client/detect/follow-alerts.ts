@@ -42,7 +42,7 @@ export async function followAlertLines(
     let skipRows = 0;
     if (first && statePath !== null) {
       const resumed = resumePoint(statePath, file);
-      if (resumed.warning) log(resumed.warning);
+      if (resumed.warning) log(`warning: ${resumed.warning}`);
       const { rotated } = resumed;
       if (rotated !== undefined) {
         log(`${file} was rotated while stopped: scoring the rest of ${rotated.path} first`);

@@ -38,6 +38,11 @@ export interface ScoredBatch {
   readonly firstIndex: number;
 }
 
+/** Hears how many rows a run has scored, after each batch (for a progress bar). */
+export interface ScoringProgress {
+  readonly onScored?: (rowsScored: number) => void;
+}
+
 export interface ScoreRunSummary {
   readonly rowsScored: number;
   readonly badRows: number;
@@ -75,7 +80,8 @@ export async function scoreFlowFiles(
   format: FlowFormat,
   read: ReadOptions,
   options: ScoreOptions &
-    ReadingOptions & {
+    ReadingOptions &
+    ScoringProgress & {
       readonly stop?: AbortSignal;
       /** The encode worker, started ahead of the model's loading (encoded-batches.ts). */
       readonly encodeWorker?: StartedEncodeWorker;
@@ -119,6 +125,7 @@ export async function scoreFlowFiles(
     const result = batch.scored ?? scoreBatch(model, builder, batch, options);
     await sink({ batch, result, firstIndex: (skipRows ?? 0) + scored });
     scored += batch.count;
+    options.onScored?.(scored);
   }
   if (!checked) assertSchemaMatches(loaded.saved.spec.schema, stream.schema, files.join(', '));
   return {

@@ -11,7 +11,7 @@ import { AlertFormatter, type AlertLine, type AlertOutput } from './alert-lines.
 import type { ReadingOptions } from './encode-worker.js';
 import type { StartedEncodeWorker } from './encoded-batches.js';
 import type { LoadedModel } from './loaded-model.js';
-import { type ScoreRunSummary, scoreFlowFiles } from './score-flows.js';
+import { type ScoreRunSummary, type ScoringProgress, scoreFlowFiles } from './score-flows.js';
 
 export interface AlertRunSummary extends ScoreRunSummary {
   /** Rows that crossed at least one threshold. */
@@ -35,7 +35,8 @@ export async function writeAlertLines(
   format: FlowFormat,
   read: ReadOptions,
   options: ScoreOptions &
-    ReadingOptions & {
+    ReadingOptions &
+    ScoringProgress & {
       topFields: number;
       alertsOnly?: boolean;
       output?: AlertOutput;

@@ -66,8 +66,18 @@ export interface EpochReport {
   readonly seconds: number;
 }
 
+/** Where an epoch is, after each optimiser step. */
+export interface BatchProgress {
+  readonly flowsDone: number;
+  readonly flowsTotal: number;
+  readonly epoch: number;
+  readonly epochs: number;
+  /** Mean training loss over this epoch's batches so far (the epoch's loss once it ends). */
+  readonly runningLoss: number;
+}
+
 export interface TrainingHooks {
-  onBatch?(flowsDone: number, flowsTotal: number, epoch: number, epochs: number): void;
+  onBatch?(progress: BatchProgress): void;
   onEpoch?(report: EpochReport): void;
 }
 
@@ -184,7 +194,13 @@ function trainEpoch(run: TrainingRun, epoch: number, validation: FlowTable | nul
     const seed = options.seed * 1_000_003 + epoch * 10_007 + step++;
     lossSum += optimiserStep(run, start, count, { klWeight, temperature, seed }) * count;
     flowsTrained += count;
-    run.hooks.onBatch?.(start + count, order.length, epoch, options.epochs);
+    run.hooks.onBatch?.({
+      flowsDone: start + count,
+      flowsTotal: order.length,
+      epoch,
+      epochs: options.epochs,
+      runningLoss: lossSum / flowsTrained,
+    });
   }
   const seconds = (performance.now() - started) / 1000;
   const validationLoss =

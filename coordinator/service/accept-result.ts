@@ -90,7 +90,9 @@ function openResult(
     ctx.replayGuard.check(envelope);
   } catch (error) {
     if (error instanceof FedflowError) {
-      ctx.log(`rejected ${task.kind} result from ${session.identity.name}: ${error.message}`);
+      ctx.log(
+        `warning: rejected ${task.kind} result from ${session.identity.name}: ${error.message}`,
+      );
       throw error;
     }
     if (!(error instanceof EnvelopeError)) throw error;
@@ -102,7 +104,7 @@ function openResult(
       undecryptable: 'invalid-argument',
       malformed: 'invalid-argument',
     } as const;
-    ctx.log(`rejected ${task.kind} result from ${session.identity.name}: ${error.reason}`);
+    ctx.log(`warning: rejected ${task.kind} result from ${session.identity.name}: ${error.reason}`);
     throw new FedflowError(code[error.reason], `envelope rejected: ${error.reason}`);
   }
   return { payload, plaintext };
@@ -168,7 +170,9 @@ export function recordRejection(
       reason: reason.slice(0, 1000),
     });
   } catch (logError) {
-    ctx.log(`could not log a rejected result in the ingress log: ${(logError as Error).message}`);
+    ctx.log(
+      `error: could not log a rejected result in the ingress log: ${(logError as Error).message}`,
+    );
   }
 }
 

@@ -15,7 +15,7 @@ import { waitForTaskHandler } from './task-stream.js';
 
 export function federationHandlers(ctx: ServiceContext): FederationHandlers {
   const onUnexpectedError = (error: unknown) =>
-    ctx.log(`internal error: ${error instanceof Error ? error.stack : String(error)}`);
+    ctx.log(`error: internal error: ${error instanceof Error ? error.stack : String(error)}`);
   // An operator needs to see who was turned away and why (a revoked site, a wrong key).
   const noteRefusal = <T>(enrol: () => T): T => {
     try {

@@ -6,11 +6,14 @@ import { describeIssue, FlowFormatError, type RowIssue } from './schema.js';
 
 export const DEFAULT_MAX_BAD_SHARE = 0.05;
 export const DEFAULT_MIN_ROWS_FOR_SHARE = 200;
+/** How often (in good rows) a reader reports its progress: a power of two, checked per row. */
+export const PROGRESS_ROWS = 8192;
 
 export interface BadRowPolicy {
   readonly maxBadShare: number;
   readonly minRowsForShare: number;
   readonly onBadRow: ((issue: RowIssue) => void) | undefined;
+  readonly onProgress: ((stats: Readonly<RowStats>) => void) | undefined;
 }
 
 /** Running counts a reader exposes; updated as rows are read. */
@@ -24,6 +27,7 @@ export function badRowPolicy(options: {
   maxBadShare?: number;
   minRowsForShare?: number;
   onBadRow?: (issue: RowIssue) => void;
+  onProgress?: (stats: Readonly<RowStats>) => void;
 }): BadRowPolicy {
   const { maxBadShare = DEFAULT_MAX_BAD_SHARE, minRowsForShare = DEFAULT_MIN_ROWS_FOR_SHARE } =
     options;
@@ -33,7 +37,12 @@ export function badRowPolicy(options: {
   if (!(Number.isInteger(minRowsForShare) && minRowsForShare >= 0)) {
     throw new RangeError(`minRowsForShare must be a non-negative integer, got ${minRowsForShare}`);
   }
-  return { maxBadShare, minRowsForShare, onBadRow: options.onBadRow };
+  return {
+    maxBadShare,
+    minRowsForShare,
+    onBadRow: options.onBadRow,
+    onProgress: options.onProgress,
+  };
 }
 
 /** Counts the rows of one file; throws FlowFormatError once the bad share passes the limit. */
@@ -52,6 +61,7 @@ export class BadRowCounter {
   good(): void {
     this.goodRows++;
     this.stats.rows++;
+    if ((this.stats.rows & (PROGRESS_ROWS - 1)) === 0) this.policy.onProgress?.(this.stats);
     // A good row never raises the share, but reaching the minimum is when checks begin.
     if (this.goodRows + this.badRows === this.policy.minRowsForShare) this.check();
   }

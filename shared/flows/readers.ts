@@ -31,6 +31,8 @@ export interface ReadOptions {
   minRowsForShare?: number;
   /** Called for every malformed row (the reader skips and counts it). */
   onBadRow?: (issue: RowIssue) => void;
+  /** Called every PROGRESS_ROWS good rows with the pass's counts so far (for a progress bar). */
+  onProgress?: (stats: Readonly<RowStats>) => void;
   /** For format 'csv' only (required there). */
   csvMapping?: CsvMapping;
 }

@@ -27,6 +27,9 @@ const require = createRequire(import.meta.url);
 
 const loaders: Record<BackendName, () => Promise<void>> = {
   async tensorflow() {
+    // The TensorFlow C library writes its own info lines to stderr (oneDNN, CPU instructions);
+    // 1 drops those, warnings and errors still show. An operator's own setting is kept.
+    process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
     require(TFJS_NODE);
   },
   async wasm() {

@@ -12,6 +12,13 @@ import type * as Core from '@tensorflow/tfjs-core';
 
 export const tf: typeof Core = createRequire(import.meta.url)('@tensorflow/tfjs-core');
 
+// Production mode: TensorFlow.js then writes none of its own console lines (the CPU backend's
+// "Hi, looks like you are running TensorFlow.js in Node.js" banner, "Platform node has already
+// been set" when a backend package registers the platform again), which would land in the
+// middle of the program's log stream. In tfjs-core 4.x the flag gates only those messages.
+// Every thread that runs a model loads this module, so workers are quiet too.
+tf.env().set('PROD', true);
+
 export declare namespace tf {
   type Tensor<R extends Core.Rank = Core.Rank> = Core.Tensor<R>;
   type Scalar = Core.Scalar;

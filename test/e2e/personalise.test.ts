@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { writeSyntheticConnLog } from '../../shared/flows/synth/index.js';
-import { runCli } from '../helpers/run-cli.js';
+import { errorLines, runCli } from '../helpers/run-cli.js';
 import { kddLines } from '../unit/flows/fixtures.js';
 
 describe('fedflow train --init-from: fine-tuning a model on local flows', function () {
@@ -67,7 +67,7 @@ describe('fedflow train --init-from: fine-tuning a model on local flows', functi
   it('fails naming the model directory when it is missing', async () => {
     const r = await fineTune('nope', 'x');
     expect(r.code).to.equal(1);
-    expect(r.stderr).to.match(/fedflow: model directory .*nope: missing integrity\.json/);
+    expect(errorLines(r)).to.match(/^model directory .*nope: missing integrity\.json/);
   });
 
   it('fails naming the model directory and file when it is damaged', async () => {
@@ -77,15 +77,15 @@ describe('fedflow train --init-from: fine-tuning a model on local flows', functi
     writeFileSync(file('damaged/weights.bin'), weights);
     const r = await fineTune('damaged', 'x');
     expect(r.code).to.equal(1);
-    expect(r.stderr).to.match(/fedflow: model directory .*damaged: weights\.bin is corrupted/);
+    expect(errorLines(r)).to.match(/^model directory .*damaged: weights\.bin is corrupted/);
   });
 
   it("fails before training when the data's fields differ from the model's, naming the first", async () => {
     writeFileSync(file('kdd.txt'), kddLines(50));
     const r = await fineTune('global', 'mismatch', 'kdd.txt', 'nsl-kdd');
     expect(r.code).to.equal(1);
-    expect(r.stderr).to.match(
-      /fedflow: .*kdd\.txt \(schema 'nsl-kdd'\) does not match the model's schema 'zeek-conn': field 1: the model has '/,
+    expect(errorLines(r)).to.match(
+      /.*kdd\.txt \(schema 'nsl-kdd'\) does not match the model's schema 'zeek-conn': field 1: the model has '/,
     );
     expect(r.stderr).to.not.match(/epoch/);
     expect(existsSync(file('mismatch'))).to.equal(false);

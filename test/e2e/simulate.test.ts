@@ -16,7 +16,7 @@ import { type AuditFields, AuditLogWriter } from '../../shared/audit/audit-log-w
 import { keptPlaintext, payloadDirectory } from '../../shared/audit/plaintext-copies.js';
 import { loadPrivateIdentity } from '../../shared/crypto/key-files.js';
 import { decodeClientPayload, encodeClientPayload } from '../../shared/wire/payload-codec.js';
-import { runCli, startCli } from '../helpers/run-cli.js';
+import { logEvents, runCli, startCli } from '../helpers/run-cli.js';
 
 describe('fedflow simulate', function () {
   this.timeout(300_000);
@@ -227,7 +227,8 @@ describe('fedflow simulate', function () {
       if (Date.now() > until || child.exitCode !== null) throw new Error(`no stay:\n${err}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    const url = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+)/.exec(err)!;
+    const dashboard = logEvents(err).find((e) => e.msg.startsWith('dashboard'))!;
+    const url = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+)/.exec(dashboard.msg)!;
     const status = await fetch(`http://127.0.0.1:${url[1]}/api/status?token=${url[2]}`);
     expect(status.status).to.equal(200);
     expect(((await status.json()) as { phase: string }).phase).to.equal('done');

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { runCli } from '../helpers/run-cli.js';
+import { logEvents, runCli } from '../helpers/run-cli.js';
 import { kddLines } from '../unit/flows/fixtures.js';
 
 describe('fedflow train --model-kind and --latent: choosing the model', function () {
@@ -46,8 +46,9 @@ describe('fedflow train --model-kind and --latent: choosing the model', function
   it('trains a gru on flows without addresses, and warns that it then sees no history', async () => {
     const r = await train('gru', '--model-kind', 'gru');
     expect(r.code, r.stderr).to.equal(0);
-    expect(r.stderr).to.contain(
-      'warning: no flow has an earlier flow of the same source host (the files carry no source addresses?)',
+    const warnings = logEvents(r.stderr).filter((e) => e.level === 40);
+    expect(warnings.map((e) => e.msg)).to.include(
+      'no flow has an earlier flow of the same source host (the files carry no source addresses?): the gru sees no history and models each flow alone',
     );
     expect(JSON.parse(readFileSync(file('gru/model.json'), 'utf8')).kind).to.equal('gru');
   });

@@ -51,3 +51,26 @@ export function runCli(
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/** One line the program logged (JSON lines: stderr is not a terminal when run from a test). */
+export interface LogEvent {
+  readonly level: number;
+  readonly msg: string;
+  readonly [field: string]: unknown;
+}
+
+/** The JSON log lines of a run's stderr (lines that are not JSON, e.g. usage help, are skipped). */
+export function logEvents(stderr: string): LogEvent[] {
+  return stderr
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as LogEvent);
+}
+
+/** The messages a run logged at error level (50): why it failed. */
+export function errorLines(r: CliResult): string {
+  return logEvents(r.stderr)
+    .filter((e) => e.level === 50)
+    .map((e) => e.msg)
+    .join('\n');
+}

@@ -437,7 +437,9 @@ describe('federation over gRPC on loopback', function () {
       client.close();
     }
     expect(readFileSync(ingress, 'utf8').length).to.equal(entriesBefore);
-    const noted = lines.filter((l) => l.startsWith('refused results from no enrolled client'));
+    const noted = lines.filter((l) =>
+      l.startsWith('warning: refused results from no enrolled client'),
+    );
     expect(noted.length).to.be.within(1, 2);
     expect(noted[0]).to.include('unauthenticated: unknown session');
   });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { logSettings, readableLogs } from '../../../shared/logging/log-settings.js';
 import { createLogger, lineLog } from '../../../shared/logging/logger.js';
 
 /** A stand-in for stderr that records what is written. */
@@ -59,5 +60,67 @@ describe('structured logs', () => {
       [30, 'a warning: not at the start'],
     ]);
     expect(events[1].file).to.equal('a.log');
+  });
+
+  describe('settings: level, quiet and format', () => {
+    it('logs info and above by default, as text on a terminal and JSON elsewhere', () => {
+      expect(logSettings({}, true, {})).to.deep.equal({ level: 'info', format: 'text' });
+      expect(logSettings({}, false, {})).to.deep.equal({ level: 'info', format: 'json' });
+    });
+
+    it('takes --log-level over FEDFLOW_LOG_LEVEL, and FEDFLOW_LOG_FORMAT over the terminal', () => {
+      const env = { FEDFLOW_LOG_LEVEL: 'debug', FEDFLOW_LOG_FORMAT: 'json' };
+      expect(logSettings({}, true, env)).to.deep.equal({ level: 'debug', format: 'json' });
+      expect(logSettings({ level: 'error' }, true, env).level).to.equal('error');
+      expect(logSettings({}, false, { FEDFLOW_LOG_FORMAT: 'text' }).format).to.equal('text');
+    });
+
+    it('keeps warnings and errors only when quiet, and a stricter level if one was asked', () => {
+      expect(logSettings({ quiet: true }, false, { FEDFLOW_LOG_LEVEL: 'debug' }).level).to.equal(
+        'warn',
+      );
+      expect(logSettings({ quiet: true }, false, { FEDFLOW_LOG_LEVEL: 'error' }).level).to.equal(
+        'error',
+      );
+    });
+
+    it('names the setting and the values it takes when a level or format is unknown', () => {
+      expect(() => logSettings({}, false, { FEDFLOW_LOG_LEVEL: 'loud' })).to.throw(
+        "FEDFLOW_LOG_LEVEL: unknown value 'loud': expected one of trace, debug, info, warn, error, fatal, silent",
+      );
+      expect(() => logSettings({ level: 'chatty' }, false, {})).to.throw(/^--log-level: /);
+      expect(() => logSettings({}, false, { FEDFLOW_LOG_FORMAT: 'xml' })).to.throw(
+        "FEDFLOW_LOG_FORMAT: unknown value 'xml': expected one of json, text",
+      );
+    });
+
+    it('counts as readable for a person what is text: a terminal, or FEDFLOW_LOG_FORMAT=text', () => {
+      expect(readableLogs(true, {})).to.equal(true);
+      expect(readableLogs(false, {})).to.equal(false);
+      expect(readableLogs(true, { FEDFLOW_LOG_FORMAT: 'json' })).to.equal(false);
+      expect(readableLogs(false, { FEDFLOW_LOG_FORMAT: 'text' })).to.equal(true);
+    });
+
+    it('writes only the events at or above its level', async () => {
+      const { stream, lines } = fakeStream(false);
+      const log = createLogger({}, stream, logSettings({ quiet: true }, false, {}));
+      log.debug('detail');
+      log.info('progress');
+      log.warn('thin calibration');
+      log.error('bad input');
+      await new Promise((r) => setImmediate(r));
+      const levels = lines.map((l) => JSON.parse(l).level);
+      expect(levels).to.deep.equal([40, 50]);
+    });
+
+    it('writes text lines where asked even off a terminal, and JSON on a terminal where asked', async () => {
+      const text = fakeStream(false);
+      createLogger({}, text.stream, { level: 'info', format: 'text' }).info('hello');
+      const json = fakeStream(true);
+      createLogger({}, json.stream, { level: 'info', format: 'json' }).info('hello');
+      await new Promise((r) => setImmediate(r));
+      expect(text.lines.join('')).to.match(/^\d\d:\d\d:\d\d info hello\n$/);
+      expect(JSON.parse(json.lines.join(''))).to.include({ level: 30, msg: 'hello' });
+    });
   });
 });
