@@ -114,57 +114,65 @@ export function curveLayer(c: RocChartCurve, i: number, f: RocFrame): string {
   });
 }
 
-/**
- * Every curve's operating points as diamonds in its colour, each labelled to its right (to its
- * left near the right edge); a label that would cover an earlier one moves down a line.
- */
+/** Every curve's operating points as diamonds in its colour, each with its label beside it. */
 export function operatingPointLayer(
   curves: readonly RocChartCurve[],
   f: RocFrame,
   width: number,
 ): string {
-  const placed: { x: number; y: number; width: number }[] = [];
+  const placed: LabelBox[] = [];
+  const halo = { stroke: '#ffffff', 'stroke-width': 4, 'paint-order': 'stroke' };
   const parts = curves.flatMap((c, i) =>
     (c.operatingPoints ?? []).map((p) => {
       const x = f.x(p.fpr);
       const y = f.y(p.tpr);
-      const labelWidth = p.label.length * CHAR_WIDTH * (11 / 12);
-      const onLeft = x + 8 + labelWidth > width;
-      const labelX = onLeft ? x - 8 - labelWidth : x + 8;
-      let labelY = y + 4;
-      while (
-        placed.some(
-          (o) => Math.abs(o.y - labelY) < 13 && labelX < o.x + o.width && o.x < labelX + labelWidth,
-        )
-      )
-        labelY += 13;
-      placed.push({ x: labelX, y: labelY, width: labelWidth });
-      const diamond = polylinePath([
-        [x, y - 6],
-        [x + 6, y],
-        [x, y + 6],
-        [x - 6, y],
-      ]);
-      const halo = { stroke: '#ffffff', 'stroke-width': 4, 'paint-order': 'stroke' };
+      const label = placeLabel(x, y, p.label, width, placed);
+      const text = { ...label, 'font-size': 11, fill: INK, ...halo };
       return element(
         'g',
         { class: 'operating-point' },
-        element('path', { d: `${diamond}Z`, fill: colourOf(i) }),
-        textElement(
-          {
-            x: onLeft ? x - 8 : labelX,
-            y: labelY,
-            'text-anchor': onLeft ? 'end' : 'start',
-            'font-size': 11,
-            fill: INK,
-            ...halo,
-          },
-          p.label,
-        ),
+        element('path', { d: diamondPath(x, y, 6), fill: colourOf(i) }),
+        textElement(text, p.label),
       );
     }),
   );
   return parts.join('');
+}
+
+interface LabelBox {
+  readonly left: number;
+  readonly baseline: number;
+  readonly width: number;
+}
+
+/**
+ * Where the label of the point at (x, y) goes: to its right, or to its left near the chart's
+ * right edge, moved down a line while it would cover a label placed earlier (`placed`, which
+ * it joins).
+ */
+function placeLabel(x: number, y: number, label: string, chartWidth: number, placed: LabelBox[]) {
+  const width = label.length * CHAR_WIDTH * (11 / 12);
+  const onLeft = x + 8 + width > chartWidth;
+  const left = onLeft ? x - 8 - width : x + 8;
+  const covers = (baseline: number) =>
+    placed.some(
+      (o) =>
+        Math.abs(o.baseline - baseline) < 13 && left < o.left + o.width && o.left < left + width,
+    );
+  let baseline = y + 4;
+  while (covers(baseline)) baseline += 13;
+  placed.push({ left, baseline, width });
+  return { x: onLeft ? x - 8 : left, y: baseline, 'text-anchor': onLeft ? 'end' : 'start' };
+}
+
+function diamondPath(x: number, y: number, r: number): string {
+  const corners: [number, number][] = [
+    [x, y - r],
+    [x + r, y],
+    [x, y + r],
+    [x - r, y],
+  ];
+  return `${polylinePath(corners)}Z`;
 }
 
 /** Where ROC curves rarely pass: bottom right on a linear FPR axis, top left on a log one. */

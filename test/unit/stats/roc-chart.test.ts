@@ -94,6 +94,25 @@ describe('renderRocChart', () => {
     expect(svg).to.match(/<text x="348" y="99"[^>]*>FPR 50%: TPR 0\.900<\/text>/);
   });
 
+  it('moves a label down a line instead of writing it over a nearby one', () => {
+    const curve = {
+      label: 'vae',
+      fpr: [0, 0.01, 1],
+      tpr: [0, 0.5, 1],
+      auroc: 0.9,
+      operatingPoints: [
+        { label: 'FPR 1%: TPR 0.500', fpr: 0.01, tpr: 0.5 },
+        { label: 'FPR 0.9%: TPR 0.498', fpr: 0.009, tpr: 0.498 },
+      ],
+    };
+    const svg = renderRocChart([curve]);
+    const baselines = [...svg.matchAll(/<text x="[\d.]+" y="([\d.]+)"[^>]*>FPR/g)].map((m) =>
+      Number(m[1]),
+    );
+    expect(baselines).to.have.length(2);
+    expect(baselines[1]! - baselines[0]!).to.be.at.least(13);
+  });
+
   it('renders a log-scale FPR axis, ticked at every power of ten up to 1, with FPR 0 on its left edge', () => {
     const curve = { label: 'vae', fpr: [0, 0.002, 1], tpr: [0, 0.4, 1], auroc: 0.9 };
     const svg = renderRocChart([curve], { fprScale: 'log' });
