@@ -1,7 +1,7 @@
 /**
  * The dashboard's static files, read once at start-up: the page, its script modules and
- * styles from coordinator/http/assets/, and ECharts' prebuilt bundle from the installed
- * package (the page loads nothing from elsewhere, so it works offline).
+ * styles from coordinator/http/assets/, and uPlot's prebuilt script and styles from the
+ * installed package (the page loads nothing from elsewhere, so it works offline).
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -46,8 +46,12 @@ const SCRIPT_MODULES = [
   'dashboard-charts.js',
   'dashboard-dom.js',
   'dashboard-format.js',
+  'dashboard-plot.js',
   'dashboard-tables.js',
 ] as const;
+
+/** The chart library's files, served at `/assets/NAME` as they are in the package. */
+const UPLOT_FILES = ['uPlot.iife.min.js', 'uPlot.min.css'] as const;
 
 /**
  * Reads every asset. The page's own asset URLs carry the token (a browser cannot add a header
@@ -57,12 +61,12 @@ const SCRIPT_MODULES = [
 export async function loadDashboardAssets(token: string): Promise<DashboardAssets> {
   const dir = assetsDirectory();
   const read = (name: string) => readFile(join(dir, name));
-  const echartsPath = createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js');
-  const [page, scripts, styles, echarts] = await Promise.all([
+  const fromPackage = createRequire(import.meta.url);
+  const [page, scripts, styles, uplot] = await Promise.all([
     readFile(join(dir, 'index.html'), 'utf8'),
     Promise.all(SCRIPT_MODULES.map((name) => readFile(join(dir, name), 'utf8'))),
     read('dashboard.css'),
-    readFile(echartsPath),
+    Promise.all(UPLOT_FILES.map((name) => readFile(fromPackage.resolve(`uplot/dist/${name}`)))),
   ]);
   // encodeURIComponent leaves ' ( ) * ! ~ as they are; ' would end the single-quoted module
   // specifiers the token is written into, so it is escaped too (%27 means the same in a URL).
@@ -70,13 +74,15 @@ export async function loadDashboardAssets(token: string): Promise<DashboardAsset
   const withToken = (text: string) =>
     Buffer.from(text.replaceAll(TOKEN_PLACEHOLDER, inUrl), 'utf8');
   const js = 'text/javascript; charset=utf-8';
+  const css = 'text/css; charset=utf-8';
   return new Map<string, DashboardAsset>([
     ['/', { contentType: 'text/html; charset=utf-8', body: withToken(page) }],
     ...SCRIPT_MODULES.map((name, i): [string, DashboardAsset] => [
       `/assets/${name}`,
       { contentType: js, body: withToken(scripts[i]!) },
     ]),
-    ['/assets/dashboard.css', { contentType: 'text/css; charset=utf-8', body: styles }],
-    ['/assets/echarts.min.js', { contentType: js, body: echarts }],
+    ['/assets/dashboard.css', { contentType: css, body: styles }],
+    ['/assets/uPlot.iife.min.js', { contentType: js, body: uplot[0]! }],
+    ['/assets/uPlot.min.css', { contentType: css, body: uplot[1]! }],
   ]);
 }

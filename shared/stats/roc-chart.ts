@@ -1,16 +1,11 @@
 // ROC curves as a standalone SVG chart (curves, chance diagonal, AUROC in the legend, operating
-// points at chosen thresholds), rendered in Node with no browser, DOM or native canvas.
+// points at chosen thresholds), written in Node with no browser, DOM or native canvas.
 //
-// Library: Apache ECharts, through its server-side SVG renderer (`ssr: true`,
-// `renderToSVGString()`). Evaluated against vega + vega-lite, whose `view.toSVG()` also works
-// headless: ECharts brings 2 packages (zrender, tslib) against vega's 79, has no Node engine
-// floor (vega-lite 6.5 requires Node >= 22, this project runs on 20), is Apache-2.0 like us and
-// releases regularly (6.1.0 in 2026). Its cost is size (~67 MB unpacked against ~25 MB) and ~0.3 s to import,
-// paid only by the modules that chart. The same options render in the dashboard's browser too.
-// Rejected: @observablehq/plot and d3 need a DOM (jsdom, another large dependency tree);
-// Chart.js needs a canvas (a native module).
-
-import * as echarts from 'echarts';
+// Written directly as SVG text (roc-chart-layers.ts) rather than through a chart library: it is
+// one fixed chart, and the libraries that render SVG headless are large for it. ECharts did it
+// here before and cost 70 MB installed (echarts + zrender) for this image and the dashboard's
+// lines (docs/architecture.md, "Dependencies"); vega + vega-lite cost 79 packages and want
+// Node >= 22; @observablehq/plot and d3 need a DOM (jsdom); Chart.js a native canvas.
 import {
   auroc,
   type Positives,
@@ -18,6 +13,16 @@ import {
   rocCurve,
   type Scores,
 } from './detection-metrics.js';
+import {
+  axesLayer,
+  chanceLayer,
+  curveLayer,
+  legendLayer,
+  operatingPointLayer,
+  type RocFrame,
+  titleLayer,
+} from './roc-chart-layers.js';
+import { element, escapeXml } from './svg-markup.js';
 
 /** A marked point on a curve, e.g. the detection rate at the 1% FPR threshold. */
 export interface OperatingPoint {
@@ -53,9 +58,6 @@ export interface LabelledThreshold {
   label: string;
   threshold: number;
 }
-
-// Okabe-Ito: distinguishable with the common colour-vision deficiencies.
-const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
 
 /**
  * A chart curve computed from scores: the (thinned) ROC curve, its AUROC, and one operating
@@ -93,22 +95,25 @@ export function renderRocChart(
 ): string {
   assertDrawable(curves);
   const { title = 'ROC curve', width = 640, height = 560, fprScale = 'linear' } = options;
-  const option = rocChartOption(curves, title, fprAxis(curves, fprScale));
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
-  try {
-    chart.setOption(option);
-    return chart.renderToSVGString();
-  } finally {
-    chart.dispose();
-  }
-}
-
-/** How FPRs map onto the x axis: as they are, or (log) with 0 moved to the left edge. */
-interface FprAxis {
-  readonly log: boolean;
-  /** The axis' left edge. */
-  readonly minFpr: number;
-  readonly x: (fpr: number) => number;
+  const frame = rocFrame(curves, fprScale, width, height);
+  return element(
+    'svg',
+    {
+      xmlns: 'http://www.w3.org/2000/svg',
+      width,
+      height,
+      viewBox: `0 0 ${width} ${height}`,
+      'font-family': 'sans-serif',
+    },
+    element('title', {}, escapeXml(title)),
+    element('rect', { width, height, fill: '#ffffff' }),
+    titleLayer(title, width),
+    axesLayer(frame),
+    chanceLayer(frame),
+    ...curves.map((c, i) => curveLayer(c, i, frame)),
+    operatingPointLayer(curves, frame, width),
+    legendLayer(curves, frame),
+  );
 }
 
 function assertDrawable(curves: readonly RocChartCurve[]): void {
@@ -122,109 +127,27 @@ function assertDrawable(curves: readonly RocChartCurve[]): void {
   }
 }
 
-function fprAxis(curves: readonly RocChartCurve[], fprScale: 'linear' | 'log'): FprAxis {
+/** The plot area inside margins for the title, tick labels and axis names, and its scales. */
+function rocFrame(
+  curves: readonly RocChartCurve[],
+  fprScale: 'linear' | 'log',
+  width: number,
+  height: number,
+): RocFrame {
+  const area = { left: 70, top: 50, right: width - 30, bottom: height - 60 };
   const log = fprScale === 'log';
   const minFpr = log ? leftEdgeFpr(curves) : 0;
-  return { log, minFpr, x: (fpr: number) => (log ? Math.max(fpr, minFpr) : fpr) };
-}
-
-const legendName = (c: RocChartCurve) => `${c.label} (AUROC ${c.auroc.toFixed(3)})`;
-
-/** The whole chart: axes, legend and every series, ready for `setOption`. */
-function rocChartOption(
-  curves: readonly RocChartCurve[],
-  title: string,
-  axis: FprAxis,
-): echarts.EChartsOption {
-  const { log, minFpr } = axis;
-  const axisLabel = { formatter: (v: number) => String(Number(v.toPrecision(6))) };
+  const lowest = log ? Math.log10(minFpr) : 0;
+  // On the log axis an FPR below the left edge (0 among them) is drawn on it.
+  const share = (fpr: number) =>
+    log ? (Math.log10(Math.max(fpr, minFpr)) - lowest) / -lowest : fpr;
   return {
-    animation: false,
-    backgroundColor: '#ffffff',
-    textStyle: { fontFamily: 'sans-serif' },
-    title: { text: title, left: 'center', top: 12 },
-    grid: { left: 70, right: 30, top: 50, bottom: 60 },
-    // Where ROC curves rarely pass: bottom right on a linear FPR axis, top left on a log one.
-    legend: {
-      data: curves.map(legendName).concat('chance'),
-      orient: 'vertical',
-      ...(log ? { left: 80, top: 60 } : { right: 40, bottom: 75 }),
-      backgroundColor: 'rgba(255,255,255,0.85)',
-    },
-    xAxis: {
-      type: log ? 'log' : 'value',
-      min: log ? minFpr : 0,
-      max: 1,
-      name: log ? 'False positive rate (log scale)' : 'False positive rate',
-      nameLocation: 'middle',
-      nameGap: 30,
-      axisLabel,
-    },
-    yAxis: {
-      type: 'value',
-      min: 0,
-      max: 1,
-      name: 'True positive rate (detection rate)',
-      nameLocation: 'middle',
-      nameGap: 45,
-      axisLabel,
-    },
-    series: [chanceSeries(axis), ...curves.flatMap((c, i) => curveSeries(c, i, axis))],
+    ...area,
+    log,
+    minFpr,
+    x: (fpr) => area.left + share(fpr) * (area.right - area.left),
+    y: (tpr) => area.bottom - tpr * (area.bottom - area.top),
   };
-}
-
-/** The dashed diagonal of a detector that guesses. */
-function chanceSeries({ log, minFpr }: FprAxis): echarts.SeriesOption {
-  return {
-    type: 'line',
-    name: 'chance',
-    data: log
-      ? logSpaced(minFpr, 60).map((v) => [v, v])
-      : [
-          [0, 0],
-          [1, 1],
-        ],
-    showSymbol: false,
-    lineStyle: { type: 'dashed', color: '#9a9a9a', width: 1 },
-    color: '#9a9a9a',
-  };
-}
-
-/** Curve number `i`: its line, and its operating points if it has any. */
-function curveSeries(c: RocChartCurve, i: number, { x }: FprAxis): echarts.SeriesOption[] {
-  const color = PALETTE[i % PALETTE.length]!;
-  const name = legendName(c);
-  const series: echarts.SeriesOption[] = [
-    {
-      type: 'line',
-      name,
-      data: Array.from(c.fpr, (f, k) => [x(f), c.tpr[k]!]),
-      showSymbol: false,
-      color,
-      lineStyle: { width: 2 },
-    },
-  ];
-  if (c.operatingPoints?.length) {
-    // Same series name, so the markers share the curve's legend entry.
-    series.push({
-      type: 'scatter',
-      name,
-      data: c.operatingPoints.map((p) => ({ value: [x(p.fpr), p.tpr], name: p.label })),
-      color,
-      symbol: 'diamond',
-      symbolSize: 10,
-      label: {
-        show: true,
-        position: 'right',
-        formatter: '{b}',
-        color: '#333',
-        fontSize: 11,
-        backgroundColor: 'rgba(255,255,255,0.8)',
-        padding: 2,
-      },
-    });
-  }
-  return series;
 }
 
 function leftEdgeFpr(curves: readonly RocChartCurve[]): number {
@@ -235,9 +158,4 @@ function leftEdgeFpr(curves: readonly RocChartCurve[]): number {
     for (const p of c.operatingPoints ?? []) if (p.fpr > 0) smallest = Math.min(smallest, p.fpr);
   }
   return Math.max(1e-6, Math.min(0.1, 10 ** Math.floor(Math.log10(smallest))));
-}
-
-function logSpaced(from: number, count: number): number[] {
-  const lo = Math.log10(from);
-  return Array.from({ length: count }, (_, i) => 10 ** (lo + (-lo * i) / (count - 1)));
 }

@@ -58,11 +58,15 @@ describe('the dashboard of a federation whose strategy clipped an update, in a b
       /^norm [\d.]+ clipped to [\d.]+ \(1\.5x the round's median [\d.]+\)$/,
     );
     expect(await page.locator('#updates-body .badge.action-kept').count()).to.equal(2);
-    // Two rounds per site, the outlier's drawn as red triangles.
+    // Two rounds per site, the outlier's drawn as red triangles that name it when hovered.
     const chart = page.locator('#norm-chart');
     expect(await chart.textContent())
       .to.include(OUTLIER)
       .and.include('site-a');
-    expect(await chart.locator('svg path[fill="#b91c1c"]').count()).to.equal(2);
+    const marks = await chart
+      .locator('.marked-point')
+      .evaluateAll((points) => points.map((p) => p.getAttribute('title') ?? ''));
+    expect(marks).to.have.length(2);
+    for (const title of marks) expect(title).to.match(new RegExp(`^${OUTLIER}, round \\d: norm`));
   });
 });

@@ -146,11 +146,14 @@ describe('the coordinator dashboard', () => {
       }
     });
 
-    it('serves the ECharts bundle from the installed package and the page script', async () => {
-      const echarts = await fetch(`${base}/assets/echarts.min.js`, auth);
-      expect(echarts.status).to.equal(200);
-      expect(echarts.headers.get('content-type')).to.match(/^text\/javascript/);
-      expect((await echarts.text()).length).to.be.greaterThan(500_000);
+    it("serves uPlot's script and styles from the installed package, and the page script", async () => {
+      const uplot = await fetch(`${base}/assets/uPlot.iife.min.js`, auth);
+      expect(uplot.status).to.equal(200);
+      expect(uplot.headers.get('content-type')).to.match(/^text\/javascript/);
+      expect(await uplot.text()).to.include('uPlot');
+      const styles = await fetch(`${base}/assets/uPlot.min.css`, auth);
+      expect(styles.headers.get('content-type')).to.match(/^text\/css/);
+      expect(await styles.text()).to.include('.u-legend');
       const script = await fetch(`${base}/assets/dashboard.js`, auth);
       expect(await script.text()).to.include('textContent');
     });
@@ -336,6 +339,68 @@ describe('the coordinator dashboard', () => {
       expect(sites).to.include('acme-web').and.include('initech-internal');
     });
 
+    it('reads out the values of the round under the cursor in the legend, else the latest', async () => {
+      // Each legend entry as "label value" (the colon between them is drawn by CSS).
+      const readout = () =>
+        page
+          .locator('#loss-chart .u-legend .u-series')
+          .evaluateAll((rows) =>
+            rows.map((r) =>
+              ['.u-label', '.u-value'].map((c) => r.querySelector(c)!.textContent).join(' '),
+            ),
+          );
+      expect(await readout()).to.deep.equal(['training round 3', 'validation loss 37.55']);
+      // The plot area spans the three rounds; its left sixth is round 1's band.
+      const plot = (await page.locator('#loss-chart .u-over').boundingBox())!;
+      await page.mouse.move(plot.x + plot.width / 6, plot.y + plot.height / 2);
+      await page.locator('#loss-chart .u-legend .u-value', { hasText: /^1$/ }).waitFor();
+      expect(await readout()).to.deep.equal(['training round 1', 'validation loss 61.84']);
+      await page.mouse.move(1, 1);
+      await page.locator('#loss-chart .u-legend .u-value', { hasText: /^3$/ }).waitFor();
+    });
+
+    it('marks the clipped update on the norm chart with a triangle that says why when hovered', async () => {
+      const marks = page.locator('#norm-chart .marked-point');
+      expect(await marks.count()).to.equal(1);
+      expect(await marks.getAttribute('title')).to.equal(
+        `initech-internal, round 3: ${CLIPPED_REASON}`,
+      );
+      // Over round 3, the last of three bands, and inside the plot.
+      const plot = (await page.locator('#norm-chart .u-over').boundingBox())!;
+      const mark = (await marks.boundingBox())!;
+      const centre = mark.x + mark.width / 2 - plot.x;
+      expect(centre / plot.width).to.be.closeTo(5 / 6, 0.01);
+      expect(mark.y).to.be.within(plot.y - mark.height, plot.y + plot.height);
+    });
+
+    it('fits the charts to their panels again when the window is resized', async () => {
+      /** Each chart's box width and the drawn chart's, once they agree (or after 5 s). */
+      const settledWidths = async () => {
+        let widths: [number, number][] = [];
+        for (let tries = 0; tries < 50; tries++) {
+          widths = (await page.evaluate(`[...document.querySelectorAll('.chart')].map((c) =>
+            [c.clientWidth, c.querySelector('.uplot').getBoundingClientRect().width])`)) as [
+            number,
+            number,
+          ][];
+          if (widths.every(([box, chart]) => Math.abs(box - chart) < 1)) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        return widths;
+      };
+      const wide = await settledWidths();
+      try {
+        // Still two charts side by side (from 900 px), each narrower.
+        await page.setViewportSize({ width: 1000, height: 800 });
+        const narrow = await settledWidths();
+        for (const [box, chart] of narrow) expect(chart).to.be.closeTo(box, 1);
+        expect(narrow[0]![0]).to.be.lessThan(wide[0]![0]);
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 800 });
+      }
+      for (const [box, chart] of await settledWidths()) expect(chart).to.be.closeTo(box, 1);
+    });
+
     it('shows markup from a failure reason as text and runs none of it', async () => {
       const failures = await page.locator('#rounds-body .failures').allTextContents();
       expect(failures.join('\n')).to.include(HOSTILE_REASON_MARKUP);
@@ -447,6 +512,11 @@ describe('the coordinator dashboard', () => {
           `[...document.querySelectorAll('.panel')].map((p) => p.getBoundingClientRect().right)`,
         )) as number[];
         for (const right of panels) expect(right).to.be.at.most(420);
+        // Tables may scroll inside their panel; a chart and its legend fit without that.
+        const chartOverflow = await narrow.evaluate(
+          `[...document.querySelectorAll('.chart-panel')].map((p) => p.scrollWidth - p.clientWidth)`,
+        );
+        expect(chartOverflow).to.deep.equal([0, 0, 0]);
       } finally {
         await narrow.close();
       }

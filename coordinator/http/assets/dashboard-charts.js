@@ -1,47 +1,7 @@
-// The dashboard's charts (validation loss, thresholds, update norms), drawn with ECharts from
-// the status snapshot. ECharts is the classic script the page loads before this module, so it
-// is reached as window.echarts.
-import { byId } from './dashboard-dom.js?token=__TOKEN__';
-import { formatFpr } from './dashboard-format.js?token=__TOKEN__';
-
-const COLORS = ['#2563eb', '#d97706', '#059669', '#7c3aed', '#dc2626', '#0891b2'];
-
-const charts = new Map();
-const chartOptions = new Map();
-
-function chartIn(id) {
-  let chart = charts.get(id);
-  if (chart === undefined) {
-    chart = window.echarts.init(byId(id), null, { renderer: 'svg' });
-    charts.set(id, chart);
-  }
-  return chart;
-}
-
-function baseOption(emptyText, hasData) {
-  return {
-    animation: false,
-    color: COLORS,
-    textStyle: { fontFamily: 'inherit' },
-    grid: { left: 64, right: 24, top: 36, bottom: 44 },
-    tooltip: { trigger: 'axis' },
-    title: {
-      show: !hasData,
-      text: emptyText,
-      left: 'center',
-      top: 'middle',
-      textStyle: { color: '#6b7280', fontSize: 13, fontWeight: 'normal' },
-    },
-  };
-}
-
-/** Only when the option changed, so a steady status does not reset tooltips every 2 s. */
-function setChart(id, option) {
-  const key = JSON.stringify(option);
-  if (chartOptions.get(id) === key) return;
-  chartOptions.set(id, key);
-  chartIn(id).setOption(option, { notMerge: true });
-}
+// What the dashboard's charts show (validation loss, thresholds, update norms), read from the
+// status snapshot; dashboard-plot.js draws them.
+import { formatFpr, formatNorm } from './dashboard-format.js?token=__TOKEN__';
+import { drawLineChart } from './dashboard-plot.js?token=__TOKEN__';
 
 export function renderLossChart(status) {
   // A round reopened after a failure appears twice; its last loss stands.
@@ -51,37 +11,32 @@ export function renderLossChart(status) {
       losses.set(round.round, round.validationLoss);
   }
   const points = [...losses.entries()].sort((a, b) => a[0] - b[0]);
-  setChart('loss-chart', {
-    ...baseOption('no training round yet', points.length > 0),
-    xAxis: {
-      type: 'category',
-      name: 'training round',
-      nameLocation: 'middle',
-      nameGap: 28,
-      data: points.map(([round]) => String(round)),
-    },
-    yAxis: { type: 'value', name: 'loss (nats)', scale: true },
-    series: [
-      {
-        type: 'line',
-        name: 'validation loss',
-        data: points.map(([, loss]) => loss),
-        symbolSize: 7,
-        lineStyle: { width: 2 },
-      },
-    ],
+  drawLineChart('loss-chart', {
+    emptyText: 'no training round yet',
+    xName: 'training round',
+    yName: 'loss (nats)',
+    categories: points.map(([round]) => String(round)),
+    series: [{ label: 'validation loss', values: points.map(([, loss]) => loss) }],
   });
 }
 
-/** A point of the norm chart; clipped and excluded updates stand out as red triangles. */
-function normPoint(update) {
-  if (update === undefined || !(update.norm > 0)) return null; // a log axis has no 0
-  if (update.action === 'kept') return update.norm;
+/** What a triangle on the norm chart says when hovered. */
+function markTitle(update, round) {
+  const what = update.reason ?? `${update.action}, norm ${formatNorm(update.norm)}`;
+  return `${update.site}, round ${round}: ${what}`;
+}
+
+/** One site's line: its norm per round (a log axis has no 0), clipped or excluded ones marked. */
+function normSeries(site, rounds) {
+  const updates = rounds.map(([, updates]) => updates.find((u) => u.site === site));
   return {
-    value: update.norm,
-    symbol: 'triangle',
-    symbolSize: 12,
-    itemStyle: { color: '#b91c1c' },
+    label: site,
+    values: updates.map((u) => (u !== undefined && u.norm > 0 ? u.norm : null)),
+    marks: updates.flatMap((u, i) =>
+      u !== undefined && u.norm > 0 && u.action !== 'kept'
+        ? [{ index: i, title: markTitle(u, rounds[i][0]) }]
+        : [],
+    ),
   };
 }
 
@@ -92,25 +47,13 @@ export function renderNormChart(status) {
     if (round.updates.length > 0) byRound.set(round.round, round.updates);
   const rounds = [...byRound.entries()].sort((a, b) => a[0] - b[0]);
   const sites = [...new Set(rounds.flatMap(([, updates]) => updates.map((u) => u.site)))];
-  setChart('norm-chart', {
-    ...baseOption('no training round screened yet', rounds.length > 0),
-    legend: { top: 0, right: 16, itemGap: 20, type: 'scroll' },
-    xAxis: {
-      type: 'category',
-      name: 'training round',
-      nameLocation: 'middle',
-      nameGap: 28,
-      data: rounds.map(([round]) => String(round)),
-    },
-    yAxis: { type: 'log', name: 'update norm' },
-    series: sites.map((site) => ({
-      type: 'line',
-      name: site,
-      connectNulls: true,
-      symbolSize: 7,
-      lineStyle: { width: 2 },
-      data: rounds.map(([, updates]) => normPoint(updates.find((u) => u.site === site))),
-    })),
+  drawLineChart('norm-chart', {
+    emptyText: 'no training round screened yet',
+    xName: 'training round',
+    yName: 'update norm',
+    yLog: true,
+    categories: rounds.map(([round]) => String(round)),
+    series: sites.map((site) => normSeries(site, rounds)),
   });
 }
 
@@ -119,29 +62,14 @@ export function renderThresholdChart(status) {
   const fprs = [...new Set(history.flatMap((h) => h.targets.map((t) => t.fpr)))].sort(
     (a, b) => b - a,
   );
-  setChart('threshold-chart', {
-    ...baseOption('no thresholds published yet', history.length > 0),
-    legend: { top: 0, right: 16, itemGap: 20 },
-    xAxis: {
-      type: 'category',
-      name: 'model version',
-      nameLocation: 'middle',
-      nameGap: 28,
-      data: history.map((h) => `v${h.modelVersion}`),
-    },
-    yAxis: { type: 'value', name: 'threshold (nats)', scale: true },
+  drawLineChart('threshold-chart', {
+    emptyText: 'no thresholds published yet',
+    xName: 'model version',
+    yName: 'threshold (nats)',
+    categories: history.map((h) => `v${h.modelVersion}`),
     series: fprs.map((fpr) => ({
-      type: 'line',
-      name: formatFpr(fpr),
-      connectNulls: true,
-      symbolSize: 7,
-      lineStyle: { width: 2 },
-      data: history.map((h) => h.targets.find((t) => t.fpr === fpr)?.threshold ?? null),
+      label: formatFpr(fpr),
+      values: history.map((h) => h.targets.find((t) => t.fpr === fpr)?.threshold ?? null),
     })),
   });
-}
-
-/** Fits every chart drawn so far to its box again (on a window resize). */
-export function resizeCharts() {
-  for (const chart of charts.values()) chart.resize();
 }

@@ -2,12 +2,13 @@
 // so that one value reads the same everywhere on the page.
 
 const numbers = new Intl.NumberFormat('en');
-const norms = new Intl.NumberFormat('en', { maximumSignificantDigits: 4 });
+const significant = new Intl.NumberFormat('en', { maximumSignificantDigits: 4 });
 const shares = new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 1 });
 
 export const dash = '–';
 export const formatCount = (n) => numbers.format(n);
-export const formatNorm = (norm) => norms.format(norm);
+export const formatSignificant = (x) => significant.format(x);
+export const formatNorm = formatSignificant;
 export const formatShare = (share) => shares.format(share);
 export const formatTime = (ms) =>
   `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;

@@ -11,9 +11,9 @@ import {
   renderLossChart,
   renderNormChart,
   renderThresholdChart,
-  resizeCharts,
 } from './dashboard-charts.js?token=__TOKEN__';
 import { byId } from './dashboard-dom.js?token=__TOKEN__';
+import { resizeCharts } from './dashboard-plot.js?token=__TOKEN__';
 import {
   renderAudit,
   renderHeader,
@@ -46,8 +46,8 @@ function render(status) {
     renderJobs(status);
     renderRounds(status);
     renderUpdates(status);
-    if (window.echarts === undefined) {
-      showError('charts unavailable: assets/echarts.min.js did not load');
+    if (window.uPlot === undefined) {
+      showError('charts unavailable: assets/uPlot.iife.min.js did not load');
     } else {
       renderLossChart(status);
       renderThresholdChart(status);

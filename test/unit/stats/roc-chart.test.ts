@@ -72,12 +72,57 @@ describe('renderRocChart', () => {
     expect(svg).to.include('a&lt;b &amp; c');
   });
 
-  it('renders a log-scale FPR axis with points at FPR 0 on its left edge', () => {
-    const curve = { label: 'vae', fpr: [0, 0.002, 0.05, 1], tpr: [0, 0.4, 0.8, 1], auroc: 0.9 };
+  it('draws the curve from the bottom-left corner of the plot to the top-right, the chance diagonal likewise', () => {
+    const curve = { label: 'vae', fpr: [0, 0.5, 1], tpr: [0, 0.9, 1], auroc: 0.9 };
+    // The default 640 x 560 chart: the plot spans x 70-610 and y 50-500.
+    const svg = renderRocChart([curve]);
+    expect(svg).to.match(/<path class="curve" data-label="vae" d="M70,500L340,95L610,50"/);
+    expect(svg).to.match(/<path class="chance" d="M70,500L610,50"/);
+  });
+
+  it('marks each operating point with a diamond at its rates and its label beside it', () => {
+    const curve = {
+      label: 'vae',
+      fpr: [0, 0.5, 1],
+      tpr: [0, 0.9, 1],
+      auroc: 0.9,
+      operatingPoints: [{ label: 'FPR 50%: TPR 0.900', fpr: 0.5, tpr: 0.9 }],
+    };
+    const svg = renderRocChart([curve]);
+    const marks = [...svg.matchAll(/<g class="operating-point"><path d="M([\d.]+),([\d.]+)L/g)];
+    expect(marks.map((m) => [Number(m[1]), Number(m[2])])).to.deep.equal([[340, 89]]); // its top vertex, 6 px above (340, 95)
+    expect(svg).to.match(/<text x="348" y="99"[^>]*>FPR 50%: TPR 0\.900<\/text>/);
+  });
+
+  it('moves a label down a line instead of writing it over a nearby one', () => {
+    const curve = {
+      label: 'vae',
+      fpr: [0, 0.01, 1],
+      tpr: [0, 0.5, 1],
+      auroc: 0.9,
+      operatingPoints: [
+        { label: 'FPR 1%: TPR 0.500', fpr: 0.01, tpr: 0.5 },
+        { label: 'FPR 0.9%: TPR 0.498', fpr: 0.009, tpr: 0.498 },
+      ],
+    };
+    const svg = renderRocChart([curve]);
+    const baselines = [...svg.matchAll(/<text x="[\d.]+" y="([\d.]+)"[^>]*>FPR/g)].map((m) =>
+      Number(m[1]),
+    );
+    expect(baselines).to.have.length(2);
+    expect(baselines[1]! - baselines[0]!).to.be.at.least(13);
+  });
+
+  it('renders a log-scale FPR axis, ticked at every power of ten up to 1, with FPR 0 on its left edge', () => {
+    const curve = { label: 'vae', fpr: [0, 0.002, 1], tpr: [0, 0.4, 1], auroc: 0.9 };
     const svg = renderRocChart([curve], { fprScale: 'log' });
     checkWellFormedXml(svg);
     expect(svg).to.include('False positive rate (log scale)');
-    expect(svg).to.include('>0.001<');
+    const ticks = [...svg.matchAll(/text-anchor="middle" font-size="12"[^>]*>([^<]+)</g)].map(
+      (m) => m[1],
+    );
+    expect(ticks).to.deep.equal(['0.001', '0.01', '0.1', '1']);
+    expect(svg).to.match(/<path class="curve" data-label="vae" d="M70,500L/);
   });
 
   it('refuses no curves and a curve whose FPR and TPR lengths differ', () => {
