@@ -4,17 +4,10 @@
  * IoT-23 captures in $FEDFLOW_IOT23_DIR, else ../shared/datasets/iot23.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { packageRoot } from '../shared/runtime/package-root.js';
 
 export const NSL_KDD_ENV = 'FEDFLOW_NSL_KDD_DIR';
-
-function repoRoot(): string {
-  // This file lives at cli/datasets.ts (or dist/cli/datasets.js once built).
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  return dir;
-}
 
 export const IOT23_ENV = 'FEDFLOW_IOT23_DIR';
 
@@ -22,7 +15,7 @@ function candidates(env: string, folder: string): string[] {
   const fromEnv = process.env[env];
   return [
     ...(fromEnv ? [resolve(fromEnv)] : []),
-    resolve(repoRoot(), '..', 'shared', 'datasets', folder),
+    resolve(packageRoot(import.meta.url), '..', 'shared', 'datasets', folder),
   ];
 }
 

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../shared/runtime/package-root.js';
 
 export interface DashboardAsset {
   readonly contentType: string;
@@ -21,20 +21,15 @@ export type DashboardAssets = ReadonlyMap<string, DashboardAsset>;
 const TOKEN_PLACEHOLDER = '__TOKEN__';
 
 /**
- * The folder holding index.html. From sources it sits beside this module; compiled, this
- * module is in dist/coordinator/http/ and the folder stays in coordinator/http/.
+ * The folder holding index.html: coordinator/http/assets in the package, whether this module
+ * runs from its source, from dist/coordinator/http/ or from the bundle in dist/bundle/.
  */
 export function assetsDirectory(): string {
-  const candidates = ['./assets', '../../../coordinator/http/assets'].map((relative) =>
-    fileURLToPath(new URL(relative, import.meta.url)),
-  );
-  const found = candidates.find((dir) => existsSync(join(dir, 'index.html')));
-  if (found === undefined) {
-    throw new Error(
-      `cannot find the dashboard's index.html; looked in ${candidates.join(' and ')}`,
-    );
+  const dir = join(packageRoot(import.meta.url), 'coordinator', 'http', 'assets');
+  if (!existsSync(join(dir, 'index.html'))) {
+    throw new Error(`cannot find the dashboard's index.html in ${dir}`);
   }
-  return found;
+  return dir;
 }
 
 /**

@@ -4,10 +4,10 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadPackageDefinition } from '@grpc/grpc-js';
 import { loadSync, type Options } from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
+import { packageRoot } from '../runtime/package-root.js';
 import type { ProtoGrpcType } from './generated/federation.js';
 
 const FEDERATION_PROTO = 'fedflow/v1/federation.proto';
@@ -34,19 +34,13 @@ export interface PayloadTypes {
   readonly PayloadKind: protobuf.Enum;
 }
 
-/**
- * The directory holding fedflow/v1/*.proto. From sources this module sits in shared/wire/
- * (repository root two levels up); compiled, in dist/shared/wire/ (three levels up).
- */
+/** The directory holding fedflow/v1/*.proto: proto/ at the package's root. */
 export function protoDirectory(): string {
-  const candidates = ['../../proto', '../../../proto'].map((relative) =>
-    fileURLToPath(new URL(relative, import.meta.url)),
-  );
-  const found = candidates.find((dir) => existsSync(join(dir, FEDERATION_PROTO)));
-  if (found === undefined) {
-    throw new Error(`cannot find ${FEDERATION_PROTO}; looked in ${candidates.join(' and ')}`);
+  const dir = join(packageRoot(import.meta.url), 'proto');
+  if (!existsSync(join(dir, FEDERATION_PROTO))) {
+    throw new Error(`cannot find ${FEDERATION_PROTO} in ${dir}`);
   }
-  return found;
+  return dir;
 }
 
 let federation: ProtoGrpcType | undefined;
