@@ -117,7 +117,15 @@ def cmd_gemm(a):
 
 
 def cmd_info(_):
-    return {"torch": torch.__version__, "numpy": np.__version__, "defaultThreads": torch.get_num_threads()}
+    # score_file.py, the peer of `fedflow score`, reads with pandas: missing, the peer cannot run.
+    import pandas
+
+    return {
+        "torch": torch.__version__,
+        "numpy": np.__version__,
+        "pandas": pandas.__version__,
+        "defaultThreads": torch.get_num_threads(),
+    }
 
 
 def main(argv):

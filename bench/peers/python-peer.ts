@@ -19,10 +19,11 @@ export function peersDir(): string {
 export interface PeerInfo {
   readonly torch: string;
   readonly numpy: string;
+  readonly pandas: string;
   readonly defaultThreads: number;
 }
 
-/** The peer's versions, or why it cannot run (no python3, no torch or numpy). */
+/** The peer's versions, or why it cannot run (no python3, no torch, numpy or pandas). */
 export function probePeer(): PeerInfo | { missing: string } {
   const probe = spawnSync(PYTHON, [join(peersDir(), 'peer_bench.py'), 'info'], {
     encoding: 'utf8',
