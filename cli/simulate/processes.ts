@@ -1,10 +1,13 @@
 /** Starts `fedflow` subcommands as child processes (the same program, sources or build). */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
+import { processLogger } from '../logging.js';
 
+/** A child logs at the level this process does (--log-level, --quiet), into `logFile`. */
 export function spawnFedflow(args: string[], logFile: string): ChildProcess {
   const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FEDFLOW_LOG_LEVEL: processLogger().level },
   });
   const log = createWriteStream(logFile, { flags: 'a' });
   child.stderr!.pipe(log);

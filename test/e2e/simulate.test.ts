@@ -179,12 +179,16 @@ describe('fedflow simulate', function () {
     );
   });
 
-  it('runs again into the same --out, replacing the earlier simulation, and refuses a directory it did not make', async () => {
+  it('runs again into the same --out, replacing the earlier simulation, with --quiet reaching every process, and refuses a directory it did not make', async () => {
     const out = join(dir, 'sim');
     const small = ['--clients', '2', '--rounds', '1', '--epochs', '1', '--flows', '2000'];
-    const again = await runCli(['simulate', ...small, '--out', out]);
+    // --quiet reaches the coordinator and the sites it starts: their logs keep warnings only.
+    const again = await runCli(['--quiet', 'simulate', ...small, '--out', out]);
     expect(again.code, again.stderr).to.equal(0);
     expect(again.stdout).to.match(/AUROC/);
+    for (const party of ['coordinator', 'site-1', 'site-2'])
+      for (const event of logEvents(readFileSync(join(out, party, 'log.txt'), 'utf8')))
+        expect(event.level, `${party}: ${event.msg}`).to.be.at.least(40);
     const audit = await runCli(['audit', 'verify', out]);
     expect(audit.code, audit.stdout).to.equal(0);
 
