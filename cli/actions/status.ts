@@ -21,19 +21,23 @@ function formatPrivacy(p: PrivacyStatus): string {
   return `privacy: epsilon ${p.epsilon.toFixed(3)}${budget} at delta ${p.delta} after ${p.rounds} rounds (noise multiplier ${p.noiseMultiplier}, clip norm ${p.clipNorm}; RDP bound ${p.rdpEpsilon.toFixed(3)})`;
 }
 
-/** Every job, when there is more than the configured one. */
+/** Every job, when there is more than the configured one, and why any was refused. */
 function formatJobs(jobs: FederationStatus['jobs']): string {
-  return formatTable(
-    ['job', 'name', 'model kind', 'rounds', 'phase', 'model'],
-    jobs.map((j) => [
-      j.id,
-      j.name,
-      j.modelKind,
-      Number.isFinite(j.plannedRounds) ? j.plannedRounds : '-',
-      j.phase,
-      j.modelVersion === null ? '-' : `v${j.modelVersion}`,
-    ]),
-  );
+  const refusals = jobs.flatMap((j) => (j.reason ? [`job ${j.id} refused: ${j.reason}`] : []));
+  return [
+    formatTable(
+      ['job', 'name', 'model kind', 'rounds', 'phase', 'model'],
+      jobs.map((j) => [
+        j.id,
+        j.name,
+        j.modelKind,
+        Number.isFinite(j.plannedRounds) ? j.plannedRounds : '-',
+        j.phase,
+        j.modelVersion === null ? '-' : `v${j.modelVersion}`,
+      ]),
+    ),
+    ...refusals,
+  ].join('\n');
 }
 
 export function formatStatus(s: FederationStatus): string {

@@ -93,6 +93,8 @@ export async function startCoordinator(
       clients.removeAll(`federation job ${job.id} is complete`);
       options.onJobDone?.(job, model);
     },
+    onJobRefused: (request, reason) =>
+      log(`error: job ${request.id} (${request.name}) cannot run: ${reason}`),
   });
   await jobs.start();
   const parts = { identity, allowList, enrolment, clients, ingress, activity, metrics, jobs };

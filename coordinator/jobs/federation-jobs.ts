@@ -31,8 +31,12 @@ export interface JobSummary {
   readonly name: string;
   readonly modelKind: string;
   readonly plannedRounds: number;
-  /** 'waiting' until it starts (a job runs once the ones before it are done). */
-  readonly phase: FederationPhase | 'waiting';
+  /**
+   * 'waiting' until it starts (a job runs once the ones before it are done); 'refused' when
+   * it could not run (`reason`).
+   */
+  readonly phase: FederationPhase | 'waiting' | 'refused';
+  readonly reason?: string;
   readonly modelVersion: number | null;
   readonly dir: string;
 }
@@ -43,8 +47,15 @@ export type StreamEnd = { readonly reason: string; readonly complete: boolean };
 export interface JobSource {
   /** The requests signed so far (read again whenever they may have changed). */
   requests(): JobRequestsFile;
-  /** Opens job `request` (null: job 1), its first model version `firstVersion`. */
-  open(request: JobRequest | null, firstVersion: number): Promise<FederationJob>;
+  /**
+   * Opens job `request` (null: job 1), its first model version `firstVersion`, after the
+   * `earlier` jobs (their privacy spending counts toward its own); throws why it cannot run.
+   */
+  open(
+    request: JobRequest | null,
+    firstVersion: number,
+    earlier: readonly FederationJob[],
+  ): Promise<FederationJob>;
   /** Resolves when the requests may have changed (the file was rewritten). */
   changed(): Promise<void>;
 }
@@ -52,11 +63,16 @@ export interface JobSource {
 export interface JobEvents {
   onJobStart?(job: FederationJob): void;
   onJobDone?(job: FederationJob, model: GlobalModel): void;
+  /** A requested job that cannot run (its privacy budget already spent, ...); the next one runs. */
+  onJobRefused?(request: JobRequest, reason: string): void;
 }
 
 export class FederationJobs {
   private job: FederationJob | null = null;
   private readonly done: FederationJob[] = [];
+  private readonly refused: { request: JobRequest; reason: string }[] = [];
+  /** The last request opened or refused (1: none yet, job 1 being the configured one). */
+  private lastId = 1;
   private end = deferred<StreamEnd>();
   private stopped = false;
 
@@ -73,7 +89,7 @@ export class FederationJobs {
 
   /** Opens job 1, so that the service and status have a job before the first round. */
   async start(): Promise<FederationJob> {
-    this.job = await this.source.open(null, 1);
+    this.job = await this.source.open(null, 1, []);
     return this.job;
   }
 
@@ -89,9 +105,18 @@ export class FederationJobs {
   async run(follow: boolean): Promise<GlobalModel> {
     let model = await this.runCurrent();
     for (;;) {
-      const next = this.source.requests().jobs.find((r) => r.id === this.current.id + 1);
+      const next = this.source.requests().jobs.find((r) => r.id === this.lastId + 1);
       if (next) {
-        this.job = await this.source.open(next, model.version + 1);
+        this.lastId = next.id;
+        const job = await this.source
+          .open(next, model.version + 1, this.done)
+          .catch((error: Error) => {
+            this.refused.push({ request: next, reason: error.message });
+            this.events.onJobRefused?.(next, error.message);
+            return null;
+          });
+        if (!job) continue;
+        this.job = job;
         this.end = deferred<StreamEnd>();
         model = await this.runCurrent();
       } else if (follow && !this.stopped) {
@@ -119,21 +144,15 @@ export class FederationJobs {
   summaries(): JobSummary[] {
     const running = this.job && !this.done.includes(this.job) ? [this.job] : [];
     const started = [...this.done, ...running].map(summary);
+    const refused = this.refused.map(({ request, reason }) => ({
+      ...requested(request, 'refused'),
+      reason,
+    }));
     const waiting = this.source
       .requests()
-      .jobs.filter((r) => r.id > (this.job?.id ?? 0))
-      .map(
-        (r): JobSummary => ({
-          id: r.id,
-          name: r.name,
-          modelKind: String(r.settings['model.kind'] ?? '(as configured)'),
-          plannedRounds: Number(r.settings['federation.rounds'] ?? Number.NaN),
-          phase: 'waiting',
-          modelVersion: null,
-          dir: '',
-        }),
-      );
-    return [...started, ...waiting];
+      .jobs.filter((r) => r.id > this.lastId)
+      .map((r) => requested(r, 'waiting'));
+    return [...started, ...refused, ...waiting].sort((a, b) => a.id - b.id);
   }
 
   private async runCurrent(): Promise<GlobalModel> {
@@ -149,6 +168,19 @@ export class FederationJobs {
     this.events.onJobDone?.(job, model);
     return model;
   }
+}
+
+/** A request not (or never to be) running, as the status shows it. */
+function requested(r: JobRequest, phase: 'waiting' | 'refused'): JobSummary {
+  return {
+    id: r.id,
+    name: r.name,
+    modelKind: String(r.settings['model.kind'] ?? '(as configured)'),
+    plannedRounds: Number(r.settings['federation.rounds'] ?? Number.NaN),
+    phase,
+    modelVersion: null,
+    dir: '',
+  };
 }
 
 function summary(job: FederationJob): JobSummary {

@@ -14,6 +14,11 @@
  *
  * Without subsampling neither is loose in a way that matters; with sampled sites (not built)
  * only the RDP form would carry over.
+ *
+ * Both depend on the rounds only through their load, the sum of 1 / sigma^2 over the published
+ * rounds (mu^2 in GDP; RDP is alpha / 2 times it), so rounds under different noise
+ * multipliers, such as the training rounds of several federation jobs over the same sites,
+ * compose by adding their loads: an earlier job's rounds are an `earlierLoad`.
  */
 import erfc from '@stdlib/math-base-special-erfc';
 
@@ -65,12 +70,22 @@ const ORDERS = [
   1024,
 ];
 
+/** The load of `rounds` Gaussian mechanisms of noise multiplier `sigma`: rounds / sigma^2. */
+export function privacyLoad(sigma: number, rounds: number): number {
+  return rounds / (sigma * sigma);
+}
+
 /** epsilon from the RDP of `rounds` Gaussian mechanisms of noise multiplier `sigma`. */
 export function rdpEpsilon(sigma: number, rounds: number, delta: number): number {
-  if (rounds === 0) return 0;
+  return rdpEpsilonOfLoad(privacyLoad(sigma, rounds), delta);
+}
+
+/** epsilon from the RDP of Gaussian mechanisms whose load (sum of 1 / sigma^2) is `load`. */
+export function rdpEpsilonOfLoad(load: number, delta: number): number {
+  if (load === 0) return 0;
   let best = Number.POSITIVE_INFINITY;
   for (const alpha of ORDERS) {
-    const rdp = (rounds * alpha) / (2 * sigma * sigma);
+    const rdp = (load * alpha) / 2;
     // Balle et al. 2020, Proposition 12 (as Opacus' get_privacy_spent).
     const epsilon =
       rdp + Math.log((alpha - 1) / alpha) - (Math.log(delta) + Math.log(alpha)) / (alpha - 1);
@@ -79,8 +94,12 @@ export function rdpEpsilon(sigma: number, rounds: number, delta: number): number
   return Math.max(0, best);
 }
 
-/** What `rounds` published rounds under noise multiplier `sigma` have spent. */
+/**
+ * What `rounds` published rounds under noise multiplier `sigma` have spent, with those of
+ * earlier jobs over the same sites (their load) when there were any.
+ */
 export interface PrivacySpent {
+  /** This job's published training rounds. */
   readonly rounds: number;
   /** Exact (Gaussian DP), what the budget is checked against. */
   readonly epsilon: number;
@@ -89,11 +108,17 @@ export interface PrivacySpent {
   readonly delta: number;
 }
 
-export function privacySpent(sigma: number, rounds: number, delta: number): PrivacySpent {
+export function privacySpent(
+  sigma: number,
+  rounds: number,
+  delta: number,
+  earlierLoad = 0,
+): PrivacySpent {
+  const load = privacyLoad(sigma, rounds) + earlierLoad;
   return {
     rounds,
-    epsilon: rounds === 0 ? 0 : gdpEpsilon(Math.sqrt(rounds) / sigma, delta),
-    rdpEpsilon: rdpEpsilon(sigma, rounds, delta),
+    epsilon: load === 0 ? 0 : gdpEpsilon(Math.sqrt(load), delta),
+    rdpEpsilon: rdpEpsilonOfLoad(load, delta),
     delta,
   };
 }

@@ -59,6 +59,12 @@ export interface PrivacyPlan {
   readonly delta: number;
   /** Training stops before a round would spend more than this epsilon; 0 = no budget. */
   readonly epsilonBudget: number;
+  /**
+   * The privacy load (sum of 1 / sigma^2, gaussian-accountant.ts) of the training rounds that
+   * earlier federation jobs on this coordinator published under differential privacy: the
+   * same sites, so this job's epsilon and budget count them too (absent = none).
+   */
+  readonly earlierLoad?: number;
 }
 
 /**

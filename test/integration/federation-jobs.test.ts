@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { type RunningCoordinator, startCoordinator } from '../../cli/roles/coordinator.js';
 import { jobDir, jobRequestsPath, writeJobRequests } from '../../coordinator/jobs/job-requests.js';
+import { privacySpent } from '../../coordinator/privacy/gaussian-accountant.js';
 import { generateIdentity } from '../../shared/crypto/identity.js';
 import { initBackend } from '../../shared/runtime/backend.js';
 import {
@@ -103,6 +104,54 @@ describe('federation jobs on one coordinator over gRPC', function () {
     expect(ended).to.equal(false);
     await coordinator.stop();
     expect((await coordinator.done).version).to.equal(5);
+  });
+
+  it("counts earlier jobs' privacy spending toward a later job's budget, refusing a job it cannot pay for", async () => {
+    const lines: string[] = [];
+    // Sigma 2: 2 rounds spend epsilon 2.94, a third would make it 3.71, past 3.2.
+    const dp = {
+      'federation.rounds': 2,
+      'federation.minClients': 2,
+      'federation.quorum': 2,
+      'privacy.noiseMultiplier': 2,
+      'privacy.epsilonBudget': 3.2,
+      'strategy.screening.method': 'none',
+    };
+    const at = new Date().toISOString();
+    writeJobRequests(
+      jobRequestsPath(fixture.config().stateDir),
+      {
+        serial: 2,
+        jobs: [
+          { id: 2, name: 'over budget', settings: { 'federation.rounds': 1 }, requestedAt: at },
+          {
+            id: 3,
+            name: 'budget raised',
+            settings: { 'federation.rounds': 1, 'privacy.epsilonBudget': 4 },
+            requestedAt: at,
+          },
+        ],
+      },
+      fixture.coordinator,
+    );
+    coordinator = await startCoordinator(fixture.config(dp), (l) => lines.push(l));
+    await sitesJoin(coordinator.port);
+    await sitesJoin(coordinator.port);
+    await coordinator.done;
+    const jobs = coordinator.jobs.summaries();
+    expect(jobs.map((j) => [j.id, j.phase])).to.deep.equal([
+      [1, 'done'],
+      [2, 'refused'],
+      [3, 'done'],
+    ]);
+    expect(jobs[1]!.reason).to.match(
+      /^job 2: privacy.epsilonBudget 3.2 cannot pay for a training round: the earlier jobs' rounds spent epsilon 2.943 over the same sites and one more round would make it 3.709/,
+    );
+    expect(lines).to.include(`error: job 2 (over budget) cannot run: ${jobs[1]!.reason}`);
+    // Job 3's one round is the federation's third under sigma 2.
+    const last = coordinator.loop.rounds.filter((r) => r.kind === 'train').at(-1)!;
+    expect(last.privacy!.epsilon).to.be.closeTo(privacySpent(2, 3, 1e-5).epsilon, 1e-9);
+    expect(last.privacy!.rounds).to.equal(1);
   });
 
   it('refuses to start on job requests not signed with its key, naming the file', async () => {

@@ -84,8 +84,8 @@ export function nextTrainingPhase(plan: FederationPlan, round: number, budgetSpe
 function privacyAfter(plan: FederationPlan, round: number) {
   const p = plan.privacy;
   if (!p) return null;
-  const spent = privacySpent(p.noiseMultiplier, round, p.delta);
-  const next = privacySpent(p.noiseMultiplier, round + 1, p.delta).epsilon;
+  const spent = privacySpent(p.noiseMultiplier, round, p.delta, p.earlierLoad);
+  const next = privacySpent(p.noiseMultiplier, round + 1, p.delta, p.earlierLoad).epsilon;
   const budgetSpent = p.epsilonBudget > 0 && next > p.epsilonBudget && round < plan.rounds;
   const line = budgetSpent
     ? `round ${round}: privacy spent epsilon ${spent.epsilon.toFixed(3)} (delta ${p.delta}); another round would spend ${next.toFixed(3)}, past the budget ${p.epsilonBudget}: training stops`

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import {
   gdpDelta,
   gdpEpsilon,
+  privacyLoad,
   privacySpent,
   rdpEpsilon,
   roundsWithin,
@@ -46,6 +47,22 @@ describe('the privacy accountant', () => {
     const by = [1, 2, 3, 4].map((t) => privacySpent(1.5, t, 1e-5).epsilon);
     expect(by).to.deep.equal([...by].sort((a, b) => a - b));
     expect(privacySpent(3, 4, 1e-5).epsilon).to.be.below(by[3]!);
+  });
+
+  it("composes an earlier job's rounds with this job's, whatever the noise of each", () => {
+    // Same noise: 3 earlier rounds and 2 now spend what 5 rounds in one job do.
+    const five = privacySpent(2, 5, 1e-5);
+    const after = privacySpent(2, 2, 1e-5, privacyLoad(2, 3));
+    expect(after.epsilon).to.be.closeTo(five.epsilon, 1e-9);
+    expect(after.rdpEpsilon).to.be.closeTo(five.rdpEpsilon, 1e-9);
+    expect(after.rounds).to.equal(2);
+    // Other noise: mu^2 adds up (4 rounds of sigma 2 and 1 of sigma 1 are 2-GDP).
+    const mixed = privacySpent(1, 1, 1e-5, privacyLoad(2, 4));
+    expect(mixed.epsilon).to.be.closeTo(gdpEpsilon(Math.SQRT2, 1e-5), 1e-9);
+    expect(privacySpent(1, 0, 1e-5, privacyLoad(2, 4)).epsilon).to.be.closeTo(
+      privacySpent(2, 4, 1e-5).epsilon,
+      1e-9,
+    );
   });
 
   it('counts the rounds a budget pays for', () => {

@@ -38,11 +38,24 @@ describe('fedflow status and federation jobs', () => {
           modelVersion: null,
           dir: '',
         },
+        {
+          id: 4,
+          name: 'too private',
+          modelKind: '(as configured)',
+          plannedRounds: 2,
+          phase: 'refused',
+          reason: 'job 4: privacy.epsilonBudget 3 cannot pay for a training round',
+          modelVersion: null,
+          dir: '',
+        },
       ],
     };
     const text = formatStatus(status);
     expect(text).to.match(/job 2 \(gru retrain\), phase done/);
     expect(text).to.match(/^\s*2\s+gru retrain\s+gru\s+4\s+training\s+v6\s*$/m);
     expect(text).to.match(/^\s*3\s+job 3\s+\(as configured\)\s+-\s+waiting\s+-\s*$/m);
+    expect(text).to.match(
+      /^job 4 refused: job 4: privacy.epsilonBudget 3 cannot pay for a training round$/m,
+    );
   });
 });
