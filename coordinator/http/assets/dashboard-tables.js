@@ -109,7 +109,13 @@ export function renderJobs(status) {
         text: Number.isFinite(job.plannedRounds) ? job.plannedRounds : dash,
         className: 'num',
       }),
-      el('td', {}, [el('span', { text: job.phase, className: `badge phase-${job.phase}` })]),
+      el('td', {}, [
+        el('span', {
+          text: job.phase,
+          className: `badge phase-${job.phase}`,
+          title: job.reason ?? '',
+        }),
+      ]),
       el('td', { text: job.modelVersion === null ? dash : `v${job.modelVersion}` }),
     ]),
   );
