@@ -7,7 +7,7 @@ import type {
   BatchProgress,
   EpochReport,
   TrainingHooks,
-} from '../../client/trainer/local-trainer.js';
+} from '../../client/trainer/training-hooks.js';
 import { stderrTerminal } from './terminal.js';
 
 /** Bar redraws: every this many flows trained (and at each epoch's end). */

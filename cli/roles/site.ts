@@ -9,7 +9,7 @@ import { participate } from '../../client/agent/participation.js';
 import { SiteWorker } from '../../client/agent/site-worker.js';
 import { SiteMetrics } from '../../client/metrics/site-metrics.js';
 import { personaliseGlobalModel } from '../../client/pipeline/personalise.js';
-import type { EpochReport, TrainingHooks } from '../../client/trainer/local-trainer.js';
+import type { EpochReport, TrainingHooks } from '../../client/trainer/training-hooks.js';
 import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
 import { AuditLogWriter } from '../../shared/audit/audit-log-writer.js';
 import type { ClientConfig } from '../../shared/config/federation-config.js';

@@ -24,7 +24,8 @@ import {
   splitTable,
 } from '../pipeline/training-set.js';
 import { FlatAdam } from '../trainer/flat-adam.js';
-import { type TrainingHooks, trainLocal } from '../trainer/local-trainer.js';
+import { trainLocal } from '../trainer/local-trainer.js';
+import type { TrainingHooks } from '../trainer/training-hooks.js';
 import { SecureSessions, type TrainedDelta } from './secure-sessions.js';
 
 export interface SiteSettings {

@@ -6,7 +6,7 @@ import { loadModelConfig, type ModelConfig } from '../../shared/config/model-con
 import type { GlobalModel } from '../../shared/federation/global-model.js';
 import type { FlowSelection } from '../../shared/flows/pipeline.js';
 import type { BackendReport } from '../../shared/runtime/backend.js';
-import type { TrainingHooks } from '../trainer/local-trainer.js';
+import type { TrainingHooks } from '../trainer/training-hooks.js';
 import { type SiteTrainingResult, trainSiteModel } from './train-site-model.js';
 
 export interface PersonaliseSettings {

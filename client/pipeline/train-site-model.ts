@@ -13,12 +13,8 @@ import { saveModelDir } from '../../shared/model/model-dir.js';
 import type { MixtureObjective } from '../../shared/model/model-spec.js';
 import type { ThresholdSet } from '../../shared/model/thresholds.js';
 import type { BackendReport } from '../../shared/runtime/backend.js';
-import {
-  type TrainingHooks,
-  type TrainingOptions,
-  type TrainingResult,
-  trainLocal,
-} from '../trainer/local-trainer.js';
+import { type TrainingOptions, type TrainingResult, trainLocal } from '../trainer/local-trainer.js';
+import type { TrainingHooks } from '../trainer/training-hooks.js';
 import { prepareDataForSpec } from './fixed-encoder-data.js';
 import { type ModelInit, type ModelOrigin, modelOrigin, startingWeights } from './model-init.js';
 import { placeThresholds, siteModelMetadata } from './site-model-record.js';

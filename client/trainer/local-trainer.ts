@@ -20,6 +20,7 @@ import { tf } from '../../shared/runtime/tf.js';
 import { batchGradient } from './batch-gradient.js';
 import { FlatAdam } from './flat-adam.js';
 import { type SecondCore, secondCore, sessionKey } from './second-core.js';
+import type { EpochReport, TrainingHooks } from './training-hooks.js';
 import { trainingThreads } from './training-threads.js';
 
 export interface TrainingOptions {
@@ -53,33 +54,6 @@ export interface TrainingOptions {
 export const MIN_HALF_BATCH = 64;
 
 export const DEFAULT_TRAINING: TrainingOptions = TRAINING_DEFAULTS;
-
-export interface EpochReport {
-  readonly epoch: number;
-  readonly epochs: number;
-  readonly trainLoss: number;
-  /** Mean anomaly score (negative ELBO, nats) on the validation split, or null without one. */
-  readonly validationLoss: number | null;
-  readonly klWeight: number;
-  readonly temperature: number;
-  readonly flowsPerSecond: number;
-  readonly seconds: number;
-}
-
-/** Where an epoch is, after each optimiser step. */
-export interface BatchProgress {
-  readonly flowsDone: number;
-  readonly flowsTotal: number;
-  readonly epoch: number;
-  readonly epochs: number;
-  /** Mean training loss over this epoch's batches so far (the epoch's loss once it ends). */
-  readonly runningLoss: number;
-}
-
-export interface TrainingHooks {
-  onBatch?(progress: BatchProgress): void;
-  onEpoch?(report: EpochReport): void;
-}
 
 export interface TrainingResult {
   readonly history: EpochReport[];

@@ -1,9 +1,6 @@
 import { expect } from 'chai';
-import {
-  DEFAULT_TRAINING,
-  type EpochReport,
-  trainLocal,
-} from '../../../client/trainer/local-trainer.js';
+import { DEFAULT_TRAINING, trainLocal } from '../../../client/trainer/local-trainer.js';
+import type { EpochReport } from '../../../client/trainer/training-hooks.js';
 import { initBackend } from '../../../shared/runtime/backend.js';
 import { toyRows } from '../../helpers/toy-flows.js';
 import { toyEncoder, toyModel, toyTable } from '../../helpers/toy-model.js';
