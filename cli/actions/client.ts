@@ -7,6 +7,8 @@ import { runSite } from '../roles/site.js';
 export interface ClientOptions {
   config?: string;
   coordinator?: string;
+  stay?: boolean;
+  pollSeconds?: number;
 }
 
 export async function joinFederation(options: ClientOptions): Promise<void> {
@@ -16,5 +18,6 @@ export async function joinFederation(options: ClientOptions): Promise<void> {
   const logger = processLogger().child({ role: 'client', site: config.name });
   const backend = await startBackend(config.backend, logger);
   // Each saved model directory on its own line, for scripts.
-  await runSite(config, backend, logger, (dir) => process.stdout.write(`${dir}\n`));
+  const stay = options.stay ? { pollMs: (options.pollSeconds ?? 30) * 1000 } : null;
+  await runSite(config, backend, logger, (dir) => process.stdout.write(`${dir}\n`), stay);
 }

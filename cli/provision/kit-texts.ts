@@ -54,7 +54,8 @@ export function siteReadme(d: ConsortiumDescription, site: SiteDescription): str
 
 Copy this folder to the site's machine and run \`./start.sh\`: the site joins the coordinator
 at ${address(d)}, trains on its own flows and sends only signed, sealed weight deltas and
-sketches. ${data}
+sketches. ${data} It stops when the federation job is done; \`./start.sh --stay\` keeps it up
+to take part in the coordinator's later jobs too (as a service, until SIGTERM).
 
 - \`client.json\`: the settings (paths are relative to this folder).
 ${ownKeyLines(site, d.tls)}

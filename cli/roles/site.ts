@@ -1,9 +1,10 @@
 /**
  * The wiring of a site: its data selection, worker, identity, egress log, connection and
- * metrics, from its config; then it takes part until the federation ends, saves the final
- * global model and, if configured, a personalised one beside it.
+ * metrics, from its config; then it takes part until the federation job ends, saves the final
+ * global model and, if configured, a personalised one beside it; with --stay, job after job.
  */
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { participate } from '../../client/agent/participation.js';
 import { SiteWorker } from '../../client/agent/site-worker.js';
@@ -27,12 +28,23 @@ import { trainingProgress } from '../progress/training.js';
 
 type Log = (line: string, fields?: Record<string, unknown>) => void;
 
-/** Runs a site to the end of its federation; `onSaved` hears of each model directory saved. */
+/** How a site that stays up after a federation job waits for the next (`fedflow client --stay`). */
+export interface StayOptions {
+  /** How often to ask the coordinator whether a job runs, between jobs. */
+  readonly pollMs: number;
+}
+
+/**
+ * Runs a site to the end of its federation job; `onSaved` hears of each model directory
+ * saved. With `stay`, it then waits for the coordinator's next job and takes part in it too,
+ * reading its flow files afresh, until stopped (SIGINT or SIGTERM).
+ */
 export async function runSite(
   config: ClientConfig,
   backend: BackendReport,
   logger: Logger,
   onSaved: (dir: string) => void,
+  stay: StayOptions | null = null,
 ): Promise<void> {
   const log: Log = lineLog(logger);
   if (config.data.files.length === 0)
@@ -42,6 +54,7 @@ export async function runSite(
   if (metricsServer)
     logger.info({ port: metricsServer.port }, 'metrics on http://127.0.0.1:PORT/metrics');
   const bar = trainingProgress(logger);
+  // A bar while training on a terminal; one line per epoch in logs.
   const progress = {
     ...bar,
     onEpoch: (r: EpochReport) => {
@@ -50,33 +63,54 @@ export async function runSite(
       bar.onEpoch?.(r);
     },
   };
-  const selection = await dataSelection(config, logger);
   const identity = loadPrivateIdentity(config.privateKey);
-  // A bar while training on a terminal; one line per epoch in logs.
-  const worker = siteWorkerOf(config, identity, selection, progress);
   const connection = connect(config, identity, log);
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   process.once('SIGTERM', () => abort.abort());
-  const model = await participate({
-    onSubmitted: (task, bytes) => {
-      metrics.tasks.inc({ kind: task.kind });
-      metrics.bytesSent.inc(bytes);
-      metrics.modelVersion.set(task.modelVersion);
-    },
-    connection,
-    worker,
-    reconnect: config.reconnect,
-    log,
-    signal: abort.signal,
-  }).finally(() => {
+  try {
+    for (;;) {
+      // Read afresh for each job: a later one retrains on the traffic the files hold now.
+      const selection = await dataSelection(config, logger);
+      const worker = siteWorkerOf(config, identity, selection, progress);
+      const model = await participate({
+        onSubmitted: (task, bytes) => {
+          metrics.tasks.inc({ kind: task.kind });
+          metrics.bytesSent.inc(bytes);
+          metrics.modelVersion.set(task.modelVersion);
+        },
+        connection,
+        worker,
+        reconnect: config.reconnect,
+        log,
+        signal: abort.signal,
+      }).finally(() => worker.dispose());
+      // Between jobs a staying site hears the last job is over before it had a task: no model.
+      if (model) await keepFinalModel(config, model, selection, backend, logger, onSaved);
+      else if (!stay) throw new Error('the federation ended before this site received a model');
+      if (!stay || abort.signal.aborted) return;
+      if (model) log("waiting for the coordinator's next federation job (--stay)");
+      // Rejects when stopped, which the check below turns into a normal end.
+      await sleep(stay.pollMs, undefined, { signal: abort.signal }).catch(() => {});
+      if (abort.signal.aborted) return;
+    }
+  } finally {
     // Nothing may keep the process alive once the site is done, or has failed.
     progress.stop();
-    worker.dispose();
     connection.close();
     metricsServer?.server.close();
-  });
-  if (!model) throw new Error('the federation ended before this site received a model');
+  }
+}
+
+/** Saves the final global model and, when configured, a personalised one beside it. */
+async function keepFinalModel(
+  config: ClientConfig,
+  model: GlobalModel,
+  selection: FlowSelection,
+  backend: BackendReport,
+  logger: Logger,
+  onSaved: (dir: string) => void,
+): Promise<void> {
   const dir = saveFinalModel(config, model);
   logger.info({ version: model.version, dir }, 'final global model saved');
   onSaved(dir);

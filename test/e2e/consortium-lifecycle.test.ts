@@ -1,8 +1,8 @@
 /**
  * A consortium run for real, from provisioning to audit, over mutual TLS: provision three
  * sites, start the coordinator and the sites from their kits, add and enrol a fourth site
- * while the coordinator runs, revoke one, run a second job on the same coordinator, and audit
- * from the auditor's kit with no options.
+ * while the coordinator runs, revoke one, run a second job on the same coordinator (two sites
+ * staying up for it, one started again), and audit from the auditor's kit with no options.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -84,7 +84,8 @@ describe('a consortium from provisioning to audit, with a site enrolled, one rev
 
     // --stay: a coordinator that runs for months, taking jobs until it is stopped.
     const coordinator = start('coordinator', ['--stay']);
-    const original = sites.map((site) => start(site));
+    // Sites that stay up take part job after job; site-d, added later, does not.
+    const original = sites.map((site) => start(site, ['--stay', '--poll-seconds', '1']));
     // The first training round closed: the federation is under way.
     await waitFor(
       () => /"kind":"train"/.test(coordinator.output()),
@@ -142,16 +143,25 @@ describe('a consortium from provisioning to audit, with a site enrolled, one rev
         atCoordinator,
       ),
     ).to.match(/requested job 2 \(retrain\): federation.rounds=2/);
-    // Sites leave when a job is complete; started again, they join the next one.
-    for (const site of [original[0]!, original[1]!, late])
-      expect(await site.exited, site.output()).to.equal(0);
-    const again = ['site-a', 'site-b', 'site-d'].map((site) => start(site));
+    // A site without --stay leaves when a job is complete; started again, it joins the next.
+    expect(await late.exited, late.output()).to.equal(0);
+    const lateAgain = start('site-d');
     await waitFor(
       () => /"event":"done","job":2/.test(coordinator.output()),
       180_000,
       () => coordinator.output(),
     );
-    for (const site of again) expect(await site.exited, site.output()).to.equal(0);
+    expect(await lateAgain.exited, lateAgain.output()).to.equal(0);
+    // The staying sites saved each job's final model, and stop at a signal, as a service does.
+    for (const site of [original[0]!, original[1]!]) {
+      await waitFor(
+        () => (site.output().match(/final global model saved/g) ?? []).length === 2,
+        60_000,
+        () => site.output(),
+      );
+      site.child.kill('SIGTERM');
+      expect(await site.exited, site.output()).to.equal(0);
+    }
     const jobs = run(['admin', 'job', 'list', '--config', 'coordinator.json'], atCoordinator);
     expect(jobs).to.match(/^job 1 {2}as configured {2}done, model v\d+/m);
     expect(jobs).to.match(/^job 2 {2}retrain {2}done, model v\d+ {2}federation.rounds=2/m);
