@@ -152,12 +152,33 @@ describe('a consortium from provisioning to audit, with a site enrolled, one rev
       () => coordinator.output(),
     );
     expect(await lateAgain.exited, lateAgain.output()).to.equal(0);
-    // The staying sites saved each job's final model, and stop at a signal, as a service does.
-    for (const site of [original[0]!, original[1]!]) {
+    // The staying sites saved each job's final model; idle, they take part in a job requested
+    // now, and stop at a signal, as a service does.
+    const saves = (site: (typeof original)[number]) =>
+      (site.output().match(/final global model saved/g) ?? []).length;
+    const staying = [original[0]!, original[1]!];
+    for (const site of staying) await waitFor(() => saves(site) === 2, 60_000, site.output);
+    run(
+      [
+        'admin',
+        'job',
+        'start',
+        '--config',
+        'coordinator.json',
+        '--name',
+        'two sites',
+        '--rounds',
+        '1',
+        '--set',
+        'federation.minClients=2',
+      ],
+      atCoordinator,
+    );
+    for (const site of staying) {
       await waitFor(
-        () => (site.output().match(/final global model saved/g) ?? []).length === 2,
-        60_000,
-        () => site.output(),
+        () => saves(site) === 3,
+        120_000,
+        () => site.output() + coordinator.output(),
       );
       site.child.kill('SIGTERM');
       expect(await site.exited, site.output()).to.equal(0);
@@ -165,9 +186,13 @@ describe('a consortium from provisioning to audit, with a site enrolled, one rev
     const jobs = run(['admin', 'job', 'list', '--config', 'coordinator.json'], atCoordinator);
     expect(jobs).to.match(/^job 1 {2}as configured {2}done, model v\d+/m);
     expect(jobs).to.match(/^job 2 {2}retrain {2}done, model v\d+ {2}federation.rounds=2/m);
+    expect(jobs).to.match(
+      /^job 3 {2}two sites {2}done, model v\d+ {2}federation.rounds=1 federation.minClients=2/m,
+    );
     // Job 2's models continue job 1's versions, in job 2's own folder.
     const versions = [...jobs.matchAll(/model v(\d+)/g)].map((m) => Number(m[1]));
     expect(versions[1]).to.be.greaterThan(versions[0]!);
+    expect(versions[2]).to.be.greaterThan(versions[1]!);
     coordinator.child.kill('SIGTERM');
     expect(await coordinator.exited, coordinator.output()).to.equal(0);
     // The operator sees the refusal, at warning level.
