@@ -127,22 +127,11 @@ describe('a consortium from provisioning to audit, with a site enrolled, one rev
     );
 
     const atCoordinator = join(dir, 'kits', 'coordinator');
-    expect(
-      run(
-        [
-          'admin',
-          'job',
-          'start',
-          '--config',
-          'coordinator.json',
-          '--name',
-          'retrain',
-          '--rounds',
-          '2',
-        ],
-        atCoordinator,
-      ),
-    ).to.match(/requested job 2 \(retrain\): federation.rounds=2/);
+    const requestJob = (...args: string[]) =>
+      run(['admin', 'job', 'start', '--config', 'coordinator.json', ...args], atCoordinator);
+    expect(requestJob('--name', 'retrain', '--rounds', '2')).to.match(
+      /requested job 2 \(retrain\): federation.rounds=2/,
+    );
     // A site without --stay leaves when a job is complete; started again, it joins the next.
     expect(await late.exited, late.output()).to.equal(0);
     const lateAgain = start('site-d');
@@ -158,22 +147,7 @@ describe('a consortium from provisioning to audit, with a site enrolled, one rev
       (site.output().match(/final global model saved/g) ?? []).length;
     const staying = [original[0]!, original[1]!];
     for (const site of staying) await waitFor(() => saves(site) === 2, 60_000, site.output);
-    run(
-      [
-        'admin',
-        'job',
-        'start',
-        '--config',
-        'coordinator.json',
-        '--name',
-        'two sites',
-        '--rounds',
-        '1',
-        '--set',
-        'federation.minClients=2',
-      ],
-      atCoordinator,
-    );
+    requestJob('--name', 'two sites', '--rounds', '1', '--set', 'federation.minClients=2');
     for (const site of staying) {
       await waitFor(
         () => saves(site) === 3,
