@@ -4,13 +4,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { type RunningCoordinator, startCoordinator } from '../../cli/roles/coordinator.js';
-import { participate } from '../../client/agent/participation.js';
-import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
 import { checkScreening } from '../../shared/audit/screening-check.js';
 import { verifyLog } from '../../shared/audit/verify-chain.js';
 import { initBackend } from '../../shared/runtime/backend.js';
 import { chromiumPresent, launchChromium } from '../helpers/browser.js';
-import { federationFixture, publicIdentity, siteWorker } from '../helpers/federation-fixture.js';
+import { federationFixture, siteAgents } from '../helpers/federation-fixture.js';
 
 const TOKEN = 'real-run-dashboard-token';
 // The README's screenshot is refreshed on request (FEDFLOW_UPDATE_SCREENSHOTS=1): a real
@@ -45,21 +43,7 @@ describe('the dashboard of a real federation run, in a browser', function () {
       }),
       () => {},
     );
-    const address = `127.0.0.1:${coordinator.port}`;
-    await Promise.all(
-      fixture.sites.map((site, i) =>
-        participate({
-          connection: new CoordinatorConnection(
-            address,
-            site.identity,
-            publicIdentity(fixture.coordinator),
-          ),
-          worker: siteWorker(site.file, i + 1),
-          reconnect: { initialMs: 50, maxMs: 400 },
-          log: () => {},
-        }),
-      ),
-    );
+    await Promise.all(siteAgents(fixture, coordinator.port));
     await coordinator.done;
   });
   after(async () => {

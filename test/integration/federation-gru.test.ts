@@ -3,13 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { type RunningCoordinator, startCoordinator } from '../../cli/roles/coordinator.js';
-import { participate } from '../../client/agent/participation.js';
 import { scoreLabelledFlows, summariseDetection } from '../../client/detect/evaluate-model.js';
 import { loadedModel } from '../../client/detect/loaded-model.js';
-import { CoordinatorConnection } from '../../client/transport/coordinator-connection.js';
 import { writeSyntheticConnLog } from '../../shared/flows/synth/index.js';
 import { initBackend } from '../../shared/runtime/backend.js';
-import { federationFixture, publicIdentity, siteWorker } from '../helpers/federation-fixture.js';
+import { federationFixture, siteAgents } from '../helpers/federation-fixture.js';
 
 const quiet = () => {};
 
@@ -38,21 +36,7 @@ describe('a federation of the sequence model (model.kind gru) over gRPC on loopb
       }),
       quiet,
     );
-    const address = `127.0.0.1:${coordinator.port}`;
-    const models = await Promise.all(
-      fixture.sites.map((site, i) =>
-        participate({
-          connection: new CoordinatorConnection(
-            address,
-            site.identity,
-            publicIdentity(fixture.coordinator),
-          ),
-          worker: siteWorker(site.file, i + 1),
-          reconnect: { initialMs: 50, maxMs: 500 },
-          log: quiet,
-        }),
-      ),
-    );
+    const models = await Promise.all(siteAgents(fixture, coordinator.port));
     const final = await coordinator.done;
     expect(final.spec.kind).to.equal('gru');
     expect(final.spec.architecture.sequence?.state).to.equal(32);
